@@ -1,0 +1,116 @@
+#include "conv_transpose2d_algorithm.h"
+
+using namespace Halide;
+
+namespace convt_gen {
+
+namespace {
+
+AxisPhases make_axis_phases(const std::string &axis, const Expr &stride,
+                            const Expr &padding, const Expr &dilation,
+                            const Expr &kernel) {
+  AxisPhases a;
+  a.stride = stride;
+  a.padding = padding;
+  a.dilation = dilation;
+  a.kernel = kernel;
+
+  // tap_step = s / gcd(d, s): the smallest t >= 1 with t * d = 0 (mod s).
+  // A search over at most s candidates, done once per call; dilation 1 takes
+  // the closed form so specializations on it fold away.
+  RDom t_step(1, stride, "t_step_" + axis);
+  a.step_search = Func("step_search_" + axis);
+  a.step_search() = stride;
+  a.step_search() = select((t_step * dilation) % stride == 0,
+                           min(a.step_search(), t_step), a.step_search());
+  a.tap_step = select(dilation == 1, stride,
+                      unsafe_promise_clamped(a.step_search(), 1, stride));
+  a.input_step = a.tap_step * dilation / stride;
+  // RDom extents cannot read Funcs: for dilation > 1 use the kernel size as the
+  // bound and let the num_taps guard skip the rest.
+  a.max_taps = select(dilation == 1, (kernel + stride - 1) / stride, kernel);
+
+  // first_tap(r) = smallest k with k * d = r + p (mod s); tap_step when none.
+  Var r("r_" + axis);
+  RDom t_first(0, stride, "t_first_" + axis);
+  a.first_tap_search = Func("first_tap_search_" + axis);
+  a.first_tap_search(r) = a.tap_step;
+  a.first_tap_search(r) =
+      select((t_first * dilation - (r + padding)) % stride == 0,
+             min(a.first_tap_search(r), t_first), a.first_tap_search(r));
+  a.first_tap = Func("first_tap_" + axis);
+  a.first_tap(r) = select(dilation == 1, (r + padding) % stride,
+                          a.first_tap_search(r));
+  return a;
+}
+
+}  // namespace
+
+Expr AxisPhases::num_taps(const Expr &r) const {
+  Expr k0 = first_tap(r);
+  return select(k0 < min(tap_step, kernel), (kernel - k0 + tap_step - 1) / tap_step, 0);
+}
+
+// Input row read by tap j = 0 of phase r, relative to q. Exact division: for a
+// phase with taps, first_tap * d = r + p (mod s).
+Expr AxisPhases::input_base(const Expr &r) const {
+  Expr k0 = unsafe_promise_clamped(first_tap(r), 0, tap_step - 1);
+  return (r + padding - k0 * dilation) / stride;
+}
+
+// Kernel index of tap j of phase r. Only evaluated under the num_taps guard,
+// where it lies in [0, kernel); the promise tells bounds inference so.
+Expr AxisPhases::tap(const Expr &r, const Expr &j) const {
+  return unsafe_promise_clamped(first_tap(r) + j * tap_step, 0, kernel - 1);
+}
+
+ConvTranspose2dFuncs define_conv_transpose2d(
+    const Func &input, const Expr &input_width, const Expr &input_height,
+    const Expr &input_channels, const Func &weight, const Expr &kernel_width,
+    const Expr &kernel_height, const Expr &out_channels_per_group,
+    const Func &bias, const Expr &stride_x, const Expr &stride_y,
+    const Expr &padding_x, const Expr &padding_y, const Expr &dilation_x,
+    const Expr &dilation_y, const Expr &groups) {
+  ConvTranspose2dFuncs f;
+  f.groups = groups;
+  f.in_channels_per_group = input_channels / groups;
+  f.out_channels_per_group = out_channels_per_group;
+  f.phase_x = make_axis_phases("x", stride_x, padding_x, dilation_x, kernel_width);
+  f.phase_y = make_axis_phases("y", stride_y, padding_y, dilation_y, kernel_height);
+
+  Func zero_outside = BoundaryConditions::constant_exterior(
+      input, 0.0f, {{0, input_width}, {0, input_height}});
+  f.input_padded = Func("input_padded");
+  f.input_padded(f.x, f.y, f.c, f.n) = zero_outside(f.x, f.y, f.c, f.n);
+
+  // r.x: input channel within the group; r.y, r.z: tap j along y and x.
+  f.r = RDom(0, f.in_channels_per_group, 0, f.phase_y.max_taps, 0,
+             f.phase_x.max_taps, "r");
+  RVar ci = f.r.x, jy = f.r.y, jx = f.r.z;
+  f.r.where(jy < f.phase_y.num_taps(f.ry) && jx < f.phase_x.num_taps(f.rx));
+
+  // Group of output channel co; groups == 1 folds to 0 under specialization.
+  Expr group = select(groups == 1, 0, f.co / out_channels_per_group);
+  Expr co_in_group = f.co - group * out_channels_per_group;
+  Expr in_channel = group * f.in_channels_per_group + ci;
+
+  Expr ix = f.qx + f.phase_x.input_base(f.rx) - jx * f.phase_x.input_step;
+  Expr iy = f.qy + f.phase_y.input_base(f.ry) - jy * f.phase_y.input_step;
+  Expr kx = f.phase_x.tap(f.rx, jx);
+  Expr ky = f.phase_y.tap(f.ry, jy);
+
+  f.phase_sum = Func("phase_sum");
+  f.phase_sum(f.qx, f.qy, f.co, f.n, f.rx, f.ry) = bias(f.co);
+  f.phase_sum(f.qx, f.qy, f.co, f.n, f.rx, f.ry) +=
+      f.input_padded(ix, iy, in_channel, f.n) *
+      weight(kx, ky, co_in_group, in_channel);
+
+  // Output pixel o = q * s + r belongs to phase r.
+  f.output = Func("conv_transpose2d");
+  f.output(f.x, f.y, f.co, f.n) =
+      f.phase_sum(f.x / stride_x, f.y / stride_y, f.co, f.n, f.x % stride_x,
+                  f.y % stride_y);
+  return f;
+}
+
+}  // namespace convt_gen

@@ -1,0 +1,59 @@
+// The transposed-convolution algorithm as Halide Funcs. No scheduling here:
+// schedules live in schedule_*.cpp and reach these Funcs through the struct.
+#pragma once
+
+#include "Halide.h"
+
+namespace convt_gen {
+
+// Per-axis phase (sub-pixel) geometry. With output o = q * s + r (r is the
+// phase), the taps that reach phase r are k = first_tap(r) + j * tap_step for
+// j < num_taps(r), and they read input i = q + input_base(r) - j * input_step.
+// Each phase is then a stride-1 correlation, so the work is exactly the true
+// FLOP count (every input pixel meets every tap once).
+struct AxisPhases {
+  Halide::Expr stride, padding, dilation, kernel;
+  Halide::Expr tap_step;    // s / gcd(d, s)
+  Halide::Expr input_step;  // d / gcd(d, s)
+  Halide::Expr max_taps;    // bound on any phase's taps: ceil(k / s) when d == 1
+  Halide::Func first_tap;   // first_tap(r); >= tap_step when phase r gets no tap
+  Halide::Func step_search;        // 0-D helper behind tap_step for dilation > 1
+  Halide::Func first_tap_search;   // helper behind first_tap for dilation > 1
+
+  Halide::Expr num_taps(const Halide::Expr &r) const;
+  Halide::Expr input_base(const Halide::Expr &r) const;
+  Halide::Expr tap(const Halide::Expr &r, const Halide::Expr &j) const;
+};
+
+struct ConvTranspose2dFuncs {
+  // Pure variables. Output: (x, y, co, n); phase space: (qx, qy, co, n, rx, ry).
+  Halide::Var x{"x"}, y{"y"}, co{"co"}, n{"n"};
+  Halide::Var qx{"qx"}, qy{"qy"}, rx{"rx"}, ry{"ry"};
+  Halide::Var c{"c"};
+
+  AxisPhases phase_x, phase_y;
+  Halide::Expr groups, in_channels_per_group, out_channels_per_group;
+
+  // Reduction over (input channel in group, tap row j, tap column j).
+  Halide::RDom r;
+
+  Halide::Func input_padded;  // zero outside the input: no bounds tests in the hot loop
+  Halide::Func phase_sum;     // phase_sum(qx, qy, co, n, rx, ry) = bias + taps
+  Halide::Func output;        // output(x, y, co, n): phases interleaved back
+};
+
+// Defines the Funcs. The scalar parameters are run-time values, so one AOT
+// library serves every configuration; the output's extent carries
+// output_padding. input(x, y, c, n), weight(kx, ky, co_in_group, ci), bias(co).
+ConvTranspose2dFuncs define_conv_transpose2d(
+    const Halide::Func &input, const Halide::Expr &input_width,
+    const Halide::Expr &input_height, const Halide::Expr &input_channels,
+    const Halide::Func &weight, const Halide::Expr &kernel_width,
+    const Halide::Expr &kernel_height,
+    const Halide::Expr &out_channels_per_group, const Halide::Func &bias,
+    const Halide::Expr &stride_x, const Halide::Expr &stride_y,
+    const Halide::Expr &padding_x, const Halide::Expr &padding_y,
+    const Halide::Expr &dilation_x, const Halide::Expr &dilation_y,
+    const Halide::Expr &groups);
+
+}  // namespace convt_gen

@@ -1,0 +1,65 @@
+// The conv_transpose2d generator: binds buffers and scalar parameters to the
+// algorithm (conv_transpose2d_algorithm.cpp) and picks the schedule for the
+// target family (schedule_*.cpp).
+#include "conv_transpose2d_algorithm.h"
+#include "schedules.h"
+
+#include <cstdlib>
+#include <iostream>
+
+using namespace Halide;
+
+namespace convt_gen {
+
+class ConvTranspose2dGenerator : public Generator<ConvTranspose2dGenerator> {
+ public:
+  // NCHW tensors seen innermost-first: input(x, y, c, n),
+  // weight(kx, ky, co_in_group, ci), bias(co), output(x, y, co, n).
+  Input<Buffer<float, 4>> input{"input"};
+  Input<Buffer<float, 4>> weight{"weight"};
+  Input<Buffer<float, 1>> bias{"bias"};
+  Input<int32_t> stride_x{"stride_x", 1, 1, 1 << 20};
+  Input<int32_t> stride_y{"stride_y", 1, 1, 1 << 20};
+  Input<int32_t> padding_x{"padding_x", 0, 0, 1 << 28};
+  Input<int32_t> padding_y{"padding_y", 0, 0, 1 << 28};
+  Input<int32_t> dilation_x{"dilation_x", 1, 1, 1 << 20};
+  Input<int32_t> dilation_y{"dilation_y", 1, 1, 1 << 20};
+  Input<int32_t> groups{"groups", 1, 1, 1 << 28};
+  Output<Buffer<float, 4>> output{"output"};
+
+  void generate() {
+    funcs_ = define_conv_transpose2d(
+        input, input.dim(0).extent(), input.dim(1).extent(),
+        input.dim(2).extent(), weight, weight.dim(0).extent(),
+        weight.dim(1).extent(), weight.dim(2).extent(), bias, stride_x,
+        stride_y, padding_x, padding_y, dilation_x, dilation_y, groups);
+    output = funcs_.output;
+  }
+
+  void schedule() {
+    // The input is read once, into the zero-bordered copy, and weights are
+    // read as scalars, so any strides work without a packing pass; the bias is
+    // read once per tile and is a stride-0 view of one zero when absent.
+    input.dim(0).set_stride(Expr());
+    weight.dim(0).set_stride(Expr());
+    bias.dim(0).set_stride(Expr());
+    // The runtime passes whole tensors starting at 0; saying so lets the
+    // schedule align tiles to output phases.
+    output.dim(0).set_min(0).dim(1).set_min(0).dim(2).set_min(0).dim(3).set_min(0);
+
+    if (get_target().arch == Target::X86) {
+      schedule_x86(funcs_, get_target());
+    } else {
+      std::cerr << "conv_transpose2d: no schedule for target " << get_target().to_string()
+                << "\n";
+      std::abort();  // generator time only: the build fails, not a user's program
+    }
+  }
+
+ private:
+  ConvTranspose2dFuncs funcs_;
+};
+
+}  // namespace convt_gen
+
+HALIDE_REGISTER_GENERATOR(convt_gen::ConvTranspose2dGenerator, conv_transpose2d)

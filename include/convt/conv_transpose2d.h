@@ -1,0 +1,68 @@
+// conv_transpose2d with the semantics of MindSpore
+// mint.nn.functional.conv_transpose2d (and PyTorch's conv_transpose2d).
+#pragma once
+
+#include <cstdint>
+#include <initializer_list>
+#include <optional>
+#include <vector>
+
+#include "convt/tensor.h"
+
+namespace convt {
+
+// An int (used for both axes) or a pair (H, W). Checked when the call runs: a
+// list of any other length is a TypeError (ValueError for padding), as in
+// MindSpore.
+class IntList {
+ public:
+  IntList(int64_t value) : values_{value}, is_scalar_(true) {}  // NOLINT(google-explicit-constructor)
+  IntList(std::initializer_list<int64_t> values) : values_(values) {}
+  IntList(std::vector<int64_t> values) : values_(std::move(values)) {}  // NOLINT(google-explicit-constructor)
+
+  const std::vector<int64_t> &values() const { return values_; }
+  bool is_scalar() const { return is_scalar_; }
+
+ private:
+  std::vector<int64_t> values_;
+  bool is_scalar_ = false;
+};
+
+// input:  (N, C_in, H_in, W_in), or (C_in, H_in, W_in) for an unbatched call
+// weight: (C_in, C_out / groups, kH, kW)
+// bias:   (C_out,), or none for zeros
+// Returns (N, C_out, H_out, W_out), or (C_out, H_out, W_out) when unbatched.
+// Throws TypeError / ValueError for bad arguments (the message names the
+// argument and its value) and RuntimeError when a kernel fails.
+Tensor conv_transpose2d(const ConstTensorView &input,
+                        const ConstTensorView &weight,
+                        const std::optional<ConstTensorView> &bias = std::nullopt,
+                        const IntList &stride = 1, const IntList &padding = 0,
+                        const IntList &output_padding = 0, int64_t groups = 1,
+                        const IntList &dilation = 1);
+
+// Same, writing into `out`, which must have exactly the output shape. Any
+// strides work; when the W axis is not unit-stride the result is computed in a
+// temporary and copied into `out`. `out` must not overlap the inputs.
+void conv_transpose2d_out(const TensorView &out, const ConstTensorView &input,
+                          const ConstTensorView &weight,
+                          const std::optional<ConstTensorView> &bias = std::nullopt,
+                          const IntList &stride = 1, const IntList &padding = 0,
+                          const IntList &output_padding = 0, int64_t groups = 1,
+                          const IntList &dilation = 1);
+
+// The output shape conv_transpose2d would return for these shapes and
+// parameters; throws as conv_transpose2d does for invalid ones.
+Shape conv_transpose2d_output_shape(const Shape &input_shape,
+                                    const Shape &weight_shape,
+                                    const IntList &stride = 1,
+                                    const IntList &padding = 0,
+                                    const IntList &output_padding = 0,
+                                    int64_t groups = 1,
+                                    const IntList &dilation = 1);
+
+// The CPU kernel flavour calls run on this machine, e.g. "x86-avx2" or
+// "x86-sse41" (chosen from the CPU's features; CONVT_MAX_CPU_ISA=sse41 caps it).
+const char *cpu_kernel_name();
+
+}  // namespace convt

@@ -1,0 +1,319 @@
+#include "arguments.h"
+
+#include <algorithm>
+#include <cstddef>
+#include <limits>
+#include <sstream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "convt/errors.h"
+
+namespace convt::detail {
+
+namespace {
+
+constexpr const char *kPrefix = "conv_transpose2d(): ";
+// Halide kernels index with int32: extents, strides and each tensor's span in
+// bytes must stay below 2^31.
+constexpr int64_t kMaxIndex = std::numeric_limits<int32_t>::max();
+
+std::string pair_to_string(const std::array<int64_t, 2> &p) {
+  return "(" + std::to_string(p[0]) + ", " + std::to_string(p[1]) + ")";
+}
+
+std::string list_to_string(const IntList &v) {
+  if (v.is_scalar()) return std::to_string(v.values()[0]);
+  std::ostringstream s;
+  s << "[";
+  for (size_t i = 0; i < v.values().size(); ++i) s << (i ? ", " : "") << v.values()[i];
+  s << "]";
+  return s.str();
+}
+
+template <typename Error>
+[[noreturn]] void fail(const std::string &message) {
+  throw Error(kPrefix + message);
+}
+
+// An int or a pair, as MindSpore accepts them; `length_error_is_value` picks
+// the error type for a list of the wrong length (ValueError for padding).
+std::array<int64_t, 2> to_pair(const char *name, const IntList &v,
+                               bool length_error_is_value) {
+  const auto &values = v.values();
+  if (v.is_scalar()) return {values[0], values[0]};
+  if (values.size() == 2) return {values[0], values[1]};
+  const std::string msg = std::string(name) + " must be an int or a pair of ints, got " +
+                          list_to_string(v) + " with " + std::to_string(values.size()) +
+                          " values";
+  if (length_error_is_value) fail<ValueError>(msg);
+  fail<TypeError>(msg);
+}
+
+void check_at_least(const char *name, const std::array<int64_t, 2> &p, int64_t lowest) {
+  if (p[0] < lowest || p[1] < lowest) {
+    fail<ValueError>(std::string(name) + " " + pair_to_string(p) + " must be >= " +
+                     std::to_string(lowest));
+  }
+}
+
+void check_rank(const char *name, const Shape &shape, int64_t lo, int64_t hi) {
+  const auto rank = static_cast<int64_t>(shape.size());
+  if (rank < lo || rank > hi) {
+    const std::string want = lo == hi ? std::to_string(lo) + "-D"
+                                      : std::to_string(lo) + "-D or " + std::to_string(hi) + "-D";
+    fail<ValueError>(std::string(name) + " must be " + want + ", got " + std::to_string(rank) +
+                     "-D shape " + shape_to_string(shape));
+  }
+  for (int64_t e : shape) {
+    if (e < 0) {
+      fail<ValueError>(std::string(name) + " shape " + shape_to_string(shape) +
+                       " has a negative size");
+    }
+  }
+}
+
+size_t dtype_size(DType t) {
+  switch (t) {
+    case DType::kFloat16:
+    case DType::kBFloat16:
+      return 2;
+    case DType::kFloat32:
+    case DType::kInt32:
+      return 4;
+    case DType::kFloat64:
+    case DType::kInt64:
+      return 8;
+  }
+  return 4;
+}
+
+// Byte range [lo, hi) a view touches; empty when any extent is 0.
+struct Span {
+  intptr_t lo = 0, hi = 0;
+  bool empty() const { return hi <= lo; }
+};
+
+Span memory_span(const void *data, DType dtype, const Shape &shape, const Shape &strides) {
+  Span s;
+  const auto elem = static_cast<intptr_t>(dtype_size(dtype));
+  intptr_t lo = 0, hi = 0;
+  for (size_t d = 0; d < shape.size(); ++d) {
+    if (shape[d] == 0) return s;
+    const intptr_t reach = static_cast<intptr_t>(shape[d] - 1) * strides[d] * elem;
+    (reach < 0 ? lo : hi) += reach;
+  }
+  const auto base = reinterpret_cast<intptr_t>(data);
+  s.lo = base + lo;
+  s.hi = base + hi + elem;
+  return s;
+}
+
+// Strides, data and the kernels' 32-bit limits for one tensor.
+void check_view(const char *name, const void *data, DType dtype, const Shape &shape,
+                const Shape &strides) {
+  if (strides.size() != shape.size()) {
+    fail<ValueError>(std::string(name) + " has " + std::to_string(strides.size()) +
+                     " strides for shape " + shape_to_string(shape));
+  }
+  int64_t numel = 1;
+  int64_t span = 1;  // in elements
+  for (size_t d = 0; d < shape.size(); ++d) {
+    numel *= shape[d];
+    if (shape[d] > kMaxIndex || strides[d] > kMaxIndex || strides[d] < -kMaxIndex) {
+      fail<ValueError>(std::string(name) + " shape " + shape_to_string(shape) +
+                       " with strides " + shape_to_string(strides) +
+                       " exceeds the kernels' 32-bit indexing (each size and stride must be "
+                       "below 2^31)");
+    }
+    if (shape[d] > 0) span += (shape[d] - 1) * (strides[d] < 0 ? -strides[d] : strides[d]);
+    if (span > kMaxIndex) break;
+  }
+  if (numel > 0 && span * static_cast<int64_t>(dtype_size(dtype)) > kMaxIndex) {
+    fail<ValueError>(std::string(name) + " shape " + shape_to_string(shape) + " with strides " +
+                     shape_to_string(strides) +
+                     " spans more than 2^31 bytes, beyond the kernels' 32-bit indexing");
+  }
+  if (numel > 0 && data == nullptr) {
+    fail<ValueError>(std::string(name) + " data is null but its shape " +
+                     shape_to_string(shape) + " has " + std::to_string(numel) + " elements");
+  }
+}
+
+void check_dtype(const char *name, DType dtype) {
+  if (dtype != DType::kFloat32) {
+    fail<TypeError>(std::string(name) + " dtype " + dtype_name(dtype) +
+                    " is not supported: convt computes float32");
+  }
+}
+
+}  // namespace
+
+Shape ConvGeometry::output_shape() const {
+  if (batched) return {batch, out_channels, out_height, out_width};
+  return {out_channels, out_height, out_width};
+}
+
+ConvGeometry resolve_geometry(const Shape &input_shape, const Shape &weight_shape,
+                              const IntList &stride, const IntList &padding,
+                              const IntList &output_padding, int64_t groups,
+                              const IntList &dilation) {
+  ConvGeometry g;
+  g.stride = to_pair("stride", stride, false);
+  g.padding = to_pair("padding", padding, true);
+  g.output_padding = to_pair("output_padding", output_padding, false);
+  g.dilation = to_pair("dilation", dilation, false);
+  check_at_least("stride", g.stride, 1);
+  check_at_least("dilation", g.dilation, 1);
+  check_at_least("padding", g.padding, 0);
+  check_at_least("output_padding", g.output_padding, 0);
+  for (int a = 0; a < 2; ++a) {
+    if (g.output_padding[a] >= g.stride[a] && g.output_padding[a] >= g.dilation[a]) {
+      fail<ValueError>("output_padding " + pair_to_string(g.output_padding) +
+                       " must be smaller than stride " + pair_to_string(g.stride) +
+                       " or dilation " + pair_to_string(g.dilation));
+    }
+  }
+  for (const auto *p : {&g.stride, &g.padding, &g.dilation}) {
+    if ((*p)[0] > kMaxIndex || (*p)[1] > kMaxIndex) {
+      fail<ValueError>("stride " + pair_to_string(g.stride) + ", padding " +
+                       pair_to_string(g.padding) + " and dilation " +
+                       pair_to_string(g.dilation) + " must each be below 2^31");
+    }
+  }
+  if (groups < 1) fail<ValueError>("groups " + std::to_string(groups) + " must be >= 1");
+  g.groups = groups;
+
+  check_rank("input", input_shape, 3, 4);
+  check_rank("weight", weight_shape, 4, 4);
+  g.batched = input_shape.size() == 4;
+  const size_t o = g.batched ? 1 : 0;
+  g.batch = g.batched ? input_shape[0] : 1;
+  g.in_channels = input_shape[o];
+  g.in_height = input_shape[o + 1];
+  g.in_width = input_shape[o + 2];
+  for (size_t d = o; d < input_shape.size(); ++d) {
+    if (input_shape[d] == 0) {
+      fail<ValueError>("input shape " + shape_to_string(input_shape) +
+                       " has a zero-sized channel or spatial dimension (only the batch may be 0)");
+    }
+  }
+  for (int64_t e : weight_shape) {
+    if (e == 0) {
+      fail<ValueError>("weight shape " + shape_to_string(weight_shape) + " has a zero-sized dimension");
+    }
+  }
+  if (weight_shape[0] != g.in_channels) {
+    fail<ValueError>("weight shape " + shape_to_string(weight_shape) + " dim 0 (" +
+                     std::to_string(weight_shape[0]) + ") must equal the input channels " +
+                     std::to_string(g.in_channels) + " of input shape " +
+                     shape_to_string(input_shape));
+  }
+  if (g.in_channels % groups != 0) {
+    fail<ValueError>("groups " + std::to_string(groups) + " must divide the input channels " +
+                     std::to_string(g.in_channels));
+  }
+  g.out_channels = weight_shape[1] * groups;
+  g.kernel_height = weight_shape[2];
+  g.kernel_width = weight_shape[3];
+
+  const std::array<int64_t, 2> in_size{g.in_height, g.in_width};
+  const std::array<int64_t, 2> kernel{g.kernel_height, g.kernel_width};
+  std::array<int64_t, 2> out{};
+  for (int a = 0; a < 2; ++a) {
+    out[a] = (in_size[a] - 1) * g.stride[a] - 2 * g.padding[a] +
+             g.dilation[a] * (kernel[a] - 1) + g.output_padding[a] + 1;
+  }
+  if (out[0] < 1 || out[1] < 1) {
+    fail<ValueError>("output size " + pair_to_string(out) + " must be at least (1, 1); input " +
+                     pair_to_string(in_size) + ", kernel " + pair_to_string(kernel) +
+                     ", stride " + pair_to_string(g.stride) + ", padding " +
+                     pair_to_string(g.padding) + ", output_padding " +
+                     pair_to_string(g.output_padding) + ", dilation " +
+                     pair_to_string(g.dilation));
+  }
+  if (out[0] > kMaxIndex || out[1] > kMaxIndex) {
+    fail<ValueError>("output size " + pair_to_string(out) +
+                     " exceeds the kernels' 32-bit indexing");
+  }
+  g.out_height = out[0];
+  g.out_width = out[1];
+  return g;
+}
+
+void check_inputs(const ConvGeometry &g, const ConstTensorView &input,
+                  const ConstTensorView &weight, const std::optional<ConstTensorView> &bias) {
+  check_dtype("input", input.dtype());
+  if (weight.dtype() != input.dtype()) {
+    fail<TypeError>(std::string("weight dtype ") + dtype_name(weight.dtype()) +
+                    " does not match input dtype " + dtype_name(input.dtype()));
+  }
+  check_view("input", input.data(), input.dtype(), input.shape(), input.strides());
+  check_view("weight", weight.data(), weight.dtype(), weight.shape(), weight.strides());
+  if (bias) {
+    if (bias->dtype() != input.dtype()) {
+      fail<TypeError>(std::string("bias dtype ") + dtype_name(bias->dtype()) +
+                      " does not match input dtype " + dtype_name(input.dtype()));
+    }
+    if (bias->dim() != 1 || bias->shape()[0] != g.out_channels) {
+      fail<ValueError>("bias shape " + shape_to_string(bias->shape()) + " must be (C_out,) = (" +
+                       std::to_string(g.out_channels) + ",)");
+    }
+    check_view("bias", bias->data(), bias->dtype(), bias->shape(), bias->strides());
+  }
+  // The kernel reads the input through a zero-bordered float32 copy; bound its
+  // size the way the kernel's bounds inference does (rows and columns touched).
+  int64_t workspace = g.batch * g.in_channels;
+  const std::array<int64_t, 2> out{g.out_height, g.out_width};
+  const std::array<int64_t, 2> kernel{g.kernel_height, g.kernel_width};
+  for (int a = 0; a < 2; ++a) {
+    const int64_t reach = out[a] / g.stride[a] + (kernel[a] + 1) * g.dilation[a] + 4;
+    workspace = reach > kMaxIndex ? kMaxIndex : workspace * reach;
+    if (workspace * 4 > kMaxIndex) {
+      fail<ValueError>("input shape " + shape_to_string(input.shape()) +
+                       " with this kernel, stride and dilation needs a zero-bordered copy over "
+                       "2^31 bytes, beyond the kernels' 32-bit indexing");
+    }
+  }
+}
+
+void check_output(const ConvGeometry &g, const TensorView &out, const ConstTensorView &input,
+                  const ConstTensorView &weight, const std::optional<ConstTensorView> &bias) {
+  const Shape want = g.output_shape();
+  if (out.shape() != want) {
+    fail<ValueError>("out shape " + shape_to_string(out.shape()) + " must be " +
+                     shape_to_string(want));
+  }
+  check_dtype("out", out.dtype());
+  check_view("out", out.data(), out.dtype(), out.shape(), out.strides());
+
+  // Distinct elements must not share memory: sorted by stride, each stride
+  // must step past everything the smaller ones reach.
+  std::vector<std::pair<int64_t, int64_t>> dims;  // (|stride|, extent)
+  for (size_t d = 0; d < want.size(); ++d) {
+    if (want[d] > 1) dims.emplace_back(out.strides()[d] < 0 ? -out.strides()[d] : out.strides()[d], want[d]);
+  }
+  std::sort(dims.begin(), dims.end());
+  int64_t reach = 0;
+  for (const auto &[stride, extent] : dims) {
+    if (stride <= reach) {
+      fail<ValueError>("out strides " + shape_to_string(out.strides()) + " for shape " +
+                       shape_to_string(want) + " make distinct elements overlap");
+    }
+    reach += (extent - 1) * stride;
+  }
+
+  const Span o = memory_span(out.data(), out.dtype(), out.shape(), out.strides());
+  auto check_disjoint = [&](const char *name, const ConstTensorView &v) {
+    const Span s = memory_span(v.data(), v.dtype(), v.shape(), v.strides());
+    if (!o.empty() && !s.empty() && o.lo < s.hi && s.lo < o.hi) {
+      fail<ValueError>(std::string("out overlaps ") + name + " in memory");
+    }
+  };
+  check_disjoint("input", input);
+  check_disjoint("weight", weight);
+  if (bias) check_disjoint("bias", *bias);
+}
+
+}  // namespace convt::detail

@@ -1,0 +1,44 @@
+// Argument validation for conv_transpose2d, in one place. Everything a call
+// checks before a kernel runs is here; each failure throws TypeError or
+// ValueError with a message naming the argument and its value.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+
+#include "convt/conv_transpose2d.h"
+
+namespace convt::detail {
+
+// Resolved parameters of one call. Pairs are (H, W).
+struct ConvGeometry {
+  bool batched = true;
+  int64_t batch = 0, in_channels = 0, in_height = 0, in_width = 0;
+  int64_t out_channels = 0, kernel_height = 0, kernel_width = 0;
+  int64_t out_height = 0, out_width = 0;
+  int64_t groups = 1;
+  std::array<int64_t, 2> stride{}, padding{}, output_padding{}, dilation{};
+
+  Shape output_shape() const;  // unbatched calls drop N
+};
+
+// Shapes and parameters alone: everything conv_transpose2d_output_shape needs.
+ConvGeometry resolve_geometry(const Shape &input_shape, const Shape &weight_shape,
+                              const IntList &stride, const IntList &padding,
+                              const IntList &output_padding, int64_t groups,
+                              const IntList &dilation);
+
+// The tensors themselves: dtypes, data pointers, bias shape, and the 32-bit
+// indexing limits of the kernels.
+void check_inputs(const ConvGeometry &g, const ConstTensorView &input,
+                  const ConstTensorView &weight,
+                  const std::optional<ConstTensorView> &bias);
+
+// The caller-provided output: shape, dtype, data, indexing limits, and no
+// overlap with the inputs or with itself.
+void check_output(const ConvGeometry &g, const TensorView &out,
+                  const ConstTensorView &input, const ConstTensorView &weight,
+                  const std::optional<ConstTensorView> &bias);
+
+}  // namespace convt::detail

@@ -1,0 +1,30 @@
+// Calls a generated Halide kernel on convt tensors: builds the Halide buffer
+// descriptors and turns any error the kernel reports into RuntimeError.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+
+#include "HalideRuntime.h"
+#include "arguments.h"
+
+namespace convt::detail {
+
+// The signature every generated conv_transpose2d flavour shares (the
+// user_context feature puts the context first).
+using KernelFn = int (*)(const void *user_context, halide_buffer_t *input, halide_buffer_t *weight,
+                         halide_buffer_t *bias, int32_t stride_x, int32_t stride_y,
+                         int32_t padding_x, int32_t padding_y, int32_t dilation_x,
+                         int32_t dilation_y, int32_t groups, halide_buffer_t *output);
+
+struct Kernel {
+  const char *name;
+  KernelFn fn;
+};
+
+// Runs `kernel` for a validated call. `out` must have unit stride along W.
+void run_kernel(const Kernel &kernel, const ConvGeometry &g, const ConstTensorView &input,
+                const ConstTensorView &weight, const std::optional<ConstTensorView> &bias,
+                const TensorView &out);
+
+}  // namespace convt::detail

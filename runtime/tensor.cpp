@@ -1,0 +1,121 @@
+#include "convt/tensor.h"
+
+#include <sstream>
+#include <utility>
+
+#include "convt/errors.h"
+
+namespace convt {
+
+namespace {
+
+int64_t product(const Shape &shape) {
+  int64_t n = 1;
+  for (int64_t e : shape) n *= e;
+  return n;
+}
+
+}  // namespace
+
+const char *dtype_name(DType dtype) {
+  switch (dtype) {
+    case DType::kFloat32:
+      return "float32";
+    case DType::kFloat64:
+      return "float64";
+    case DType::kFloat16:
+      return "float16";
+    case DType::kBFloat16:
+      return "bfloat16";
+    case DType::kInt32:
+      return "int32";
+    case DType::kInt64:
+      return "int64";
+  }
+  return "unknown";
+}
+
+Shape contiguous_strides(const Shape &shape) {
+  Shape strides(shape.size());
+  int64_t s = 1;
+  for (size_t d = shape.size(); d-- > 0;) {
+    strides[d] = s;
+    s *= shape[d] > 0 ? shape[d] : 1;
+  }
+  return strides;
+}
+
+std::string shape_to_string(const Shape &shape) {
+  std::ostringstream s;
+  s << "(";
+  for (size_t i = 0; i < shape.size(); ++i) s << (i ? ", " : "") << shape[i];
+  if (shape.size() == 1) s << ",";
+  s << ")";
+  return s.str();
+}
+
+TensorView::TensorView(float *data, Shape shape)
+    : TensorView(data, DType::kFloat32, shape, contiguous_strides(shape)) {}
+
+TensorView::TensorView(float *data, Shape shape, Shape strides)
+    : TensorView(data, DType::kFloat32, std::move(shape), std::move(strides)) {}
+
+TensorView::TensorView(void *data, DType dtype, Shape shape, Shape strides)
+    : data_(data), dtype_(dtype), shape_(std::move(shape)), strides_(std::move(strides)) {}
+
+TensorView::TensorView(Tensor &tensor)
+    : TensorView(tensor.data(), tensor.shape(), tensor.strides()) {}
+
+int64_t TensorView::numel() const { return product(shape_); }
+
+ConstTensorView::ConstTensorView(const float *data, Shape shape)
+    : ConstTensorView(data, DType::kFloat32, shape, contiguous_strides(shape)) {}
+
+ConstTensorView::ConstTensorView(const float *data, Shape shape, Shape strides)
+    : ConstTensorView(data, DType::kFloat32, std::move(shape), std::move(strides)) {}
+
+ConstTensorView::ConstTensorView(const void *data, DType dtype, Shape shape, Shape strides)
+    : data_(data), dtype_(dtype), shape_(std::move(shape)), strides_(std::move(strides)) {}
+
+ConstTensorView::ConstTensorView(const TensorView &view)
+    : ConstTensorView(view.data(), view.dtype(), view.shape(), view.strides()) {}
+
+ConstTensorView::ConstTensorView(const Tensor &tensor)
+    : ConstTensorView(tensor.data(), tensor.shape(), tensor.strides()) {}
+
+int64_t ConstTensorView::numel() const { return product(shape_); }
+
+Tensor::Tensor(Shape shape) : shape_(std::move(shape)) {
+  for (int64_t e : shape_) {
+    if (e < 0) throw ValueError("Tensor(): shape " + shape_to_string(shape_) + " has a negative size");
+  }
+  values_.assign(static_cast<size_t>(product(shape_)), 0.0f);
+}
+
+Tensor Tensor::full(Shape shape, float value) {
+  Tensor t(std::move(shape));
+  for (float &v : t.values_) v = value;
+  return t;
+}
+
+int64_t Tensor::offset(const Shape &index) const {
+  if (index.size() != shape_.size()) {
+    throw ValueError("Tensor::at(): index " + shape_to_string(index) + " has rank " +
+                     std::to_string(index.size()) + ", tensor shape is " + shape_to_string(shape_));
+  }
+  int64_t off = 0;
+  for (size_t d = 0; d < index.size(); ++d) {
+    if (index[d] < 0 || index[d] >= shape_[d]) {
+      throw ValueError("Tensor::at(): index " + shape_to_string(index) +
+                       " is out of range for shape " + shape_to_string(shape_));
+    }
+    off = off * shape_[d] + index[d];
+  }
+  return off;
+}
+
+float &Tensor::at(const Shape &index) { return values_[static_cast<size_t>(offset(index))]; }
+
+float Tensor::at(const Shape &index) const { return values_[static_cast<size_t>(offset(index))]; }
+
+}  // namespace convt
