@@ -89,9 +89,10 @@ ConvTranspose2dFuncs define_conv_transpose2d(
   RVar ci = f.r.x, jy = f.r.y, jx = f.r.z;
   f.r.where(jy < f.phase_y.num_taps(f.ry) && jx < f.phase_x.num_taps(f.rx));
 
-  // Group of output channel co; groups == 1 folds to 0 under specialization.
+  // Group of output channel co; groups == 1 folds away under specialization.
+  // (% rather than co - group * size keeps bounds inference tight.)
   Expr group = select(groups == 1, 0, f.co / out_channels_per_group);
-  Expr co_in_group = f.co - group * out_channels_per_group;
+  Expr co_in_group = select(groups == 1, f.co, f.co % out_channels_per_group);
   Expr in_channel = group * f.in_channels_per_group + ci;
 
   Expr ix = f.qx + f.phase_x.input_base(f.rx) - jx * f.phase_x.input_step;

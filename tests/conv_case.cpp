@@ -1,0 +1,185 @@
+#include "conv_case.h"
+
+#include <gtest/gtest.h>
+
+#include <optional>
+#include <random>
+#include <sstream>
+#include <vector>
+
+#include "convt/convt.h"
+#include "test_util.h"
+
+namespace convt_test {
+
+namespace {
+
+// Places contiguous `values` of `shape` inside a larger zero buffer, each axis
+// padded by `pad` elements before and after; returns the buffer, the offset
+// of element 0 and the strides of the window.
+struct Embedded {
+  std::vector<float> buffer;
+  int64_t offset = 0;
+  convt::Shape strides;
+};
+
+Embedded embed(const std::vector<float> &values, const convt::Shape &shape, int64_t pad) {
+  convt::Shape outer(shape.size());
+  for (size_t d = 0; d < shape.size(); ++d) outer[d] = shape[d] + 2 * pad;
+  Embedded e;
+  e.strides = convt::contiguous_strides(outer);
+  int64_t total = 1;
+  for (int64_t o : outer) total *= o;
+  e.buffer.assign(static_cast<size_t>(total), 7.0f);  // junk outside the window
+  for (size_t d = 0; d < shape.size(); ++d) e.offset += pad * e.strides[d];
+  convt::Shape index(shape.size(), 0);
+  for (size_t i = 0; i < values.size(); ++i) {
+    int64_t off = e.offset;
+    for (size_t d = 0; d < shape.size(); ++d) off += index[d] * e.strides[d];
+    e.buffer[static_cast<size_t>(off)] = values[i];
+    for (size_t d = shape.size(); d-- > 0 && ++index[d] == shape[d];) index[d] = 0;
+  }
+  return e;
+}
+
+// Reads a strided view back into contiguous order.
+std::vector<float> gather(const float *base, const convt::Shape &shape, const convt::Shape &strides) {
+  int64_t total = 1;
+  for (int64_t s : shape) total *= s;
+  std::vector<float> out(static_cast<size_t>(total));
+  convt::Shape index(shape.size(), 0);
+  for (int64_t i = 0; i < total; ++i) {
+    int64_t off = 0;
+    for (size_t d = 0; d < shape.size(); ++d) off += index[d] * strides[d];
+    out[static_cast<size_t>(i)] = base[off];
+    for (size_t d = shape.size(); d-- > 0 && ++index[d] == shape[d];) index[d] = 0;
+  }
+  return out;
+}
+
+const char *layout_name(Layout l) {
+  switch (l) {
+    case Layout::kContiguous:
+      return "contig";
+    case Layout::kSliced:
+      return "sliced";
+    case Layout::kChannelsLast:
+      return "nhwc";
+    case Layout::kStridedOut:
+      return "stridedout";
+  }
+  return "?";
+}
+
+}  // namespace
+
+std::string ConvCase::name() const {
+  std::ostringstream s;
+  s << "n" << p.n << (batched ? "" : "u") << "_ci" << p.c_in << "_co" << p.c_out << "_h" << p.h_in
+    << "w" << p.w_in << "_k" << p.kh << "x" << p.kw << "_s" << p.stride[0] << "x" << p.stride[1]
+    << "_p" << p.padding[0] << "x" << p.padding[1] << "_op" << p.output_padding[0] << "x"
+    << p.output_padding[1] << "_d" << p.dilation[0] << "x" << p.dilation[1] << "_g" << p.groups
+    << (bias ? "_bias" : "_nobias") << "_" << layout_name(layout);
+  return s.str();
+}
+
+double run_conv_case(const ConvCase &c) {
+  const RefParams &p = c.p;
+  if (!c.batched && p.n != 1) {
+    ADD_FAILURE() << "an unbatched case has batch 1, got " << p.n;
+    return 1.0;
+  }
+  std::mt19937 rng(c.seed);
+  const convt::Shape in_shape4{p.n, p.c_in, p.h_in, p.w_in};
+  const convt::Shape w_shape{p.c_in, p.c_out / p.groups, p.kh, p.kw};
+  const std::vector<float> input = random_values(static_cast<size_t>(p.n * p.c_in * p.h_in * p.w_in), rng);
+  const std::vector<float> weight = random_values(static_cast<size_t>(p.c_in * (p.c_out / p.groups) * p.kh * p.kw), rng);
+  const std::vector<float> bias = c.bias ? random_values(static_cast<size_t>(p.c_out), rng) : std::vector<float>{};
+  const std::vector<double> want = reference_conv_transpose2d(p, input, weight, bias);
+
+  convt::Shape in_shape = in_shape4;
+  if (!c.batched) in_shape.erase(in_shape.begin());
+  const convt::Shape out_shape = c.batched ? convt::Shape{p.n, p.c_out, p.h_out(), p.w_out()}
+                                           : convt::Shape{p.c_out, p.h_out(), p.w_out()};
+
+  std::vector<float> got;
+  switch (c.layout) {
+    case Layout::kContiguous: {
+      std::optional<convt::ConstTensorView> b;
+      if (c.bias) b = convt::ConstTensorView(bias.data(), {p.c_out});
+      const convt::Tensor out = convt::conv_transpose2d(
+          convt::ConstTensorView(input.data(), in_shape), convt::ConstTensorView(weight.data(), w_shape),
+          b, {p.stride[0], p.stride[1]}, {p.padding[0], p.padding[1]},
+          {p.output_padding[0], p.output_padding[1]}, p.groups, {p.dilation[0], p.dilation[1]});
+      EXPECT_EQ(out.shape(), out_shape);
+      got.assign(out.data(), out.data() + out.numel());
+      break;
+    }
+    case Layout::kSliced:
+    case Layout::kStridedOut: {
+      const Embedded ei = embed(input, in_shape, 2);
+      const Embedded ew = embed(weight, w_shape, 1);
+      const Embedded eb = embed(bias, {p.c_out}, 3);
+      Embedded eo = embed(std::vector<float>(static_cast<size_t>(p.n * p.c_out * p.h_out() * p.w_out())),
+                          out_shape, 1);
+      convt::Shape out_strides = eo.strides;
+      std::vector<float> spread;  // kStridedOut: W stride 2
+      float *out_base = eo.buffer.data() + eo.offset;
+      if (c.layout == Layout::kStridedOut) {
+        out_strides = convt::contiguous_strides(out_shape);
+        for (auto &s : out_strides) s *= 2;
+        spread.assign(static_cast<size_t>(2 * p.n * p.c_out * p.h_out() * p.w_out()), 0.0f);
+        out_base = spread.data();
+      }
+      std::optional<convt::ConstTensorView> b;
+      if (c.bias) b = convt::ConstTensorView(eb.buffer.data() + eb.offset, {p.c_out}, eb.strides);
+      convt::conv_transpose2d_out(
+          convt::TensorView(out_base, out_shape, out_strides),
+          convt::ConstTensorView(ei.buffer.data() + ei.offset, in_shape, ei.strides),
+          convt::ConstTensorView(ew.buffer.data() + ew.offset, w_shape, ew.strides), b,
+          {p.stride[0], p.stride[1]}, {p.padding[0], p.padding[1]},
+          {p.output_padding[0], p.output_padding[1]}, p.groups, {p.dilation[0], p.dilation[1]});
+      got = gather(out_base, out_shape, out_strides);
+      break;
+    }
+    case Layout::kChannelsLast: {
+      // NHWC storage viewed as NCHW: the W axis has stride C.
+      std::vector<float> nhwc(input.size());
+      for (int64_t n = 0; n < p.n; ++n)
+        for (int64_t ch = 0; ch < p.c_in; ++ch)
+          for (int64_t y = 0; y < p.h_in; ++y)
+            for (int64_t x = 0; x < p.w_in; ++x)
+              nhwc[static_cast<size_t>(((n * p.h_in + y) * p.w_in + x) * p.c_in + ch)] =
+                  input[static_cast<size_t>(((n * p.c_in + ch) * p.h_in + y) * p.w_in + x)];
+      convt::Shape in_strides{p.h_in * p.w_in * p.c_in, 1, p.w_in * p.c_in, p.c_in};
+      if (!c.batched) in_strides.erase(in_strides.begin());
+      // Weight (ci, co, kh, kw) stored as (kh, kw, ci, co).
+      const int64_t cog = p.c_out / p.groups;
+      std::vector<float> w_perm(weight.size());
+      for (int64_t ci = 0; ci < p.c_in; ++ci)
+        for (int64_t co = 0; co < cog; ++co)
+          for (int64_t y = 0; y < p.kh; ++y)
+            for (int64_t x = 0; x < p.kw; ++x)
+              w_perm[static_cast<size_t>(((y * p.kw + x) * p.c_in + ci) * cog + co)] =
+                  weight[static_cast<size_t>(((ci * cog + co) * p.kh + y) * p.kw + x)];
+      const convt::Shape w_strides{cog, 1, p.kw * p.c_in * cog, p.c_in * cog};
+      std::optional<convt::ConstTensorView> b;
+      if (c.bias) b = convt::ConstTensorView(bias.data(), {p.c_out});
+      const convt::Tensor out = convt::conv_transpose2d(
+          convt::ConstTensorView(nhwc.data(), in_shape, in_strides),
+          convt::ConstTensorView(w_perm.data(), w_shape, w_strides), b, {p.stride[0], p.stride[1]},
+          {p.padding[0], p.padding[1]}, {p.output_padding[0], p.output_padding[1]}, p.groups,
+          {p.dilation[0], p.dilation[1]});
+      EXPECT_EQ(out.shape(), out_shape);
+      got.assign(out.data(), out.data() + out.numel());
+      break;
+    }
+  }
+  if (got.size() != want.size()) {
+    ADD_FAILURE() << "output has " << got.size() << " values, reference " << want.size();
+    return 1.0;
+  }
+  return relative_error(got, want);
+}
+
+}  // namespace convt_test

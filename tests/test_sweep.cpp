@@ -1,0 +1,118 @@
+// Sweeps conv_transpose2d against the float64 reference on random non-zero
+// data: every stride, padding, output_padding, dilation and kernel size in
+// the ranges, groups 1 / 2 / depthwise, batch 1-3 and unbatched,
+// every memory layout, with and without bias.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <vector>
+
+#include "conv_case.h"
+#include "test_util.h"
+
+namespace convt_test {
+namespace {
+
+constexpr Layout kLayouts[] = {Layout::kContiguous, Layout::kSliced, Layout::kChannelsLast,
+                               Layout::kStridedOut};
+
+// Channels for case i: groups cycle through 1, 2 and depthwise.
+void set_channels(RefParams &p, int i, int max_per_group) {
+  const int kind = i % 3;
+  const int64_t per_in = 1 + (i * 7) % max_per_group;
+  const int64_t per_out = 1 + (i * 5) % max_per_group;
+  if (kind == 0) {
+    p.groups = 1;
+    p.c_in = per_in;
+    p.c_out = per_out;
+  } else if (kind == 1) {
+    p.groups = 2;
+    p.c_in = 2 * per_in;
+    p.c_out = 2 * per_out;
+  } else {  // depthwise, sometimes with a channel multiplier
+    p.groups = 1 + i % 5;
+    p.c_in = p.groups;
+    p.c_out = p.groups * (1 + (i / 3) % 2);
+  }
+}
+
+// Every combination of stride 1-3, padding 0-2, dilation 1-3 and kernel 1-5
+// on the W axis, with output_padding at its largest legal value; the H axis
+// takes a rotated combination so kernels and strides are non-square.
+std::vector<ConvCase> axis_cases() {
+  std::vector<ConvCase> cases;
+  int i = 0;
+  for (int64_t s = 1; s <= 3; ++s)
+    for (int64_t pad = 0; pad <= 2; ++pad)
+      for (int64_t d = 1; d <= 3; ++d)
+        for (int64_t k = 1; k <= 5; ++k, ++i) {
+          ConvCase c;
+          RefParams &p = c.p;
+          p.stride = {1 + (s + i) % 3, s};
+          p.padding = {(pad + 1) % 3, pad};
+          p.dilation = {1 + (d + i / 2) % 3, d};
+          p.kh = 1 + (k + i) % 5;
+          p.kw = k;
+          for (int a = 0; a < 2; ++a) {
+            const int64_t limit = std::max(p.stride[a], p.dilation[a]);
+            p.output_padding[a] = (i + a) % 2 ? limit - 1 : (i % limit);
+          }
+          p.n = 1 + i % 3;
+          p.h_in = 1 + (i * 5) % 7;
+          p.w_in = 2 + (i * 3) % 9;
+          set_channels(p, i, 4);
+          c.bias = i % 2 == 0;
+          c.batched = i % 7 != 3;
+          if (!c.batched) p.n = 1;
+          c.layout = kLayouts[(i / 2) % 4];
+          c.seed = 1000 + static_cast<uint32_t>(i);
+          if (p.h_out() >= 1 && p.w_out() >= 1) cases.push_back(c);
+        }
+  return cases;
+}
+
+// Larger planes and channel counts: several tiles, vector tails, tap counts
+// that differ between phases.
+std::vector<ConvCase> tile_cases() {
+  std::vector<ConvCase> cases;
+  for (int i = 0; i < 40; ++i) {
+    ConvCase c;
+    RefParams &p = c.p;
+    p.stride = {1 + i % 3, 1 + (i / 3) % 3};
+    p.dilation = {1 + (i % 7 == 5), 1 + (i % 5 == 4)};
+    p.kh = 1 + (i * 3) % 5;
+    p.kw = 1 + (i * 2) % 5;
+    p.padding = {std::min<int64_t>(i % 3, p.kh - 1), std::min<int64_t>((i / 2) % 3, p.kw - 1)};
+    for (int a = 0; a < 2; ++a) p.output_padding[a] = (i % 4 == a) ? std::max(p.stride[a], p.dilation[a]) - 1 : 0;
+    p.n = 1 + i % 2;
+    p.h_in = 5 + (i * 7) % 13;
+    p.w_in = 9 + (i * 11) % 21;
+    set_channels(p, i, 12);
+    if (p.groups > 2) {  // wider depthwise
+      p.groups = p.c_in = 8 + i % 9;
+      p.c_out = p.groups;
+    }
+    c.bias = i % 3 != 1;
+    c.batched = i % 9 != 4;
+    if (!c.batched) p.n = 1;
+    c.layout = kLayouts[i % 4];
+    c.seed = 5000 + static_cast<uint32_t>(i);
+    if (p.h_out() >= 1 && p.w_out() >= 1) cases.push_back(c);
+  }
+  return cases;
+}
+
+class Sweep : public ::testing::TestWithParam<ConvCase> {};
+
+TEST_P(Sweep, MatchesFloat64Reference) {
+  const double err = run_conv_case(GetParam());
+  EXPECT_LE(err, kTolerance) << GetParam().name();
+}
+
+std::string case_name(const ::testing::TestParamInfo<ConvCase> &info) { return info.param.name(); }
+
+INSTANTIATE_TEST_SUITE_P(Axes, Sweep, ::testing::ValuesIn(axis_cases()), case_name);
+INSTANTIATE_TEST_SUITE_P(Tiles, Sweep, ::testing::ValuesIn(tile_cases()), case_name);
+
+}  // namespace
+}  // namespace convt_test
