@@ -91,8 +91,12 @@ ConvTranspose2dFuncs define_conv_transpose2d(
 
   // Group of output channel co; groups == 1 folds away under specialization.
   // (% rather than co - group * size keeps bounds inference tight.)
-  Expr group = select(groups == 1, 0, f.co / out_channels_per_group);
-  Expr co_in_group = select(groups == 1, f.co, f.co % out_channels_per_group);
+  // Schedules may compute whole channel blocks past C_out (and discard them);
+  // the clamp keeps those reads inside the weight and bias.
+  Expr out_channels = out_channels_per_group * groups;
+  Expr co = clamp(f.co, 0, out_channels - 1);
+  Expr group = select(groups == 1, 0, co / out_channels_per_group);
+  Expr co_in_group = select(groups == 1, co, co % out_channels_per_group);
   Expr in_channel = group * f.in_channels_per_group + ci;
 
   Expr ix = f.qx + f.phase_x.input_base(f.rx) - jx * f.phase_x.input_step;
@@ -100,17 +104,49 @@ ConvTranspose2dFuncs define_conv_transpose2d(
   Expr kx = f.phase_x.tap(f.rx, jx);
   Expr ky = f.phase_y.tap(f.ry, jy);
 
-  f.phase_sum = Func("phase_sum");
-  f.phase_sum(f.qx, f.qy, f.co, f.n, f.rx, f.ry) = bias(f.co);
-  f.phase_sum(f.qx, f.qy, f.co, f.n, f.rx, f.ry) +=
-      f.input_padded(ix, iy, in_channel, f.n) *
-      weight(kx, ky, co_in_group, in_channel);
+  // The per-phase correlation. Built twice, for the two output updates below,
+  // so each can be scheduled at its own loop level.
+  auto make_phase_sum = [&](const std::string &name) {
+    Func p(name);
+    p(f.qx, f.qy, f.co, f.n, f.rx, f.ry) = bias(co);
+    p(f.qx, f.qy, f.co, f.n, f.rx, f.ry) +=
+        f.input_padded(ix, iy, in_channel, f.n) * weight(kx, ky, co_in_group, in_channel);
+    return p;
+  };
+  f.phase_sum = make_phase_sum("phase_sum");
+  f.phase_sum_edge = make_phase_sum("phase_sum_edge");
 
-  // Output pixel o = q * s + r belongs to phase r.
+  // Output pixel o = q * s + r belongs to phase r. The output is written from
+  // phase space, so each phase's tile of phase_sum has exact bounds; the pure
+  // definition is never evaluated. The output buffer's extent carries
+  // output_padding.
   f.output = Func("conv_transpose2d");
-  f.output(f.x, f.y, f.co, f.n) =
-      f.phase_sum(f.x / stride_x, f.y / stride_y, f.co, f.n, f.x % stride_x,
-                  f.y % stride_y);
+  f.output(f.x, f.y, f.co, f.n) = undef<float>();
+  Expr output_width = f.output.output_buffer().dim(0).extent();
+  Expr output_height = f.output.output_buffer().dim(1).extent();
+  Expr full_columns = output_width / stride_x;  // q with all s_x phases in range
+  Expr edge_columns = output_width % stride_x;  // phases of q = full_columns
+  Expr qy_extent = (output_height + stride_y - 1) / stride_y;
+  // Rows: the where-clause skips o >= H_out; the min() only touches skipped
+  // points and keeps bounds inference, which ignores the predicate, in range.
+  auto row = [&](const Expr &qy, const Expr &ry) {
+    return min(qy * stride_y + ry, output_height - 1);
+  };
+
+  // Main update: columns q < W_out / s_x, where every phase lands in range,
+  // so no column predicate (the hot stores stay unmasked).
+  f.r_out = RDom(0, full_columns, 0, qy_extent, 0, stride_x, 0, stride_y, "r_out");
+  RVar oqx = f.r_out.x, oqy = f.r_out.y, orx = f.r_out.z, ory = f.r_out.w;
+  f.r_out.where(oqy * stride_y + ory < output_height);
+  f.output(oqx * stride_x + orx, row(oqy, ory), f.co, f.n) =
+      f.phase_sum(oqx, oqy, f.co, f.n, orx, ory);
+
+  // Edge update: the last W_out % s_x columns, phases 0 .. edge_columns - 1.
+  f.r_edge = RDom(0, edge_columns, 0, qy_extent, 0, stride_y, "r_edge");
+  RVar erx = f.r_edge.x, eqy = f.r_edge.y, ery = f.r_edge.z;
+  f.r_edge.where(eqy * stride_y + ery < output_height);
+  f.output(full_columns * stride_x + erx, row(eqy, ery), f.co, f.n) =
+      f.phase_sum_edge(full_columns, eqy, f.co, f.n, erx, ery);
   return f;
 }
 

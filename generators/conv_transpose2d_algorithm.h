@@ -36,15 +36,20 @@ struct ConvTranspose2dFuncs {
 
   // Reduction over (input channel in group, tap row j, tap column j).
   Halide::RDom r;
+  // Output positions in phase space, o = q * s + r: (qx, qy, rx, ry) over
+  // the full columns, and (rx, qy, ry) over the last W_out % s_x columns.
+  Halide::RDom r_out, r_edge;
 
   Halide::Func input_padded;  // zero outside the input: no bounds tests in the hot loop
   Halide::Func phase_sum;     // phase_sum(qx, qy, co, n, rx, ry) = bias + taps
-  Halide::Func output;        // output(x, y, co, n): phases interleaved back
+  Halide::Func phase_sum_edge;  // the same, feeding the edge columns
+  Halide::Func output;        // output(x, y, co, n), written phase by phase
 };
 
 // Defines the Funcs. The scalar parameters are run-time values, so one AOT
-// library serves every configuration; the output's extent carries
-// output_padding. input(x, y, c, n), weight(kx, ky, co_in_group, ci), bias(co).
+// library serves every configuration; the output buffer's extent carries
+// output_padding. input(x, y, c, n),
+// weight(kx, ky, co_in_group, ci), bias(co).
 ConvTranspose2dFuncs define_conv_transpose2d(
     const Halide::Func &input, const Halide::Expr &input_width,
     const Halide::Expr &input_height, const Halide::Expr &input_channels,

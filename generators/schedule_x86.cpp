@@ -1,13 +1,32 @@
 // x86-64 schedule for conv_transpose2d.
+//
+// The hot loop is one phase's stride-1 correlation: a register tile of
+// (vectors of qx) x (output channels) x (rows) accumulators, fed per
+// (input channel, tap) by a few input vector loads and one broadcast weight
+// per channel. Outputs are written phase by phase.
 #include "schedules.h"
 
 using namespace Halide;
 
 namespace convt_gen {
 
+namespace {
+
+// Register tile of one phase row: qx vectors x output channels. AVX2 has 16
+// ymm registers: 12 accumulators cover the FMA latency (4 cycles, 2 ports)
+// with room for the 2 input vectors and a broadcast weight. (A tile over
+// several rows would need RVar reordering, which Halide forbids here.)
+struct X86Tiles {
+  int vectors_x = 2;  // qx vectors per tile, each of the natural vector width
+  int channels = 6;   // output channels per tile: each reuses the input loads
+};
+
+}  // namespace
+
 void schedule_x86(ConvTranspose2dFuncs &f, const Target &target) {
+  const X86Tiles t;
   const int vec = target.natural_vector_size<float>();
-  Var xo("xo"), xi("xi"), yo("yo"), yi("yi"), coo("coo"), coi("coi"), tile("tile");
+  const int tile_x = vec * t.vectors_x;
 
   // Phase tables: a handful of integers per call.
   for (AxisPhases *a : {&f.phase_x, &f.phase_y}) {
@@ -16,22 +35,47 @@ void schedule_x86(ConvTranspose2dFuncs &f, const Target &target) {
     a->first_tap.compute_root();
   }
 
+  // Zero-bordered input, one pass, so the hot loop has no bounds tests.
   f.input_padded.compute_root()
       .parallel(f.n)
       .vectorize(f.x, vec, TailStrategy::GuardWithIf);
 
-  f.output.compute_root()
-      .tile(f.x, f.co, xo, coo, xi, coi, 2 * vec, 4, TailStrategy::GuardWithIf)
-      .reorder(xi, coi, xo, f.y, coo, f.n)
+  // Output, in phase space: for each (n, channel block) in parallel, every
+  // phase, then register tiles over (qy, qx).
+  RVar qx = f.r_out.x, qy = f.r_out.y, rx = f.r_out.z, ry = f.r_out.w;
+  RVar qxo("qxo"), qxi("qxi");
+  Var coo("coo"), coi("coi"), tile("tile");
+  Stage out = f.output.update(0);
+  // Distinct (qx, qy, rx, ry) write distinct pixels, which Halide cannot
+  // prove through o = q * s + r: allow reordering and parallel RVars.
+  out.allow_race_conditions()
+      .split(qx, qxo, qxi, tile_x, TailStrategy::GuardWithIf)
+      .split(f.co, coo, coi, t.channels, TailStrategy::GuardWithIf)
+      .reorder(qxi, coi, qxo, qy, rx, ry, coo, f.n)
       .fuse(coo, f.n, tile)
       .parallel(tile)
-      .vectorize(xi, vec, TailStrategy::GuardWithIf);
+      .parallel(qy)  // rows too, for single images with few channel blocks
+      .vectorize(qxi, vec)
+      .unroll(coi);
 
-  f.phase_sum.compute_at(f.output, xo)
-      .vectorize(f.qx, vec, TailStrategy::GuardWithIf);
+  // The accumulator tile lives in registers: computed per tile, vectorized
+  // over qx and unrolled over channels; input channels innermost in the
+  // reduction so the tap guards stay outside the FMA loop.
+  f.phase_sum.compute_at(f.output, qxo)
+      .reorder(f.qx, f.co, f.qy, f.n, f.rx, f.ry)
+      .vectorize(f.qx, vec)
+      .unroll(f.qx)
+      .unroll(f.co);
   f.phase_sum.update()
-      .reorder(f.qx, f.co, f.r.x, f.r.z, f.r.y, f.rx, f.ry)
-      .vectorize(f.qx, vec, TailStrategy::GuardWithIf);
+      .reorder(f.qx, f.co, f.r.x, f.r.z, f.r.y, f.qy, f.n, f.rx, f.ry)
+      .vectorize(f.qx, vec)
+      .unroll(f.qx)
+      .unroll(f.co);
+
+  // Edge columns (at most s_x - 1 per row): one pixel at a time.
+  Stage edge = f.output.update(1);
+  edge.allow_race_conditions().reorder(f.r_edge.x, f.co, f.r_edge.y, f.r_edge.z, f.n).parallel(f.n);
+  f.phase_sum_edge.compute_at(f.output, f.r_edge.x);
 }
 
 }  // namespace convt_gen

@@ -1,0 +1,59 @@
+#include "layer_shapes.h"
+
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <stdexcept>
+
+namespace convt_bench {
+
+namespace {
+
+// The value after "key": in one layer object: a number or [a, b].
+std::array<int64_t, 2> field(const std::string &obj, const std::string &key) {
+  const std::regex pair("\"" + key + "\"\\s*:\\s*\\[\\s*(-?\\d+)\\s*,\\s*(-?\\d+)\\s*\\]");
+  const std::regex scalar("\"" + key + "\"\\s*:\\s*(-?\\d+)");
+  std::smatch m;
+  if (std::regex_search(obj, m, pair)) return {std::stoll(m[1]), std::stoll(m[2])};
+  if (std::regex_search(obj, m, scalar)) return {std::stoll(m[1]), std::stoll(m[1])};
+  throw std::runtime_error("shapes: field '" + key + "' missing in " + obj);
+}
+
+}  // namespace
+
+double Layer::flops() const {
+  return 2.0 * static_cast<double>(n) * static_cast<double>(c_in) * static_cast<double>(h) *
+         static_cast<double>(w) * static_cast<double>(c_out / groups) *
+         static_cast<double>(kernel[0] * kernel[1]);
+}
+
+std::vector<Layer> load_layers(const std::string &path) {
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error("cannot read " + path);
+  std::stringstream text;
+  text << in.rdbuf();
+  const std::string all = text.str();
+  const std::regex object("\\{[^{}]*\"name\"\\s*:\\s*\"([^\"]+)\"[^{}]*\\}");
+  std::vector<Layer> layers;
+  for (auto it = std::sregex_iterator(all.begin(), all.end(), object); it != std::sregex_iterator(); ++it) {
+    const std::string obj = (*it)[0];
+    Layer l;
+    l.name = (*it)[1];
+    l.n = field(obj, "N")[0];
+    l.c_in = field(obj, "C_in")[0];
+    l.h = field(obj, "H")[0];
+    l.w = field(obj, "W")[0];
+    l.c_out = field(obj, "C_out")[0];
+    l.groups = field(obj, "groups")[0];
+    l.kernel = field(obj, "kernel");
+    l.stride = field(obj, "stride");
+    l.padding = field(obj, "padding");
+    l.output_padding = field(obj, "output_padding");
+    l.dilation = field(obj, "dilation");
+    layers.push_back(l);
+  }
+  if (layers.empty()) throw std::runtime_error("no layers in " + path);
+  return layers;
+}
+
+}  // namespace convt_bench

@@ -1,0 +1,26 @@
+// Reads benchmark layers from shapes.json (../shared/bench/shapes.json): one
+// flat object per layer, fields named as conv_transpose2d's parameters.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace convt_bench {
+
+struct Layer {
+  std::string name;
+  int64_t n = 1, c_in = 1, h = 1, w = 1, c_out = 1, groups = 1;
+  std::array<int64_t, 2> kernel{1, 1}, stride{1, 1}, padding{0, 0}, output_padding{0, 0},
+      dilation{1, 1};
+
+  // 2 * N * C_in * H * W * (C_out / groups) * kH * kW: every input pixel
+  // meets every tap once (SEMANTICS.md, "Work").
+  double flops() const;
+};
+
+// All layers in the file; throws std::runtime_error when it cannot be read.
+std::vector<Layer> load_layers(const std::string &path);
+
+}  // namespace convt_bench
