@@ -38,13 +38,16 @@ AxisPhases make_axis_phases(const std::string &axis, const Expr &stride,
   a.first_tap_search(r) =
       select((t_first * dilation - (r + padding)) % stride == 0,
              min(a.first_tap_search(r), t_first), a.first_tap_search(r));
-  a.first_tap = Func("first_tap_" + axis);
-  a.first_tap(r) = select(dilation == 1, (r + padding) % stride,
-                          a.first_tap_search(r));
   return a;
 }
 
 }  // namespace
+
+// The dilation-1 closed form is chosen here, at the call site, so a
+// specialization on dilation 1 removes the table load altogether.
+Expr AxisPhases::first_tap(const Expr &r) const {
+  return select(dilation == 1, (r + padding) % stride, first_tap_search(r));
+}
 
 Expr AxisPhases::num_taps(const Expr &r) const {
   Expr k0 = first_tap(r);
@@ -125,6 +128,7 @@ ConvTranspose2dFuncs define_conv_transpose2d(
   Expr output_width = f.output.output_buffer().dim(0).extent();
   Expr output_height = f.output.output_buffer().dim(1).extent();
   Expr full_columns = output_width / stride_x;  // q with all s_x phases in range
+  f.full_columns = full_columns;
   Expr edge_columns = output_width % stride_x;  // phases of q = full_columns
   Expr qy_extent = (output_height + stride_y - 1) / stride_y;
   // Rows: the where-clause skips o >= H_out; the min() only touches skipped

@@ -16,10 +16,11 @@ struct AxisPhases {
   Halide::Expr tap_step;    // s / gcd(d, s)
   Halide::Expr input_step;  // d / gcd(d, s)
   Halide::Expr max_taps;    // bound on any phase's taps: ceil(k / s) when d == 1
-  Halide::Func first_tap;   // first_tap(r); >= tap_step when phase r gets no tap
   Halide::Func step_search;        // 0-D helper behind tap_step for dilation > 1
-  Halide::Func first_tap_search;   // helper behind first_tap for dilation > 1
+  Halide::Func first_tap_search;   // table behind first_tap for dilation > 1
 
+  // First tap of phase r; >= tap_step when phase r gets no tap.
+  Halide::Expr first_tap(const Halide::Expr &r) const;
   Halide::Expr num_taps(const Halide::Expr &r) const;
   Halide::Expr input_base(const Halide::Expr &r) const;
   Halide::Expr tap(const Halide::Expr &r, const Halide::Expr &j) const;
@@ -39,6 +40,7 @@ struct ConvTranspose2dFuncs {
   // Output positions in phase space, o = q * s + r: (qx, qy, rx, ry) over
   // the full columns, and (rx, qy, ry) over the last W_out % s_x columns.
   Halide::RDom r_out, r_edge;
+  Halide::Expr full_columns;  // extent of r_out's qx: W_out / s_x
 
   Halide::Func input_padded;  // zero outside the input: no bounds tests in the hot loop
   Halide::Func phase_sum;     // phase_sum(qx, qy, co, n, rx, ry) = bias + taps

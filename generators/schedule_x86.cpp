@@ -1,9 +1,9 @@
 // x86-64 schedule for conv_transpose2d.
 //
 // The hot loop is one phase's stride-1 correlation: a register tile of
-// (vectors of qx) x (output channels) x (rows) accumulators, fed per
-// (input channel, tap) by a few input vector loads and one broadcast weight
-// per channel. Outputs are written phase by phase.
+// (qx vectors) x (output channels) accumulators, fed per (input channel, tap)
+// by a few input vector loads and one broadcast weight per channel. Outputs
+// are written phase by phase.
 #include "schedules.h"
 
 using namespace Halide;
@@ -12,13 +12,14 @@ namespace convt_gen {
 
 namespace {
 
-// Register tile of one phase row: qx vectors x output channels. AVX2 has 16
-// ymm registers: 12 accumulators cover the FMA latency (4 cycles, 2 ports)
-// with room for the 2 input vectors and a broadcast weight. (A tile over
-// several rows would need RVar reordering, which Halide forbids here.)
+// Register tile of one phase row: qx lanes x output channels. AVX2 has 16 ymm
+// registers: 2 vectors x 6 channels = 12 accumulators cover the FMA latency
+// (4 cycles, 2 ports) and leave room for the input vectors and a broadcast.
+// (Tiles over several rows would need RVar reordering, which Halide forbids
+// for an update whose stores it cannot prove disjoint.)
 struct X86Tiles {
-  int vectors_x = 2;  // qx vectors per tile, each of the natural vector width
-  int channels = 6;   // output channels per tile: each reuses the input loads
+  int vectors = 2;   // qx vectors per tile
+  int channels = 6;  // output channels per tile: each reuses the input loads
 };
 
 }  // namespace
@@ -26,13 +27,12 @@ struct X86Tiles {
 void schedule_x86(ConvTranspose2dFuncs &f, const Target &target) {
   const X86Tiles t;
   const int vec = target.natural_vector_size<float>();
-  const int tile_x = vec * t.vectors_x;
+  const int wide = vec * t.vectors;
 
   // Phase tables: a handful of integers per call.
   for (AxisPhases *a : {&f.phase_x, &f.phase_y}) {
     a->step_search.compute_root();
     a->first_tap_search.compute_root();
-    a->first_tap.compute_root();
   }
 
   // Zero-bordered input, one pass, so the hot loop has no bounds tests.
@@ -41,31 +41,41 @@ void schedule_x86(ConvTranspose2dFuncs &f, const Target &target) {
       .vectorize(f.x, vec, TailStrategy::GuardWithIf);
 
   // Output, in phase space: for each (n, channel block) in parallel, every
-  // phase, then register tiles over (qy, qx).
+  // phase and row, then register tiles along qx. Distinct (qx, qy, rx, ry)
+  // write distinct pixels, which Halide cannot prove through o = q * s + r:
+  // allow_race_conditions permits the parallel RVar.
   RVar qx = f.r_out.x, qy = f.r_out.y, rx = f.r_out.z, ry = f.r_out.w;
   RVar qxo("qxo"), qxi("qxi");
   Var coo("coo"), coi("coi"), tile("tile");
+  Expr dilation_1 = f.phase_x.dilation == 1 && f.phase_y.dilation == 1;
+  auto tile_output = [&](Stage s, int width, TailStrategy tail) {
+    s.allow_race_conditions()
+        .split(qx, qxo, qxi, width, tail)
+        .split(f.co, coo, coi, t.channels, TailStrategy::GuardWithIf)
+        .reorder(qxi, coi, qxo, qy, rx, ry, coo, f.n)
+        .fuse(coo, f.n, tile)
+        .parallel(tile)
+        .parallel(qy)  // rows too, for single images with few channel blocks
+        .vectorize(qxi, vec)
+        .unroll(coi);
+  };
+  // Dilation 1 (nearly every real layer) makes the phase geometry
+  // closed-form arithmetic, hoisted out of the FMA loop instead of table
+  // loads.
   Stage out = f.output.update(0);
-  // Distinct (qx, qy, rx, ry) write distinct pixels, which Halide cannot
-  // prove through o = q * s + r: allow reordering and parallel RVars.
-  out.allow_race_conditions()
-      .split(qx, qxo, qxi, tile_x, TailStrategy::GuardWithIf)
-      .split(f.co, coo, coi, t.channels, TailStrategy::GuardWithIf)
-      .reorder(qxi, coi, qxo, qy, rx, ry, coo, f.n)
-      .fuse(coo, f.n, tile)
-      .parallel(tile)
-      .parallel(qy)  // rows too, for single images with few channel blocks
-      .vectorize(qxi, vec)
-      .unroll(coi);
+  tile_output(out.specialize(dilation_1), wide, TailStrategy::GuardWithIf);
+  tile_output(out, wide, TailStrategy::GuardWithIf);
 
   // The accumulator tile lives in registers: computed per tile, vectorized
   // over qx and unrolled over channels; input channels innermost in the
   // reduction so the tap guards stay outside the FMA loop.
+  // bound_extent fixes the tile size even for the last, partial tile of a
+  // row, so the accumulators stay in registers; phase rows narrower than the
+  // tile compute idle lanes.
   f.phase_sum.compute_at(f.output, qxo)
-      .reorder(f.qx, f.co, f.qy, f.n, f.rx, f.ry)
-      .vectorize(f.qx, vec)
-      .unroll(f.qx)
-      .unroll(f.co);
+      .bound_extent(f.qx, wide)
+      .bound_extent(f.co, t.channels);
+  f.phase_sum.vectorize(f.qx, vec).unroll(f.qx).unroll(f.co);
   f.phase_sum.update()
       .reorder(f.qx, f.co, f.r.x, f.r.z, f.r.y, f.qy, f.n, f.rx, f.ry)
       .vectorize(f.qx, vec)
@@ -74,7 +84,9 @@ void schedule_x86(ConvTranspose2dFuncs &f, const Target &target) {
 
   // Edge columns (at most s_x - 1 per row): one pixel at a time.
   Stage edge = f.output.update(1);
-  edge.allow_race_conditions().reorder(f.r_edge.x, f.co, f.r_edge.y, f.r_edge.z, f.n).parallel(f.n);
+  edge.allow_race_conditions()
+      .reorder(f.r_edge.x, f.co, f.r_edge.y, f.r_edge.z, f.n)
+      .parallel(f.n);
   f.phase_sum_edge.compute_at(f.output, f.r_edge.x);
 }
 
