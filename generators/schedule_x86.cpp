@@ -59,11 +59,19 @@ void schedule_x86(ConvTranspose2dFuncs &f, const Target &target) {
         .vectorize(qxi, vec)
         .unroll(coi);
   };
-  // Dilation 1 (nearly every real layer) makes the phase geometry
-  // closed-form arithmetic, hoisted out of the FMA loop instead of table
-  // loads.
+  // Specializations. Dilation 1 (nearly every real layer) makes the phase
+  // geometry closed-form arithmetic, hoisted out of the FMA loop instead of
+  // table loads.
+  // Stride 1 along x stores whole vectors (otherwise a strided scatter);
+  // groups 1 and depthwise fold the channel-group arithmetic away.
   Stage out = f.output.update(0);
-  tile_output(out.specialize(dilation_1), wide, TailStrategy::GuardWithIf);
+  Expr stride_x_1 = f.phase_x.stride == 1;
+  Expr depthwise = f.in_channels_per_group == 1 && f.out_channels_per_group == 1;
+  Expr groups_1 = f.groups == 1;
+  for (const Expr &case_ : {dilation_1 && stride_x_1 && groups_1, dilation_1 && groups_1,
+                            dilation_1 && depthwise, dilation_1}) {
+    tile_output(out.specialize(case_), wide, TailStrategy::GuardWithIf);
+  }
   tile_output(out, wide, TailStrategy::GuardWithIf);
 
   // The accumulator tile lives in registers: computed per tile, vectorized
