@@ -28,10 +28,9 @@ double median_seconds(const convt_bench::Layer &l, int reps) {
       {l.output_padding[0], l.output_padding[1]}, l.groups, {l.dilation[0], l.dilation[1]});
   convt::Tensor out(out_shape);
   auto run = [&] {
-    convt::conv_transpose2d_out(out, x, w, b, {l.stride[0], l.stride[1]},
-                                {l.padding[0], l.padding[1]},
-                                {l.output_padding[0], l.output_padding[1]}, l.groups,
-                                {l.dilation[0], l.dilation[1]});
+    convt::conv_transpose2d_out(
+        out, x, w, b, {l.stride[0], l.stride[1]}, {l.padding[0], l.padding[1]},
+        {l.output_padding[0], l.output_padding[1]}, l.groups, {l.dilation[0], l.dilation[1]});
   };
   for (int i = 0; i < 2; ++i) run();  // warm-up: thread pool, caches, pages
   std::vector<double> times;
@@ -69,7 +68,8 @@ int main(int argc, char **argv) {
     std::printf("%-22s %12s %10s\n", "layer", "time (ms)", "GFLOP/s");
     int matched = 0;
     for (const auto &l : layers) {
-      if (!wanted.empty() && std::find(wanted.begin(), wanted.end(), l.name) == wanted.end()) continue;
+      if (!wanted.empty() && std::find(wanted.begin(), wanted.end(), l.name) == wanted.end())
+        continue;
       ++matched;
       const double s = median_seconds(l, reps);
       std::printf("%-22s %12.3f %10.1f\n", l.name.c_str(), s * 1e3, l.flops() / s * 1e-9);

@@ -35,7 +35,8 @@ std::vector<Layer> load_layers(const std::string &path) {
   const std::string all = text.str();
   const std::regex object("\\{[^{}]*\"name\"\\s*:\\s*\"([^\"]+)\"[^{}]*\\}");
   std::vector<Layer> layers;
-  for (auto it = std::sregex_iterator(all.begin(), all.end(), object); it != std::sregex_iterator(); ++it) {
+  for (auto it = std::sregex_iterator(all.begin(), all.end(), object); it != std::sregex_iterator();
+       ++it) {
     const std::string obj = (*it)[0];
     Layer l;
     l.name = (*it)[1];

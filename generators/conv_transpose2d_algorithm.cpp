@@ -6,9 +6,8 @@ namespace convt_gen {
 
 namespace {
 
-AxisPhases make_axis_phases(const std::string &axis, const Expr &stride,
-                            const Expr &padding, const Expr &dilation,
-                            const Expr &kernel) {
+AxisPhases make_axis_phases(const std::string &axis, const Expr &stride, const Expr &padding,
+                            const Expr &dilation, const Expr &kernel) {
   AxisPhases a;
   a.stride = stride;
   a.padding = padding;
@@ -21,10 +20,9 @@ AxisPhases make_axis_phases(const std::string &axis, const Expr &stride,
   RDom t_step(1, stride, "t_step_" + axis);
   a.step_search = Func("step_search_" + axis);
   a.step_search() = stride;
-  a.step_search() = select((t_step * dilation) % stride == 0,
-                           min(a.step_search(), t_step), a.step_search());
-  a.tap_step = select(dilation == 1, stride,
-                      unsafe_promise_clamped(a.step_search(), 1, stride));
+  a.step_search() =
+      select((t_step * dilation) % stride == 0, min(a.step_search(), t_step), a.step_search());
+  a.tap_step = select(dilation == 1, stride, unsafe_promise_clamped(a.step_search(), 1, stride));
   a.input_step = a.tap_step * dilation / stride;
   // RDom extents cannot read Funcs: for dilation > 1 use the kernel size as the
   // bound and let the num_taps guard skip the rest.
@@ -35,9 +33,8 @@ AxisPhases make_axis_phases(const std::string &axis, const Expr &stride,
   RDom t_first(0, stride, "t_first_" + axis);
   a.first_tap_search = Func("first_tap_search_" + axis);
   a.first_tap_search(r) = a.tap_step;
-  a.first_tap_search(r) =
-      select((t_first * dilation - (r + padding)) % stride == 0,
-             min(a.first_tap_search(r), t_first), a.first_tap_search(r));
+  a.first_tap_search(r) = select((t_first * dilation - (r + padding)) % stride == 0,
+                                 min(a.first_tap_search(r), t_first), a.first_tap_search(r));
   return a;
 }
 
@@ -70,10 +67,9 @@ Expr AxisPhases::tap(const Expr &r, const Expr &j) const {
 ConvTranspose2dFuncs define_conv_transpose2d(
     const Func &input, const Expr &input_width, const Expr &input_height,
     const Expr &input_channels, const Func &weight, const Expr &kernel_width,
-    const Expr &kernel_height, const Expr &out_channels_per_group,
-    const Func &bias, const Expr &stride_x, const Expr &stride_y,
-    const Expr &padding_x, const Expr &padding_y, const Expr &dilation_x,
-    const Expr &dilation_y, const Expr &groups) {
+    const Expr &kernel_height, const Expr &out_channels_per_group, const Func &bias,
+    const Expr &stride_x, const Expr &stride_y, const Expr &padding_x, const Expr &padding_y,
+    const Expr &dilation_x, const Expr &dilation_y, const Expr &groups) {
   ConvTranspose2dFuncs f;
   f.groups = groups;
   f.in_channels_per_group = input_channels / groups;
@@ -81,14 +77,13 @@ ConvTranspose2dFuncs define_conv_transpose2d(
   f.phase_x = make_axis_phases("x", stride_x, padding_x, dilation_x, kernel_width);
   f.phase_y = make_axis_phases("y", stride_y, padding_y, dilation_y, kernel_height);
 
-  Func zero_outside = BoundaryConditions::constant_exterior(
-      input, 0.0f, {{0, input_width}, {0, input_height}});
+  Func zero_outside =
+      BoundaryConditions::constant_exterior(input, 0.0f, {{0, input_width}, {0, input_height}});
   f.input_padded = Func("input_padded");
   f.input_padded(f.x, f.y, f.c, f.n) = zero_outside(f.x, f.y, f.c, f.n);
 
   // r.x: input channel within the group; r.y, r.z: tap j along y and x.
-  f.r = RDom(0, f.in_channels_per_group, 0, f.phase_y.max_taps, 0,
-             f.phase_x.max_taps, "r");
+  f.r = RDom(0, f.in_channels_per_group, 0, f.phase_y.max_taps, 0, f.phase_x.max_taps, "r");
   RVar ci = f.r.x, jy = f.r.y, jx = f.r.z;
   f.r.where(jy < f.phase_y.num_taps(f.ry) && jx < f.phase_x.num_taps(f.rx));
 

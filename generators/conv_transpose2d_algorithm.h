@@ -13,11 +13,11 @@ namespace convt_gen {
 // FLOP count (every input pixel meets every tap once).
 struct AxisPhases {
   Halide::Expr stride, padding, dilation, kernel;
-  Halide::Expr tap_step;    // s / gcd(d, s)
-  Halide::Expr input_step;  // d / gcd(d, s)
-  Halide::Expr max_taps;    // bound on any phase's taps: ceil(k / s) when d == 1
-  Halide::Func step_search;        // 0-D helper behind tap_step for dilation > 1
-  Halide::Func first_tap_search;   // table behind first_tap for dilation > 1
+  Halide::Expr tap_step;          // s / gcd(d, s)
+  Halide::Expr input_step;        // d / gcd(d, s)
+  Halide::Expr max_taps;          // bound on any phase's taps: ceil(k / s) when d == 1
+  Halide::Func step_search;       // 0-D helper behind tap_step for dilation > 1
+  Halide::Func first_tap_search;  // table behind first_tap for dilation > 1
 
   // First tap of phase r; >= tap_step when phase r gets no tap.
   Halide::Expr first_tap(const Halide::Expr &r) const;
@@ -42,10 +42,10 @@ struct ConvTranspose2dFuncs {
   Halide::RDom r_out, r_edge;
   Halide::Expr full_columns;  // extent of r_out's qx: W_out / s_x
 
-  Halide::Func input_padded;  // zero outside the input: no bounds tests in the hot loop
-  Halide::Func phase_sum;     // phase_sum(qx, qy, co, n, rx, ry) = bias + taps
+  Halide::Func input_padded;    // zero outside the input: no bounds tests in the hot loop
+  Halide::Func phase_sum;       // phase_sum(qx, qy, co, n, rx, ry) = bias + taps
   Halide::Func phase_sum_edge;  // the same, feeding the edge columns
-  Halide::Func output;        // output(x, y, co, n), written phase by phase
+  Halide::Func output;          // output(x, y, co, n), written phase by phase
 };
 
 // Defines the Funcs. The scalar parameters are run-time values, so one AOT
@@ -53,14 +53,12 @@ struct ConvTranspose2dFuncs {
 // output_padding. input(x, y, c, n),
 // weight(kx, ky, co_in_group, ci), bias(co).
 ConvTranspose2dFuncs define_conv_transpose2d(
-    const Halide::Func &input, const Halide::Expr &input_width,
-    const Halide::Expr &input_height, const Halide::Expr &input_channels,
-    const Halide::Func &weight, const Halide::Expr &kernel_width,
-    const Halide::Expr &kernel_height,
+    const Halide::Func &input, const Halide::Expr &input_width, const Halide::Expr &input_height,
+    const Halide::Expr &input_channels, const Halide::Func &weight,
+    const Halide::Expr &kernel_width, const Halide::Expr &kernel_height,
     const Halide::Expr &out_channels_per_group, const Halide::Func &bias,
-    const Halide::Expr &stride_x, const Halide::Expr &stride_y,
-    const Halide::Expr &padding_x, const Halide::Expr &padding_y,
-    const Halide::Expr &dilation_x, const Halide::Expr &dilation_y,
+    const Halide::Expr &stride_x, const Halide::Expr &stride_y, const Halide::Expr &padding_x,
+    const Halide::Expr &padding_y, const Halide::Expr &dilation_x, const Halide::Expr &dilation_y,
     const Halide::Expr &groups);
 
 }  // namespace convt_gen

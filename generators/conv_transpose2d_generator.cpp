@@ -1,11 +1,11 @@
 // The conv_transpose2d generator: binds buffers and scalar parameters to the
 // algorithm (conv_transpose2d_algorithm.cpp) and picks the schedule for the
 // target family (schedule_*.cpp).
-#include "conv_transpose2d_algorithm.h"
-#include "schedules.h"
-
 #include <cstdlib>
 #include <iostream>
+
+#include "conv_transpose2d_algorithm.h"
+#include "schedules.h"
 
 using namespace Halide;
 
@@ -29,9 +29,8 @@ class ConvTranspose2dGenerator : public Generator<ConvTranspose2dGenerator> {
 
   void generate() {
     funcs_ = define_conv_transpose2d(
-        input, input.dim(0).extent(), input.dim(1).extent(),
-        input.dim(2).extent(), weight, weight.dim(0).extent(),
-        weight.dim(1).extent(), weight.dim(2).extent(), bias, stride_x,
+        input, input.dim(0).extent(), input.dim(1).extent(), input.dim(2).extent(), weight,
+        weight.dim(0).extent(), weight.dim(1).extent(), weight.dim(2).extent(), bias, stride_x,
         stride_y, padding_x, padding_y, dilation_x, dilation_y, groups);
     output = funcs_.output;
   }
@@ -50,8 +49,7 @@ class ConvTranspose2dGenerator : public Generator<ConvTranspose2dGenerator> {
     if (get_target().arch == Target::X86) {
       schedule_x86(funcs_, get_target());
     } else {
-      std::cerr << "conv_transpose2d: no schedule for target " << get_target().to_string()
-                << "\n";
+      std::cerr << "conv_transpose2d: no schedule for target " << get_target().to_string() << "\n";
       std::abort();  // generator time only: the build fails, not a user's program
     }
   }

@@ -36,9 +36,7 @@ void schedule_x86(ConvTranspose2dFuncs &f, const Target &target) {
   }
 
   // Zero-bordered input, one pass, so the hot loop has no bounds tests.
-  f.input_padded.compute_root()
-      .parallel(f.n)
-      .vectorize(f.x, vec, TailStrategy::GuardWithIf);
+  f.input_padded.compute_root().parallel(f.n).vectorize(f.x, vec, TailStrategy::GuardWithIf);
 
   // Output, in phase space: for each (n, channel block) in parallel, every
   // phase and row, then register tiles along qx. Distinct (qx, qy, rx, ry)
@@ -80,9 +78,7 @@ void schedule_x86(ConvTranspose2dFuncs &f, const Target &target) {
   // bound_extent fixes the tile size even for the last, partial tile of a
   // row, so the accumulators stay in registers; phase rows narrower than the
   // tile compute idle lanes.
-  f.phase_sum.compute_at(f.output, qxo)
-      .bound_extent(f.qx, wide)
-      .bound_extent(f.co, t.channels);
+  f.phase_sum.compute_at(f.output, qxo).bound_extent(f.qx, wide).bound_extent(f.co, t.channels);
   f.phase_sum.vectorize(f.qx, vec).unroll(f.qx).unroll(f.co);
   f.phase_sum.update()
       .reorder(f.qx, f.co, f.r.x, f.r.z, f.r.y, f.qy, f.n, f.rx, f.ry)
@@ -92,9 +88,7 @@ void schedule_x86(ConvTranspose2dFuncs &f, const Target &target) {
 
   // Edge columns (at most s_x - 1 per row): one pixel at a time.
   Stage edge = f.output.update(1);
-  edge.allow_race_conditions()
-      .reorder(f.r_edge.x, f.co, f.r_edge.y, f.r_edge.z, f.n)
-      .parallel(f.n);
+  edge.allow_race_conditions().reorder(f.r_edge.x, f.co, f.r_edge.y, f.r_edge.z, f.n).parallel(f.n);
   f.phase_sum_edge.compute_at(f.output, f.r_edge.x);
 }
 

@@ -27,7 +27,7 @@ std::string list_to_string(const IntList &v) {
   if (v.is_scalar()) return std::to_string(v.values()[0]);
   std::ostringstream s;
   s << "[";
-  for (size_t i = 0; i < v.values().size(); ++i) s << (i ? ", " : "") << v.values()[i];
+  for (size_t i = 0; i < v.values().size(); ++i) s << (i > 0 ? ", " : "") << v.values()[i];
   s << "]";
   return s.str();
 }
@@ -39,22 +39,20 @@ template <typename Error>
 
 // An int or a pair, as MindSpore accepts them; `length_error_is_value` picks
 // the error type for a list of the wrong length (ValueError for padding).
-std::array<int64_t, 2> to_pair(const char *name, const IntList &v,
-                               bool length_error_is_value) {
+std::array<int64_t, 2> to_pair(const char *name, const IntList &v, bool length_error_is_value) {
   const auto &values = v.values();
   if (v.is_scalar()) return {values[0], values[0]};
   if (values.size() == 2) return {values[0], values[1]};
   const std::string msg = std::string(name) + " must be an int or a pair of ints, got " +
-                          list_to_string(v) + " with " + std::to_string(values.size()) +
-                          " values";
+                          list_to_string(v) + " with " + std::to_string(values.size()) + " values";
   if (length_error_is_value) fail<ValueError>(msg);
   fail<TypeError>(msg);
 }
 
 void check_at_least(const char *name, const std::array<int64_t, 2> &p, int64_t lowest) {
   if (p[0] < lowest || p[1] < lowest) {
-    fail<ValueError>(std::string(name) + " " + pair_to_string(p) + " must be >= " +
-                     std::to_string(lowest));
+    fail<ValueError>(std::string(name) + " " + pair_to_string(p) +
+                     " must be >= " + std::to_string(lowest));
   }
 }
 
@@ -91,14 +89,16 @@ size_t dtype_size(DType t) {
 
 // Byte range [lo, hi) a view touches; empty when any extent is 0.
 struct Span {
-  intptr_t lo = 0, hi = 0;
+  intptr_t lo = 0;
+  intptr_t hi = 0;
   bool empty() const { return hi <= lo; }
 };
 
 Span memory_span(const void *data, DType dtype, const Shape &shape, const Shape &strides) {
   Span s;
   const auto elem = static_cast<intptr_t>(dtype_size(dtype));
-  intptr_t lo = 0, hi = 0;
+  intptr_t lo = 0;
+  intptr_t hi = 0;
   for (size_t d = 0; d < shape.size(); ++d) {
     if (shape[d] == 0) return s;
     const intptr_t reach = static_cast<intptr_t>(shape[d] - 1) * strides[d] * elem;
@@ -122,8 +122,8 @@ void check_view(const char *name, const void *data, DType dtype, const Shape &sh
   for (size_t d = 0; d < shape.size(); ++d) {
     numel *= shape[d];
     if (shape[d] > kMaxIndex || strides[d] > kMaxIndex || strides[d] < -kMaxIndex) {
-      fail<ValueError>(std::string(name) + " shape " + shape_to_string(shape) +
-                       " with strides " + shape_to_string(strides) +
+      fail<ValueError>(std::string(name) + " shape " + shape_to_string(shape) + " with strides " +
+                       shape_to_string(strides) +
                        " exceeds the kernels' 32-bit indexing (each size and stride must be "
                        "below 2^31)");
     }
@@ -136,8 +136,8 @@ void check_view(const char *name, const void *data, DType dtype, const Shape &sh
                      " spans more than 2^31 bytes, beyond the kernels' 32-bit indexing");
   }
   if (numel > 0 && data == nullptr) {
-    fail<ValueError>(std::string(name) + " data is null but its shape " +
-                     shape_to_string(shape) + " has " + std::to_string(numel) + " elements");
+    fail<ValueError>(std::string(name) + " data is null but its shape " + shape_to_string(shape) +
+                     " has " + std::to_string(numel) + " elements");
   }
 }
 
@@ -178,8 +178,8 @@ ConvGeometry resolve_geometry(const Shape &input_shape, const Shape &weight_shap
   for (const auto *p : {&g.stride, &g.padding, &g.dilation}) {
     if ((*p)[0] > kMaxIndex || (*p)[1] > kMaxIndex) {
       fail<ValueError>("stride " + pair_to_string(g.stride) + ", padding " +
-                       pair_to_string(g.padding) + " and dilation " +
-                       pair_to_string(g.dilation) + " must each be below 2^31");
+                       pair_to_string(g.padding) + " and dilation " + pair_to_string(g.dilation) +
+                       " must each be below 2^31");
     }
   }
   if (groups < 1) fail<ValueError>("groups " + std::to_string(groups) + " must be >= 1");
@@ -201,7 +201,8 @@ ConvGeometry resolve_geometry(const Shape &input_shape, const Shape &weight_shap
   }
   for (int64_t e : weight_shape) {
     if (e == 0) {
-      fail<ValueError>("weight shape " + shape_to_string(weight_shape) + " has a zero-sized dimension");
+      fail<ValueError>("weight shape " + shape_to_string(weight_shape) +
+                       " has a zero-sized dimension");
     }
   }
   if (weight_shape[0] != g.in_channels) {
@@ -222,15 +223,14 @@ ConvGeometry resolve_geometry(const Shape &input_shape, const Shape &weight_shap
   const std::array<int64_t, 2> kernel{g.kernel_height, g.kernel_width};
   std::array<int64_t, 2> out{};
   for (int a = 0; a < 2; ++a) {
-    out[a] = (in_size[a] - 1) * g.stride[a] - 2 * g.padding[a] +
-             g.dilation[a] * (kernel[a] - 1) + g.output_padding[a] + 1;
+    out[a] = (in_size[a] - 1) * g.stride[a] - 2 * g.padding[a] + g.dilation[a] * (kernel[a] - 1) +
+             g.output_padding[a] + 1;
   }
   if (out[0] < 1 || out[1] < 1) {
     fail<ValueError>("output size " + pair_to_string(out) + " must be at least (1, 1); input " +
-                     pair_to_string(in_size) + ", kernel " + pair_to_string(kernel) +
-                     ", stride " + pair_to_string(g.stride) + ", padding " +
-                     pair_to_string(g.padding) + ", output_padding " +
-                     pair_to_string(g.output_padding) + ", dilation " +
+                     pair_to_string(in_size) + ", kernel " + pair_to_string(kernel) + ", stride " +
+                     pair_to_string(g.stride) + ", padding " + pair_to_string(g.padding) +
+                     ", output_padding " + pair_to_string(g.output_padding) + ", dilation " +
                      pair_to_string(g.dilation));
   }
   if (out[0] > kMaxIndex || out[1] > kMaxIndex) {
@@ -292,7 +292,8 @@ void check_output(const ConvGeometry &g, const TensorView &out, const ConstTenso
   // must step past everything the smaller ones reach.
   std::vector<std::pair<int64_t, int64_t>> dims;  // (|stride|, extent)
   for (size_t d = 0; d < want.size(); ++d) {
-    if (want[d] > 1) dims.emplace_back(out.strides()[d] < 0 ? -out.strides()[d] : out.strides()[d], want[d]);
+    if (want[d] > 1)
+      dims.emplace_back(out.strides()[d] < 0 ? -out.strides()[d] : out.strides()[d], want[d]);
   }
   std::sort(dims.begin(), dims.end());
   int64_t reach = 0;

@@ -32,13 +32,11 @@ ConvGeometry resolve_geometry(const Shape &input_shape, const Shape &weight_shap
 // The tensors themselves: dtypes, data pointers, bias shape, and the 32-bit
 // indexing limits of the kernels.
 void check_inputs(const ConvGeometry &g, const ConstTensorView &input,
-                  const ConstTensorView &weight,
-                  const std::optional<ConstTensorView> &bias);
+                  const ConstTensorView &weight, const std::optional<ConstTensorView> &bias);
 
 // The caller-provided output: shape, dtype, data, indexing limits, and no
 // overlap with the inputs or with itself.
-void check_output(const ConvGeometry &g, const TensorView &out,
-                  const ConstTensorView &input, const ConstTensorView &weight,
-                  const std::optional<ConstTensorView> &bias);
+void check_output(const ConvGeometry &g, const TensorView &out, const ConstTensorView &input,
+                  const ConstTensorView &weight, const std::optional<ConstTensorView> &bias);
 
 }  // namespace convt::detail

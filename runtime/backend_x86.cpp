@@ -1,4 +1,6 @@
 // x86-64 kernels: AVX2+FMA, with an SSE4.1 fallback for CPUs without AVX2.
+#include <cpuid.h>
+
 #include <cstdlib>
 #include <cstring>
 
@@ -10,10 +12,18 @@ namespace convt::detail {
 
 namespace {
 
+bool has_f16c() {
+  unsigned eax = 0;
+  unsigned ebx = 0;
+  unsigned ecx = 0;
+  unsigned edx = 0;
+  return __get_cpuid(1, &eax, &ebx, &ecx, &edx) != 0 && (ecx & bit_F16C) != 0;
+}
+
+// The AVX2 kernel's Halide target also enables FMA and F16C.
 bool has_avx2() {
   __builtin_cpu_init();
-  return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") &&
-         __builtin_cpu_supports("f16c");
+  return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && has_f16c();
 }
 
 // CONVT_MAX_CPU_ISA=sse41 caps the choice (to test or compare the fallback).

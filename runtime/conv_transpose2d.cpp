@@ -54,10 +54,9 @@ Tensor conv_transpose2d(const ConstTensorView &input, const ConstTensorView &wei
 }
 
 void conv_transpose2d_out(const TensorView &out, const ConstTensorView &input,
-                          const ConstTensorView &weight,
-                          const std::optional<ConstTensorView> &bias, const IntList &stride,
-                          const IntList &padding, const IntList &output_padding, int64_t groups,
-                          const IntList &dilation) {
+                          const ConstTensorView &weight, const std::optional<ConstTensorView> &bias,
+                          const IntList &stride, const IntList &padding,
+                          const IntList &output_padding, int64_t groups, const IntList &dilation) {
   const ConvGeometry g = detail::resolve_geometry(input.shape(), weight.shape(), stride, padding,
                                                   output_padding, groups, dilation);
   detail::check_inputs(g, input, weight, bias);

@@ -48,13 +48,13 @@ Shape contiguous_strides(const Shape &shape) {
 std::string shape_to_string(const Shape &shape) {
   std::ostringstream s;
   s << "(";
-  for (size_t i = 0; i < shape.size(); ++i) s << (i ? ", " : "") << shape[i];
+  for (size_t i = 0; i < shape.size(); ++i) s << (i > 0 ? ", " : "") << shape[i];
   if (shape.size() == 1) s << ",";
   s << ")";
   return s.str();
 }
 
-TensorView::TensorView(float *data, Shape shape)
+TensorView::TensorView(float *data, const Shape &shape)
     : TensorView(data, DType::kFloat32, shape, contiguous_strides(shape)) {}
 
 TensorView::TensorView(float *data, Shape shape, Shape strides)
@@ -68,7 +68,7 @@ TensorView::TensorView(Tensor &tensor)
 
 int64_t TensorView::numel() const { return product(shape_); }
 
-ConstTensorView::ConstTensorView(const float *data, Shape shape)
+ConstTensorView::ConstTensorView(const float *data, const Shape &shape)
     : ConstTensorView(data, DType::kFloat32, shape, contiguous_strides(shape)) {}
 
 ConstTensorView::ConstTensorView(const float *data, Shape shape, Shape strides)
@@ -87,7 +87,8 @@ int64_t ConstTensorView::numel() const { return product(shape_); }
 
 Tensor::Tensor(Shape shape) : shape_(std::move(shape)) {
   for (int64_t e : shape_) {
-    if (e < 0) throw ValueError("Tensor(): shape " + shape_to_string(shape_) + " has a negative size");
+    if (e < 0)
+      throw ValueError("Tensor(): shape " + shape_to_string(shape_) + " has a negative size");
   }
   values_.assign(static_cast<size_t>(product(shape_)), 0.0f);
 }

@@ -43,7 +43,8 @@ Embedded embed(const std::vector<float> &values, const convt::Shape &shape, int6
 }
 
 // Reads a strided view back into contiguous order.
-std::vector<float> gather(const float *base, const convt::Shape &shape, const convt::Shape &strides) {
+std::vector<float> gather(const float *base, const convt::Shape &shape,
+                          const convt::Shape &strides) {
   int64_t total = 1;
   for (int64_t s : shape) total *= s;
   std::vector<float> out(static_cast<size_t>(total));
@@ -92,9 +93,12 @@ double run_conv_case(const ConvCase &c) {
   std::mt19937 rng(c.seed);
   const convt::Shape in_shape4{p.n, p.c_in, p.h_in, p.w_in};
   const convt::Shape w_shape{p.c_in, p.c_out / p.groups, p.kh, p.kw};
-  const std::vector<float> input = random_values(static_cast<size_t>(p.n * p.c_in * p.h_in * p.w_in), rng);
-  const std::vector<float> weight = random_values(static_cast<size_t>(p.c_in * (p.c_out / p.groups) * p.kh * p.kw), rng);
-  const std::vector<float> bias = c.bias ? random_values(static_cast<size_t>(p.c_out), rng) : std::vector<float>{};
+  const std::vector<float> input =
+      random_values(static_cast<size_t>(p.n * p.c_in * p.h_in * p.w_in), rng);
+  const std::vector<float> weight =
+      random_values(static_cast<size_t>(p.c_in * (p.c_out / p.groups) * p.kh * p.kw), rng);
+  const std::vector<float> bias =
+      c.bias ? random_values(static_cast<size_t>(p.c_out), rng) : std::vector<float>{};
   const std::vector<double> want = reference_conv_transpose2d(p, input, weight, bias);
 
   convt::Shape in_shape = in_shape4;
@@ -108,9 +112,10 @@ double run_conv_case(const ConvCase &c) {
       std::optional<convt::ConstTensorView> b;
       if (c.bias) b = convt::ConstTensorView(bias.data(), {p.c_out});
       const convt::Tensor out = convt::conv_transpose2d(
-          convt::ConstTensorView(input.data(), in_shape), convt::ConstTensorView(weight.data(), w_shape),
-          b, {p.stride[0], p.stride[1]}, {p.padding[0], p.padding[1]},
-          {p.output_padding[0], p.output_padding[1]}, p.groups, {p.dilation[0], p.dilation[1]});
+          convt::ConstTensorView(input.data(), in_shape),
+          convt::ConstTensorView(weight.data(), w_shape), b, {p.stride[0], p.stride[1]},
+          {p.padding[0], p.padding[1]}, {p.output_padding[0], p.output_padding[1]}, p.groups,
+          {p.dilation[0], p.dilation[1]});
       EXPECT_EQ(out.shape(), out_shape);
       got.assign(out.data(), out.data() + out.numel());
       break;
@@ -120,8 +125,9 @@ double run_conv_case(const ConvCase &c) {
       const Embedded ei = embed(input, in_shape, 2);
       const Embedded ew = embed(weight, w_shape, 1);
       const Embedded eb = embed(bias, {p.c_out}, 3);
-      Embedded eo = embed(std::vector<float>(static_cast<size_t>(p.n * p.c_out * p.h_out() * p.w_out())),
-                          out_shape, 1);
+      Embedded eo =
+          embed(std::vector<float>(static_cast<size_t>(p.n * p.c_out * p.h_out() * p.w_out())),
+                out_shape, 1);
       convt::Shape out_strides = eo.strides;
       std::vector<float> spread;  // kStridedOut: W stride 2
       float *out_base = eo.buffer.data() + eo.offset;

@@ -21,7 +21,8 @@ TEST(Api, IntAndPairParametersAreEquivalent) {
   const convt::ConstTensorView xv(x.data(), {2, 4, 5, 6});
   const convt::ConstTensorView wv(w.data(), {4, 3, 3, 3});
   const convt::Tensor a = convt::conv_transpose2d(xv, wv, std::nullopt, 2, 1, 1, 1, 1);
-  const convt::Tensor b = convt::conv_transpose2d(xv, wv, std::nullopt, {2, 2}, {1, 1}, {1, 1}, 1, {1, 1});
+  const convt::Tensor b =
+      convt::conv_transpose2d(xv, wv, std::nullopt, {2, 2}, {1, 1}, {1, 1}, 1, {1, 1});
   const convt::Tensor c = convt::conv_transpose2d(xv, wv, std::nullopt, std::vector<int64_t>{2, 2},
                                                   std::vector<int64_t>{1, 1});
   ASSERT_EQ(a.shape(), (convt::Shape{2, 3, 10, 12}));
@@ -50,8 +51,8 @@ TEST(Api, OutputShapeMatchesTheFormula) {
   // H_out = (H-1)*s - 2p + d*(k-1) + op + 1 per axis.
   EXPECT_EQ(convt::conv_transpose2d_output_shape({8, 2048, 8, 6}, {2048, 256, 4, 4}, 2, 1),
             (convt::Shape{8, 256, 16, 12}));
-  EXPECT_EQ(convt::conv_transpose2d_output_shape({3, 7, 5}, {3, 2, 3, 2}, {2, 3}, {1, 0}, {1, 2},
-                                                 1, {2, 1}),
+  EXPECT_EQ(convt::conv_transpose2d_output_shape({3, 7, 5}, {3, 2, 3, 2}, {2, 3}, {1, 0}, {1, 2}, 1,
+                                                 {2, 1}),
             (convt::Shape{2, 16, 16}));
   EXPECT_EQ(convt::conv_transpose2d_output_shape({1, 4, 5, 5}, {4, 1, 3, 3}, 1, 0, 0, 4),
             (convt::Shape{1, 4, 7, 7}));

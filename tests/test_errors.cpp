@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "convt/convt.h"
 #include "backends.h"
+#include "convt/convt.h"
 
 namespace {
 
@@ -23,7 +23,8 @@ void expect_error(const std::function<void()> &call, const std::vector<std::stri
     ADD_FAILURE() << "no exception thrown";
   } catch (const E &e) {
     const std::string msg = e.what();
-    for (const auto &f : fragments) EXPECT_NE(msg.find(f), std::string::npos) << "'" << f << "' not in: " << msg;
+    for (const auto &f : fragments)
+      EXPECT_NE(msg.find(f), std::string::npos) << "'" << f << "' not in: " << msg;
   } catch (const std::exception &e) {
     ADD_FAILURE() << "wrong exception type: " << e.what();
   }
@@ -40,8 +41,11 @@ using Errors = Fixture;
 // --- The page's Raises rows --------------------------------------------------
 
 TEST_F(Errors, StrideNotIntOrPairIsTypeError) {
-  expect_error<convt::TypeError>([&] { convt::conv_transpose2d(x, w, b, {1, 2, 3}); },
-                                 {"stride", "[1, 2, 3]"});
+  expect_error<convt::TypeError>(
+      [&] {
+        convt::conv_transpose2d(x, w, b, {1, 2, 3});
+      },
+      {"stride", "[1, 2, 3]"});
   expect_error<convt::TypeError>([&] { convt::conv_transpose2d(x, w, b, std::vector<int64_t>{}); },
                                  {"stride", "[]"});
 }
@@ -53,13 +57,19 @@ TEST_F(Errors, DilationNotIntOrPairIsTypeError) {
 }
 
 TEST_F(Errors, OutputPaddingNotIntOrPairIsTypeError) {
-  expect_error<convt::TypeError>([&] { convt::conv_transpose2d(x, w, b, 2, 0, {1, 1, 1}); },
-                                 {"output_padding", "[1, 1, 1]"});
+  expect_error<convt::TypeError>(
+      [&] {
+        convt::conv_transpose2d(x, w, b, 2, 0, {1, 1, 1});
+      },
+      {"output_padding", "[1, 1, 1]"});
 }
 
 TEST_F(Errors, PaddingListOfWrongLengthIsValueError) {
-  expect_error<convt::ValueError>([&] { convt::conv_transpose2d(x, w, b, 1, {1, 1, 1}); },
-                                  {"padding", "[1, 1, 1]"});
+  expect_error<convt::ValueError>(
+      [&] {
+        convt::conv_transpose2d(x, w, b, 1, {1, 1, 1});
+      },
+      {"padding", "[1, 1, 1]"});
 }
 
 TEST_F(Errors, BiasShapeIsValueError) {
@@ -67,14 +77,23 @@ TEST_F(Errors, BiasShapeIsValueError) {
   expect_error<convt::ValueError>([&] { convt::conv_transpose2d(x, w, bad); },
                                   {"bias shape (3,)", "(2,)"});
   const Tensor bad2 = Tensor::full({1, 2}, 1.0f);
-  expect_error<convt::ValueError>([&] { convt::conv_transpose2d(x, w, bad2); }, {"bias shape (1, 2)"});
+  expect_error<convt::ValueError>([&] { convt::conv_transpose2d(x, w, bad2); },
+                                  {"bias shape (1, 2)"});
 }
 
 TEST_F(Errors, StrideOrDilationBelowOneIsValueError) {
-  expect_error<convt::ValueError>([&] { convt::conv_transpose2d(x, w, b, 0); }, {"stride (0, 0)", ">= 1"});
-  expect_error<convt::ValueError>([&] { convt::conv_transpose2d(x, w, b, {1, -2}); }, {"stride (1, -2)"});
-  expect_error<convt::ValueError>([&] { convt::conv_transpose2d(x, w, b, 1, 0, 0, 1, {0, 1}); },
-                                  {"dilation (0, 1)", ">= 1"});
+  expect_error<convt::ValueError>([&] { convt::conv_transpose2d(x, w, b, 0); },
+                                  {"stride (0, 0)", ">= 1"});
+  expect_error<convt::ValueError>(
+      [&] {
+        convt::conv_transpose2d(x, w, b, {1, -2});
+      },
+      {"stride (1, -2)"});
+  expect_error<convt::ValueError>(
+      [&] {
+        convt::conv_transpose2d(x, w, b, 1, 0, 0, 1, {0, 1});
+      },
+      {"dilation (0, 1)", ">= 1"});
 }
 
 // --- The checks both frameworks make -----------------------------------------
@@ -82,7 +101,8 @@ TEST_F(Errors, StrideOrDilationBelowOneIsValueError) {
 TEST_F(Errors, BiasDtypeIsTypeError) {
   const std::vector<int32_t> ib{1, 2};
   const ConstTensorView bias(ib.data(), convt::DType::kInt32, {2}, {1});
-  expect_error<convt::TypeError>([&] { convt::conv_transpose2d(x, w, bias); }, {"bias dtype int32"});
+  expect_error<convt::TypeError>([&] { convt::conv_transpose2d(x, w, bias); },
+                                 {"bias dtype int32"});
 }
 
 TEST_F(Errors, InputAndWeightDtypes) {
@@ -97,11 +117,13 @@ TEST_F(Errors, InputAndWeightDtypes) {
 
 TEST_F(Errors, Ranks) {
   const Tensor x2 = Tensor::full({4, 5}, 1.0f);
-  expect_error<convt::ValueError>([&] { convt::conv_transpose2d(x2, w); }, {"input", "3-D or 4-D", "(4, 5)"});
+  expect_error<convt::ValueError>([&] { convt::conv_transpose2d(x2, w); },
+                                  {"input", "3-D or 4-D", "(4, 5)"});
   const Tensor x5 = Tensor::full({1, 1, 4, 5, 5}, 1.0f);
   expect_error<convt::ValueError>([&] { convt::conv_transpose2d(x5, w); }, {"input", "5-D"});
   const Tensor w3 = Tensor::full({4, 3, 3}, 1.0f);
-  expect_error<convt::ValueError>([&] { convt::conv_transpose2d(x, w3); }, {"weight must be 4-D", "(4, 3, 3)"});
+  expect_error<convt::ValueError>([&] { convt::conv_transpose2d(x, w3); },
+                                  {"weight must be 4-D", "(4, 3, 3)"});
 }
 
 TEST_F(Errors, ChannelsMustMatchWeight) {
@@ -118,9 +140,13 @@ TEST_F(Errors, Groups) {
 }
 
 TEST_F(Errors, NegativePaddingAndOutputPadding) {
-  expect_error<convt::ValueError>([&] { convt::conv_transpose2d(x, w, b, 1, -1); }, {"padding (-1, -1)"});
-  expect_error<convt::ValueError>([&] { convt::conv_transpose2d(x, w, b, 2, 0, {0, -1}); },
-                                  {"output_padding (0, -1)"});
+  expect_error<convt::ValueError>([&] { convt::conv_transpose2d(x, w, b, 1, -1); },
+                                  {"padding (-1, -1)"});
+  expect_error<convt::ValueError>(
+      [&] {
+        convt::conv_transpose2d(x, w, b, 2, 0, {0, -1});
+      },
+      {"output_padding (0, -1)"});
 }
 
 TEST_F(Errors, OutputPaddingMustBeSmallerThanStrideOrDilation) {
@@ -143,16 +169,20 @@ TEST_F(Errors, OutputSizeBelowOne) {
 
 TEST_F(Errors, ZeroSizedNonBatchDimensions) {
   const Tensor x0({1, 4, 0, 5});
-  expect_error<convt::ValueError>([&] { convt::conv_transpose2d(x0, w); }, {"input shape (1, 4, 0, 5)"});
+  expect_error<convt::ValueError>([&] { convt::conv_transpose2d(x0, w); },
+                                  {"input shape (1, 4, 0, 5)"});
   const Tensor w0({4, 0, 3, 3});
-  expect_error<convt::ValueError>([&] { convt::conv_transpose2d(x, w0); }, {"weight shape (4, 0, 3, 3)"});
+  expect_error<convt::ValueError>([&] { convt::conv_transpose2d(x, w0); },
+                                  {"weight shape (4, 0, 3, 3)"});
 }
 
 TEST_F(Errors, NullDataWithElements) {
   const ConstTensorView xn(static_cast<const float *>(nullptr), {1, 4, 5, 5});
-  expect_error<convt::ValueError>([&] { convt::conv_transpose2d(xn, w); }, {"input data is null", "100 elements"});
+  expect_error<convt::ValueError>([&] { convt::conv_transpose2d(xn, w); },
+                                  {"input data is null", "100 elements"});
   const ConstTensorView bn(static_cast<const float *>(nullptr), {2});
-  expect_error<convt::ValueError>([&] { convt::conv_transpose2d(x, w, bn); }, {"bias data is null"});
+  expect_error<convt::ValueError>([&] { convt::conv_transpose2d(x, w, bn); },
+                                  {"bias data is null"});
 }
 
 TEST_F(Errors, StridesOfWrongLength) {
@@ -163,9 +193,11 @@ TEST_F(Errors, StridesOfWrongLength) {
 TEST_F(Errors, ThirtyTwoBitIndexingLimits) {
   // Validation rejects these before any memory is read.
   const ConstTensorView huge_stride(x.data(), {1, 4, 5, 5}, {100, int64_t{1} << 31, 5, 1});
-  expect_error<convt::ValueError>([&] { convt::conv_transpose2d(huge_stride, w); }, {"input", "32-bit"});
+  expect_error<convt::ValueError>([&] { convt::conv_transpose2d(huge_stride, w); },
+                                  {"input", "32-bit"});
   const ConstTensorView huge_span(x.data(), {1, 4, 1 << 14, 1 << 14});
-  expect_error<convt::ValueError>([&] { convt::conv_transpose2d(huge_span, w); }, {"input", "2^31 bytes"});
+  expect_error<convt::ValueError>([&] { convt::conv_transpose2d(huge_span, w); },
+                                  {"input", "2^31 bytes"});
   const ConstTensorView huge_extent(x.data(), {1, 4, int64_t{1} << 32, 1}, {0, 0, 0, 0});
   expect_error<convt::ValueError>([&] { convt::conv_transpose2d(huge_extent, w); },
                                   {"output size (4294967298, 3)", "32-bit"});
@@ -177,10 +209,12 @@ TEST_F(Errors, OutTensorChecks) {
                                   {"out shape (1, 2, 7, 6)", "(1, 2, 7, 7)"});
   std::vector<double> od(98);
   const convt::TensorView out64(od.data(), convt::DType::kFloat64, {1, 2, 7, 7}, {98, 49, 7, 1});
-  expect_error<convt::TypeError>([&] { convt::conv_transpose2d_out(out64, x, w, b); }, {"out dtype float64"});
+  expect_error<convt::TypeError>([&] { convt::conv_transpose2d_out(out64, x, w, b); },
+                                 {"out dtype float64"});
   std::vector<float> small(49);
   const convt::TensorView aliased(small.data(), {1, 2, 7, 7}, {98, 0, 7, 1});
-  expect_error<convt::ValueError>([&] { convt::conv_transpose2d_out(aliased, x, w, b); }, {"out strides", "overlap"});
+  expect_error<convt::ValueError>([&] { convt::conv_transpose2d_out(aliased, x, w, b); },
+                                  {"out strides", "overlap"});
   Tensor big = Tensor::full({1, 4, 10, 10}, 1.0f);
   const ConstTensorView xin(big.data(), {1, 4, 5, 5}, {400, 100, 10, 1});
   const convt::TensorView over_input(big.data() + 5, {1, 2, 7, 7}, {400, 100, 10, 1});
@@ -200,10 +234,13 @@ TEST(KernelErrors, HalideErrorBecomesRuntimeError) {
   const convt::detail::ConvGeometry g =
       convt::detail::resolve_geometry(x.shape(), w.shape(), 1, 0, 0, 1, 1);
   Tensor out({1, 3, 6, 6});
-  EXPECT_NO_THROW(convt::detail::run_kernel(convt::detail::cpu_kernel(), g, x, w, std::nullopt, out));
+  EXPECT_NO_THROW(
+      convt::detail::run_kernel(convt::detail::cpu_kernel(), g, x, w, std::nullopt, out));
   EXPECT_EQ(out.at({0, 1, 3, 3}), 36.0f);
   expect_error<convt::RuntimeError>(
-      [&] { convt::detail::run_kernel(convt::detail::cpu_kernel(), g, x, w_short, std::nullopt, out); },
+      [&] {
+        convt::detail::run_kernel(convt::detail::cpu_kernel(), g, x, w_short, std::nullopt, out);
+      },
       {"conv_transpose2d(): kernel x86-", "failed", "weight"});
 }
 

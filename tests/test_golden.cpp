@@ -85,7 +85,9 @@ TEST_P(Golden, MatchesPyTorch) {
 }
 
 INSTANTIATE_TEST_SUITE_P(PyTorch, Golden, ::testing::ValuesIn(load_golden()),
-                         [](const ::testing::TestParamInfo<GoldenCase> &info) { return info.param.name; });
+                         [](const ::testing::TestParamInfo<GoldenCase> &info) {
+                           return info.param.name;
+                         });
 
 }  // namespace
 }  // namespace convt_test

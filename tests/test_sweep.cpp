@@ -83,7 +83,8 @@ std::vector<ConvCase> tile_cases() {
     p.kh = 1 + (i * 3) % 5;
     p.kw = 1 + (i * 2) % 5;
     p.padding = {std::min<int64_t>(i % 3, p.kh - 1), std::min<int64_t>((i / 2) % 3, p.kw - 1)};
-    for (int a = 0; a < 2; ++a) p.output_padding[a] = (i % 4 == a) ? std::max(p.stride[a], p.dilation[a]) - 1 : 0;
+    for (int a = 0; a < 2; ++a)
+      p.output_padding[a] = (i % 4 == a) ? std::max(p.stride[a], p.dilation[a]) - 1 : 0;
     p.n = 1 + i % 2;
     p.h_in = 5 + (i * 7) % 13;
     p.w_in = 9 + (i * 11) % 21;

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include "convt/tensor.h"
@@ -16,9 +17,12 @@ namespace convt {
 // MindSpore.
 class IntList {
  public:
-  IntList(int64_t value) : values_{value}, is_scalar_(true) {}  // NOLINT(google-explicit-constructor)
+  // Implicit on purpose: stride = 2 and stride = {2, 1} read like the page.
+  // NOLINTNEXTLINE(google-explicit-constructor)
+  IntList(int64_t value) : values_{value}, is_scalar_(true) {}
   IntList(std::initializer_list<int64_t> values) : values_(values) {}
-  IntList(std::vector<int64_t> values) : values_(std::move(values)) {}  // NOLINT(google-explicit-constructor)
+  // NOLINTNEXTLINE(google-explicit-constructor)
+  IntList(std::vector<int64_t> values) : values_(std::move(values)) {}
 
   const std::vector<int64_t> &values() const { return values_; }
   bool is_scalar() const { return is_scalar_; }
@@ -34,8 +38,7 @@ class IntList {
 // Returns (N, C_out, H_out, W_out), or (C_out, H_out, W_out) when unbatched.
 // Throws TypeError / ValueError for bad arguments (the message names the
 // argument and its value) and RuntimeError when a kernel fails.
-Tensor conv_transpose2d(const ConstTensorView &input,
-                        const ConstTensorView &weight,
+Tensor conv_transpose2d(const ConstTensorView &input, const ConstTensorView &weight,
                         const std::optional<ConstTensorView> &bias = std::nullopt,
                         const IntList &stride = 1, const IntList &padding = 0,
                         const IntList &output_padding = 0, int64_t groups = 1,
@@ -53,12 +56,9 @@ void conv_transpose2d_out(const TensorView &out, const ConstTensorView &input,
 
 // The output shape conv_transpose2d would return for these shapes and
 // parameters; throws as conv_transpose2d does for invalid ones.
-Shape conv_transpose2d_output_shape(const Shape &input_shape,
-                                    const Shape &weight_shape,
-                                    const IntList &stride = 1,
-                                    const IntList &padding = 0,
-                                    const IntList &output_padding = 0,
-                                    int64_t groups = 1,
+Shape conv_transpose2d_output_shape(const Shape &input_shape, const Shape &weight_shape,
+                                    const IntList &stride = 1, const IntList &padding = 0,
+                                    const IntList &output_padding = 0, int64_t groups = 1,
                                     const IntList &dilation = 1);
 
 // The CPU kernel flavour calls run on this machine, e.g. "x86-avx2" or

@@ -26,7 +26,7 @@ class Tensor;
 
 class TensorView {
  public:
-  TensorView(float *data, Shape shape);
+  TensorView(float *data, const Shape &shape);
   TensorView(float *data, Shape shape, Shape strides);
   TensorView(void *data, DType dtype, Shape shape, Shape strides);
   TensorView(Tensor &tensor);  // NOLINT(google-explicit-constructor): views convert implicitly
@@ -47,7 +47,7 @@ class TensorView {
 
 class ConstTensorView {
  public:
-  ConstTensorView(const float *data, Shape shape);
+  ConstTensorView(const float *data, const Shape &shape);
   ConstTensorView(const float *data, Shape shape, Shape strides);
   ConstTensorView(const void *data, DType dtype, Shape shape, Shape strides);
   ConstTensorView(const TensorView &view);  // NOLINT(google-explicit-constructor)

@@ -13,9 +13,10 @@ int main() {
   for (size_t i = 0; i < x.size(); ++i) x[i] = static_cast<float>((i * 37) % 11) / 11.0f - 0.4f;
   for (size_t i = 0; i < wt.size(); ++i) wt[i] = static_cast<float>((i * 17) % 7) / 7.0f - 0.3f;
   for (size_t i = 0; i < b.size(); ++i) b[i] = 0.25f * static_cast<float>(i);
-  const convt::Tensor out = convt::conv_transpose2d(
-      convt::ConstTensorView(x.data(), {n, ci, h, w}), convt::ConstTensorView(wt.data(), {ci, co, k, k}),
-      convt::ConstTensorView(b.data(), {co}), s, p, op);
+  const convt::Tensor out =
+      convt::conv_transpose2d(convt::ConstTensorView(x.data(), {n, ci, h, w}),
+                              convt::ConstTensorView(wt.data(), {ci, co, k, k}),
+                              convt::ConstTensorView(b.data(), {co}), s, p, op);
   const int ho = (h - 1) * s - 2 * p + k + op, wo = (w - 1) * s - 2 * p + k + op;
   if (out.shape() != convt::Shape{n, co, ho, wo}) {
     std::printf("wrong shape %s\n", convt::shape_to_string(out.shape()).c_str());
@@ -35,17 +36,20 @@ int main() {
                 const int oy = y * s - p + ky, ox = xx * s - p + kx;
                 if (oy < 0 || oy >= ho || ox < 0 || ox >= wo) continue;
                 ref[((a * co + o) * ho + oy) * wo + ox] +=
-                    double(x[((a * ci + c) * h + y) * w + xx]) * wt[((c * co + o) * k + ky) * k + kx];
+                    double(x[((a * ci + c) * h + y) * w + xx]) *
+                    wt[((c * co + o) * k + ky) * k + kx];
               }
   double max_err = 0.0;
-  for (size_t i = 0; i < ref.size(); ++i) max_err = std::fmax(max_err, std::fabs(out.data()[i] - ref[i]));
+  for (size_t i = 0; i < ref.size(); ++i)
+    max_err = std::fmax(max_err, std::fabs(out.data()[i] - ref[i]));
   if (max_err > 1e-5) {
     std::printf("max error %g\n", max_err);
     return 1;
   }
   try {
     convt::conv_transpose2d(convt::ConstTensorView(x.data(), {n, ci, h, w}),
-                            convt::ConstTensorView(wt.data(), {ci, co, k, k}), std::nullopt, 2, 0, 2);
+                            convt::ConstTensorView(wt.data(), {ci, co, k, k}), std::nullopt, 2, 0,
+                            2);
     std::printf("no error for output_padding 2 with stride 2\n");
     return 1;
   } catch (const convt::ValueError &e) {
