@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <ostream>
 #include <string>
 
 #include "reference.h"
@@ -25,6 +26,9 @@ struct ConvCase {
 
   std::string name() const;
 };
+
+// GoogleTest prints cases by name (not as raw bytes).
+inline void PrintTo(const ConvCase &c, std::ostream *os) { *os << c.name(); }
 
 // Runs the case through convt and returns the normwise relative error against
 // the reference; records a gtest failure if shapes disagree.

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <random>
+#include <thread>
 #include <vector>
 
 #include "convt/convt.h"
@@ -92,6 +93,33 @@ TEST(Api, BroadcastInputViewWithZeroStrides) {
   const convt::Tensor out = convt::conv_transpose2d(x, w);
   EXPECT_EQ(out.at({0, 2, 18, 18}), 150.0f);
   EXPECT_EQ(out.at({0, 1, 35, 0}), 6.0f);
+}
+
+TEST(Api, ConcurrentCallsAgreeWithSerialOnes) {
+  // Several threads share the kernels' thread pool and error handler.
+  std::mt19937 rng(10);
+  const auto x = random_values(2 * 8 * 9 * 7, rng);
+  const auto w = random_values(8 * 5 * 3 * 3, rng);
+  const convt::ConstTensorView xv(x.data(), {2, 8, 9, 7});
+  const convt::ConstTensorView wv(w.data(), {8, 5, 3, 3});
+  std::vector<convt::Tensor> want;
+  for (int s = 1; s <= 4; ++s) want.push_back(convt::conv_transpose2d(xv, wv, std::nullopt, s, 1));
+  std::vector<convt::Tensor> got(want.size());
+  std::vector<std::thread> threads;
+  for (int round = 0; round < 3; ++round) {
+    threads.clear();
+    for (size_t i = 0; i < want.size(); ++i) {
+      threads.emplace_back([&, i] {
+        got[i] = convt::conv_transpose2d(xv, wv, std::nullopt, static_cast<int64_t>(i) + 1, 1);
+      });
+    }
+    for (auto &t : threads) t.join();
+    for (size_t i = 0; i < want.size(); ++i) {
+      ASSERT_EQ(got[i].shape(), want[i].shape());
+      EXPECT_EQ(std::memcmp(got[i].data(), want[i].data(), sizeof(float) * want[i].numel()), 0)
+          << "stride " << i + 1 << ", round " << round;
+    }
+  }
 }
 
 TEST(Api, TensorBasics) {

@@ -22,6 +22,8 @@ struct GoldenCase {
   std::vector<float> input, weight, bias, output;
 };
 
+void PrintTo(const GoldenCase &c, std::ostream *os) { *os << c.name; }
+
 std::vector<float> read_floats(std::ifstream &in, int64_t count) {
   std::vector<float> v(static_cast<size_t>(count));
   in.read(reinterpret_cast<char *>(v.data()), static_cast<std::streamsize>(count * sizeof(float)));
