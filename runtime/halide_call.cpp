@@ -5,6 +5,7 @@
 #include <string>
 
 #include "convt/errors.h"
+#include "workspace.h"
 
 namespace convt::detail {
 
@@ -58,6 +59,7 @@ void run_kernel(const Kernel &kernel, const ConvGeometry &g, const ConstTensorVi
                 const ConstTensorView &weight, const std::optional<ConstTensorView> &bias,
                 const TensorView &out) {
   install_error_handler();
+  install_workspace_allocator();
   HalideBuffer in_buf(input.data(), input.shape(), input.strides(), 4);
   HalideBuffer w_buf(weight.data(), weight.shape(), weight.strides(), 4);
   HalideBuffer out_buf(out.data(), out.shape(), out.strides(), 4);

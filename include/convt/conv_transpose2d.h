@@ -61,6 +61,11 @@ Shape conv_transpose2d_output_shape(const Shape &input_shape, const Shape &weigh
                                     const IntList &output_padding = 0, int64_t groups = 1,
                                     const IntList &dilation = 1);
 
+// Frees the scratch memory kept between calls. The kernels keep their
+// workspace (a zero-bordered float32 copy of the input; up to 256 MiB in all)
+// for reuse, because allocating it fresh each call costs page faults.
+void release_workspace();
+
 // The CPU kernel flavour calls run on this machine, e.g. "x86-avx2" or
 // "x86-sse41" (chosen from the CPU's features; CONVT_MAX_CPU_ISA=sse41 caps it).
 const char *cpu_kernel_name();

@@ -1,0 +1,117 @@
+#include "workspace.h"
+
+#include <cstdint>
+#include <cstdlib>
+#include <mutex>
+#include <vector>
+
+#include "HalideRuntime.h"
+#include "convt/conv_transpose2d.h"
+
+namespace convt::detail {
+
+namespace {
+
+// Halide wants vector-aligned blocks whose size is a multiple of the
+// alignment, readable for a few bytes before and after; a 64-byte header
+// and tail give both (the header also records the capacity).
+constexpr std::size_t kAlign = 64;
+constexpr std::size_t kMaxCachedBytes = std::size_t{256} << 20;
+constexpr std::size_t kMaxCachedBlocks = 16;
+
+struct Block {
+  std::size_t capacity;  // usable bytes
+  void *raw;
+};
+
+struct Cache {
+  std::mutex mutex;
+  std::vector<Block> free_blocks;
+  std::size_t cached_bytes = 0;
+};
+
+Cache &cache() {
+  static auto *c = new Cache;  // never destroyed: kernels may run during exit
+  return *c;
+}
+
+std::size_t round_up(std::size_t n) { return (n + kAlign - 1) / kAlign * kAlign; }
+
+void *user_pointer(void *raw) { return static_cast<char *>(raw) + kAlign; }
+void *raw_pointer(void *user) { return static_cast<char *>(user) - kAlign; }
+std::size_t &capacity_of(void *raw) { return *static_cast<std::size_t *>(raw); }
+
+void *cached_malloc(void * /*user_context*/, std::size_t size) {
+  const std::size_t want = round_up(size == 0 ? 1 : size);
+  {
+    Cache &c = cache();
+    std::lock_guard<std::mutex> lock(c.mutex);
+    // Smallest cached block that fits without wasting more than half of it.
+    auto best = c.free_blocks.end();
+    for (auto it = c.free_blocks.begin(); it != c.free_blocks.end(); ++it) {
+      if (it->capacity >= want && it->capacity <= 2 * want &&
+          (best == c.free_blocks.end() || it->capacity < best->capacity)) {
+        best = it;
+      }
+    }
+    if (best != c.free_blocks.end()) {
+      void *raw = best->raw;
+      c.cached_bytes -= best->capacity;
+      c.free_blocks.erase(best);
+      return user_pointer(raw);
+    }
+  }
+  void *raw = std::aligned_alloc(kAlign, want + 2 * kAlign);
+  if (raw == nullptr) return nullptr;  // Halide reports the failed allocation
+  capacity_of(raw) = want;
+  return user_pointer(raw);
+}
+
+void cached_free(void * /*user_context*/, void *ptr) {
+  if (ptr == nullptr) return;
+  void *raw = raw_pointer(ptr);
+  const std::size_t capacity = capacity_of(raw);
+  Cache &c = cache();
+  {
+    std::lock_guard<std::mutex> lock(c.mutex);
+    if (c.cached_bytes + capacity <= kMaxCachedBytes && c.free_blocks.size() < kMaxCachedBlocks) {
+      c.free_blocks.push_back({capacity, raw});
+      c.cached_bytes += capacity;
+      return;
+    }
+  }
+  std::free(raw);
+}
+
+}  // namespace
+
+void install_workspace_allocator() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    halide_set_custom_malloc(cached_malloc);
+    halide_set_custom_free(cached_free);
+  });
+}
+
+std::size_t workspace_cached_bytes() {
+  Cache &c = cache();
+  std::lock_guard<std::mutex> lock(c.mutex);
+  return c.cached_bytes;
+}
+
+}  // namespace convt::detail
+
+namespace convt {
+
+void release_workspace() {
+  std::vector<detail::Block> blocks;
+  {
+    detail::Cache &c = detail::cache();
+    std::lock_guard<std::mutex> lock(c.mutex);
+    blocks.swap(c.free_blocks);
+    c.cached_bytes = 0;
+  }
+  for (const detail::Block &b : blocks) std::free(b.raw);
+}
+
+}  // namespace convt
