@@ -122,6 +122,31 @@ TEST(Api, ConcurrentCallsAgreeWithSerialOnes) {
   }
 }
 
+TEST(Api, OutputNarrowerThanStride) {
+  // W_out = 2 < stride 3: no full phase column, only the edge columns exist.
+  std::mt19937 rng(12);
+  RefParams p;
+  p.n = 1;
+  p.c_in = 3;
+  p.h_in = 4;
+  p.w_in = 1;
+  p.c_out = 2;
+  p.kh = 2;
+  p.kw = 2;
+  p.stride = {3, 3};
+  p.output_padding = {1, 0};
+  const auto x = random_values(3 * 4 * 1, rng);
+  const auto w = random_values(3 * 2 * 2 * 2, rng);
+  const auto b = random_values(2, rng);
+  const convt::Tensor out =
+      convt::conv_transpose2d(convt::ConstTensorView(x.data(), {1, 3, 4, 1}),
+                              convt::ConstTensorView(w.data(), {3, 2, 2, 2}),
+                              convt::ConstTensorView(b.data(), {2}), 3, 0, {1, 0});
+  ASSERT_EQ(out.shape(), (convt::Shape{1, 2, 12, 2}));
+  const std::vector<float> got(out.data(), out.data() + out.numel());
+  EXPECT_LE(relative_error(got, reference_conv_transpose2d(p, x, w, b)), kTolerance);
+}
+
 TEST(Api, TensorBasics) {
   convt::Tensor t({2, 3});
   EXPECT_EQ(t.numel(), 6);
