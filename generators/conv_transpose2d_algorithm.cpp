@@ -69,8 +69,9 @@ ConvTranspose2dFuncs define_conv_transpose2d(
     const Expr &input_channels, const Func &weight, const Expr &kernel_width,
     const Expr &kernel_height, const Expr &out_channels_per_group, const Func &bias,
     const Expr &stride_x, const Expr &stride_y, const Expr &padding_x, const Expr &padding_y,
-    const Expr &dilation_x, const Expr &dilation_y, const Expr &groups) {
+    const Expr &dilation_x, const Expr &dilation_y, const Expr &groups, const Expr &tile_order) {
   ConvTranspose2dFuncs f;
+  f.tile_order = tile_order;
   f.groups = groups;
   f.in_channels_per_group = input_channels / groups;
   f.out_channels_per_group = out_channels_per_group;
@@ -89,13 +90,17 @@ ConvTranspose2dFuncs define_conv_transpose2d(
 
   // Group of output channel co; groups == 1 folds away under specialization.
   // (% rather than co - group * size keeps bounds inference tight.)
-  // Schedules may compute whole channel blocks past C_out (and discard them);
-  // the clamp keeps those reads inside the weight and bias.
+  // Schedules may compute whole channel blocks past C_out (and discard
+  // them). Tiles along x clamp the channel, keeping reads inside the weight
+  // and bias; tiles along channels load channel vectors, which a clamp would
+  // turn into gathers, so they read zero-extended copies instead (which a
+  // schedule materializes).
   Expr out_channels = out_channels_per_group * groups;
-  Expr co = clamp(f.co, 0, out_channels - 1);
-  Expr group = select(groups == 1, 0, co / out_channels_per_group);
-  Expr co_in_group = select(groups == 1, co, co % out_channels_per_group);
-  Expr in_channel = group * f.in_channels_per_group + ci;
+  Expr clamped_co = clamp(f.co, 0, out_channels - 1);
+  f.weight_zero_outside = BoundaryConditions::constant_exterior(
+      weight, 0.0f,
+      {{0, kernel_width}, {0, kernel_height}, {0, out_channels_per_group}, {0, input_channels}});
+  Func bias_zero_outside = BoundaryConditions::constant_exterior(bias, 0.0f, {{0, out_channels}});
 
   Expr ix = f.qx + f.phase_x.input_base(f.rx) - jx * f.phase_x.input_step;
   Expr iy = f.qy + f.phase_y.input_base(f.ry) - jy * f.phase_y.input_step;
@@ -108,17 +113,24 @@ ConvTranspose2dFuncs define_conv_transpose2d(
   Expr kx = f.phase_x.tap(f.rx, jx);
   Expr ky = f.phase_y.tap(f.ry, jy);
 
-  // The per-phase correlation. Built twice, for the two output updates below,
-  // so each can be scheduled at its own loop level.
-  auto make_phase_sum = [&](const std::string &name) {
+  // The per-phase correlation. Built once per use below, so each can be
+  // scheduled at its own loop level and in its own order.
+  auto make_phase_sum = [&](const std::string &name, bool zero_extended) {
+    Expr co = zero_extended ? Expr(f.co) : clamped_co;
+    Expr group = select(groups == 1, 0, co / out_channels_per_group);
+    Expr co_in_group = select(groups == 1, co, co % out_channels_per_group);
+    Expr in_channel = group * f.in_channels_per_group + ci;
+    Func w = zero_extended ? f.weight_zero_outside : weight;
+    Func b = zero_extended ? bias_zero_outside : bias;
     Func p(name);
-    p(f.qx, f.qy, f.co, f.n, f.rx, f.ry) = bias(co);
+    p(f.qx, f.qy, f.co, f.n, f.rx, f.ry) = b(co);
     p(f.qx, f.qy, f.co, f.n, f.rx, f.ry) +=
-        f.input_padded(ix, iy, in_channel, f.n) * weight(kx, ky, co_in_group, in_channel);
+        f.input_padded(ix, iy, in_channel, f.n) * w(kx, ky, co_in_group, in_channel);
     return p;
   };
-  f.phase_sum = make_phase_sum("phase_sum");
-  f.phase_sum_edge = make_phase_sum("phase_sum_edge");
+  f.phase_sum = make_phase_sum("phase_sum", false);
+  f.phase_sum_by_channel = make_phase_sum("phase_sum_by_channel", true);
+  f.phase_sum_edge = make_phase_sum("phase_sum_edge", false);
 
   // Output pixel o = q * s + r belongs to phase r. The output is written from
   // phase space, so each phase's tile of phase_sum has exact bounds; the pure
@@ -138,13 +150,24 @@ ConvTranspose2dFuncs define_conv_transpose2d(
     return min(qy * stride_y + ry, output_height - 1);
   };
 
-  // Main update: columns q < W_out / s_x, where every phase lands in range,
-  // so no column predicate (the hot stores stay unmasked).
-  f.r_out = RDom(0, full_columns, 0, qy_extent, 0, stride_x, 0, stride_y, "r_out");
-  RVar oqx = f.r_out.x, oqy = f.r_out.y, orx = f.r_out.z, ory = f.r_out.w;
-  f.r_out.where(oqy * stride_y + ory < output_height);
-  f.output(oqx * stride_x + orx, row(oqy, ory), f.co, f.n) =
-      f.phase_sum(oqx, oqy, f.co, f.n, orx, ory);
+  // Full columns q < W_out / s_x, where every phase lands in range, so no
+  // column predicate (the hot stores stay unmasked). Written by one of two
+  // updates with the same values, chosen by tile_order (the other's domain
+  // is empty): phase_sum for tiles along x, phase_sum_by_channel for tiles
+  // along output channels.
+  auto full_column_domain = [&](int order, const std::string &name) {
+    RDom d(0, select(tile_order == order, full_columns, 0), 0, qy_extent, 0, stride_x, 0, stride_y,
+           name);
+    d.where(d.y * stride_y + d.w < output_height);
+    return d;
+  };
+  f.r_out = full_column_domain(0, "r_out");
+  f.output(f.r_out.x * stride_x + f.r_out.z, row(f.r_out.y, f.r_out.w), f.co, f.n) =
+      f.phase_sum(f.r_out.x, f.r_out.y, f.co, f.n, f.r_out.z, f.r_out.w);
+  f.r_out_by_channel = full_column_domain(1, "r_out_by_channel");
+  const RDom &rc = f.r_out_by_channel;
+  f.output(rc.x * stride_x + rc.z, row(rc.y, rc.w), f.co, f.n) =
+      f.phase_sum_by_channel(rc.x, rc.y, f.co, f.n, rc.z, rc.w);
 
   // Edge update: the last W_out % s_x columns, phases 0 .. edge_columns - 1.
   f.r_edge = RDom(0, edge_columns, 0, qy_extent, 0, stride_y, "r_edge");

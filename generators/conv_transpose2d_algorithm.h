@@ -38,19 +38,24 @@ struct ConvTranspose2dFuncs {
   // Reduction over (input channel in group, tap row j, tap column j).
   Halide::RDom r;
   // Output positions in phase space, o = q * s + r: (qx, qy, rx, ry) over
-  // the full columns, and (rx, qy, ry) over the last W_out % s_x columns.
-  Halide::RDom r_out, r_edge;
+  // the full columns (r_out when tile_order is 0, r_out_by_channel when 1;
+  // the other is empty), and (rx, qy, ry) over the last W_out % s_x columns.
+  Halide::RDom r_out, r_out_by_channel, r_edge;
   Halide::Expr full_columns;  // extent of r_out's qx: W_out / s_x
 
-  Halide::Func input_padded;    // zero outside the input: no bounds tests in the hot loop
-  Halide::Func phase_sum;       // phase_sum(qx, qy, co, n, rx, ry) = bias + taps
-  Halide::Func phase_sum_edge;  // the same, feeding the edge columns
-  Halide::Func output;          // output(x, y, co, n), written phase by phase
+  Halide::Func input_padded;         // zero outside the input: no bounds tests in the hot loop
+  Halide::Func weight_zero_outside;  // weight, zero past its extent (channel tiles read it)
+  Halide::Expr tile_order;  // 0: r_out / phase_sum write; 1: r_out_by_channel / ..._by_channel
+  Halide::Func phase_sum;   // phase_sum(qx, qy, co, n, rx, ry) = bias + taps
+  Halide::Func phase_sum_by_channel;  // the same values, to be tiled along channels
+  Halide::Func phase_sum_edge;        // the same, feeding the edge columns
+  Halide::Func output;                // output(x, y, co, n), written phase by phase
 };
 
 // Defines the Funcs. The scalar parameters are run-time values, so one AOT
 // library serves every configuration; the output buffer's extent carries
-// output_padding. input(x, y, c, n),
+// output_padding. tile_order (0 or 1) chooses between two evaluation orders
+// of the same result, for schedules. input(x, y, c, n),
 // weight(kx, ky, co_in_group, ci), bias(co).
 ConvTranspose2dFuncs define_conv_transpose2d(
     const Halide::Func &input, const Halide::Expr &input_width, const Halide::Expr &input_height,
@@ -59,6 +64,6 @@ ConvTranspose2dFuncs define_conv_transpose2d(
     const Halide::Expr &out_channels_per_group, const Halide::Func &bias,
     const Halide::Expr &stride_x, const Halide::Expr &stride_y, const Halide::Expr &padding_x,
     const Halide::Expr &padding_y, const Halide::Expr &dilation_x, const Halide::Expr &dilation_y,
-    const Halide::Expr &groups);
+    const Halide::Expr &groups, const Halide::Expr &tile_order);
 
 }  // namespace convt_gen

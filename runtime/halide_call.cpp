@@ -69,11 +69,11 @@ void run_kernel(const Kernel &kernel, const ConvGeometry &g, const ConstTensorVi
                             : HalideBuffer(&kZero, {g.out_channels}, {0}, 1);
 
   CallContext context;
-  const int rc =
-      kernel.fn(&context, &in_buf.buf, &w_buf.buf, &b_buf.buf, static_cast<int32_t>(g.stride[1]),
-                static_cast<int32_t>(g.stride[0]), static_cast<int32_t>(g.padding[1]),
-                static_cast<int32_t>(g.padding[0]), static_cast<int32_t>(g.dilation[1]),
-                static_cast<int32_t>(g.dilation[0]), static_cast<int32_t>(g.groups), &out_buf.buf);
+  const int rc = kernel.fn(&context, &in_buf.buf, &w_buf.buf, &b_buf.buf,
+                           static_cast<int32_t>(g.stride[1]), static_cast<int32_t>(g.stride[0]),
+                           static_cast<int32_t>(g.padding[1]), static_cast<int32_t>(g.padding[0]),
+                           static_cast<int32_t>(g.dilation[1]), static_cast<int32_t>(g.dilation[0]),
+                           static_cast<int32_t>(g.groups), kernel.tile_order(g), &out_buf.buf);
   if (rc != 0) {
     throw RuntimeError(std::string("conv_transpose2d(): kernel ") + kernel.name +
                        " failed (Halide error " + std::to_string(rc) + ")" +

@@ -15,11 +15,15 @@ namespace convt::detail {
 using KernelFn = int (*)(const void *user_context, halide_buffer_t *input, halide_buffer_t *weight,
                          halide_buffer_t *bias, int32_t stride_x, int32_t stride_y,
                          int32_t padding_x, int32_t padding_y, int32_t dilation_x,
-                         int32_t dilation_y, int32_t groups, halide_buffer_t *output);
+                         int32_t dilation_y, int32_t groups, int32_t tile_order,
+                         halide_buffer_t *output);
 
 struct Kernel {
   const char *name;
   KernelFn fn;
+  // The kernel's evaluation order for a call: 0 tiles along x, 1 along
+  // output channels (see the generator). Same result, different speed.
+  int32_t (*tile_order)(const ConvGeometry &g);
 };
 
 // Runs `kernel` for a validated call. `out` must have unit stride along W.

@@ -1,0 +1,29 @@
+// Which evaluation order the x86 dispatcher picks, so the sweep's channel-tile
+// cases are known to run channel tiles and wide layers x tiles.
+#include <gtest/gtest.h>
+
+#include "backends.h"
+
+namespace {
+
+int32_t order_for(const convt::Shape &input, const convt::Shape &weight, int64_t stride,
+                  int64_t padding, int64_t groups = 1, int64_t dilation = 1) {
+  const convt::detail::ConvGeometry g =
+      convt::detail::resolve_geometry(input, weight, stride, padding, 0, groups, dilation);
+  return convt::detail::cpu_kernel().tile_order(g);
+}
+
+TEST(KernelChoice, NarrowPhaseRowsWithManyChannelsTileAlongChannels) {
+  EXPECT_EQ(order_for({64, 512, 4, 4}, {512, 256, 4, 4}, 2, 1), 1);   // dcgan_g_mid
+  EXPECT_EQ(order_for({8, 2048, 8, 6}, {2048, 256, 4, 4}, 2, 1), 1);  // simplebaseline_r50
+  EXPECT_EQ(order_for({2, 5, 3, 4}, {5, 20, 3, 3}, 2, 1), 1);         // C_out not a multiple of 16
+}
+
+TEST(KernelChoice, OtherLayersTileAlongX) {
+  EXPECT_EQ(order_for({1, 256, 64, 64}, {256, 128, 3, 3}, 2, 1), 0);  // wide rows
+  EXPECT_EQ(order_for({2, 5, 3, 4}, {5, 8, 3, 3}, 2, 1), 0);          // few channels
+  EXPECT_EQ(order_for({2, 8, 3, 4}, {8, 10, 3, 3}, 2, 1, 2), 0);      // groups 2
+  EXPECT_EQ(order_for({2, 5, 3, 4}, {5, 32, 3, 3}, 2, 1, 1, 2), 0);   // dilation 2
+}
+
+}  // namespace
