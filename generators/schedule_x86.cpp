@@ -55,15 +55,15 @@ void schedule_x86(ConvTranspose2dFuncs &f, const Target &target) {
   // allow_race_conditions permits the parallel RVar.
   RVar qx = f.r_out.x, qy = f.r_out.y, rx = f.r_out.z, ry = f.r_out.w;
   RVar qxo("qxo"), qxi("qxi");
-  Var coo("coo"), coi("coi");
+  Var coo("coo"), coi("coi"), tile("tile");
   Expr dilation_1 = f.phase_x.dilation == 1 && f.phase_y.dilation == 1;
   auto tile_output = [&](Stage s) {
     s.allow_race_conditions()
         .split(qx, qxo, qxi, wide, TailStrategy::GuardWithIf)
         .split(f.co, coo, coi, t.channels, TailStrategy::GuardWithIf)
-        .reorder(qxi, coi, qxo, qy, rx, ry, f.n, coo)
-        .parallel(coo)
-        .parallel(f.n)
+        .reorder(qxi, coi, qxo, qy, rx, ry, coo, f.n)
+        .fuse(coo, f.n, tile)
+        .parallel(tile)
         .parallel(qy)  // rows too, for single images with few channel blocks
         .vectorize(qxi, vec)
         .unroll(coi);
