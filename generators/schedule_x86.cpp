@@ -1,9 +1,11 @@
 // x86-64 schedule for conv_transpose2d.
 //
-// The hot loop is one phase's stride-1 correlation: a register tile of
-// (qx vectors) x (output channels) accumulators, fed per (input channel, tap)
-// by a few input vector loads and one broadcast weight per channel. Outputs
-// are written phase by phase.
+// The hot loop is one phase's stride-1 correlation over a register tile of
+// accumulators, in the order the caller's tile_order picks: along x, (qx
+// vectors) x (output channels) fed per (input channel, tap) by input vector
+// loads and one broadcast weight per channel; or along channels, (qx
+// positions) x (channel vectors) fed by packed weight vectors and one
+// broadcast input per position. Outputs are written phase by phase.
 #include "schedules.h"
 
 using namespace Halide;
