@@ -141,7 +141,6 @@ ConvTranspose2dFuncs define_conv_transpose2d(
   Expr output_width = f.output.output_buffer().dim(0).extent();
   Expr output_height = f.output.output_buffer().dim(1).extent();
   Expr full_columns = output_width / stride_x;  // q with all s_x phases in range
-  f.full_columns = full_columns;
   Expr edge_columns = output_width % stride_x;  // phases of q = full_columns
   Expr qy_extent = (output_height + stride_y - 1) / stride_y;
   // Rows: the where-clause skips o >= H_out; the min() only touches skipped

@@ -41,7 +41,6 @@ struct ConvTranspose2dFuncs {
   // the full columns (r_out when tile_order is 0, r_out_by_channel when 1;
   // the other is empty), and (rx, qy, ry) over the last W_out % s_x columns.
   Halide::RDom r_out, r_out_by_channel, r_edge;
-  Halide::Expr full_columns;  // extent of r_out's qx: W_out / s_x
 
   Halide::Func input_padded;         // zero outside the input: no bounds tests in the hot loop
   Halide::Func weight_zero_outside;  // weight, zero past its extent (channel tiles read it)

@@ -18,6 +18,8 @@ class ConvTranspose2dGenerator : public Generator<ConvTranspose2dGenerator> {
   Input<Buffer<float, 4>> input{"input"};
   Input<Buffer<float, 4>> weight{"weight"};
   Input<Buffer<float, 1>> bias{"bias"};
+  // Ranges keep the phase arithmetic in int32; runtime/arguments.cpp checks
+  // the same limits and reports them as ValueError.
   Input<int32_t> stride_x{"stride_x", 1, 1, 1 << 20};
   Input<int32_t> stride_y{"stride_y", 1, 1, 1 << 20};
   Input<int32_t> padding_x{"padding_x", 0, 0, 1 << 28};
@@ -39,14 +41,14 @@ class ConvTranspose2dGenerator : public Generator<ConvTranspose2dGenerator> {
   }
 
   void schedule() {
-    // The input is read once, into the zero-bordered copy, and weights are
-    // read as scalars, so any strides work without a packing pass; the bias is
-    // read once per tile and is a stride-0 view of one zero when absent.
+    // The input is read once, into the zero-bordered copy, and weights as
+    // scalars or into a packed copy, so any strides work; the bias is read
+    // once per tile and is a stride-0 view of one zero when absent.
     input.dim(0).set_stride(Expr());
     weight.dim(0).set_stride(Expr());
     bias.dim(0).set_stride(Expr());
-    // The runtime passes whole tensors starting at 0; saying so lets the
-    // schedule align tiles to output phases.
+    // The runtime passes whole tensors starting at 0, and the algorithm
+    // writes output columns o = q * s + r from q = 0.
     output.dim(0).set_min(0).dim(1).set_min(0).dim(2).set_min(0).dim(3).set_min(0);
 
     if (get_target().arch == Target::X86) {

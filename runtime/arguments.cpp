@@ -18,6 +18,10 @@ constexpr const char *kPrefix = "conv_transpose2d(): ";
 // Halide kernels index with int32: extents, strides and each tensor's span in
 // bytes must stay below 2^31.
 constexpr int64_t kMaxIndex = std::numeric_limits<int32_t>::max();
+// The kernels' declared parameter ranges (generators/conv_transpose2d_generator.cpp):
+// they keep the phase arithmetic inside int32.
+constexpr int64_t kMaxStrideOrDilation = int64_t{1} << 20;
+constexpr int64_t kMaxPaddingOrGroups = int64_t{1} << 28;
 
 std::string pair_to_string(const std::array<int64_t, 2> &p) {
   return "(" + std::to_string(p[0]) + ", " + std::to_string(p[1]) + ")";
@@ -53,6 +57,13 @@ void check_at_least(const char *name, const std::array<int64_t, 2> &p, int64_t l
   if (p[0] < lowest || p[1] < lowest) {
     fail<ValueError>(std::string(name) + " " + pair_to_string(p) +
                      " must be >= " + std::to_string(lowest));
+  }
+}
+
+void check_at_most(const char *name, const std::array<int64_t, 2> &p, int64_t highest) {
+  if (p[0] > highest || p[1] > highest) {
+    fail<ValueError>(std::string(name) + " " + pair_to_string(p) +
+                     " must be <= " + std::to_string(highest));
   }
 }
 
@@ -175,14 +186,13 @@ ConvGeometry resolve_geometry(const Shape &input_shape, const Shape &weight_shap
                        " or dilation " + pair_to_string(g.dilation));
     }
   }
-  for (const auto *p : {&g.stride, &g.padding, &g.dilation}) {
-    if ((*p)[0] > kMaxIndex || (*p)[1] > kMaxIndex) {
-      fail<ValueError>("stride " + pair_to_string(g.stride) + ", padding " +
-                       pair_to_string(g.padding) + " and dilation " + pair_to_string(g.dilation) +
-                       " must each be below 2^31");
-    }
+  check_at_most("stride", g.stride, kMaxStrideOrDilation);
+  check_at_most("dilation", g.dilation, kMaxStrideOrDilation);
+  check_at_most("padding", g.padding, kMaxPaddingOrGroups);
+  if (groups < 1 || groups > kMaxPaddingOrGroups) {
+    fail<ValueError>("groups " + std::to_string(groups) + " must be in [1, " +
+                     std::to_string(kMaxPaddingOrGroups) + "]");
   }
-  if (groups < 1) fail<ValueError>("groups " + std::to_string(groups) + " must be >= 1");
   g.groups = groups;
 
   check_rank("input", input_shape, 3, 4);

@@ -134,7 +134,7 @@ TEST_F(Errors, ChannelsMustMatchWeight) {
 
 TEST_F(Errors, Groups) {
   expect_error<convt::ValueError>([&] { convt::conv_transpose2d(x, w, std::nullopt, 1, 0, 0, 0); },
-                                  {"groups 0"});
+                                  {"groups 0", "must be in [1, 268435456]"});
   expect_error<convt::ValueError>([&] { convt::conv_transpose2d(x, w, std::nullopt, 1, 0, 0, 3); },
                                   {"groups 3", "input channels 4"});
 }
@@ -188,6 +188,23 @@ TEST_F(Errors, NullDataWithElements) {
 TEST_F(Errors, StridesOfWrongLength) {
   const ConstTensorView xv(x.data(), {1, 4, 5, 5}, {100, 25, 5});
   expect_error<convt::ValueError>([&] { convt::conv_transpose2d(xv, w); }, {"input has 3 strides"});
+}
+
+TEST_F(Errors, ParametersBeyondTheKernelsRanges) {
+  // Large values with a 1x1 input still give a valid output size; the kernels'
+  // int32 phase arithmetic bounds them, and validation says so.
+  const Tensor x1 = Tensor::full({1, 4, 1, 1}, 1.0f);
+  expect_error<convt::ValueError>(
+      [&] {
+        convt::conv_transpose2d(x1, w, b, {1, int64_t{1} << 21});
+      },
+      {"stride (1, 2097152)", "<= 1048576"});
+  expect_error<convt::ValueError>(
+      [&] { convt::conv_transpose2d(x1, w, b, 1, 0, 0, 1, int64_t{1} << 21); },
+      {"dilation (2097152, 2097152)", "<= 1048576"});
+  expect_error<convt::ValueError>([&] { convt::conv_transpose2d(x1, w, b, 1, int64_t{1} << 29); },
+                                  {"padding (536870912, 536870912)", "<= 268435456"});
+  EXPECT_NO_THROW(convt::conv_transpose2d(x1, w, b, int64_t{1} << 20));  // the limit itself works
 }
 
 TEST_F(Errors, ThirtyTwoBitIndexingLimits) {
