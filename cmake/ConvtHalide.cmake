@@ -17,5 +17,16 @@ if (NOT Halide_DIR AND EXISTS "${CMAKE_CURRENT_SOURCE_DIR}/.venv/bin/python")
   endif ()
 endif ()
 
-find_package(Halide 21 REQUIRED)
-message(STATUS "convt: Halide ${Halide_VERSION} from ${Halide_DIR}")
+if (CMAKE_CROSSCOMPILING)
+  # A cross build needs only Halide's helpers: add_halide_library, the
+  # runtime headers and GenRT (a host tool). find_package(Halide) would also
+  # import the host's libHalide, which nothing here may link; the generator
+  # comes from a host build instead (ConvtHostGenerators.cmake).
+  find_package(HalideHelpers 21 REQUIRED)
+  set(Halide_VERSION "${HalideHelpers_VERSION}")
+  set(_convt_halide_from "${HalideHelpers_DIR}")
+else ()
+  find_package(Halide 21 REQUIRED)
+  set(_convt_halide_from "${Halide_DIR}")
+endif ()
+message(STATUS "convt: Halide ${Halide_VERSION} from ${_convt_halide_from}")

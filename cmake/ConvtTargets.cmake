@@ -1,11 +1,15 @@
 # CONVT_TARGETS: the backends compiled into the library.
 #   x86-avx2  x86-64 with AVX2+FMA, plus an SSE4.1 fallback picked at run time
-# The default is the host's CPU backend.
-set(_convt_known_targets x86-avx2)
+#   arm-neon  AArch64 with NEON (every AArch64 CPU has it); from an x86 host
+#             this cross-compiles (cmake/toolchains/aarch64-linux-gnu.cmake)
+# The default is the CPU backend of the machine the library is built for.
+set(_convt_known_targets x86-avx2 arm-neon)
 
 if (NOT CONVT_TARGETS)
   if (CMAKE_SYSTEM_PROCESSOR MATCHES "^(x86_64|AMD64|amd64)$")
     set(_convt_default x86-avx2)
+  elseif (CMAKE_SYSTEM_PROCESSOR MATCHES "^(aarch64|arm64|ARM64)$")
+    set(_convt_default arm-neon)
   else ()
     message(FATAL_ERROR "convt: no default backend for ${CMAKE_SYSTEM_PROCESSOR}; "
                         "set -DCONVT_TARGETS to one of: ${_convt_known_targets}")
@@ -14,18 +18,45 @@ if (NOT CONVT_TARGETS)
       "Backends to compile: ${_convt_known_targets}" FORCE)
 endif ()
 
+# Per backend: kernel flavours (one static library each) with their Halide
+# target strings, the runtime source that dispatches to them, a compile
+# definition, and the Halide runtime's target. One CPU backend per build: the
+# library is compiled for one architecture.
 set(CONVT_KERNEL_FLAVOURS)
+set(CONVT_BACKEND_SOURCES)
 set(CONVT_BACKEND_DEFINITIONS)
+set(CONVT_RUNTIME_TARGET)
 foreach (t IN LISTS CONVT_TARGETS)
   if (t STREQUAL "x86-avx2")
-    # Halide target strings per flavour; the runtime dispatches on CPU features.
+    set(_convt_arch "x86_64|AMD64|amd64")
     set(CONVT_HALIDE_TARGET_x86_avx2 "x86-64-linux-avx2-fma-f16c-user_context")
     set(CONVT_HALIDE_TARGET_x86_sse41 "x86-64-linux-sse41-user_context")
     list(APPEND CONVT_KERNEL_FLAVOURS x86_avx2 x86_sse41)
+    list(APPEND CONVT_BACKEND_SOURCES runtime/backend_x86.cpp)
     list(APPEND CONVT_BACKEND_DEFINITIONS CONVT_HAVE_X86=1)
-    set(CONVT_RUNTIME_TARGET "x86-64-linux")
+    set(_convt_cpu_runtime "x86-64-linux")
+  elseif (t STREQUAL "arm-neon")
+    set(_convt_arch "aarch64|arm64|ARM64")
+    # Baseline ARMv8-A: NEON and FMA are architectural, so no run-time
+    # dispatch is needed.
+    set(CONVT_HALIDE_TARGET_arm_neon "arm-64-linux-user_context")
+    list(APPEND CONVT_KERNEL_FLAVOURS arm_neon)
+    list(APPEND CONVT_BACKEND_SOURCES runtime/backend_arm.cpp)
+    list(APPEND CONVT_BACKEND_DEFINITIONS CONVT_HAVE_ARM=1)
+    set(_convt_cpu_runtime "arm-64-linux")
   else ()
     message(FATAL_ERROR "convt: unknown backend '${t}' in CONVT_TARGETS; "
                         "known: ${_convt_known_targets}")
   endif ()
+  if (NOT CMAKE_SYSTEM_PROCESSOR MATCHES "^(${_convt_arch})$")
+    message(FATAL_ERROR
+            "convt: backend '${t}' builds for ${_convt_arch}, but this build is for "
+            "${CMAKE_SYSTEM_PROCESSOR}. For arm-neon from an x86 host, use the "
+            "'arm-neon' preset or -DCMAKE_TOOLCHAIN_FILE=cmake/toolchains/aarch64-linux-gnu.cmake.")
+  endif ()
+  if (CONVT_RUNTIME_TARGET)
+    message(FATAL_ERROR "convt: CONVT_TARGETS='${CONVT_TARGETS}' names two CPU backends; "
+                        "a build targets one CPU architecture")
+  endif ()
+  set(CONVT_RUNTIME_TARGET "${_convt_cpu_runtime}")
 endforeach ()

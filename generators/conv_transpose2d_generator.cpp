@@ -53,6 +53,8 @@ class ConvTranspose2dGenerator : public Generator<ConvTranspose2dGenerator> {
 
     if (get_target().arch == Target::X86) {
       schedule_x86(funcs_, get_target());
+    } else if (get_target().arch == Target::ARM && get_target().bits == 64) {
+      schedule_arm(funcs_, get_target());
     } else {
       std::cerr << "conv_transpose2d: no schedule for target " << get_target().to_string() << "\n";
       std::abort();  // generator time only: the build fails, not a user's program

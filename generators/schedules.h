@@ -10,4 +10,7 @@ namespace convt_gen {
 // width of `target`.
 void schedule_x86(ConvTranspose2dFuncs &f, const Halide::Target &target);
 
+// AArch64 with NEON: 32 128-bit registers and fused multiply-add.
+void schedule_arm(ConvTranspose2dFuncs &f, const Halide::Target &target);
+
 }  // namespace convt_gen

@@ -32,23 +32,11 @@ bool capped_to_sse41() {
   return cap != nullptr && std::strcmp(cap, "sse41") == 0;
 }
 
-// Channel tiles when phase rows are narrow and there are channels to fill
-// their 16-channel tile; the schedule specializes them for dilation 1 and
-// groups 1. Measured crossover (AVX2, layer_bench): at 16 columns per phase
-// row channel tiles win (pix2pix_unet_mid 100 vs 66 GFLOP/s), at 64 x tiles
-// win (cyclegan_resnet_up 133 vs 98).
-int32_t x86_tile_order(const ConvGeometry &g) {
-  const bool narrow_rows = g.out_width / g.stride[1] < 32;
-  const bool eligible =
-      g.dilation[0] == 1 && g.dilation[1] == 1 && g.groups == 1 && g.out_channels >= 16;
-  return narrow_rows && eligible ? 1 : 0;
-}
-
 }  // namespace
 
 const Kernel &cpu_kernel() {
-  static const Kernel avx2{"x86-avx2", convt_x86_avx2, x86_tile_order};
-  static const Kernel sse41{"x86-sse41", convt_x86_sse41, x86_tile_order};
+  static const Kernel avx2{"x86-avx2", convt_x86_avx2, cpu_tile_order};
+  static const Kernel sse41{"x86-sse41", convt_x86_sse41, cpu_tile_order};
   static const Kernel &chosen = (has_avx2() && !capped_to_sse41()) ? avx2 : sse41;
   return chosen;
 }

@@ -9,4 +9,8 @@ namespace convt::detail {
 // The CPU kernel for this machine: the best flavour its features allow.
 const Kernel &cpu_kernel();
 
+// Evaluation order for the CPU schedules (runtime/cpu_tile_order.cpp): both
+// tile one phase row 16 columns wide, or 16 output channels deep.
+int32_t cpu_tile_order(const ConvGeometry &g);
+
 }  // namespace convt::detail

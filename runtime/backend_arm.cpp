@@ -1,0 +1,13 @@
+// AArch64 kernel: NEON (Advanced SIMD) and fused multiply-add are part of
+// every ARMv8-A CPU, so there is a single flavour and nothing to detect.
+#include "backends.h"
+#include "convt_arm_neon.h"
+
+namespace convt::detail {
+
+const Kernel &cpu_kernel() {
+  static const Kernel neon{"arm-neon", convt_arm_neon, cpu_tile_order};
+  return neon;
+}
+
+}  // namespace convt::detail
