@@ -161,6 +161,7 @@ TEST(Api, TensorBasics) {
 
 TEST(Api, KernelSelectionFollowsCpuAndCap) {
   const std::string name = convt::cpu_kernel_name();
+#if defined(__x86_64__)
   const char *cap = std::getenv("CONVT_MAX_CPU_ISA");
   __builtin_cpu_init();
   const bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
@@ -169,6 +170,11 @@ TEST(Api, KernelSelectionFollowsCpuAndCap) {
   } else {
     EXPECT_EQ(name, "x86-avx2");
   }
+#elif defined(__aarch64__)
+  EXPECT_EQ(name, "arm-neon");  // the one AArch64 flavour
+#else
+  FAIL() << "no CPU backend expected for this architecture, got " << name;
+#endif
 }
 
 }  // namespace

@@ -1,4 +1,4 @@
-// Which evaluation order the x86 dispatcher picks, so the sweep's channel-tile
+// Which evaluation order the CPU dispatcher picks, so the sweep's channel-tile
 // cases are known to run channel tiles and wide layers x tiles.
 #include <gtest/gtest.h>
 

@@ -1,12 +1,48 @@
-// An outside program that links an installed convt: it checks a
-// configuration of its own against a direct loop, and that bad input throws.
+// An outside program that links an installed convt: it checks the API page's
+// example and a configuration of its own against direct loops, and that bad
+// input throws.
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <vector>
 
 #include "convt/convt.h"
 
+namespace {
+
+// The API page's example: ones (1, 6, 32, 32) with ones (6, 3, 5, 5). Each
+// output pixel is 6 x (taps landing on it along y) x (along x).
+bool page_example_ok() {
+  const convt::Tensor out = convt::conv_transpose2d(convt::Tensor::full({1, 6, 32, 32}, 1.0f),
+                                                    convt::Tensor::full({6, 3, 5, 5}, 1.0f));
+  if (out.shape() != convt::Shape{1, 3, 36, 36}) {
+    std::printf("page example: wrong shape %s\n", convt::shape_to_string(out.shape()).c_str());
+    return false;
+  }
+  auto taps = [](int o) {
+    int count = 0;
+    for (int k = 0; k < 5; ++k) count += (o - k >= 0 && o - k < 32) ? 1 : 0;
+    return count;
+  };
+  for (int c = 0; c < 3; ++c)
+    for (int y = 0; y < 36; ++y)
+      for (int x = 0; x < 36; ++x) {
+        const float want = static_cast<float>(6 * taps(y) * taps(x));
+        if (out.at({0, c, y, x}) != want) {
+          std::printf("page example: (0, %d, %d, %d) is %g, want %g\n", c, y, x,
+                      out.at({0, c, y, x}), want);
+          return false;
+        }
+      }
+  std::printf("page example ok: (1, 3, 36, 36), centre %.0f, corner %.0f\n", out.at({0, 0, 18, 18}),
+              out.at({0, 0, 0, 0}));
+  return true;
+}
+
+}  // namespace
+
 int main() {
+  if (!page_example_ok()) return 1;
   // input (2, 4, 5, 6), weight (4, 3, 3, 3), stride 2, padding 1, output_padding 1.
   const int n = 2, ci = 4, h = 5, w = 6, co = 3, k = 3, s = 2, p = 1, op = 1;
   std::vector<float> x(n * ci * h * w), wt(ci * co * k * k), b(co);
@@ -41,7 +77,7 @@ int main() {
               }
   double max_err = 0.0;
   for (size_t i = 0; i < ref.size(); ++i)
-    max_err = std::fmax(max_err, std::fabs(out.data()[i] - ref[i]));
+    max_err = std::max(max_err, std::fabs(out.data()[i] - ref[i]));
   if (max_err > 1e-5) {
     std::printf("max error %g\n", max_err);
     return 1;
