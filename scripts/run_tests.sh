@@ -1,8 +1,15 @@
 #!/usr/bin/env bash
-# The test command: set up, build, run every test (CTest).
+# The test command: set up, build for this machine and cross-build for
+# AArch64, then run both test suites (CTest); the AArch64 one runs under
+# qemu-aarch64. Extra arguments go to the host build's configure step.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${CONVT_BUILD_DIR:-$root/build}"
+arm="${CONVT_ARM_BUILD_DIR:-$root/build-arm64}"
 bash "$root/scripts/build.sh" "$@"
+bash "$root/scripts/build_arm.sh"
 export PATH="$root/.venv/bin:$PATH"
+echo "== host suite ($build)"
 ctest --test-dir "$build" --output-on-failure --parallel "$(nproc)"
+echo "== AArch64 suite ($arm), every test under qemu-aarch64 -L /usr/aarch64-linux-gnu"
+ctest --test-dir "$arm" --output-on-failure --parallel "$(nproc)"

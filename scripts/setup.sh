@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Installs what building and testing convt needs, idempotently:
-#   - Debian packages: a C++ toolchain, Python venv support, GoogleTest;
+#   - Debian packages: a C++ toolchain, Python venv support, GoogleTest, and
+#     for the AArch64 build the cross toolchain, its objdump and qemu-user;
 #   - a project-local virtualenv (.venv) with Halide, CMake and Ninja from PyPI.
 # Safe to run repeatedly; does nothing when everything is already present.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 venv="$root/.venv"
 
-apt_packages=(g++ python3-venv libgtest-dev)
+apt_packages=(g++ python3-venv libgtest-dev
+              g++-aarch64-linux-gnu binutils-aarch64-linux-gnu qemu-user)
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
