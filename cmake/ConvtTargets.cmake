@@ -2,8 +2,11 @@
 #   x86-avx2  x86-64 with AVX2+FMA, plus an SSE4.1 fallback picked at run time
 #   arm-neon  AArch64 with NEON (every AArch64 CPU has it); from an x86 host
 #             this cross-compiles (cmake/toolchains/aarch64-linux-gnu.cmake)
+#   cuda      NVIDIA GPUs (PTX for compute capability 7.0, Volta and later),
+#             alone or next to the CPU backend. With tests on, the same GPU
+#             schedule is also built for OpenCL, to test it on PoCL.
 # The default is the CPU backend of the machine the library is built for.
-set(_convt_known_targets x86-avx2 arm-neon)
+set(_convt_known_targets x86-avx2 arm-neon cuda)
 
 if (NOT CONVT_TARGETS)
   if (CMAKE_SYSTEM_PROCESSOR MATCHES "^(x86_64|AMD64|amd64)$")
@@ -26,7 +29,30 @@ set(CONVT_KERNEL_FLAVOURS)
 set(CONVT_BACKEND_SOURCES)
 set(CONVT_BACKEND_DEFINITIONS)
 set(CONVT_RUNTIME_TARGET)
+set(_convt_gpu_features)
+if (CMAKE_SYSTEM_PROCESSOR MATCHES "^(aarch64|arm64|ARM64)$")
+  set(_convt_host_arch "arm-64-linux")
+else ()
+  set(_convt_host_arch "x86-64-linux")
+endif ()
 foreach (t IN LISTS CONVT_TARGETS)
+  if (t STREQUAL "cuda")
+    # Volta (sm_70) and later; the driver JIT-compiles the PTX for newer
+    # GPUs. Newer capabilities would add features Halide can use (e.g.
+    # cuda_capability_80's async copies are not used by this schedule).
+    set(CONVT_HALIDE_TARGET_cuda "${_convt_host_arch}-cuda-cuda_capability_70-user_context")
+    list(APPEND CONVT_KERNEL_FLAVOURS cuda)
+    list(APPEND CONVT_BACKEND_SOURCES runtime/cuda_driver.cpp)
+    list(APPEND CONVT_BACKEND_DEFINITIONS CONVT_HAVE_CUDA=1)
+    list(APPEND _convt_gpu_features cuda)
+    if (CONVT_BUILD_TESTS)
+      set(CONVT_HALIDE_TARGET_opencl "${_convt_host_arch}-opencl-user_context")
+      list(APPEND CONVT_KERNEL_FLAVOURS opencl)
+      list(APPEND CONVT_BACKEND_DEFINITIONS CONVT_HAVE_OPENCL=1)
+      list(APPEND _convt_gpu_features opencl)
+    endif ()
+    continue ()
+  endif ()
   if (t STREQUAL "x86-avx2")
     set(_convt_arch "x86_64|AMD64|amd64")
     set(CONVT_HALIDE_TARGET_x86_avx2 "x86-64-linux-avx2-fma-f16c-user_context")
@@ -60,3 +86,13 @@ foreach (t IN LISTS CONVT_TARGETS)
   endif ()
   set(CONVT_RUNTIME_TARGET "${_convt_cpu_runtime}")
 endforeach ()
+
+if (NOT CONVT_RUNTIME_TARGET)
+  # A GPU-only build: host tensors go to the GPU kernel (copied in and out).
+  set(CONVT_RUNTIME_TARGET "${_convt_host_arch}")
+  list(APPEND CONVT_BACKEND_SOURCES runtime/backend_no_cpu.cpp)
+endif ()
+if (_convt_gpu_features)
+  list(JOIN _convt_gpu_features "-" _convt_gpu_suffix)
+  set(CONVT_RUNTIME_TARGET "${CONVT_RUNTIME_TARGET}-${_convt_gpu_suffix}")
+endif ()

@@ -17,12 +17,16 @@ AxisPhases make_axis_phases(const std::string &axis, const Expr &stride, const E
   // tap_step = s / gcd(d, s): the smallest t >= 1 with t * d = 0 (mod s).
   // A search over at most s candidates, done once per call; dilation 1 takes
   // the closed form so specializations on it fold away.
+  // One entry, at index 0: a 0-D Func would make a zero-sized buffer, which
+  // GPU runtimes refuse to allocate.
   RDom t_step(1, stride, "t_step_" + axis);
+  Var one("one_" + axis);
   a.step_search = Func("step_search_" + axis);
-  a.step_search() = stride;
-  a.step_search() =
-      select((t_step * dilation) % stride == 0, min(a.step_search(), t_step), a.step_search());
-  a.tap_step = select(dilation == 1, stride, unsafe_promise_clamped(a.step_search(), 1, stride));
+  a.step_search(one) = stride;
+  a.step_search(one) =
+      select((t_step * dilation) % stride == 0, min(a.step_search(one), t_step), a.step_search(one));
+  a.tap_step =
+      select(dilation == 1, stride, unsafe_promise_clamped(a.step_search(0), 1, stride));
   a.input_step = a.tap_step * dilation / stride;
   // RDom extents cannot read Funcs: for dilation > 1 use the kernel size as the
   // bound and let the num_taps guard skip the rest.

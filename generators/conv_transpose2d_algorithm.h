@@ -16,7 +16,7 @@ struct AxisPhases {
   Halide::Expr tap_step;          // s / gcd(d, s)
   Halide::Expr input_step;        // d / gcd(d, s)
   Halide::Expr max_taps;          // bound on any phase's taps: ceil(k / s) when d == 1
-  Halide::Func step_search;       // 0-D helper behind tap_step for dilation > 1
+  Halide::Func step_search;       // one-entry table behind tap_step for dilation > 1
   Halide::Func first_tap_search;  // table behind first_tap for dilation > 1
 
   // First tap of phase r; >= tap_step when phase r gets no tap.

@@ -51,7 +51,9 @@ class ConvTranspose2dGenerator : public Generator<ConvTranspose2dGenerator> {
     // writes output columns o = q * s + r from q = 0.
     output.dim(0).set_min(0).dim(1).set_min(0).dim(2).set_min(0).dim(3).set_min(0);
 
-    if (get_target().arch == Target::X86) {
+    if (get_target().has_gpu_feature()) {
+      schedule_gpu(funcs_, get_target());
+    } else if (get_target().arch == Target::X86) {
       schedule_x86(funcs_, get_target());
     } else if (get_target().arch == Target::ARM && get_target().bits == 64) {
       schedule_arm(funcs_, get_target());

@@ -10,6 +10,9 @@ namespace convt_gen {
 // width of `target`.
 void schedule_x86(ConvTranspose2dFuncs &f, const Halide::Target &target);
 
+// GPUs (CUDA, and OpenCL for testing the same schedule on PoCL).
+void schedule_gpu(ConvTranspose2dFuncs &f, const Halide::Target &target);
+
 // AArch64 with NEON: 32 128-bit registers and fused multiply-add.
 void schedule_arm(ConvTranspose2dFuncs &f, const Halide::Target &target);
 

@@ -159,6 +159,14 @@ void check_dtype(const char *name, DType dtype) {
   }
 }
 
+// All tensors of a call live on one device (the input's).
+void check_same_device(const char *name, Device device, Device input_device) {
+  if (device != input_device) {
+    fail<ValueError>(std::string(name) + " is on " + device_name(device) + " but input is on " +
+                     device_name(input_device) + "; all tensors must be on one device");
+  }
+}
+
 }  // namespace
 
 Shape ConvGeometry::output_shape() const {
@@ -261,6 +269,8 @@ void check_inputs(const ConvGeometry &g, const ConstTensorView &input,
   }
   check_view("input", input.data(), input.dtype(), input.shape(), input.strides());
   check_view("weight", weight.data(), weight.dtype(), weight.shape(), weight.strides());
+  check_same_device("weight", weight.device(), input.device());
+  if (bias) check_same_device("bias", bias->device(), input.device());
   if (bias) {
     if (bias->dtype() != input.dtype()) {
       fail<TypeError>(std::string("bias dtype ") + dtype_name(bias->dtype()) +
@@ -297,6 +307,11 @@ void check_output(const ConvGeometry &g, const TensorView &out, const ConstTenso
   }
   check_dtype("out", out.dtype());
   check_view("out", out.data(), out.dtype(), out.shape(), out.strides());
+  check_same_device("out", out.device(), input.device());
+  if (out.device() == Device::kCUDA && out.strides().back() != 1 && out.shape().back() != 1) {
+    fail<ValueError>("out: a CUDA output needs unit stride along W (got " +
+                     std::to_string(out.strides().back()) + ")");
+  }
 
   // Distinct elements must not share memory: sorted by stride, each stride
   // must step past everything the smaller ones reach.

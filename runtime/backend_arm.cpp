@@ -5,6 +5,8 @@
 
 namespace convt::detail {
 
+bool has_cpu_kernel() { return true; }
+
 const Kernel &cpu_kernel() {
   static const Kernel neon{"arm-neon", convt_arm_neon, cpu_tile_order};
   return neon;

@@ -34,6 +34,8 @@ bool capped_to_sse41() {
 
 }  // namespace
 
+bool has_cpu_kernel() { return true; }
+
 const Kernel &cpu_kernel() {
   static const Kernel avx2{"x86-avx2", convt_x86_avx2, cpu_tile_order};
   static const Kernel sse41{"x86-sse41", convt_x86_sse41, cpu_tile_order};

@@ -6,8 +6,15 @@
 
 namespace convt::detail {
 
-// The CPU kernel for this machine: the best flavour its features allow.
+// The CPU kernel for this machine: the best flavour its features allow. A
+// GPU-only build has none (runtime/backend_no_cpu.cpp).
+bool has_cpu_kernel();
 const Kernel &cpu_kernel();
+
+// GPU kernels (runtime/backend_gpu.cpp), nullptr when not built: CUDA, and
+// the same schedule for OpenCL, which tests run on the CPU through PoCL.
+const Kernel *cuda_kernel();
+const Kernel *opencl_kernel();
 
 // Evaluation order for the CPU schedules (runtime/cpu_tile_order.cpp): both
 // tile one phase row 16 columns wide, or 16 output channels deep.

@@ -1,8 +1,15 @@
 #include "convt/conv_transpose2d.h"
 
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
 #include "arguments.h"
 #include "backends.h"
 #include "convt/errors.h"
+#if defined(CONVT_HAVE_CUDA)
+#include "cuda_driver.h"
+#endif
 
 namespace convt {
 
@@ -26,17 +33,52 @@ void copy_into(const Tensor &src, const TensorView &dst) {
   }
 }
 
+// The CUDA kernel, once the driver has a device; else RuntimeError saying why.
+const detail::Kernel &usable_cuda_kernel() {
+  const detail::Kernel *kernel = detail::cuda_kernel();
+  if (kernel == nullptr) {
+    throw RuntimeError(
+        "conv_transpose2d(): tensors on cuda, but this build has no CUDA backend "
+        "(configure with -DCONVT_TARGETS=...;cuda)");
+  }
+  std::string reason;
+  if (!cuda_available(&reason)) {
+    throw RuntimeError("conv_transpose2d(): CUDA is unavailable: " + reason);
+  }
+  return *kernel;
+}
+
+// Which kernel runs a call: the input's device decides. Host tensors run on
+// the CPU kernel; in a GPU-only build, on the CUDA kernel (copied in and
+// out). CONVT_HOST_KERNEL=opencl sends host tensors to the OpenCL build of
+// the GPU schedule instead, which is how the tests run it on PoCL.
+const detail::Kernel &select_kernel(const ConstTensorView &input) {
+  if (input.device() == Device::kCUDA) return usable_cuda_kernel();
+  const char *choice = std::getenv("CONVT_HOST_KERNEL");
+  if (choice != nullptr && std::strcmp(choice, "opencl") == 0) {
+    if (detail::opencl_kernel() == nullptr) {
+      throw RuntimeError(
+          "conv_transpose2d(): CONVT_HOST_KERNEL=opencl, but this build has no "
+          "OpenCL kernel (it comes with the cuda target when tests are built)");
+    }
+    return *detail::opencl_kernel();
+  }
+  return detail::has_cpu_kernel() ? detail::cpu_kernel() : usable_cuda_kernel();
+}
+
 void compute(const ConvGeometry &g, const TensorView &out, const ConstTensorView &input,
              const ConstTensorView &weight, const std::optional<ConstTensorView> &bias) {
   if (g.batch == 0) return;  // empty batch: nothing to compute
+  const detail::Kernel &kernel = select_kernel(input);
   if (out.strides().back() != 1 && out.shape().back() != 1) {
     // The kernels store whole vectors along W; compute densely, then scatter.
+    // (Host outputs only: validation rejects such CUDA outputs.)
     Tensor dense(out.shape());
-    detail::run_kernel(detail::cpu_kernel(), g, input, weight, bias, dense);
+    detail::run_kernel(kernel, g, input, weight, bias, dense);
     copy_into(dense, out);
     return;
   }
-  detail::run_kernel(detail::cpu_kernel(), g, input, weight, bias, out);
+  detail::run_kernel(kernel, g, input, weight, bias, out);
 }
 
 }  // namespace
@@ -73,6 +115,23 @@ Shape conv_transpose2d_output_shape(const Shape &input_shape, const Shape &weigh
       .output_shape();
 }
 
-const char *cpu_kernel_name() { return detail::cpu_kernel().name; }
+const char *cpu_kernel_name() {
+  return detail::has_cpu_kernel() ? detail::cpu_kernel().name : "none";
+}
+
+bool cuda_available(std::string *reason) {
+#if defined(CONVT_HAVE_CUDA)
+  const std::string &why = detail::cuda_unavailable_reason();
+  if (why.empty()) {
+    detail::use_callers_cuda_context();
+    return true;
+  }
+  if (reason != nullptr) *reason = why;
+  return false;
+#else
+  if (reason != nullptr) *reason = "this build has no CUDA backend";
+  return false;
+#endif
+}
 
 }  // namespace convt

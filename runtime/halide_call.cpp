@@ -3,6 +3,7 @@
 #include <array>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "convt/errors.h"
 #include "workspace.h"
@@ -53,13 +54,80 @@ struct HalideBuffer {
   HalideBuffer &operator=(const HalideBuffer &) = delete;
 };
 
+// Device memory of one call's buffers: host views copied in by Halide are
+// freed, wrapped device pointers detached, on every path out.
+class DeviceBuffers {
+ public:
+  DeviceBuffers(const Kernel &kernel, CallContext *context) : kernel_(kernel), context_(context) {}
+  DeviceBuffers(const DeviceBuffers &) = delete;
+  DeviceBuffers &operator=(const DeviceBuffers &) = delete;
+  ~DeviceBuffers() {
+    for (halide_buffer_t *b : wrapped_) kernel_.detach_device_ptr(context_, b);
+    for (halide_buffer_t *b : copied_) halide_device_free(context_, b);
+  }
+
+  // Binds `b` (viewing memory on `device`) for the kernel: wraps device
+  // memory; marks host inputs as needing a copy to the device.
+  void bind(HalideBuffer &b, Device device, bool is_input) {
+    if (device == Device::kCUDA) {
+      const auto ptr = reinterpret_cast<uint64_t>(b.buf.host);
+      b.buf.host = nullptr;
+      const int rc = kernel_.wrap_device_ptr(context_, &b.buf, ptr);
+      if (rc != 0) fail(rc, "wrapping a device pointer");
+      wrapped_.push_back(&b.buf);
+    } else {
+      if (is_input) b.buf.flags |= halide_buffer_flag_host_dirty;
+      copied_.push_back(&b.buf);
+    }
+  }
+
+  [[noreturn]] void fail(int rc, const char *what) const {
+    throw RuntimeError(std::string("conv_transpose2d(): kernel ") + kernel_.name + " failed " +
+                       what + " (Halide error " + std::to_string(rc) + ")" +
+                       (context_->error.empty() ? std::string() : ": " + context_->error));
+  }
+
+ private:
+  const Kernel &kernel_;
+  CallContext *context_;
+  std::vector<halide_buffer_t *> wrapped_, copied_;
+};
+
+// A contiguous copy of a host view. GPU runtimes copy a host buffer to the
+// device as the span its strides cover, so views with zero, negative or
+// overlapping strides go to the device through a dense copy instead.
+ConstTensorView dense_host_copy(const ConstTensorView &v, std::vector<float> *store) {
+  if (v.device() != Device::kCPU || v.strides() == contiguous_strides(v.shape())) return v;
+  store->resize(static_cast<size_t>(v.numel()));
+  const auto *src = static_cast<const float *>(v.data());
+  const Shape &shape = v.shape();
+  Shape index(shape.size(), 0);
+  for (size_t i = 0; i < store->size(); ++i) {
+    int64_t off = 0;
+    for (size_t d = 0; d < shape.size(); ++d) off += index[d] * v.strides()[d];
+    (*store)[i] = src[off];
+    for (size_t d = shape.size(); d-- > 0 && ++index[d] == shape[d];) index[d] = 0;
+  }
+  return ConstTensorView(store->data(), shape);
+}
+
 }  // namespace
 
-void run_kernel(const Kernel &kernel, const ConvGeometry &g, const ConstTensorView &input,
-                const ConstTensorView &weight, const std::optional<ConstTensorView> &bias,
-                const TensorView &out) {
+void run_kernel(const Kernel &kernel, const ConvGeometry &g, const ConstTensorView &given_input,
+                const ConstTensorView &given_weight,
+                const std::optional<ConstTensorView> &given_bias, const TensorView &out) {
   install_error_handler();
   install_workspace_allocator();
+  const bool gpu = kernel.device_interface != nullptr;
+  std::vector<float> input_copy, weight_copy, bias_copy;
+  const ConstTensorView input = gpu ? dense_host_copy(given_input, &input_copy) : given_input;
+  const ConstTensorView weight = gpu ? dense_host_copy(given_weight, &weight_copy) : given_weight;
+  std::optional<ConstTensorView> bias = given_bias;
+  if (gpu && bias) bias = dense_host_copy(*bias, &bias_copy);
+  if (gpu && !bias) {  // GPU kernels get real zeros (see dense_host_copy)
+    bias_copy.assign(static_cast<size_t>(g.out_channels), 0.0f);
+    bias = ConstTensorView(bias_copy.data(), {g.out_channels});
+  }
   HalideBuffer in_buf(input.data(), input.shape(), input.strides(), 4);
   HalideBuffer w_buf(weight.data(), weight.shape(), weight.strides(), 4);
   HalideBuffer out_buf(out.data(), out.shape(), out.strides(), 4);
@@ -69,6 +137,13 @@ void run_kernel(const Kernel &kernel, const ConvGeometry &g, const ConstTensorVi
                             : HalideBuffer(&kZero, {g.out_channels}, {0}, 1);
 
   CallContext context;
+  DeviceBuffers device(kernel, &context);
+  if (gpu) {
+    device.bind(in_buf, input.device(), true);
+    device.bind(w_buf, weight.device(), true);
+    device.bind(b_buf, bias ? bias->device() : Device::kCPU, true);
+    device.bind(out_buf, out.device(), false);
+  }
   const int rc = kernel.fn(&context, &in_buf.buf, &w_buf.buf, &b_buf.buf,
                            static_cast<int32_t>(g.stride[1]), static_cast<int32_t>(g.stride[0]),
                            static_cast<int32_t>(g.padding[1]), static_cast<int32_t>(g.padding[0]),
@@ -78,6 +153,13 @@ void run_kernel(const Kernel &kernel, const ConvGeometry &g, const ConstTensorVi
     throw RuntimeError(std::string("conv_transpose2d(): kernel ") + kernel.name +
                        " failed (Halide error " + std::to_string(rc) + ")" +
                        (context.error.empty() ? std::string() : ": " + context.error));
+  }
+  if (gpu) {
+    // Host output: copy back. Device output: wait for the kernel, so the
+    // call's result (and any launch error) is final when it returns.
+    const int sync = out.device() == Device::kCPU ? halide_copy_to_host(&context, &out_buf.buf)
+                                                  : halide_device_sync(&context, &out_buf.buf);
+    if (sync != 0) device.fail(sync, "finishing on the device");
   }
 }
 

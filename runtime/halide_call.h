@@ -24,9 +24,17 @@ struct Kernel {
   // The kernel's evaluation order for a call: 0 tiles along x, 1 along
   // output channels (see the generator). Same result, different speed.
   int32_t (*tile_order)(const ConvGeometry &g);
+  // GPU kernels only (nullptr for CPU ones): the Halide device interface,
+  // and how to wrap / unwrap a caller's device pointer (CUDA only).
+  const halide_device_interface_t *(*device_interface)() = nullptr;
+  int (*wrap_device_ptr)(void *user_context, halide_buffer_t *buf, uint64_t ptr) = nullptr;
+  int (*detach_device_ptr)(void *user_context, halide_buffer_t *buf) = nullptr;
 };
 
 // Runs `kernel` for a validated call. `out` must have unit stride along W.
+// A GPU kernel reads and writes Device::kCUDA views in place; host views are
+// copied to the device and the output back, and the call returns when the
+// result is complete.
 void run_kernel(const Kernel &kernel, const ConvGeometry &g, const ConstTensorView &input,
                 const ConstTensorView &weight, const std::optional<ConstTensorView> &bias,
                 const TensorView &out);

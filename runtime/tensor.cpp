@@ -54,14 +54,23 @@ std::string shape_to_string(const Shape &shape) {
   return s.str();
 }
 
+const char *device_name(Device device) { return device == Device::kCUDA ? "cuda" : "cpu"; }
+
 TensorView::TensorView(float *data, const Shape &shape)
     : TensorView(data, DType::kFloat32, shape, contiguous_strides(shape)) {}
 
 TensorView::TensorView(float *data, Shape shape, Shape strides)
     : TensorView(data, DType::kFloat32, std::move(shape), std::move(strides)) {}
 
-TensorView::TensorView(void *data, DType dtype, Shape shape, Shape strides)
-    : data_(data), dtype_(dtype), shape_(std::move(shape)), strides_(std::move(strides)) {}
+TensorView::TensorView(void *data, DType dtype, Shape shape, Shape strides, Device device)
+    : data_(data),
+      dtype_(dtype),
+      device_(device),
+      shape_(std::move(shape)),
+      strides_(std::move(strides)) {}
+
+TensorView::TensorView(float *data, const Shape &shape, Device device)
+    : TensorView(data, DType::kFloat32, shape, contiguous_strides(shape), device) {}
 
 TensorView::TensorView(Tensor &tensor)
     : TensorView(tensor.data(), tensor.shape(), tensor.strides()) {}
@@ -74,11 +83,19 @@ ConstTensorView::ConstTensorView(const float *data, const Shape &shape)
 ConstTensorView::ConstTensorView(const float *data, Shape shape, Shape strides)
     : ConstTensorView(data, DType::kFloat32, std::move(shape), std::move(strides)) {}
 
-ConstTensorView::ConstTensorView(const void *data, DType dtype, Shape shape, Shape strides)
-    : data_(data), dtype_(dtype), shape_(std::move(shape)), strides_(std::move(strides)) {}
+ConstTensorView::ConstTensorView(const void *data, DType dtype, Shape shape, Shape strides,
+                                 Device device)
+    : data_(data),
+      dtype_(dtype),
+      device_(device),
+      shape_(std::move(shape)),
+      strides_(std::move(strides)) {}
+
+ConstTensorView::ConstTensorView(const float *data, const Shape &shape, Device device)
+    : ConstTensorView(data, DType::kFloat32, shape, contiguous_strides(shape), device) {}
 
 ConstTensorView::ConstTensorView(const TensorView &view)
-    : ConstTensorView(view.data(), view.dtype(), view.shape(), view.strides()) {}
+    : ConstTensorView(view.data(), view.dtype(), view.shape(), view.strides(), view.device()) {}
 
 ConstTensorView::ConstTensorView(const Tensor &tensor)
     : ConstTensorView(tensor.data(), tensor.shape(), tensor.strides()) {}

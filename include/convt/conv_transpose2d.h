@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <optional>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -70,5 +71,10 @@ void release_workspace();
 // "x86-sse41" in an x86 build (chosen from the CPU's features;
 // CONVT_MAX_CPU_ISA=sse41 caps it), "arm-neon" in an AArch64 build.
 const char *cpu_kernel_name();
+
+// Whether calls on Device::kCUDA tensors can run: this build has the CUDA
+// backend, the driver loads and reports a device. If not, and `reason` is
+// given, it says why. (Such calls throw RuntimeError with the same reason.)
+bool cuda_available(std::string *reason = nullptr);
 
 }  // namespace convt

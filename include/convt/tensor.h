@@ -3,7 +3,10 @@
 //   TensorView       non-owning, writable (outputs)
 //   Tensor           owning, contiguous float32
 // Views accept any strides (element units, may be negative or zero for
-// inputs), so slices of larger buffers are passed without copying.
+// inputs), so slices of larger buffers are passed without copying. A view
+// also says where its memory is: host memory (Device::kCPU, the default) or
+// CUDA device memory (Device::kCUDA, e.g. a cudaMalloc pointer), which a
+// CUDA build reads and writes in place.
 #pragma once
 
 #include <cstdint>
@@ -19,6 +22,10 @@ using Shape = std::vector<int64_t>;
 enum class DType { kFloat32, kFloat64, kFloat16, kBFloat16, kInt32, kInt64 };
 const char *dtype_name(DType dtype);
 
+// Where a view's memory lives.
+enum class Device { kCPU, kCUDA };
+const char *device_name(Device device);  // "cpu", "cuda"
+
 // Row-major (C-contiguous) strides for `shape`.
 Shape contiguous_strides(const Shape &shape);
 
@@ -28,11 +35,13 @@ class TensorView {
  public:
   TensorView(float *data, const Shape &shape);
   TensorView(float *data, Shape shape, Shape strides);
-  TensorView(void *data, DType dtype, Shape shape, Shape strides);
+  TensorView(void *data, DType dtype, Shape shape, Shape strides, Device device = Device::kCPU);
+  TensorView(float *data, const Shape &shape, Device device);  // contiguous
   TensorView(Tensor &tensor);  // NOLINT(google-explicit-constructor): views convert implicitly
 
   void *data() const { return data_; }
   DType dtype() const { return dtype_; }
+  Device device() const { return device_; }
   const Shape &shape() const { return shape_; }
   const Shape &strides() const { return strides_; }
   int64_t dim() const { return static_cast<int64_t>(shape_.size()); }
@@ -41,6 +50,7 @@ class TensorView {
  private:
   void *data_;
   DType dtype_;
+  Device device_;
   Shape shape_;
   Shape strides_;
 };
@@ -49,12 +59,15 @@ class ConstTensorView {
  public:
   ConstTensorView(const float *data, const Shape &shape);
   ConstTensorView(const float *data, Shape shape, Shape strides);
-  ConstTensorView(const void *data, DType dtype, Shape shape, Shape strides);
+  ConstTensorView(const void *data, DType dtype, Shape shape, Shape strides,
+                  Device device = Device::kCPU);
+  ConstTensorView(const float *data, const Shape &shape, Device device);  // contiguous
   ConstTensorView(const TensorView &view);  // NOLINT(google-explicit-constructor)
   ConstTensorView(const Tensor &tensor);    // NOLINT(google-explicit-constructor)
 
   const void *data() const { return data_; }
   DType dtype() const { return dtype_; }
+  Device device() const { return device_; }
   const Shape &shape() const { return shape_; }
   const Shape &strides() const { return strides_; }
   int64_t dim() const { return static_cast<int64_t>(shape_.size()); }
@@ -63,6 +76,7 @@ class ConstTensorView {
  private:
   const void *data_;
   DType dtype_;
+  Device device_;
   Shape shape_;
   Shape strides_;
 };

@@ -1,0 +1,115 @@
+// GPU schedule for conv_transpose2d (CUDA; also built for OpenCL so the same
+// schedule is tested on the CPU through PoCL).
+//
+// Like the CPU schedules it works in phase space: each thread block owns one
+// phase row (qy, rx, ry) of one image, 32 phase columns x 32 output channels,
+// and computes it as a stride-1 correlation; each phase is one launch. 128 threads (8 along qx x 16
+// along channels) each keep a 4 x 2 tile of accumulators in registers: 4
+// adjacent columns by 2 channels 16 apart (a thread's channels are split
+// outermost so each one's store has its own bounds guard). The
+// reduction runs over chunks of 8 input channels; each chunk's input tile
+// (32 + taps columns x taps rows x 8 channels) is staged in shared memory by
+// the whole block, so the 16 channel-threads reading a column share one load.
+// Weights are read through the cache: the 8 qx-threads of a warp that read a
+// weight read the same address (one broadcast), and a phase's taps are s
+// apart in the kernel, so a shared copy would span the whole kernel (64 x 64
+// taps for fcn32s_upscore) for the few taps used.
+#include "schedules.h"
+
+using namespace Halide;
+
+namespace convt_gen {
+
+namespace {
+
+struct GpuTiles {
+  int threads_x = 8;      // threads along qx
+  int columns = 4;        // consecutive qx per thread
+  int threads_c = 16;     // threads along output channels
+  int channels = 2;       // output channels per thread, threads_c apart
+  int channel_chunk = 8;  // input channels per shared-memory stage
+};
+
+// A sum computed per output value, held in a register. Without the constant
+// size Halide would place it in a device heap buffer sized by the grid, which
+// is empty (and refused by the runtime) when the update has no work.
+void one_value_in_registers(Func sum) {
+  sum.store_in(MemoryType::Register);
+  for (const Var &v : sum.args()) sum.bound_extent(v, 1);
+}
+
+}  // namespace
+
+void schedule_gpu(ConvTranspose2dFuncs &f, const Target &target) {
+  (void)target;
+  const GpuTiles t;
+  const int tile_x = t.threads_x * t.columns;
+  const int tile_c = t.threads_c * t.channels;
+
+  // Phase tables: a handful of integers per call, made on the host.
+  for (AxisPhases *a : {&f.phase_x, &f.phase_y}) {
+    a->step_search.compute_root();
+    a->first_tap_search.compute_root();
+  }
+
+  // The zero border stays inline (a bounds select per load): a zero-bordered
+  // copy would cost a pass over the input, and a GPU buffer for a region that
+  // can be empty (outputs narrower than the stride), which Halide's GPU
+  // runtimes refuse to allocate.
+
+  // x tiles (tile_order 0, the only order the GPU dispatcher uses). One
+  // kernel launch per phase (rx, ry), each a grid over (32 phase columns,
+  // phase rows, 32 channels x images). Halide keeps an update's RVars in their
+  // declared order, so the phases must sit outside qx and qy; fusing them into
+  // the block index instead loses the exact bound of rx (x = qx * s + rx would
+  // then appear to reach one column past the output).
+  RVar qx = f.r_out.x, qy = f.r_out.y, rx = f.r_out.z, ry = f.r_out.w;
+  RVar qxo("qxo"), qxi("qxi"), qxr("qxr"), qxt("qxt");
+  Var coo("coo"), coi("coi"), cor("cor"), cot("cot"), cn("con");
+  f.output.update(0)
+      .allow_race_conditions()
+      .split(qx, qxo, qxi, tile_x, TailStrategy::GuardWithIf)
+      .split(qxi, qxt, qxr, t.columns)
+      .split(f.co, coo, coi, tile_c, TailStrategy::GuardWithIf)
+      .split(coi, cot, cor, t.channels)
+      .reorder(qxr, cor, qxt, cot, qxo, qy, coo, f.n, rx, ry)
+      .fuse(coo, f.n, cn)
+      .gpu_blocks(qxo, qy, cn)
+      .gpu_threads(qxt, cot)
+      .unroll(qxr)
+      .unroll(cor);
+
+  // Each output value's sum is computed where it is stored, inside the
+  // thread's unrolled 4 x 2 tile, as one private accumulator per value.
+  f.phase_sum.compute_at(f.output, qxr);
+  one_value_in_registers(f.phase_sum);
+
+  // Channel tiles (tile_order 1) and the edge columns (at most s_x - 1 per
+  // row): one output channel per thread, each thread walking its row's
+  // columns; blocks over rows, channel blocks and images, one launch per
+  // vertical phase. (The phase-space domains are not fused into one index:
+  // that would cost their exact bounds, as above.) The GPU dispatcher never
+  // picks channel tiles; they stay correct for callers.
+  const RDom &rc = f.r_out_by_channel;
+  Var ccoo("ccoo"), ccoi("ccoi");
+  f.output.update(1)
+      .allow_race_conditions()
+      .split(f.co, ccoo, ccoi, 64, TailStrategy::GuardWithIf)
+      .reorder(rc.x, ccoi, rc.y, ccoo, f.n, rc.z, rc.w)
+      .gpu_blocks(rc.y, ccoo, f.n)
+      .gpu_threads(ccoi);
+  f.phase_sum_by_channel.compute_at(f.output, rc.x);
+  one_value_in_registers(f.phase_sum_by_channel);
+
+  Var eco("eco"), eci("eci");
+  f.output.update(2)
+      .allow_race_conditions()
+      .split(f.co, eco, eci, 64, TailStrategy::GuardWithIf)
+      .reorder(f.r_edge.x, eci, f.r_edge.y, eco, f.n, f.r_edge.z)
+      .gpu_blocks(f.r_edge.y, eco, f.n)
+      .gpu_threads(eci);
+  f.phase_sum_edge.compute_at(f.output, f.r_edge.x);
+  one_value_in_registers(f.phase_sum_edge);
+}
+
+}  // namespace convt_gen
