@@ -50,16 +50,17 @@ const detail::Kernel &usable_cuda_kernel() {
 
 // Which kernel runs a call: the input's device decides. Host tensors run on
 // the CPU kernel; in a GPU-only build, on the CUDA kernel (copied in and
-// out). CONVT_HOST_KERNEL=opencl sends host tensors to the OpenCL build of
-// the GPU schedule instead, which is how the tests run it on PoCL.
+// out). CONVT_HOST_KERNEL=cuda or =opencl sends host tensors to that GPU
+// kernel instead, which is how the test suites run the GPU schedule (OpenCL
+// on PoCL without a GPU).
 const detail::Kernel &select_kernel(const ConstTensorView &input) {
   if (input.device() == Device::kCUDA) return usable_cuda_kernel();
   const char *choice = std::getenv("CONVT_HOST_KERNEL");
+  if (choice != nullptr && std::strcmp(choice, "cuda") == 0) return usable_cuda_kernel();
   if (choice != nullptr && std::strcmp(choice, "opencl") == 0) {
     if (detail::opencl_kernel() == nullptr) {
-      throw RuntimeError(
-          "conv_transpose2d(): CONVT_HOST_KERNEL=opencl, but this build has no "
-          "OpenCL kernel (it comes with the cuda target when tests are built)");
+      throw RuntimeError("conv_transpose2d(): CONVT_HOST_KERNEL=opencl, but this build has no "
+                         "OpenCL kernel (it comes with the cuda target when tests are built)");
     }
     return *detail::opencl_kernel();
   }

@@ -2,6 +2,7 @@
 // scripts/make_golden.py), and checks those against the float64 reference.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <optional>
 #include <sstream>
@@ -31,7 +32,10 @@ std::vector<float> read_floats(std::ifstream &in, int64_t count) {
 }
 
 std::vector<GoldenCase> load_golden() {
-  const std::string dir = CONVT_GOLDEN_DIR;
+  // The source tree's copy; CONVT_GOLDEN_DIR in the environment overrides it
+  // (a build run on another machine, e.g. a GPU host).
+  const char *from_env = std::getenv("CONVT_GOLDEN_DIR");
+  const std::string dir = from_env != nullptr ? from_env : CONVT_GOLDEN_DIR;
   std::ifstream index(dir + "/cases.txt");
   std::ifstream data(dir + "/data.bin", std::ios::binary);
   std::vector<GoldenCase> cases;
