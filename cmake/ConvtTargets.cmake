@@ -5,12 +5,14 @@
 #   cuda      NVIDIA GPUs (PTX for compute capability 7.0, Volta and later),
 #             alone or next to the CPU backend. With tests on, the same GPU
 #             schedule is also built for OpenCL, to test it on PoCL.
-# The default is the CPU backend of the machine the library is built for.
+# The default is the CPU backend of the machine the library is built for,
+# plus cuda on x86-64 (it needs no CUDA toolkit to build and no GPU to run:
+# without one, CUDA calls raise convt::RuntimeError).
 set(_convt_known_targets x86-avx2 arm-neon cuda)
 
 if (NOT CONVT_TARGETS)
   if (CMAKE_SYSTEM_PROCESSOR MATCHES "^(x86_64|AMD64|amd64)$")
-    set(_convt_default x86-avx2)
+    set(_convt_default "x86-avx2;cuda")
   elseif (CMAKE_SYSTEM_PROCESSOR MATCHES "^(aarch64|arm64|ARM64)$")
     set(_convt_default arm-neon)
   else ()

@@ -91,6 +91,9 @@ void use_callers_cuda_context() {
   std::call_once(once, [] {
     halide_set_cuda_acquire_context(acquire_context);
     halide_set_cuda_release_context(release_context);
+    // Pool device allocations (phase tables, copies of host tensors) across
+    // calls instead of a cuMemAlloc / cuMemFree pair per buffer per call.
+    halide_reuse_device_allocations(nullptr, true);
   });
 }
 

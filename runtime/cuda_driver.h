@@ -13,7 +13,8 @@ const std::string &cuda_unavailable_reason();
 // Makes Halide's CUDA kernels run in the calling thread's current CUDA
 // context (the CUDA runtime's primary context after cudaSetDevice or any
 // cudaMalloc), or in device 0's primary context when the thread has none,
-// rather than in a private context of Halide's own.
+// rather than in a private context of Halide's own; and lets Halide pool
+// device allocations between calls.
 void use_callers_cuda_context();
 
 }  // namespace convt::detail

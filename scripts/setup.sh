@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building and testing convt needs, idempotently:
-#   - Debian packages: a C++ toolchain, Python venv support, GoogleTest, and
-#     for the AArch64 build the cross toolchain, its objdump and qemu-user;
+#   - Debian packages: a C++ toolchain, Python venv support, GoogleTest, for
+#     the AArch64 build the cross toolchain, its objdump and qemu-user, and
+#     OpenCL on the CPU (PoCL) to test the GPU schedule without a GPU;
 #   - a project-local virtualenv (.venv) with Halide, CMake and Ninja from PyPI.
 # Safe to run repeatedly; does nothing when everything is already present.
 set -euo pipefail
@@ -9,7 +10,8 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 venv="$root/.venv"
 
 apt_packages=(g++ python3-venv libgtest-dev
-              g++-aarch64-linux-gnu binutils-aarch64-linux-gnu qemu-user)
+              g++-aarch64-linux-gnu binutils-aarch64-linux-gnu qemu-user
+              pocl-opencl-icd ocl-icd-libopencl1 ocl-icd-opencl-dev)
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
