@@ -23,10 +23,9 @@ AxisPhases make_axis_phases(const std::string &axis, const Expr &stride, const E
   Var one("one_" + axis);
   a.step_search = Func("step_search_" + axis);
   a.step_search(one) = stride;
-  a.step_search(one) =
-      select((t_step * dilation) % stride == 0, min(a.step_search(one), t_step), a.step_search(one));
-  a.tap_step =
-      select(dilation == 1, stride, unsafe_promise_clamped(a.step_search(0), 1, stride));
+  a.step_search(one) = select((t_step * dilation) % stride == 0, min(a.step_search(one), t_step),
+                              a.step_search(one));
+  a.tap_step = select(dilation == 1, stride, unsafe_promise_clamped(a.step_search(0), 1, stride));
   a.input_step = a.tap_step * dilation / stride;
   // RDom extents cannot read Funcs: for dilation > 1 use the kernel size as the
   // bound and let the num_taps guard skip the rest.

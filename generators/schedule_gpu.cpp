@@ -6,9 +6,9 @@
 // 128 threads each (4 along qx x 32 along channels), each block walking its
 // row in tiles of 8 columns. A thread owns 2 adjacent columns x 2 adjacent
 // channels, unrolled, and sums each of its 4 values in a register over
-// (input channel, tap row, tap column). Adjacent threads read adjacent input columns (coalesced) and the
-// 8 qx-threads of a warp read the same weight (one broadcast); reuse between
-// the channel-threads that read one input column comes from the L1 cache.
+// (input channel, tap row, tap column). Adjacent threads read adjacent input columns (coalesced)
+// and the 8 qx-threads of a warp read the same weight (one broadcast); reuse between the
+// channel-threads that read one input column comes from the L1 cache.
 //
 // Not done yet (see the README): staging input tiles and weights in shared
 // memory per chunk of input channels, and sharing loads across a thread's
@@ -93,7 +93,8 @@ void schedule_gpu(ConvTranspose2dFuncs &f, const Target &target) {
   // geometry and channel-group arithmetic into closed forms outside the
   // reduction, instead of table loads and divisions in it.
   Stage by_x = f.output.update(0);
-  tile_along_x(by_x.specialize(f.phase_x.dilation == 1 && f.phase_y.dilation == 1 && f.groups == 1));
+  tile_along_x(
+      by_x.specialize(f.phase_x.dilation == 1 && f.phase_y.dilation == 1 && f.groups == 1));
   tile_along_x(by_x);
 
   // Each output value's sum is computed where it is stored, inside the

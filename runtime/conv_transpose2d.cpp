@@ -59,8 +59,9 @@ const detail::Kernel &select_kernel(const ConstTensorView &input) {
   if (choice != nullptr && std::strcmp(choice, "cuda") == 0) return usable_cuda_kernel();
   if (choice != nullptr && std::strcmp(choice, "opencl") == 0) {
     if (detail::opencl_kernel() == nullptr) {
-      throw RuntimeError("conv_transpose2d(): CONVT_HOST_KERNEL=opencl, but this build has no "
-                         "OpenCL kernel (it comes with the cuda target when tests are built)");
+      throw RuntimeError(
+          "conv_transpose2d(): CONVT_HOST_KERNEL=opencl, but this build has no "
+          "OpenCL kernel (it comes with the cuda target when tests are built)");
     }
     return *detail::opencl_kernel();
   }

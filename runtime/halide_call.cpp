@@ -90,7 +90,8 @@ class DeviceBuffers {
  private:
   const Kernel &kernel_;
   CallContext *context_;
-  std::vector<halide_buffer_t *> wrapped_, copied_;
+  std::vector<halide_buffer_t *> wrapped_;
+  std::vector<halide_buffer_t *> copied_;
 };
 
 // A contiguous copy of a host view. GPU runtimes copy a host buffer to the
@@ -102,13 +103,13 @@ ConstTensorView dense_host_copy(const ConstTensorView &v, std::vector<float> *st
   const auto *src = static_cast<const float *>(v.data());
   const Shape &shape = v.shape();
   Shape index(shape.size(), 0);
-  for (size_t i = 0; i < store->size(); ++i) {
+  for (float &value : *store) {
     int64_t off = 0;
     for (size_t d = 0; d < shape.size(); ++d) off += index[d] * v.strides()[d];
-    (*store)[i] = src[off];
+    value = src[off];
     for (size_t d = shape.size(); d-- > 0 && ++index[d] == shape[d];) index[d] = 0;
   }
-  return ConstTensorView(store->data(), shape);
+  return {store->data(), shape};
 }
 
 }  // namespace
@@ -119,7 +120,9 @@ void run_kernel(const Kernel &kernel, const ConvGeometry &g, const ConstTensorVi
   install_error_handler();
   install_workspace_allocator();
   const bool gpu = kernel.device_interface != nullptr;
-  std::vector<float> input_copy, weight_copy, bias_copy;
+  std::vector<float> input_copy;
+  std::vector<float> weight_copy;
+  std::vector<float> bias_copy;
   const ConstTensorView input = gpu ? dense_host_copy(given_input, &input_copy) : given_input;
   const ConstTensorView weight = gpu ? dense_host_copy(given_weight, &weight_copy) : given_weight;
   std::optional<ConstTensorView> bias = given_bias;

@@ -26,10 +26,10 @@ std::string cuda_reason() {
   return convt::cuda_available(&reason) ? std::string() : reason;
 }
 
-#define SKIP_WITHOUT_CUDA()                                              \
-  do {                                                                   \
-    const std::string why = cuda_reason();                               \
-    if (!why.empty()) GTEST_SKIP() << "no CUDA device: " << why;         \
+#define SKIP_WITHOUT_CUDA()                                      \
+  do {                                                           \
+    const std::string why = cuda_reason();                       \
+    if (!why.empty()) GTEST_SKIP() << "no CUDA device: " << why; \
   } while (false)
 
 struct Case {
@@ -39,8 +39,8 @@ struct Case {
 
 std::vector<Case> device_cases() {
   std::vector<Case> cases;
-  auto add = [&](int64_t n, int64_t ci, int64_t co, int64_t h, int64_t w, int64_t k,
-                 int64_t s, int64_t pad, int64_t op, int64_t d, int64_t g, bool bias) {
+  auto add = [&](int64_t n, int64_t ci, int64_t co, int64_t h, int64_t w, int64_t k, int64_t s,
+                 int64_t pad, int64_t op, int64_t d, int64_t g, bool bias) {
     RefParams p;
     p.n = n, p.c_in = ci, p.c_out = co, p.h_in = h, p.w_in = w, p.kh = k, p.kw = k;
     p.stride = {s, s}, p.padding = {pad, pad}, p.output_padding = {op, op};
@@ -85,8 +85,8 @@ TEST(Cuda, DeviceTensorsAreReadAndWrittenInPlace) {
   SKIP_WITHOUT_CUDA();
   uint32_t seed = 7;
   for (const Case &c : device_cases()) {
-    SCOPED_TRACE(testing::Message() << "case with c_out " << c.p.c_out << ", groups "
-                                    << c.p.groups << ", stride " << c.p.stride[0]);
+    SCOPED_TRACE(testing::Message() << "case with c_out " << c.p.c_out << ", groups " << c.p.groups
+                                    << ", stride " << c.p.stride[0]);
     run_on_device(c, seed++);
   }
 }
