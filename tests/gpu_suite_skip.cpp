@@ -1,7 +1,7 @@
 // Lets a whole suite run on a GPU kernel (CONVT_HOST_KERNEL=cuda sends host
-// tensors to the CUDA kernel). Where no CUDA device is usable the binary
-// prints the reason and exits with kSkipExitCode, which CTest reports as
-// skipped (SKIP_RETURN_CODE): never passed without running.
+// tensors to the CUDA kernel, as does a build without a CPU kernel). Where no CUDA device is usable
+// the binary prints the reason and exits with kSkipExitCode, which CTest reports as skipped
+// (SKIP_RETURN_CODE): never passed without running.
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -18,11 +18,16 @@ constexpr int kSkipExitCode = 77;  // tests/CMakeLists.txt: SKIP_RETURN_CODE
 class CudaSuiteEnvironment : public testing::Environment {
  public:
   void SetUp() override {
+    // Host tensors need the GPU when CONVT_HOST_KERNEL=cuda, or in a build
+    // without a CPU kernel (CONVT_TARGETS=cuda).
     const char *kernel = std::getenv("CONVT_HOST_KERNEL");
-    if (kernel == nullptr || std::strcmp(kernel, "cuda") != 0) return;
+    const bool on_cuda = kernel != nullptr && std::strcmp(kernel, "cuda") == 0;
+    const bool no_cpu_kernel =
+        kernel == nullptr && std::strcmp(convt::cpu_kernel_name(), "none") == 0;
+    if (!on_cuda && !no_cpu_kernel) return;
     std::string reason;
     if (!convt::cuda_available(&reason)) {
-      std::fprintf(stderr, "skipped: CONVT_HOST_KERNEL=cuda, but no CUDA device: %s\n",
+      std::fprintf(stderr, "skipped: host tensors run on CUDA here, but no CUDA device: %s\n",
                    reason.c_str());
       std::exit(kSkipExitCode);
     }
