@@ -7,6 +7,7 @@
 #include "arguments.h"
 #include "backends.h"
 #include "convt/errors.h"
+#include "strided_copy.h"
 #if defined(CONVT_HAVE_CUDA)
 #include "cuda_driver.h"
 #endif
@@ -16,22 +17,6 @@ namespace convt {
 namespace {
 
 using detail::ConvGeometry;
-
-// Copies a contiguous float32 result into a strided view of the same shape.
-void copy_into(const Tensor &src, const TensorView &dst) {
-  const Shape &shape = src.shape();
-  const Shape &strides = dst.strides();
-  auto *out = static_cast<float *>(dst.data());
-  const float *in = src.data();
-  const int64_t rank = src.dim();
-  Shape index(shape.size(), 0);
-  for (int64_t i = 0; i < src.numel(); ++i) {
-    int64_t off = 0;
-    for (int64_t d = 0; d < rank; ++d) off += index[d] * strides[d];
-    out[off] = in[i];
-    for (int64_t d = rank - 1; d >= 0 && ++index[d] == shape[d]; --d) index[d] = 0;
-  }
-}
 
 // The CUDA kernel, once the driver has a device; else RuntimeError saying why.
 const detail::Kernel &usable_cuda_kernel() {
@@ -55,7 +40,7 @@ const detail::Kernel &usable_cuda_kernel() {
 // on PoCL without a GPU).
 const detail::Kernel &select_kernel(const ConstTensorView &input) {
   if (input.device() == Device::kCUDA) return usable_cuda_kernel();
-  const char *choice = std::getenv("CONVT_HOST_KERNEL");
+  static const char *const choice = std::getenv("CONVT_HOST_KERNEL");  // read once
   if (choice != nullptr && std::strcmp(choice, "cuda") == 0) return usable_cuda_kernel();
   if (choice != nullptr && std::strcmp(choice, "opencl") == 0) {
     if (detail::opencl_kernel() == nullptr) {
@@ -77,7 +62,8 @@ void compute(const ConvGeometry &g, const TensorView &out, const ConstTensorView
     // (Host outputs only: validation rejects such CUDA outputs.)
     Tensor dense(out.shape());
     detail::run_kernel(kernel, g, input, weight, bias, dense);
-    copy_into(dense, out);
+    detail::copy_strided(out.shape(), dense.data(), dense.strides(),
+                         static_cast<float *>(out.data()), out.strides());
     return;
   }
   detail::run_kernel(kernel, g, input, weight, bias, out);

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "convt/errors.h"
+#include "strided_copy.h"
 #include "workspace.h"
 
 namespace convt::detail {
@@ -54,6 +55,15 @@ struct HalideBuffer {
   HalideBuffer &operator=(const HalideBuffer &) = delete;
 };
 
+// RuntimeError for a kernel's nonzero return code, with what Halide said.
+[[noreturn]] void throw_kernel_error(const Kernel &kernel, const CallContext &context, int rc,
+                                     const std::string &what) {
+  throw RuntimeError(std::string("conv_transpose2d(): kernel ") + kernel.name + " failed" +
+                     (what.empty() ? std::string() : " " + what) + " (Halide error " +
+                     std::to_string(rc) + ")" +
+                     (context.error.empty() ? std::string() : ": " + context.error));
+}
+
 // Device memory of one call's buffers: host views copied in by Halide are
 // freed, wrapped device pointers detached, on every path out.
 class DeviceBuffers {
@@ -82,9 +92,7 @@ class DeviceBuffers {
   }
 
   [[noreturn]] void fail(int rc, const char *what) const {
-    throw RuntimeError(std::string("conv_transpose2d(): kernel ") + kernel_.name + " failed " +
-                       what + " (Halide error " + std::to_string(rc) + ")" +
-                       (context_->error.empty() ? std::string() : ": " + context_->error));
+    throw_kernel_error(kernel_, *context_, rc, what);
   }
 
  private:
@@ -100,16 +108,9 @@ class DeviceBuffers {
 ConstTensorView dense_host_copy(const ConstTensorView &v, std::vector<float> *store) {
   if (v.device() != Device::kCPU || v.strides() == contiguous_strides(v.shape())) return v;
   store->resize(static_cast<size_t>(v.numel()));
-  const auto *src = static_cast<const float *>(v.data());
-  const Shape &shape = v.shape();
-  Shape index(shape.size(), 0);
-  for (float &value : *store) {
-    int64_t off = 0;
-    for (size_t d = 0; d < shape.size(); ++d) off += index[d] * v.strides()[d];
-    value = src[off];
-    for (size_t d = shape.size(); d-- > 0 && ++index[d] == shape[d];) index[d] = 0;
-  }
-  return {store->data(), shape};
+  copy_strided(v.shape(), static_cast<const float *>(v.data()), v.strides(), store->data(),
+               contiguous_strides(v.shape()));
+  return {store->data(), v.shape()};
 }
 
 }  // namespace
@@ -152,11 +153,7 @@ void run_kernel(const Kernel &kernel, const ConvGeometry &g, const ConstTensorVi
                            static_cast<int32_t>(g.padding[1]), static_cast<int32_t>(g.padding[0]),
                            static_cast<int32_t>(g.dilation[1]), static_cast<int32_t>(g.dilation[0]),
                            static_cast<int32_t>(g.groups), kernel.tile_order(g), &out_buf.buf);
-  if (rc != 0) {
-    throw RuntimeError(std::string("conv_transpose2d(): kernel ") + kernel.name +
-                       " failed (Halide error " + std::to_string(rc) + ")" +
-                       (context.error.empty() ? std::string() : ": " + context.error));
-  }
+  if (rc != 0) throw_kernel_error(kernel, context, rc, "");
   if (gpu) {
     // Host output: copy back. Device output: wait for the kernel, so the
     // call's result (and any launch error) is final when it returns.
