@@ -4,8 +4,10 @@
 Halide embeds each CUDA pipeline's PTX as a string in the kernel object. This
 script extracts it, runs `ptxas -v` for every requested architecture, writes
 the register / shared memory / spill report for each kernel entry to
---report, and fails if ptxas rejects the PTX or any kernel spills registers
-to local memory (spill stores or loads above 0 bytes).
+--report, and fails if ptxas rejects the PTX, any kernel spills registers
+to local memory (spill stores or loads above 0 bytes), or any kernel has a
+stack frame (an array meant for registers, such as a register tile, that
+ptxas placed in local memory).
 
 Usage: check_ptx.py --ptxas ptxas --library libconvt_cuda.a \
            --arch sm_80 --arch sm_90 --report ptxas_report.txt
@@ -72,6 +74,9 @@ def main():
                         if stores or loads:
                             failures.append(f"{entry} ({arch}) spills: {stores} bytes stored, "
                                             f"{loads} bytes loaded")
+                        if frame:
+                            failures.append(f"{entry} ({arch}) keeps a {frame}-byte stack frame "
+                                            "in local memory")
                         pending = (arch, entry, frame, stores, loads)
                     u = USED_RE.search(line)
                     if u and entry:
