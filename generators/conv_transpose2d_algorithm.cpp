@@ -83,8 +83,11 @@ ConvTranspose2dFuncs define_conv_transpose2d(
 
   Func zero_outside =
       BoundaryConditions::constant_exterior(input, 0.0f, {{0, input_width}, {0, input_height}});
+  // The channel clamp changes no value the algorithm reads; it lets
+  // schedules copy fixed-size channel blocks that overhang C_in.
   f.input_padded = Func("input_padded");
-  f.input_padded(f.x, f.y, f.c, f.n) = zero_outside(f.x, f.y, f.c, f.n);
+  f.input_padded(f.x, f.y, f.c, f.n) =
+      zero_outside(f.x, f.y, clamp(f.c, 0, input_channels - 1), f.n);
 
   // r.x: input channel within the group; r.y, r.z: tap j along y and x.
   f.r = RDom(0, f.in_channels_per_group, 0, f.phase_y.max_taps, 0, f.phase_x.max_taps, "r");
@@ -116,19 +119,35 @@ ConvTranspose2dFuncs define_conv_transpose2d(
   Expr kx = f.phase_x.tap(f.rx, jx);
   Expr ky = f.phase_y.tap(f.ry, jy);
 
+  // Channel-group arithmetic; groups == 1 folds it away under specialization.
+  auto in_channel_of = [&](const Expr &co, const Expr &ci_in_group) {
+    Expr group = select(groups == 1, 0, co / out_channels_per_group);
+    return group * f.in_channels_per_group + ci_in_group;
+  };
+  auto co_in_group_of = [&](const Expr &co) {
+    return select(groups == 1, co, co % out_channels_per_group);
+  };
+  // Clamped like input_padded, so fixed-size blocks of it stay in bounds.
+  Expr wco = clamp(f.co, 0, out_channels - 1);
+  Expr wci = clamp(f.c, 0, f.in_channels_per_group - 1);
+  f.weight_phase = Func("weight_phase");
+  f.weight_phase(f.jx, f.jy, f.co, f.c, f.rx, f.ry) =
+      weight(f.phase_x.tap(f.rx, f.jx), f.phase_y.tap(f.ry, f.jy), co_in_group_of(wco),
+             in_channel_of(wco, wci));
+
   // The per-phase correlation. Built once per use below, so each can be
   // scheduled at its own loop level and in its own order.
   auto make_phase_sum = [&](const std::string &name, bool zero_extended) {
     Expr co = zero_extended ? Expr(f.co) : clamped_co;
-    Expr group = select(groups == 1, 0, co / out_channels_per_group);
-    Expr co_in_group = select(groups == 1, co, co % out_channels_per_group);
-    Expr in_channel = group * f.in_channels_per_group + ci;
-    Func w = zero_extended ? f.weight_zero_outside : weight;
+    // The group comes from the clamped channel, so channels past C_out read
+    // real input channels (their sums are discarded).
+    Expr in_channel = in_channel_of(clamped_co, ci);
+    Expr w = zero_extended ? f.weight_zero_outside(kx, ky, co_in_group_of(co), in_channel)
+                           : f.weight_phase(jx, jy, co, ci, f.rx, f.ry);
     Func b = zero_extended ? bias_zero_outside : bias;
     Func p(name);
     p(f.qx, f.qy, f.co, f.n, f.rx, f.ry) = b(co);
-    p(f.qx, f.qy, f.co, f.n, f.rx, f.ry) +=
-        f.input_padded(ix, iy, in_channel, f.n) * w(kx, ky, co_in_group, in_channel);
+    p(f.qx, f.qy, f.co, f.n, f.rx, f.ry) += f.input_padded(ix, iy, in_channel, f.n) * w;
     return p;
   };
   f.phase_sum = make_phase_sum("phase_sum", false);

@@ -31,6 +31,7 @@ struct ConvTranspose2dFuncs {
   Halide::Var x{"x"}, y{"y"}, co{"co"}, n{"n"};
   Halide::Var qx{"qx"}, qy{"qy"}, rx{"rx"}, ry{"ry"};
   Halide::Var c{"c"};
+  Halide::Var jx{"jx"}, jy{"jy"};  // tap indices within a phase
 
   AxisPhases phase_x, phase_y;
   Halide::Expr groups, in_channels_per_group, out_channels_per_group;
@@ -44,6 +45,11 @@ struct ConvTranspose2dFuncs {
 
   Halide::Func input_padded;         // zero outside the input: no bounds tests in the hot loop
   Halide::Func weight_zero_outside;  // weight, zero past its extent (channel tiles read it)
+  // weight_phase(jx, jy, co, ci, rx, ry): tap (jx, jy) of phase (rx, ry),
+  // joining input channel ci of co's group to output channel co. A phase's
+  // taps lie s apart in the kernel; here they are adjacent, so a schedule can
+  // stage just the taps a phase uses.
+  Halide::Func weight_phase;
   Halide::Expr tile_order;  // 0: r_out / phase_sum write; 1: r_out_by_channel / ..._by_channel
   Halide::Func phase_sum;   // phase_sum(qx, qy, co, n, rx, ry) = bias + taps
   Halide::Func phase_sum_by_channel;  // the same values, to be tiled along channels

@@ -2,18 +2,22 @@
 // schedule is tested on the CPU through PoCL).
 //
 // Like the CPU schedules it works in phase space, one launch per phase
-// (rx, ry): a grid of blocks over (phase rows, 64 output channels x images),
-// 128 threads each (4 along qx x 32 along channels), each block walking its
-// row in tiles of 8 columns. Per tile, every thread keeps a 2 x 2 register
-// tile of accumulators (2 adjacent columns x 2 adjacent channels) and runs
-// the reduction over (input channel, tap row, tap column) with its 4 values
-// innermost, so each input it loads feeds 2 channels and each weight 2
-// columns. Inputs and weights are read through the L1 cache.
+// (rx, ry). Each launch is a grid of blocks over (phase rows, output channel
+// blocks x images); a block walks its row in column tiles, and every thread
+// keeps a small register tile of accumulators (adjacent columns x adjacent
+// channels), so each input it reads feeds several channels and each weight
+// several columns.
 //
-// Not done yet (see the README): staging input and weight tiles in shared
-// memory. Weights are the harder part: a phase's taps lie s apart in the
-// kernel, so a shared copy by kernel index spans the whole kernel (64 x 64
-// for fcn32s_upscore) for the few taps used; it needs a phase-space copy.
+// Two evaluation orders, picked by the runtime (runtime/backend_gpu.cpp):
+// - tile_order 0, dilation 1 and groups 1 (nearly every real layer): the
+//   reduction runs over chunks of input channels and the phase's taps; for
+//   each (chunk, tap) the block first copies the input row segment and the
+//   tap's weights into shared memory, taking the weights from the
+//   phase-space view (weight_phase), where a phase's taps are adjacent.
+// - tile_order 1, every other layer (dilation, groups, depthwise): the same
+//   tiles without staging, reading inputs and weights through the L1 cache.
+//   With groups a channel block can span many groups, so a staged input tile
+//   would be as large as the groups it spans.
 #include "schedules.h"
 
 using namespace Halide;
@@ -22,16 +26,24 @@ namespace convt_gen {
 
 namespace {
 
-// 128 threads a block, 4 values a thread, tiles of 8 phase columns x 64
-// channels: phase rows of real layers are often only 4 to 16 columns wide
-// (the stride divides them), so wider x tiles would leave threads idle.
-// ptxas reports no spills (tests: ptxas_no_spills).
+// Block and thread tiles of one evaluation order. Tiles are 8 phase columns
+// wide: phase rows of real layers are often only 4 to 16 columns wide (the
+// stride divides them), so wider x tiles would leave threads idle. ptxas
+// reports no spills for these sizes (tests: ptxas_no_spills).
 struct GpuTiles {
-  int threads_x = 4;   // threads along qx
-  int columns = 2;     // adjacent qx per thread
-  int threads_c = 32;  // threads along output channels
-  int channels = 2;    // adjacent output channels per thread
+  int threads_x;  // threads along qx
+  int columns;    // adjacent qx per thread
+  int threads_c;  // threads along output channels
+  int channels;   // adjacent output channels per thread
+  int ci_chunk;   // input channels staged in shared memory at a time (0: none)
+  int tile_x() const { return threads_x * columns; }
+  int tile_c() const { return threads_c * channels; }
 };
+
+// Staged: 64 threads, 2 x 4 accumulators each, 16 input channels a stage.
+constexpr GpuTiles kStagedTiles{4, 2, 16, 4, 16};
+// Unstaged: 128 threads, 2 x 2 accumulators each.
+constexpr GpuTiles kCachedTiles{4, 2, 32, 2, 0};
 
 // A sum computed per output value, held in a register. Without the constant
 // size Halide would place it in a device heap buffer sized by the grid, which
@@ -41,13 +53,85 @@ void one_value_in_registers(Func sum) {
   for (const Var &v : sum.args()) sum.bound_extent(v, 1);
 }
 
+// Schedules the output update that writes domain `d` = (qx, qy, rx, ry):
+// one launch per phase, blocks over (qy, channel blocks x images), threads
+// over (qx, channels) holding `t`'s register tile, column tiles walked by
+// the block (qxo). Column tiles are not a grid dimension: an output narrower
+// than the stride has none, and CUDA rejects an empty grid. Halide keeps an
+// update's RVars in their declared order, so the phases sit outside qx and
+// qy; fusing them into the block index would lose the exact bound of rx.
+void tile_rows(Stage s, const RDom &d, const Var &co, const Var &n, const GpuTiles &t,
+               const RVar &qxo) {
+  RVar qxi("qxi"), qxr("qxr"), qxt("qxt");
+  Var coo("coo"), coi("coi"), cor("cor"), cot("cot"), cn("con");
+  s.allow_race_conditions()
+      .split(d.x, qxo, qxi, t.tile_x(), TailStrategy::GuardWithIf)
+      .split(qxi, qxt, qxr, t.columns)
+      .split(co, coo, coi, t.tile_c(), TailStrategy::GuardWithIf)
+      .split(coi, cot, cor, t.channels)
+      .reorder(qxr, cor, qxt, cot, qxo, d.y, coo, n, d.z, d.w)
+      .fuse(coo, n, cn)
+      .gpu_blocks(d.y, cn)
+      .gpu_threads(qxt, cot)
+      .unroll(qxr)
+      .unroll(cor);
+}
+
+// `sum`'s values for one column tile, computed at the block's `qxo` loop and
+// held in registers: each thread its columns x channels (the same thread
+// mapping as tile_rows' stores). The update runs `inner` reduction loops
+// inside the thread's tile loops and `outer` ones outside the thread loops
+// (outer loops are the block's, where shared-memory stages can sit).
+void tile_in_registers(ConvTranspose2dFuncs &f, Func sum, const RVar &qxo, const GpuTiles &t,
+                       const std::vector<RVar> &inner, const std::vector<RVar> &outer) {
+  Var pqt("pqt"), pqr("pqr"), pct("pct"), pcr("pcr");
+  sum.compute_at(f.output, qxo)
+      .store_in(MemoryType::Register)
+      .bound_extent(f.qx, t.tile_x())
+      .bound_extent(f.co, t.tile_c())
+      .bound_extent(f.qy, 1)
+      .bound_extent(f.n, 1)
+      .bound_extent(f.rx, 1)
+      .bound_extent(f.ry, 1)
+      .split(f.qx, pqt, pqr, t.columns)
+      .split(f.co, pct, pcr, t.channels)
+      .reorder(pqr, pcr, pqt, pct)
+      .gpu_threads(pqt, pct)
+      .unroll(pqr)
+      .unroll(pcr);
+  std::vector<VarOrRVar> order = {pqr, pcr};
+  order.insert(order.end(), inner.begin(), inner.end());
+  order.insert(order.end(), {pqt, pct});
+  order.insert(order.end(), outer.begin(), outer.end());
+  sum.update()
+      .split(f.qx, pqt, pqr, t.columns)
+      .split(f.co, pct, pcr, t.channels)
+      .reorder(order)
+      .gpu_threads(pqt, pct)
+      .unroll(pqr)
+      .unroll(pcr);
+}
+
+// Stages `tile` in shared memory at `at`: all of the block's threads load it
+// together, its dimension `a` across threads.x (consecutive threads read
+// consecutive elements where the source is contiguous there) and `b` across
+// threads.y. Each dimension is split on its own: fusing them would make
+// bounds inference of the source go through divisions and lose its bounds.
+void stage_in_shared(Func tile, const Func &consumer, const RVar &at, const Var &a, const Var &b,
+                     const GpuTiles &t) {
+  Var ao("ao"), ai("ai"), bo("bo"), bi("bi");
+  tile.compute_at(consumer, at)
+      .store_in(MemoryType::GPUShared)
+      .split(a, ao, ai, t.threads_x, TailStrategy::GuardWithIf)
+      .split(b, bo, bi, t.threads_c, TailStrategy::GuardWithIf)
+      .reorder(ai, bi, ao, bo)
+      .gpu_threads(ai, bi);
+}
+
 }  // namespace
 
 void schedule_gpu(ConvTranspose2dFuncs &f, const Target &target) {
   (void)target;
-  const GpuTiles t;
-  const int tile_x = t.threads_x * t.columns;
-  const int tile_c = t.threads_c * t.channels;
 
   // Phase tables: a handful of integers per call, made on the host.
   for (AxisPhases *a : {&f.phase_x, &f.phase_y}) {
@@ -66,82 +150,63 @@ void schedule_gpu(ConvTranspose2dFuncs &f, const Target &target) {
   Var oxo("oxo"), oyo("oyo"), oxi("oxi"), oyi("oyi");
   f.output.gpu_tile(f.x, f.y, oxo, oyo, oxi, oyi, 32, 4, TailStrategy::GuardWithIf);
 
-  // x tiles (tile_order 0, the only order the GPU dispatcher uses). One
-  // kernel launch per phase (rx, ry), each a grid over (phase rows, 32
-  // output channels x images); a block walks its row's 32-column tiles.
-  // (Column tiles are not a grid dimension: an output narrower than the
-  // stride has none, and CUDA rejects an empty grid.) Halide keeps an
-  // update's RVars in their declared order, so the phases sit outside qx and
-  // qy; fusing them into the block index would lose the exact bound of rx.
-  RVar qx = f.r_out.x, qy = f.r_out.y, rx = f.r_out.z, ry = f.r_out.w;
-  RVar qxo("qxo"), qxi("qxi"), qxr("qxr"), qxt("qxt");
-  Var coo("coo"), coi("coi"), cor("cor"), cot("cot"), cn("con");
-  auto tile_along_x = [&](Stage s) {
-    s.allow_race_conditions()
-        .split(qx, qxo, qxi, tile_x, TailStrategy::GuardWithIf)
-        .split(qxi, qxt, qxr, t.columns)
-        .split(f.co, coo, coi, tile_c, TailStrategy::GuardWithIf)
-        .split(coi, cot, cor, t.channels)
-        .reorder(qxr, cor, qxt, cot, qxo, qy, coo, f.n, rx, ry)
-        .fuse(coo, f.n, cn)
-        .gpu_blocks(qy, cn)
-        .gpu_threads(qxt, cot)
-        .unroll(qxr)
-        .unroll(cor);
-  };
-  // Dilation 1 and groups 1 (nearly every real layer) turn the phase
-  // geometry and channel-group arithmetic into closed forms outside the
-  // reduction, instead of table loads and divisions in it.
-  Stage by_x = f.output.update(0);
-  tile_along_x(
-      by_x.specialize(f.phase_x.dilation == 1 && f.phase_y.dilation == 1 && f.groups == 1));
-  tile_along_x(by_x);
+  // tile_order 0, staged. Dilation 1 and groups 1 turn the phase geometry and
+  // channel-group arithmetic into closed forms outside the reduction. The
+  // runtime sends every other layer to tile_order 1, where this domain is
+  // empty; the general case stays correct for direct callers. (A
+  // specialize_fail for it moved the register tiles to local memory.)
+  const GpuTiles &st = kStagedTiles;
+  RVar qxo("qxo");
+  Stage staged = f.output.update(0);
+  tile_rows(staged.specialize(f.phase_x.dilation == 1 && f.phase_y.dilation == 1 && f.groups == 1),
+            f.r_out, f.co, f.n, st, qxo);
+  tile_rows(staged, f.r_out, f.co, f.n, st, qxo);
 
-  // The block's accumulators, per column tile: each thread holds its 2 x 2
-  // in registers (the same thread mapping as the stores above), and the
-  // reduction runs over (input channel, tap row, tap column) with the 4
-  // values innermost, so each input loaded feeds 2 channels and each weight
-  // 2 columns.
-  Var pqt("pqt"), pqr("pqr"), pct("pct"), pcr("pcr");
-  f.phase_sum.compute_at(f.output, qxo)
-      .store_in(MemoryType::Register)
-      .bound_extent(f.qx, tile_x)
-      .bound_extent(f.co, tile_c)
-      .bound_extent(f.qy, 1)
-      .bound_extent(f.n, 1)
-      .bound_extent(f.rx, 1)
-      .bound_extent(f.ry, 1)
-      .split(f.qx, pqt, pqr, t.columns)
-      .split(f.co, pct, pcr, t.channels)
-      .reorder(pqr, pcr, pqt, pct)
-      .gpu_threads(pqt, pct)
-      .unroll(pqr)
-      .unroll(pcr);
-  f.phase_sum.update()
-      .split(f.qx, pqt, pqr, t.columns)
-      .split(f.co, pct, pcr, t.channels)
-      .reorder(pqr, pcr, f.r.z, f.r.y, f.r.x, pqt, pct)
-      .gpu_threads(pqt, pct)
-      .unroll(pqr)
-      .unroll(pcr);
+  // Per (chunk of input channels, tap row, tap column) the block stages the
+  // input row segment (tile_x x chunk) and the tap's weights (tile_c x
+  // chunk), then every thread runs the chunk with its register tile
+  // innermost. Staging per tap rather than per chunk keeps shared memory at a
+  // few KB for any kernel size (a 64 x 64 kernel at stride 1 has 4096 taps a
+  // phase).
+  RVar rco("rco"), rci("rci");
+  f.phase_sum.update().split(f.r.x, rco, rci, st.ci_chunk, TailStrategy::GuardWithIf);
+  tile_in_registers(f, f.phase_sum, qxo, st, {rci}, {f.r.z, f.r.y, rco});
+  // Input rows: columns across threads.x (coalesced), channels across
+  // threads.y. Weights: output channels across threads.x (kept innermost in
+  // shared memory, as the threads read them), input channels across
+  // threads.y.
+  // Fixed sizes where bounds inference allows them, so more shared-memory
+  // addresses are constant offsets in the hot loop: a chunk may overhang the
+  // last input channel and a channel block C_out (input_padded and
+  // weight_phase clamp those reads; the sums they feed are discarded). With
+  // groups a channel block spans several groups' input channels, which is
+  // why the runtime sends grouped layers to tile_order 1. The input segment
+  // keeps an inferred size: the row predicate leaves its bounds loose.
+  Func input_tile = f.input_padded.in(f.phase_sum);
+  std::vector<Var> ia = input_tile.args();
+  input_tile.bound_extent(ia[2], st.ci_chunk).bound_extent(ia[3], 1);
+  stage_in_shared(input_tile, f.phase_sum, f.r.z, ia[0], ia[2], st);
+  Func weight_tile = f.weight_phase.in(f.phase_sum);
+  std::vector<Var> wa = weight_tile.args();
+  weight_tile.bound_extent(wa[0], 1)
+      .bound_extent(wa[1], 1)
+      .bound_extent(wa[2], st.tile_c())
+      .bound_extent(wa[3], st.ci_chunk)
+      .bound_extent(wa[4], 1)
+      .bound_extent(wa[5], 1);
+  stage_in_shared(weight_tile, f.phase_sum, f.r.z, wa[2], wa[3], st);
 
-  // Channel tiles (tile_order 1) and the edge columns (at most s_x - 1 per
-  // row): one output channel per thread, each thread walking its row's
-  // columns; blocks over rows, channel blocks and images, one launch per
-  // vertical phase. (The phase-space domains are not fused into one index:
-  // that would cost their exact bounds, as above.) The GPU dispatcher never
-  // picks channel tiles; they stay correct for callers.
-  const RDom &rc = f.r_out_by_channel;
-  Var ccoo("ccoo"), ccoi("ccoi");
-  f.output.update(1)
-      .allow_race_conditions()
-      .split(f.co, ccoo, ccoi, 64, TailStrategy::GuardWithIf)
-      .reorder(rc.x, ccoi, rc.y, ccoo, f.n, rc.z, rc.w)
-      .gpu_blocks(rc.y, ccoo, f.n)
-      .gpu_threads(ccoi);
-  f.phase_sum_by_channel.compute_at(f.output, rc.x);
-  one_value_in_registers(f.phase_sum_by_channel);
+  // tile_order 1, through the cache: the same tiling, and the reduction runs
+  // over (input channel, tap row, tap column) with the register tile
+  // innermost.
+  const GpuTiles &ct = kCachedTiles;
+  RVar cqxo("cqxo");
+  tile_rows(f.output.update(1), f.r_out_by_channel, f.co, f.n, ct, cqxo);
+  tile_in_registers(f, f.phase_sum_by_channel, cqxo, ct, {f.r.z, f.r.y, f.r.x}, {});
 
+  // The edge columns (at most s_x - 1 per row): one output channel per
+  // thread, each thread walking its row's columns; blocks over rows, channel
+  // blocks and images, one launch per vertical phase.
   Var eco("eco"), eci("eci");
   f.output.update(2)
       .allow_race_conditions()

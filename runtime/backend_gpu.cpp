@@ -1,6 +1,5 @@
 // GPU kernels: CUDA, and the same schedule built for OpenCL (tests run it on
-// the CPU through PoCL). Both use evaluation order 0, the only one the GPU
-// schedule tiles (see generators/schedule_gpu.cpp).
+// the CPU through PoCL).
 #include "backends.h"
 
 #if defined(CONVT_HAVE_CUDA)
@@ -16,7 +15,15 @@ namespace convt::detail {
 
 namespace {
 
-[[maybe_unused]] int32_t gpu_tile_order(const ConvGeometry & /*g*/) { return 0; }
+// The GPU schedule stages inputs and weights in shared memory for dilation 1
+// and groups 1 (tile_order 0) and reads through the cache otherwise
+// (tile_order 1); see generators/schedule_gpu.cpp. The schedule refuses
+// tile_order 0 for any other layer, so this rule and its specialization
+// must agree.
+[[maybe_unused]] int32_t gpu_tile_order(const ConvGeometry &g) {
+  const bool staged = g.dilation[0] == 1 && g.dilation[1] == 1 && g.groups == 1;
+  return staged ? 0 : 1;
+}
 
 }  // namespace
 
