@@ -64,6 +64,7 @@ def main():
     ap.add_argument("--reps", type=int, default=50)
     ap.add_argument("--warmup", type=int, default=10)
     ap.add_argument("--json")
+    ap.add_argument("--only", action="append", help="run only this layer (repeatable)")
     args = ap.parse_args()
 
     fn = load_convt(args.lib)
@@ -72,6 +73,8 @@ def main():
     dev = torch.device("cuda")
     rows = []
     for L in json.load(open(args.shapes))["layers"]:
+        if args.only and L["name"] not in args.only:
+            continue
         x = torch.rand(L["N"], L["C_in"], L["H"], L["W"], device=dev) * 2 - 1
         w = torch.rand(L["C_in"], L["C_out"] // L["groups"], *L["kernel"], device=dev) * 2 - 1
         b = torch.rand(L["C_out"], device=dev) * 2 - 1
