@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what building and testing convt needs, idempotently:
 #   - Debian packages: a C++ toolchain, Python venv support, GoogleTest, for
-#     the AArch64 build the cross toolchain, its objdump and qemu-user, and
-#     OpenCL on the CPU (PoCL) to test the GPU schedule without a GPU;
+#     the AArch64 build the cross toolchain, its objdump and qemu-user,
+#     OpenCL on the CPU (PoCL) to test the GPU schedule without a GPU, and
+#     Google Benchmark with oneDNN for the CPU comparison (cpu_vs_onednn);
 #   - a project-local virtualenv (.venv) with Halide, CMake and Ninja from PyPI.
 # Safe to run repeatedly; does nothing when everything is already present.
 set -euo pipefail
@@ -11,7 +12,8 @@ venv="$root/.venv"
 
 apt_packages=(g++ python3-venv libgtest-dev
               g++-aarch64-linux-gnu binutils-aarch64-linux-gnu qemu-user
-              pocl-opencl-icd ocl-icd-libopencl1 ocl-icd-opencl-dev)
+              pocl-opencl-icd ocl-icd-libopencl1 ocl-icd-opencl-dev
+              libbenchmark-dev libdnnl-dev)
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -1,0 +1,143 @@
+// convt against oneDNN's deconvolution on the layers of shapes.json, in one
+// process (Google Benchmark). For each layer the two run on the same NCHW
+// float32 tensors, one after the other, with the same threads (convt's
+// Halide pool and oneDNN's OpenMP both use every core); each benchmark warms
+// up, then repeats, and the medians are reported. Before timing, each
+// layer's two results are compared (counter max_rel_diff), so both are known
+// to compute the same thing.
+//   cpu_vs_onednn [--shapes FILE] [--layer NAME]... [Google Benchmark flags]
+// oneDNN reads ONEDNN_MAX_CPU_ISA once, so each ISA cap is a separate run
+// (benchmarks/cpu_report.py makes both).
+#include <benchmark/benchmark.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "convt/convt.h"
+#include "layer_shapes.h"
+#include "onednn_deconv.h"
+
+namespace {
+
+using convt_bench::Layer;
+
+// One layer's tensors and both implementations, shared by its benchmarks.
+struct LayerRun {
+  Layer layer;
+  convt::Tensor x, w, b, out_convt, out_onednn;
+  std::unique_ptr<convt_bench::OnednnDeconv> onednn;
+
+  explicit LayerRun(const Layer &l)
+      : layer(l),
+        x({l.n, l.c_in, l.h, l.w}),
+        w({l.c_in, l.c_out / l.groups, l.kernel[0], l.kernel[1]}),
+        b({l.c_out}),
+        out_convt(convt::conv_transpose2d_output_shape(
+            x.shape(), w.shape(), {l.stride[0], l.stride[1]}, {l.padding[0], l.padding[1]},
+            {l.output_padding[0], l.output_padding[1]}, l.groups, {l.dilation[0], l.dilation[1]})),
+        out_onednn(out_convt.shape()) {
+    std::mt19937 rng(1);
+    std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
+    for (convt::Tensor *t : {&x, &w, &b})
+      for (int64_t i = 0; i < t->numel(); ++i) t->data()[i] = dist(rng);
+    onednn = std::make_unique<convt_bench::OnednnDeconv>(l, x.data(), w.data(), b.data(),
+                                                         out_onednn.data(), out_convt.shape()[2],
+                                                         out_convt.shape()[3]);
+  }
+
+  void run_convt() {
+    const Layer &l = layer;
+    convt::conv_transpose2d_out(
+        out_convt, x, w, b, {l.stride[0], l.stride[1]}, {l.padding[0], l.padding[1]},
+        {l.output_padding[0], l.output_padding[1]}, l.groups, {l.dilation[0], l.dilation[1]});
+  }
+
+  // max |convt - oneDNN| / max |oneDNN|
+  double max_rel_diff() {
+    run_convt();
+    onednn->run();
+    double diff = 0, scale = 0;
+    for (int64_t i = 0; i < out_convt.numel(); ++i) {
+      diff = std::max(diff, std::fabs(double(out_convt.data()[i]) - out_onednn.data()[i]));
+      scale = std::max(scale, std::fabs(double(out_onednn.data()[i])));
+    }
+    return diff / std::max(scale, 1e-30);
+  }
+};
+
+void report(benchmark::State &state, const LayerRun &r, double rel_diff) {
+  state.counters["GFLOP/s"] =
+      benchmark::Counter(r.layer.flops() * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["max_rel_diff"] = rel_diff;
+}
+
+}  // namespace
+
+int main(int argc, char **argv) {
+  std::string shapes = CONVT_DEFAULT_SHAPES;
+  std::vector<std::string> wanted;
+  std::vector<char *> rest{argv[0]};
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--shapes" && i + 1 < argc) {
+      shapes = argv[++i];
+    } else if (a == "--layer" && i + 1 < argc) {
+      wanted.emplace_back(argv[++i]);
+    } else {
+      rest.push_back(argv[i]);
+    }
+  }
+  int rest_argc = static_cast<int>(rest.size());
+  benchmark::Initialize(&rest_argc, rest.data());
+  if (benchmark::ReportUnrecognizedArguments(rest_argc, rest.data())) return 2;
+
+  std::vector<std::unique_ptr<LayerRun>> runs;
+  try {
+    for (const Layer &l : convt_bench::load_layers(shapes)) {
+      if (!wanted.empty() && std::find(wanted.begin(), wanted.end(), l.name) == wanted.end())
+        continue;
+      runs.push_back(std::make_unique<LayerRun>(l));
+    }
+  } catch (const std::exception &e) {
+    std::fprintf(stderr, "cpu_vs_onednn: %s\n", e.what());
+    return 1;
+  }
+  benchmark::AddCustomContext("convt_kernel", convt::cpu_kernel_name());
+  const dnnl_version_t *v = dnnl_version();
+  benchmark::AddCustomContext(
+      "onednn_version",
+      std::to_string(v->major) + "." + std::to_string(v->minor) + "." + std::to_string(v->patch));
+  // Per layer: convt, then oneDNN, so the two alternate through the suite.
+  for (auto &run : runs) {
+    LayerRun *r = run.get();
+    const double rel_diff = r->max_rel_diff();
+    auto tune = [](benchmark::internal::Benchmark *b) {
+      b->Unit(benchmark::kMillisecond)
+          ->UseRealTime()
+          ->MinWarmUpTime(0.2)
+          ->MinTime(0.05)
+          ->Repetitions(7)
+          ->ReportAggregatesOnly(true);
+    };
+    tune(benchmark::RegisterBenchmark((r->layer.name + "/convt").c_str(),
+                                      [r, rel_diff](benchmark::State &state) {
+                                        for (auto _ : state) r->run_convt();
+                                        report(state, *r, rel_diff);
+                                        state.SetLabel(convt::cpu_kernel_name());
+                                      }));
+    tune(benchmark::RegisterBenchmark((r->layer.name + "/onednn").c_str(),
+                                      [r, rel_diff](benchmark::State &state) {
+                                        for (auto _ : state) r->onednn->run();
+                                        report(state, *r, rel_diff);
+                                        state.SetLabel(r->onednn->implementation());
+                                      }));
+  }
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}
