@@ -79,30 +79,18 @@ void report(benchmark::State &state, const LayerRun &r, double rel_diff) {
 }  // namespace
 
 int main(int argc, char **argv) {
-  std::string shapes = CONVT_DEFAULT_SHAPES;
-  std::vector<std::string> wanted;
+  convt_bench::LayerChoice choice{CONVT_DEFAULT_SHAPES, {}};
   std::vector<char *> rest{argv[0]};
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    if (a == "--shapes" && i + 1 < argc) {
-      shapes = argv[++i];
-    } else if (a == "--layer" && i + 1 < argc) {
-      wanted.emplace_back(argv[++i]);
-    } else {
-      rest.push_back(argv[i]);
-    }
-  }
+  for (int i = 1; i < argc; ++i)
+    if (!convt_bench::take_layer_option(argc, argv, i, choice)) rest.push_back(argv[i]);
   int rest_argc = static_cast<int>(rest.size());
   benchmark::Initialize(&rest_argc, rest.data());
   if (benchmark::ReportUnrecognizedArguments(rest_argc, rest.data())) return 2;
 
   std::vector<std::unique_ptr<LayerRun>> runs;
   try {
-    for (const Layer &l : convt_bench::load_layers(shapes)) {
-      if (!wanted.empty() && std::find(wanted.begin(), wanted.end(), l.name) == wanted.end())
-        continue;
+    for (const Layer &l : convt_bench::chosen_layers(choice))
       runs.push_back(std::make_unique<LayerRun>(l));
-    }
   } catch (const std::exception &e) {
     std::fprintf(stderr, "cpu_vs_onednn: %s\n", e.what());
     return 1;

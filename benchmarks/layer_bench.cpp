@@ -46,16 +46,11 @@ double median_seconds(const convt_bench::Layer &l, int reps) {
 }  // namespace
 
 int main(int argc, char **argv) {
-  std::string shapes = CONVT_DEFAULT_SHAPES;
-  std::vector<std::string> wanted;
+  convt_bench::LayerChoice choice{CONVT_DEFAULT_SHAPES, {}};
   int reps = 11;
   for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    if (a == "--shapes" && i + 1 < argc) {
-      shapes = argv[++i];
-    } else if (a == "--layer" && i + 1 < argc) {
-      wanted.emplace_back(argv[++i]);
-    } else if (a == "--reps" && i + 1 < argc) {
+    if (convt_bench::take_layer_option(argc, argv, i, choice)) continue;
+    if (std::strcmp(argv[i], "--reps") == 0 && i + 1 < argc) {
       reps = std::max(1, std::atoi(argv[++i]));
     } else {
       std::fprintf(stderr, "usage: %s [--shapes FILE] [--layer NAME]... [--reps N]\n", argv[0]);
@@ -63,21 +58,13 @@ int main(int argc, char **argv) {
     }
   }
   try {
-    const auto layers = convt_bench::load_layers(shapes);
+    const auto layers = convt_bench::chosen_layers(choice);
     std::printf("convt kernel %s, median of %d calls\n", convt::cpu_kernel_name(), reps);
     std::printf("%-22s %12s %10s\n", "layer", "time (ms)", "GFLOP/s");
-    int matched = 0;
     for (const auto &l : layers) {
-      if (!wanted.empty() && std::find(wanted.begin(), wanted.end(), l.name) == wanted.end())
-        continue;
-      ++matched;
       const double s = median_seconds(l, reps);
       std::printf("%-22s %12.3f %10.1f\n", l.name.c_str(), s * 1e3, l.flops() / s * 1e-9);
       std::fflush(stdout);
-    }
-    if (matched == 0) {
-      std::fprintf(stderr, "no layer of that name in %s\n", shapes.c_str());
-      return 2;
     }
   } catch (const std::exception &e) {
     std::fprintf(stderr, "layer_bench: %s\n", e.what());

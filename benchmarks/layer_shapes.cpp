@@ -1,5 +1,6 @@
 #include "layer_shapes.h"
 
+#include <algorithm>
 #include <fstream>
 #include <regex>
 #include <sstream>
@@ -55,6 +56,28 @@ std::vector<Layer> load_layers(const std::string &path) {
   }
   if (layers.empty()) throw std::runtime_error("no layers in " + path);
   return layers;
+}
+
+bool take_layer_option(int argc, char **argv, int &i, LayerChoice &choice) {
+  const std::string a = argv[i];
+  if (i + 1 >= argc || (a != "--shapes" && a != "--layer")) return false;
+  if (a == "--shapes") {
+    choice.shapes = argv[++i];
+  } else {
+    choice.names.emplace_back(argv[++i]);
+  }
+  return true;
+}
+
+std::vector<Layer> chosen_layers(const LayerChoice &choice) {
+  std::vector<Layer> chosen;
+  for (const Layer &l : load_layers(choice.shapes)) {
+    const auto &names = choice.names;
+    if (names.empty() || std::find(names.begin(), names.end(), l.name) != names.end())
+      chosen.push_back(l);
+  }
+  if (chosen.empty()) throw std::runtime_error("no layer of that name in " + choice.shapes);
+  return chosen;
 }
 
 }  // namespace convt_bench

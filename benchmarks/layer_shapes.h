@@ -23,4 +23,19 @@ struct Layer {
 // All layers in the file; throws std::runtime_error when it cannot be read.
 std::vector<Layer> load_layers(const std::string &path);
 
+// The benchmarks' common options: --shapes FILE and --layer NAME
+// (repeatable; none means every layer).
+struct LayerChoice {
+  std::string shapes;
+  std::vector<std::string> names;
+};
+
+// Takes argv[i] (and its value, advancing i) when it is --shapes or --layer;
+// returns whether it did.
+bool take_layer_option(int argc, char **argv, int &i, LayerChoice &choice);
+
+// The chosen layers in file order; throws std::runtime_error when the file
+// cannot be read or no layer matches.
+std::vector<Layer> chosen_layers(const LayerChoice &choice);
+
 }  // namespace convt_bench

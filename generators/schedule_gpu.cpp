@@ -152,9 +152,13 @@ void schedule_gpu(ConvTranspose2dFuncs &f, const Target &target) {
 
   // tile_order 0, staged. Dilation 1 and groups 1 turn the phase geometry and
   // channel-group arithmetic into closed forms outside the reduction. The
-  // runtime sends every other layer to tile_order 1, where this domain is
-  // empty; the general case stays correct for direct callers. (A
-  // specialize_fail for it moved the register tiles to local memory.)
+  // runtime (runtime/backend_gpu.cpp) sends every other layer to tile_order
+  // 1, where this domain is empty. The general branch is right for dilation
+  // with groups 1 but not for groups > 1: the staged input tile's fixed
+  // channel extent (below) assumes a channel block stays in one group. The
+  // runtime's rule is the guard, and the grouped sweep cases on OpenCL fail
+  // if it breaks; a specialize_fail here moved the register tiles to local
+  // memory.
   const GpuTiles &st = kStagedTiles;
   RVar qxo("qxo");
   Stage staged = f.output.update(0);

@@ -17,9 +17,8 @@ namespace {
 
 // The GPU schedule stages inputs and weights in shared memory for dilation 1
 // and groups 1 (tile_order 0) and reads through the cache otherwise
-// (tile_order 1); see generators/schedule_gpu.cpp. The schedule refuses
-// tile_order 0 for any other layer, so this rule and its specialization
-// must agree.
+// (tile_order 1); see generators/schedule_gpu.cpp. Its staged tiles hold
+// one group's channels, so no grouped layer may reach tile_order 0.
 [[maybe_unused]] int32_t gpu_tile_order(const ConvGeometry &g) {
   const bool staged = g.dilation[0] == 1 && g.dilation[1] == 1 && g.groups == 1;
   return staged ? 0 : 1;
