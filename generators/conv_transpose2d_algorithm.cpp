@@ -14,9 +14,13 @@ AxisPhases make_axis_phases(const std::string &axis, const Expr &stride, const E
   a.dilation = dilation;
   a.kernel = kernel;
 
+  // Dilation 1 or stride 1 (nearly every real layer) has closed forms:
+  // specializations on closed_form fold the tables below away.
+  a.closed_form = dilation == 1 || stride == 1;
+
   // tap_step = s / gcd(d, s): the smallest t >= 1 with t * d = 0 (mod s).
-  // A search over at most s candidates, done once per call; dilation 1 takes
-  // the closed form so specializations on it fold away.
+  // A search over at most s candidates, done once per call; s itself when
+  // d is 1, and 1 (= s) when s is 1.
   // One entry, at index 0: a 0-D Func would make a zero-sized buffer, which
   // GPU runtimes refuse to allocate.
   RDom t_step(1, stride, "t_step_" + axis);
@@ -25,11 +29,11 @@ AxisPhases make_axis_phases(const std::string &axis, const Expr &stride, const E
   a.step_search(one) = stride;
   a.step_search(one) = select((t_step * dilation) % stride == 0, min(a.step_search(one), t_step),
                               a.step_search(one));
-  a.tap_step = select(dilation == 1, stride, unsafe_promise_clamped(a.step_search(0), 1, stride));
+  a.tap_step = select(a.closed_form, stride, unsafe_promise_clamped(a.step_search(0), 1, stride));
   a.input_step = a.tap_step * dilation / stride;
   // RDom extents cannot read Funcs: for dilation > 1 use the kernel size as the
   // bound and let the num_taps guard skip the rest.
-  a.max_taps = select(dilation == 1, (kernel + stride - 1) / stride, kernel);
+  a.max_taps = select(a.closed_form, (kernel + stride - 1) / stride, kernel);
 
   // first_tap(r) = smallest k with k * d = r + p (mod s); tap_step when none.
   Var r("r_" + axis);
@@ -43,10 +47,10 @@ AxisPhases make_axis_phases(const std::string &axis, const Expr &stride, const E
 
 }  // namespace
 
-// The dilation-1 closed form is chosen here, at the call site, so a
-// specialization on dilation 1 removes the table load altogether.
+// The closed form is chosen here, at the call site, so a specialization on
+// closed_form removes the table load altogether. (With stride 1 it is 0.)
 Expr AxisPhases::first_tap(const Expr &r) const {
-  return select(dilation == 1, (r + padding) % stride, first_tap_search(r));
+  return select(closed_form, (r + padding) % stride, first_tap_search(r));
 }
 
 Expr AxisPhases::num_taps(const Expr &r) const {
@@ -69,7 +73,7 @@ Expr AxisPhases::tap(const Expr &r, const Expr &j) const {
 
 ConvTranspose2dFuncs define_conv_transpose2d(
     const Func &input, const Expr &input_width, const Expr &input_height,
-    const Expr &input_channels, const Func &weight, const Expr &kernel_width,
+    const Expr &input_channels, const Expr &batch, const Func &weight, const Expr &kernel_width,
     const Expr &kernel_height, const Expr &out_channels_per_group, const Func &bias,
     const Expr &stride_x, const Expr &stride_y, const Expr &padding_x, const Expr &padding_y,
     const Expr &dilation_x, const Expr &dilation_y, const Expr &groups, const Expr &tile_order) {
@@ -83,43 +87,19 @@ ConvTranspose2dFuncs define_conv_transpose2d(
 
   Func zero_outside =
       BoundaryConditions::constant_exterior(input, 0.0f, {{0, input_width}, {0, input_height}});
-  // The channel clamp changes no value the algorithm reads; it lets
-  // schedules copy fixed-size channel blocks that overhang C_in.
+  // The channel and image clamps change no value the algorithm reads; they
+  // let schedules copy fixed-size channel or image blocks that overhang
+  // C_in or N.
   f.input_padded = Func("input_padded");
   f.input_padded(f.x, f.y, f.c, f.n) =
-      zero_outside(f.x, f.y, clamp(f.c, 0, input_channels - 1), f.n);
-
-  // r.x: input channel within the group; r.y, r.z: tap j along y and x.
-  f.r = RDom(0, f.in_channels_per_group, 0, f.phase_y.max_taps, 0, f.phase_x.max_taps, "r");
-  RVar ci = f.r.x, jy = f.r.y, jx = f.r.z;
-  f.r.where(jy < f.phase_y.num_taps(f.ry) && jx < f.phase_x.num_taps(f.rx));
+      zero_outside(f.x, f.y, clamp(f.c, 0, input_channels - 1), clamp(f.n, 0, batch - 1));
 
   // Group of output channel co; groups == 1 folds away under specialization.
   // (% rather than co - group * size keeps bounds inference tight.)
   // Schedules may compute whole channel blocks past C_out (and discard
-  // them). Tiles along x clamp the channel, keeping reads inside the weight
-  // and bias; tiles along channels load channel vectors, which a clamp would
-  // turn into gathers, so they read zero-extended copies instead (which a
-  // schedule materializes).
+  // them): the channel is clamped, keeping reads inside the weight and bias.
   Expr out_channels = out_channels_per_group * groups;
   Expr clamped_co = clamp(f.co, 0, out_channels - 1);
-  f.weight_zero_outside = BoundaryConditions::constant_exterior(
-      weight, 0.0f,
-      {{0, kernel_width}, {0, kernel_height}, {0, out_channels_per_group}, {0, input_channels}});
-  Func bias_zero_outside = BoundaryConditions::constant_exterior(bias, 0.0f, {{0, out_channels}});
-
-  Expr ix = f.qx + f.phase_x.input_base(f.rx) - jx * f.phase_x.input_step;
-  Expr iy = f.qy + f.phase_y.input_base(f.ry) - jy * f.phase_y.input_step;
-  // Taps that read a row outside the input contribute nothing: skip them, so
-  // small inputs do not pay for the zero border in y. (Columns keep the
-  // border: schedules vectorize along x.) Stated for dilation 1, where the
-  // row is closed-form arithmetic; with dilation the border stays.
-  Expr iy_dilation_1 = f.qy + (f.ry + padding_y) / stride_y - jy;
-  f.r.where(dilation_y != 1 || (iy_dilation_1 >= 0 && iy_dilation_1 < input_height));
-  Expr kx = f.phase_x.tap(f.rx, jx);
-  Expr ky = f.phase_y.tap(f.ry, jy);
-
-  // Channel-group arithmetic; groups == 1 folds it away under specialization.
   auto in_channel_of = [&](const Expr &co, const Expr &ci_in_group) {
     Expr group = select(groups == 1, 0, co / out_channels_per_group);
     return group * f.in_channels_per_group + ci_in_group;
@@ -128,31 +108,57 @@ ConvTranspose2dFuncs define_conv_transpose2d(
     return select(groups == 1, co, co % out_channels_per_group);
   };
   // Clamped like input_padded, so fixed-size blocks of it stay in bounds.
-  Expr wco = clamp(f.co, 0, out_channels - 1);
   Expr wci = clamp(f.c, 0, f.in_channels_per_group - 1);
   f.weight_phase = Func("weight_phase");
   f.weight_phase(f.jx, f.jy, f.co, f.c, f.rx, f.ry) =
-      weight(f.phase_x.tap(f.rx, f.jx), f.phase_y.tap(f.ry, f.jy), co_in_group_of(wco),
-             in_channel_of(wco, wci));
+      weight(f.phase_x.tap(f.rx, f.jx), f.phase_y.tap(f.ry, f.jy), co_in_group_of(clamped_co),
+             in_channel_of(clamped_co, wci));
+
+  // The reduction of one phase: r.x the input channel within the group, r.y
+  // and r.z the tap j along y and x. Taps that read a row outside the input
+  // contribute nothing: they are skipped, so small inputs do not pay for the
+  // zero border in y. Columns keep the border where a schedule vectorizes
+  // or unrolls along x (a predicate on qx would sit inside the vector); the
+  // images-innermost variant skips them too. Stated for the closed forms
+  // (first tap (r + p) % s, input step d), where the input row and column
+  // are plain arithmetic; elsewhere the border stays.
+  auto closed_form_input = [&](const AxisPhases &a, const Expr &q, const Expr &r, const Expr &j) {
+    return q + (r + a.padding - ((r + a.padding) % a.stride) * a.dilation) / a.stride -
+           j * a.dilation;
+  };
+  auto make_reduction = [&](const std::string &name, bool skip_border_columns) {
+    RDom r(0, f.in_channels_per_group, 0, f.phase_y.max_taps, 0, f.phase_x.max_taps, name);
+    r.where(r.y < f.phase_y.num_taps(f.ry) && r.z < f.phase_x.num_taps(f.rx));
+    Expr iy = closed_form_input(f.phase_y, f.qy, f.ry, r.y);
+    r.where(!f.phase_y.closed_form || (iy >= 0 && iy < input_height));
+    if (skip_border_columns) {
+      Expr ix = closed_form_input(f.phase_x, f.qx, f.rx, r.z);
+      r.where(!f.phase_x.closed_form || (ix >= 0 && ix < input_width));
+    }
+    return r;
+  };
+  f.r = make_reduction("r", false);
+  f.r_by_image = make_reduction("r_by_image", true);
 
   // The per-phase correlation. Built once per use below, so each can be
-  // scheduled at its own loop level and in its own order.
-  auto make_phase_sum = [&](const std::string &name, bool zero_extended) {
-    Expr co = zero_extended ? Expr(f.co) : clamped_co;
-    // The group comes from the clamped channel, so channels past C_out read
-    // real input channels (their sums are discarded).
-    Expr in_channel = in_channel_of(clamped_co, ci);
-    Expr w = zero_extended ? f.weight_zero_outside(kx, ky, co_in_group_of(co), in_channel)
-                           : f.weight_phase(jx, jy, co, ci, f.rx, f.ry);
-    Func b = zero_extended ? bias_zero_outside : bias;
+  // scheduled at its own loop level and in its own order. The group comes
+  // from the clamped channel, so channels past C_out read real input
+  // channels (their sums are discarded).
+  auto make_phase_sum = [&](const std::string &name, const RDom &r) {
+    RVar ci = r.x, jy = r.y, jx = r.z;
+    Expr ix = f.qx + f.phase_x.input_base(f.rx) - jx * f.phase_x.input_step;
+    Expr iy = f.qy + f.phase_y.input_base(f.ry) - jy * f.phase_y.input_step;
     Func p(name);
-    p(f.qx, f.qy, f.co, f.n, f.rx, f.ry) = b(co);
-    p(f.qx, f.qy, f.co, f.n, f.rx, f.ry) += f.input_padded(ix, iy, in_channel, f.n) * w;
+    p(f.qx, f.qy, f.co, f.n, f.rx, f.ry) = bias(clamped_co);
+    p(f.qx, f.qy, f.co, f.n, f.rx, f.ry) +=
+        f.input_padded(ix, iy, in_channel_of(clamped_co, ci), f.n) *
+        f.weight_phase(jx, jy, f.co, ci, f.rx, f.ry);
     return p;
   };
-  f.phase_sum = make_phase_sum("phase_sum", false);
-  f.phase_sum_by_channel = make_phase_sum("phase_sum_by_channel", true);
-  f.phase_sum_edge = make_phase_sum("phase_sum_edge", false);
+  f.phase_sum = make_phase_sum("phase_sum", f.r);
+  f.phase_sum_by_channel = make_phase_sum("phase_sum_by_channel", f.r);
+  f.phase_sum_edge = make_phase_sum("phase_sum_edge", f.r);
+  f.phase_sum_by_image = make_phase_sum("phase_sum_by_image", f.r_by_image);
 
   // Output pixel o = q * s + r belongs to phase r. The output is written from
   // phase space, so each phase's tile of phase_sum has exact bounds; the pure
@@ -172,13 +178,20 @@ ConvTranspose2dFuncs define_conv_transpose2d(
   };
 
   // Full columns q < W_out / s_x, where every phase lands in range, so no
-  // column predicate (the hot stores stay unmasked). Written by one of two
-  // updates with the same values, chosen by tile_order (the other's domain
-  // is empty): phase_sum for tiles along x, phase_sum_by_channel for tiles
-  // along output channels.
+  // column predicate (the hot stores stay unmasked). Written by one of three
+  // updates with the same values, chosen by tile_order (the others' domains
+  // are empty): phase_sum for tiles along x, phase_sum_by_channel for tiles
+  // along output channels and x, phase_sum_by_image (update 3) for tiles
+  // along output channels and images.
+  // Every dimension of an unchosen or column-less domain is empty, and
+  // vertical phases stop at H_out, so loops that a schedule places between
+  // the phases and the columns (repacking, say) run only where there is
+  // work, even for strides far beyond the output's size.
+  Expr row_phases = min(stride_y, output_height);
   auto full_column_domain = [&](int order, const std::string &name) {
-    RDom d(0, select(tile_order == order, full_columns, 0), 0, qy_extent, 0, stride_x, 0, stride_y,
-           name);
+    Expr chosen = tile_order == order && full_columns > 0;
+    RDom d(0, select(chosen, full_columns, 0), 0, select(chosen, qy_extent, 0), 0,
+           select(chosen, stride_x, 0), 0, select(chosen, row_phases, 0), name);
     d.where(d.y * stride_y + d.w < output_height);
     return d;
   };
@@ -191,11 +204,16 @@ ConvTranspose2dFuncs define_conv_transpose2d(
       f.phase_sum_by_channel(rc.x, rc.y, f.co, f.n, rc.z, rc.w);
 
   // Edge update: the last W_out % s_x columns, phases 0 .. edge_columns - 1.
-  f.r_edge = RDom(0, edge_columns, 0, qy_extent, 0, stride_y, "r_edge");
+  f.r_edge = RDom(0, edge_columns, 0, qy_extent, 0, row_phases, "r_edge");
   RVar erx = f.r_edge.x, eqy = f.r_edge.y, ery = f.r_edge.z;
   f.r_edge.where(eqy * stride_y + ery < output_height);
   f.output(full_columns * stride_x + erx, row(eqy, ery), f.co, f.n) =
       f.phase_sum_edge(full_columns, eqy, f.co, f.n, erx, ery);
+
+  f.r_out_by_image = full_column_domain(2, "r_out_by_image");
+  const RDom &ri = f.r_out_by_image;
+  f.output(ri.x * stride_x + ri.z, row(ri.y, ri.w), f.co, f.n) =
+      f.phase_sum_by_image(ri.x, ri.y, f.co, f.n, ri.z, ri.w);
   return f;
 }
 

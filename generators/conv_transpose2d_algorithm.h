@@ -13,6 +13,7 @@ namespace convt_gen {
 // FLOP count (every input pixel meets every tap once).
 struct AxisPhases {
   Halide::Expr stride, padding, dilation, kernel;
+  Halide::Expr closed_form;       // d == 1 or s == 1: no tables needed
   Halide::Expr tap_step;          // s / gcd(d, s)
   Halide::Expr input_step;        // d / gcd(d, s)
   Halide::Expr max_taps;          // bound on any phase's taps: ceil(k / s) when d == 1
@@ -36,35 +37,40 @@ struct ConvTranspose2dFuncs {
   AxisPhases phase_x, phase_y;
   Halide::Expr groups, in_channels_per_group, out_channels_per_group;
 
-  // Reduction over (input channel in group, tap row j, tap column j).
-  Halide::RDom r;
+  // Reduction over (input channel in group, tap row j, tap column j); the
+  // images-innermost variant's also skips taps that read the zero border's
+  // columns.
+  Halide::RDom r, r_by_image;
   // Output positions in phase space, o = q * s + r: (qx, qy, rx, ry) over
-  // the full columns (r_out when tile_order is 0, r_out_by_channel when 1;
-  // the other is empty), and (rx, qy, ry) over the last W_out % s_x columns.
-  Halide::RDom r_out, r_out_by_channel, r_edge;
+  // the full columns (r_out when tile_order is 0, r_out_by_channel when 1,
+  // r_out_by_image when 2; the others are empty), and (rx, qy, ry) over the
+  // last W_out % s_x columns.
+  Halide::RDom r_out, r_out_by_channel, r_out_by_image, r_edge;
 
-  Halide::Func input_padded;         // zero outside the input: no bounds tests in the hot loop
-  Halide::Func weight_zero_outside;  // weight, zero past its extent (channel tiles read it)
+  Halide::Func input_padded;  // zero outside the input: no bounds tests in the hot loop
   // weight_phase(jx, jy, co, ci, rx, ry): tap (jx, jy) of phase (rx, ry),
   // joining input channel ci of co's group to output channel co. A phase's
   // taps lie s apart in the kernel; here they are adjacent, so a schedule can
   // stage just the taps a phase uses.
   Halide::Func weight_phase;
-  Halide::Expr tile_order;  // 0: r_out / phase_sum write; 1: r_out_by_channel / ..._by_channel
-  Halide::Func phase_sum;   // phase_sum(qx, qy, co, n, rx, ry) = bias + taps
+  // 0: r_out / phase_sum write; 1: r_out_by_channel / ..._by_channel;
+  // 2: r_out_by_image / ..._by_image.
+  Halide::Expr tile_order;
+  Halide::Func phase_sum;             // phase_sum(qx, qy, co, n, rx, ry) = bias + taps
   Halide::Func phase_sum_by_channel;  // the same values, to be tiled along channels
+  Halide::Func phase_sum_by_image;    // the same, to be tiled along channels and images
   Halide::Func phase_sum_edge;        // the same, feeding the edge columns
   Halide::Func output;                // output(x, y, co, n), written phase by phase
 };
 
 // Defines the Funcs. The scalar parameters are run-time values, so one AOT
 // library serves every configuration; the output buffer's extent carries
-// output_padding. tile_order (0 or 1) chooses between two evaluation orders
+// output_padding. tile_order (0, 1 or 2) chooses between three evaluation orders
 // of the same result, for schedules. input(x, y, c, n),
 // weight(kx, ky, co_in_group, ci), bias(co).
 ConvTranspose2dFuncs define_conv_transpose2d(
     const Halide::Func &input, const Halide::Expr &input_width, const Halide::Expr &input_height,
-    const Halide::Expr &input_channels, const Halide::Func &weight,
+    const Halide::Expr &input_channels, const Halide::Expr &batch, const Halide::Func &weight,
     const Halide::Expr &kernel_width, const Halide::Expr &kernel_height,
     const Halide::Expr &out_channels_per_group, const Halide::Func &bias,
     const Halide::Expr &stride_x, const Halide::Expr &stride_y, const Halide::Expr &padding_x,

@@ -27,16 +27,18 @@ class ConvTranspose2dGenerator : public Generator<ConvTranspose2dGenerator> {
   Input<int32_t> dilation_x{"dilation_x", 1, 1, 1 << 20};
   Input<int32_t> dilation_y{"dilation_y", 1, 1, 1 << 20};
   Input<int32_t> groups{"groups", 1, 1, 1 << 28};
-  // 0: tiles along x; 1: tiles along output channels (phase rows too narrow
-  // for x vectors). Same result; the caller picks by shape.
-  Input<int32_t> tile_order{"tile_order", 0, 0, 1};
+  // 0: tiles along x; 1: tiles along output channels and x (phase rows too
+  // narrow for x vectors); 2: tiles along output channels and images (narrow
+  // rows, several images). Same result; the caller picks by shape.
+  Input<int32_t> tile_order{"tile_order", 0, 0, 2};
   Output<Buffer<float, 4>> output{"output"};
 
   void generate() {
-    funcs_ = define_conv_transpose2d(
-        input, input.dim(0).extent(), input.dim(1).extent(), input.dim(2).extent(), weight,
-        weight.dim(0).extent(), weight.dim(1).extent(), weight.dim(2).extent(), bias, stride_x,
-        stride_y, padding_x, padding_y, dilation_x, dilation_y, groups, tile_order);
+    funcs_ = define_conv_transpose2d(input, input.dim(0).extent(), input.dim(1).extent(),
+                                     input.dim(2).extent(), input.dim(3).extent(), weight,
+                                     weight.dim(0).extent(), weight.dim(1).extent(),
+                                     weight.dim(2).extent(), bias, stride_x, stride_y, padding_x,
+                                     padding_y, dilation_x, dilation_y, groups, tile_order);
     output = funcs_.output;
   }
 

@@ -6,8 +6,23 @@
 
 namespace convt_gen {
 
-// x86-64 (AVX2 + FMA, and the SSE4.1 fallback), scheduled for the vector
-// width of `target`.
+// Register tiles of the CPU schedule (schedule_cpu.cpp), in vectors of the
+// target's natural width. Each target's file picks them for its registers.
+struct CpuTiles {
+  int x_vectors;            // tile_order 0: qx vectors per tile
+  int x_channels;           //   output channels per tile (one broadcast weight each)
+  int cx_columns;           // tile_order 1: qx positions per tile
+  int cx_channel_vectors;   //   output-channel vectors per tile
+  int img_images;           // tile_order 2: images per tile
+  int img_channel_vectors;  //   output-channel vectors per tile
+  int pad_vectors;          // vectors per step of the zero-bordered input copy
+};
+
+// The CPU schedule, for any CPU target with the given tiles.
+void schedule_cpu(ConvTranspose2dFuncs &f, const Halide::Target &target, const CpuTiles &t);
+
+// x86-64 (AVX2 + FMA, AVX-512, and the SSE4.1 fallback), tiled for the
+// registers of `target`.
 void schedule_x86(ConvTranspose2dFuncs &f, const Halide::Target &target);
 
 // GPUs (CUDA, and OpenCL for testing the same schedule on PoCL).

@@ -13,10 +13,16 @@ int32_t order_for(const convt::Shape &input, const convt::Shape &weight, int64_t
   return convt::detail::cpu_kernel().tile_order(g);
 }
 
-TEST(KernelChoice, NarrowPhaseRowsWithManyChannelsTileAlongChannels) {
-  EXPECT_EQ(order_for({64, 512, 4, 4}, {512, 256, 4, 4}, 2, 1), 1);   // dcgan_g_mid
-  EXPECT_EQ(order_for({8, 2048, 8, 6}, {2048, 256, 4, 4}, 2, 1), 1);  // simplebaseline_r50
-  EXPECT_EQ(order_for({2, 5, 3, 4}, {5, 20, 3, 3}, 2, 1), 1);         // C_out not a multiple of 16
+TEST(KernelChoice, NarrowPhaseRowsOfBatchesTileAlongChannelsAndImages) {
+  EXPECT_EQ(order_for({64, 512, 4, 4}, {512, 256, 4, 4}, 2, 1), 2);   // dcgan_g_mid
+  EXPECT_EQ(order_for({8, 2048, 8, 6}, {2048, 256, 4, 4}, 2, 1), 2);  // simplebaseline_r50
+  EXPECT_EQ(order_for({64, 100, 1, 1}, {100, 512, 4, 4}, 1, 0), 2);   // dcgan_g_first
+  EXPECT_EQ(order_for({5, 5, 3, 4}, {5, 20, 3, 3}, 2, 1), 2);         // N not a multiple of 4
+}
+
+TEST(KernelChoice, NarrowPhaseRowsOfFewImagesTileAlongChannelsAndX) {
+  EXPECT_EQ(order_for({1, 1024, 16, 16}, {1024, 256, 4, 4}, 2, 1), 1);  // pix2pix_unet_mid
+  EXPECT_EQ(order_for({3, 5, 3, 4}, {5, 20, 3, 3}, 2, 1), 1);  // C_out not a multiple of the tile
 }
 
 TEST(KernelChoice, OtherLayersTileAlongX) {
@@ -24,6 +30,7 @@ TEST(KernelChoice, OtherLayersTileAlongX) {
   EXPECT_EQ(order_for({2, 5, 3, 4}, {5, 8, 3, 3}, 2, 1), 0);          // few channels
   EXPECT_EQ(order_for({2, 8, 3, 4}, {8, 10, 3, 3}, 2, 1, 2), 0);      // groups 2
   EXPECT_EQ(order_for({2, 5, 3, 4}, {5, 32, 3, 3}, 2, 1, 1, 2), 0);   // dilation 2
+  EXPECT_EQ(order_for({8, 8, 3, 4}, {8, 32, 3, 3}, 1, 1, 1, 2), 0);   // dilation 2, stride 1
 }
 
 }  // namespace

@@ -104,9 +104,9 @@ std::vector<ConvCase> tile_cases() {
 }
 
 // Narrow phase rows with 16 or more output channels, groups 1, dilation 1:
-// the kernels tile these along output channels (tile_order 1). Channel
-// counts that are not multiples of the 16-channel tile check the
-// zero-extended tail.
+// the kernels tile these along output channels, and along x (tile_order 1)
+// for batches of up to 3. Channel counts that are not multiples of the
+// channel tile check the clamped tail.
 std::vector<ConvCase> channel_tile_cases() {
   std::vector<ConvCase> cases;
   const int64_t channels[] = {16, 20, 32, 40, 64};
@@ -133,6 +133,34 @@ std::vector<ConvCase> channel_tile_cases() {
   return cases;
 }
 
+// The same narrow rows in batches of 4 or more: tiles along output channels
+// and images (tile_order 2), which also skip taps that read the zero
+// border's columns. Batches that are not multiples of the image tile check
+// its clamped tail.
+std::vector<ConvCase> image_tile_cases() {
+  std::vector<ConvCase> cases;
+  const int64_t channels[] = {16, 20, 24, 40, 64};
+  for (int i = 0; i < 30; ++i) {
+    ConvCase c;
+    RefParams &p = c.p;
+    p.stride = {1 + i % 3, 1 + (i / 3) % 3};
+    p.kh = 1 + (i * 3) % 5;
+    p.kw = 1 + (i * 2) % 5;
+    p.padding = {std::min<int64_t>(i % 3, p.kh - 1), std::min<int64_t>((i / 2) % 3, p.kw - 1)};
+    for (int a = 0; a < 2; ++a) p.output_padding[a] = (i % 4 == a + 1) ? p.stride[a] - 1 : 0;
+    p.n = 4 + i % 6;
+    p.h_in = 1 + (i * 5) % 6;
+    p.w_in = 1 + (i * 7) % 5;
+    p.c_in = 1 + (i * 11) % 24;
+    p.c_out = channels[i % 5];
+    c.bias = i % 3 != 2;
+    c.layout = kLayouts[i % 4];
+    c.seed = 12000 + static_cast<uint32_t>(i);
+    if (p.h_out() >= 1 && p.w_out() >= 1) cases.push_back(c);
+  }
+  return cases;
+}
+
 class Sweep : public ::testing::TestWithParam<ConvCase> {};
 
 TEST_P(Sweep, MatchesFloat64Reference) {
@@ -145,6 +173,7 @@ std::string case_name(const ::testing::TestParamInfo<ConvCase> &info) { return i
 INSTANTIATE_TEST_SUITE_P(Axes, Sweep, ::testing::ValuesIn(axis_cases()), case_name);
 INSTANTIATE_TEST_SUITE_P(Tiles, Sweep, ::testing::ValuesIn(tile_cases()), case_name);
 INSTANTIATE_TEST_SUITE_P(ChannelTiles, Sweep, ::testing::ValuesIn(channel_tile_cases()), case_name);
+INSTANTIATE_TEST_SUITE_P(ImageTiles, Sweep, ::testing::ValuesIn(image_tile_cases()), case_name);
 
 }  // namespace
 }  // namespace convt_test

@@ -1,0 +1,212 @@
+// CPU schedule for conv_transpose2d, shared by x86-64 and AArch64; the tile
+// shapes come from the target's file (schedule_x86.cpp, schedule_arm.cpp).
+//
+// The hot loop is one phase's stride-1 correlation over a register tile of
+// accumulators, in the evaluation order the runtime picks per call
+// (runtime/cpu_tile_order.cpp):
+//  0  x tiles: (qx vectors) x (output channels), fed per (input channel,
+//     tap) by input vector loads and one broadcast weight per channel.
+//  1  channel tiles along x: (qx positions) x (channel vectors), fed by
+//     packed weight vectors and one broadcast input per position; for phase
+//     rows too narrow for x vectors.
+//  2  channel tiles along images: (images) x (channel vectors), the same with
+//     the images of one output pixel as the positions; for narrow rows in a
+//     batch. With qx fixed per tile, taps that read the zero border's
+//     columns are skipped.
+// Each order streams through memory in the order its reduction walks: the
+// weights of one phase and channel tile are repacked with the tile's
+// channels adjacent, and the input is copied once with a zero border and
+// each row's channels adjacent (images adjacent for order 2).
+#include "schedules.h"
+
+using namespace Halide;
+
+namespace convt_gen {
+
+void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles &t) {
+  const int vec = target.natural_vector_size<float>();
+  const int x_width = vec * t.x_vectors;
+  const int cx_depth = vec * t.cx_channel_vectors;
+  const int img_depth = vec * t.img_channel_vectors;
+
+  // Phase tables: a handful of integers per call.
+  for (AxisPhases *a : {&f.phase_x, &f.phase_y}) {
+    a->step_search.compute_root();
+    a->first_tap_search.compute_root();
+  }
+
+  // Zero-bordered input, one pass, so the hot loop has no bounds tests.
+  // Each row's channels are adjacent ([n][y][c][x]): the reduction steps
+  // through input channels, so consecutive steps read nearby rows rather
+  // than rows a whole plane apart.
+  Var yn("yn");
+  f.input_padded.compute_root()
+      .reorder_storage(f.x, f.c, f.y, f.n)
+      .reorder(f.x, f.c, f.y, f.n)
+      .fuse(f.y, f.n, yn)
+      .parallel(yn)
+      .vectorize(f.x, vec * t.pad_vectors, TailStrategy::GuardWithIf);
+
+  // Specializations, each with the same tiling. Dilation 1 or stride 1
+  // (nearly every real layer) makes the phase geometry closed-form
+  // arithmetic, hoisted out of the FMA loop instead of table loads; stride 1
+  // along x stores whole vectors (otherwise a strided scatter); groups 1 and
+  // depthwise fold the channel-group arithmetic away.
+  Expr closed = f.phase_x.closed_form && f.phase_y.closed_form;
+  Expr stride_x_1 = f.phase_x.stride == 1;
+  Expr groups_1 = f.groups == 1;
+  Expr depthwise = f.in_channels_per_group == 1 && f.out_channels_per_group == 1;
+
+  // Distinct (qx, qy, rx, ry) write distinct pixels, which Halide cannot
+  // prove through o = q * s + r: allow_race_conditions permits the parallel
+  // RVars below.
+
+  // --- 0: x tiles ----------------------------------------------------------
+  // Per (image, channel block) in parallel, every phase and row (rows in
+  // parallel too, for single images with few channel blocks, except
+  // depthwise, where a row is too little work to hand to a thread), then
+  // register tiles along qx.
+  RVar qx = f.r_out.x, qy = f.r_out.y, rx = f.r_out.z, ry = f.r_out.w;
+  RVar qxo("qxo"), qxi("qxi");
+  Var coo("coo"), coi("coi"), tile("tile");
+  auto tile_x = [&](Stage s, bool parallel_rows) {
+    s.allow_race_conditions()
+        .split(qx, qxo, qxi, x_width, TailStrategy::GuardWithIf)
+        .split(f.co, coo, coi, t.x_channels, TailStrategy::GuardWithIf)
+        .reorder(qxi, coi, qxo, qy, rx, ry, coo, f.n)
+        .fuse(coo, f.n, tile)
+        .parallel(tile)
+        .vectorize(qxi, vec)
+        .unroll(coi);
+    if (parallel_rows) s.parallel(qy);
+  };
+  Stage by_x = f.output.update(0);
+  tile_x(by_x.specialize(closed && stride_x_1 && groups_1), true);
+  tile_x(by_x.specialize(closed && groups_1), true);
+  tile_x(by_x.specialize(closed && depthwise), false);
+  tile_x(by_x.specialize(closed), true);
+  tile_x(by_x, true);
+
+  // The accumulator tile lives in registers: vectorized over qx, unrolled
+  // over channels; input channels innermost in the reduction so the tap
+  // guards stay outside the FMA loop. bound_extent fixes the tile size even
+  // for a row's last, partial tile (else the accumulators spill to memory);
+  // phase rows narrower than the tile compute idle lanes.
+  f.phase_sum.compute_at(f.output, qxo)
+      .bound_extent(f.qx, x_width)
+      .bound_extent(f.co, t.x_channels)
+      .vectorize(f.qx, vec)
+      .unroll(f.qx)
+      .unroll(f.co);
+  f.phase_sum.update()
+      .reorder(f.qx, f.co, f.r.x, f.r.z, f.r.y, f.qy, f.n, f.rx, f.ry)
+      .vectorize(f.qx, vec)
+      .unroll(f.qx)
+      .unroll(f.co);
+  // The tile's weights for one phase, channels innermost, then input
+  // channels, then taps: the broadcasts of one reduction step share a cache
+  // line and successive steps follow it.
+  f.weight_phase.in(f.phase_sum)
+      .compute_at(f.output, rx)
+      .reorder_storage(f.co, f.c, f.jx, f.jy, f.rx, f.ry)
+      .reorder(f.co, f.c, f.jx, f.jy, f.rx, f.ry);
+
+  // --- 1: channel tiles along x --------------------------------------------
+  // Per channel block in parallel, each phase (its packed weights serve every
+  // image and row), then images and rows (rows in parallel), then register
+  // tiles along qx.
+  RVar cqx = f.r_out_by_channel.x, cqy = f.r_out_by_channel.y;
+  RVar crx = f.r_out_by_channel.z, cry = f.r_out_by_channel.w;
+  RVar cqxo("cqxo"), cqxi("cqxi");
+  Var ccoo("ccoo"), ccoi("ccoi");
+  auto tile_channels_x = [&](Stage s) {
+    s.allow_race_conditions()
+        .split(cqx, cqxo, cqxi, t.cx_columns, TailStrategy::GuardWithIf)
+        .split(f.co, ccoo, ccoi, cx_depth, TailStrategy::GuardWithIf)
+        .reorder(ccoi, cqxi, cqxo, cqy, f.n, crx, cry, ccoo)
+        .parallel(ccoo)
+        .parallel(cqy)
+        .vectorize(ccoi, vec)
+        .unroll(cqxi);
+  };
+  Stage by_channel = f.output.update(1);
+  tile_channels_x(by_channel.specialize(closed && groups_1));
+  tile_channels_x(by_channel);
+
+  f.phase_sum_by_channel.compute_at(f.output, cqxo)
+      .bound_extent(f.qx, t.cx_columns)
+      .bound_extent(f.co, cx_depth)
+      .reorder_storage(f.co, f.qx, f.qy, f.n, f.rx, f.ry)  // channel vectors contiguous
+      .reorder(f.co, f.qx, f.qy, f.n, f.rx, f.ry)
+      .vectorize(f.co, vec)
+      .unroll(f.co)
+      .unroll(f.qx);
+  f.phase_sum_by_channel.update()
+      .reorder(f.co, f.qx, f.r.x, f.r.z, f.r.y, f.qy, f.n, f.rx, f.ry)
+      .vectorize(f.co, vec)
+      .unroll(f.co)
+      .unroll(f.qx);
+  // Packed per (channel block, phase), channels innermost: each reduction
+  // step loads whole channel vectors, and successive steps are adjacent.
+  f.weight_phase.in(f.phase_sum_by_channel)
+      .compute_at(f.output, crx)
+      .reorder_storage(f.co, f.c, f.jx, f.jy, f.rx, f.ry)
+      .reorder(f.co, f.c, f.jx, f.jy, f.rx, f.ry)
+      .vectorize(f.co, vec);
+
+  // --- 2: channel tiles along images ---------------------------------------
+  // Per channel block in parallel, each phase, then pixels (rows in
+  // parallel), then register tiles of images.
+  RVar iqx = f.r_out_by_image.x, iqy = f.r_out_by_image.y;
+  RVar irx = f.r_out_by_image.z, iry = f.r_out_by_image.w;
+  Var ino("ino"), ini("ini"), icoo("icoo"), icoi("icoi");
+  auto tile_channels_images = [&](Stage s) {
+    s.allow_race_conditions()
+        .split(f.n, ino, ini, t.img_images, TailStrategy::GuardWithIf)
+        .split(f.co, icoo, icoi, img_depth, TailStrategy::GuardWithIf)
+        .reorder(icoi, ini, ino, iqx, iqy, irx, iry, icoo)
+        .parallel(icoo)
+        .parallel(iqy)
+        .vectorize(icoi, vec)
+        .unroll(ini);
+  };
+  Stage by_image = f.output.update(3);
+  tile_channels_images(by_image.specialize(closed && groups_1));
+  tile_channels_images(by_image);
+
+  const RDom &ri = f.r_by_image;
+  f.phase_sum_by_image.compute_at(f.output, ino)
+      .bound_extent(f.n, t.img_images)
+      .bound_extent(f.co, img_depth)
+      .reorder_storage(f.co, f.n, f.qx, f.qy, f.rx, f.ry)
+      .reorder(f.co, f.n, f.qx, f.qy, f.rx, f.ry)
+      .vectorize(f.co, vec)
+      .unroll(f.co)
+      .unroll(f.n);
+  f.phase_sum_by_image.update()
+      .reorder(f.co, f.n, ri.x, ri.z, ri.y, f.qx, f.qy, f.rx, f.ry)
+      .vectorize(f.co, vec)
+      .unroll(f.co)
+      .unroll(f.n);
+  f.weight_phase.in(f.phase_sum_by_image)
+      .compute_at(f.output, irx)
+      .reorder_storage(f.co, f.c, f.jx, f.jy, f.rx, f.ry)
+      .reorder(f.co, f.c, f.jx, f.jy, f.rx, f.ry)
+      .vectorize(f.co, vec);
+  // The input with images innermost ([y][x][c][n]): one reduction step's
+  // broadcasts are adjacent, and successive steps follow them.
+  Var xy("xy");
+  f.input_padded.in(f.phase_sum_by_image)
+      .compute_root()
+      .reorder_storage(f.n, f.c, f.x, f.y)
+      .reorder(f.n, f.c, f.x, f.y)
+      .fuse(f.x, f.y, xy)
+      .parallel(xy);
+
+  // --- Edge columns (at most s_x - 1 per row): one pixel at a time ---------
+  Stage edge = f.output.update(2);
+  edge.allow_race_conditions().reorder(f.r_edge.x, f.co, f.r_edge.y, f.r_edge.z, f.n).parallel(f.n);
+  f.phase_sum_edge.compute_at(f.output, f.r_edge.x);
+}
+
+}  // namespace convt_gen
