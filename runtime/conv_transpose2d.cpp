@@ -53,6 +53,52 @@ const detail::Kernel &select_kernel(const ConstTensorView &input) {
   return detail::has_cpu_kernel() ? detail::cpu_kernel() : usable_cuda_kernel();
 }
 
+// Channels [first, first + count) of dimension `dim` of a float32 view.
+ConstTensorView channel_slice(const ConstTensorView &v, size_t dim, int64_t first, int64_t count) {
+  Shape shape = v.shape();
+  shape[dim] = count;
+  const float *data = static_cast<const float *>(v.data()) + first * v.strides()[dim];
+  return {data, DType::kFloat32, shape, v.strides(), v.device()};
+}
+TensorView channel_slice(const TensorView &v, size_t dim, int64_t first, int64_t count) {
+  Shape shape = v.shape();
+  shape[dim] = count;
+  float *data = static_cast<float *>(v.data()) + first * v.strides()[dim];
+  return {data, DType::kFloat32, shape, v.strides(), v.device()};
+}
+
+// Groups wide enough to fill the CPU kernels' channel tiles run as one call
+// per group with groups 1: the group-1 specializations then apply, and a
+// channel tile never straddles two groups (which costs it one input load
+// per channel instead of one per tile). Narrow groups and depthwise layers
+// stay in one call.
+bool runs_per_group(const detail::Kernel &kernel, const ConvGeometry &g) {
+  return kernel.device_interface == nullptr && g.groups > 1 && g.in_channels / g.groups >= 16 &&
+         g.out_channels / g.groups >= 16;
+}
+
+void run_groups(const detail::Kernel &kernel, const ConvGeometry &g, const ConstTensorView &input,
+                const ConstTensorView &weight, const std::optional<ConstTensorView> &bias,
+                const TensorView &out) {
+  if (!runs_per_group(kernel, g)) {
+    detail::run_kernel(kernel, g, input, weight, bias, out);
+    return;
+  }
+  ConvGeometry one = g;
+  one.groups = 1;
+  one.in_channels = g.in_channels / g.groups;
+  one.out_channels = g.out_channels / g.groups;
+  const size_t channel_dim = input.shape().size() - 3;  // C of (N, C, H, W) or (C, H, W)
+  for (int64_t group = 0; group < g.groups; ++group) {
+    std::optional<ConstTensorView> group_bias;
+    if (bias) group_bias = channel_slice(*bias, 0, group * one.out_channels, one.out_channels);
+    detail::run_kernel(
+        kernel, one, channel_slice(input, channel_dim, group * one.in_channels, one.in_channels),
+        channel_slice(weight, 0, group * one.in_channels, one.in_channels), group_bias,
+        channel_slice(out, channel_dim, group * one.out_channels, one.out_channels));
+  }
+}
+
 void compute(const ConvGeometry &g, const TensorView &out, const ConstTensorView &input,
              const ConstTensorView &weight, const std::optional<ConstTensorView> &bias) {
   if (g.batch == 0) return;  // empty batch: nothing to compute
@@ -61,12 +107,12 @@ void compute(const ConvGeometry &g, const TensorView &out, const ConstTensorView
     // The kernels store whole vectors along W; compute densely, then scatter.
     // (Host outputs only: validation rejects such CUDA outputs.)
     Tensor dense(out.shape());
-    detail::run_kernel(kernel, g, input, weight, bias, dense);
+    run_groups(kernel, g, input, weight, bias, dense);
     detail::copy_strided(out.shape(), dense.data(), dense.strides(),
                          static_cast<float *>(out.data()), out.strides());
     return;
   }
-  detail::run_kernel(kernel, g, input, weight, bias, out);
+  run_groups(kernel, g, input, weight, bias, out);
 }
 
 }  // namespace

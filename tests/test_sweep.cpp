@@ -161,6 +161,35 @@ std::vector<ConvCase> image_tile_cases() {
   return cases;
 }
 
+// Groups of 16 or more input and output channels: the CPU runs one call
+// per group on channel slices of every tensor, each with groups 1 and the
+// tile order its shape picks.
+std::vector<ConvCase> wide_group_cases() {
+  std::vector<ConvCase> cases;
+  for (int i = 0; i < 12; ++i) {
+    ConvCase c;
+    RefParams &p = c.p;
+    p.groups = 2 + i % 3;
+    p.c_in = p.groups * (16 + i % 5);
+    p.c_out = p.groups * (16 + (i * 3) % 7);
+    p.stride = {1 + i % 2, 1 + (i / 2) % 3};
+    p.dilation = {1 + (i % 5 == 3), 1};
+    p.kh = 1 + (i * 3) % 4;
+    p.kw = 2 + i % 3;
+    p.padding = {std::min<int64_t>(i % 2, p.kh - 1), std::min<int64_t>(1, p.kw - 1)};
+    p.n = 1 + i % 5;  // batches of 4 and 5 reach the image tiles
+    p.h_in = 2 + (i * 5) % 7;
+    p.w_in = i % 4 == 0 ? 40 : 3 + i % 6;  // x tiles, or narrow rows
+    c.bias = i % 3 != 0;
+    c.batched = i % 6 != 2;
+    if (!c.batched) p.n = 1;
+    c.layout = kLayouts[i % 4];
+    c.seed = 15000 + static_cast<uint32_t>(i);
+    if (p.h_out() >= 1 && p.w_out() >= 1) cases.push_back(c);
+  }
+  return cases;
+}
+
 class Sweep : public ::testing::TestWithParam<ConvCase> {};
 
 TEST_P(Sweep, MatchesFloat64Reference) {
@@ -174,6 +203,7 @@ INSTANTIATE_TEST_SUITE_P(Axes, Sweep, ::testing::ValuesIn(axis_cases()), case_na
 INSTANTIATE_TEST_SUITE_P(Tiles, Sweep, ::testing::ValuesIn(tile_cases()), case_name);
 INSTANTIATE_TEST_SUITE_P(ChannelTiles, Sweep, ::testing::ValuesIn(channel_tile_cases()), case_name);
 INSTANTIATE_TEST_SUITE_P(ImageTiles, Sweep, ::testing::ValuesIn(image_tile_cases()), case_name);
+INSTANTIATE_TEST_SUITE_P(WideGroups, Sweep, ::testing::ValuesIn(wide_group_cases()), case_name);
 
 }  // namespace
 }  // namespace convt_test
