@@ -159,6 +159,7 @@ ConvTranspose2dFuncs define_conv_transpose2d(
   f.phase_sum_by_channel = make_phase_sum("phase_sum_by_channel", f.r);
   f.phase_sum_edge = make_phase_sum("phase_sum_edge", f.r);
   f.phase_sum_by_image = make_phase_sum("phase_sum_by_image", f.r_by_image);
+  f.phase_sum_x_images = make_phase_sum("phase_sum_x_images", f.r);
 
   // Output pixel o = q * s + r belongs to phase r. The output is written from
   // phase space, so each phase's tile of phase_sum has exact bounds; the pure
@@ -178,11 +179,12 @@ ConvTranspose2dFuncs define_conv_transpose2d(
   };
 
   // Full columns q < W_out / s_x, where every phase lands in range, so no
-  // column predicate (the hot stores stay unmasked). Written by one of three
+  // column predicate (the hot stores stay unmasked). Written by one of four
   // updates with the same values, chosen by tile_order (the others' domains
   // are empty): phase_sum for tiles along x, phase_sum_by_channel for tiles
   // along output channels and x, phase_sum_by_image (update 3) for tiles
-  // along output channels and images.
+  // along output channels and images, phase_sum_x_images (update 4) for
+  // tiles along x and images.
   // Every dimension of an unchosen or column-less domain is empty, and
   // vertical phases stop at H_out, so loops that a schedule places between
   // the phases and the columns (repacking, say) run only where there is
@@ -214,6 +216,10 @@ ConvTranspose2dFuncs define_conv_transpose2d(
   const RDom &ri = f.r_out_by_image;
   f.output(ri.x * stride_x + ri.z, row(ri.y, ri.w), f.co, f.n) =
       f.phase_sum_by_image(ri.x, ri.y, f.co, f.n, ri.z, ri.w);
+  f.r_out_x_images = full_column_domain(3, "r_out_x_images");
+  const RDom &rxi = f.r_out_x_images;
+  f.output(rxi.x * stride_x + rxi.z, row(rxi.y, rxi.w), f.co, f.n) =
+      f.phase_sum_x_images(rxi.x, rxi.y, f.co, f.n, rxi.z, rxi.w);
   return f;
 }
 

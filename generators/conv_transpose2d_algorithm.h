@@ -43,9 +43,9 @@ struct ConvTranspose2dFuncs {
   Halide::RDom r, r_by_image;
   // Output positions in phase space, o = q * s + r: (qx, qy, rx, ry) over
   // the full columns (r_out when tile_order is 0, r_out_by_channel when 1,
-  // r_out_by_image when 2; the others are empty), and (rx, qy, ry) over the
-  // last W_out % s_x columns.
-  Halide::RDom r_out, r_out_by_channel, r_out_by_image, r_edge;
+  // r_out_by_image when 2, r_out_x_images when 3; the others are empty), and
+  // (rx, qy, ry) over the last W_out % s_x columns.
+  Halide::RDom r_out, r_out_by_channel, r_out_by_image, r_out_x_images, r_edge;
 
   Halide::Func input_padded;  // zero outside the input: no bounds tests in the hot loop
   // weight_phase(jx, jy, co, ci, rx, ry): tap (jx, jy) of phase (rx, ry),
@@ -54,18 +54,22 @@ struct ConvTranspose2dFuncs {
   // stage just the taps a phase uses.
   Halide::Func weight_phase;
   // 0: r_out / phase_sum write; 1: r_out_by_channel / ..._by_channel;
-  // 2: r_out_by_image / ..._by_image.
+  // 2: r_out_by_image / ..._by_image; 3: r_out_x_images / ..._x_images.
   Halide::Expr tile_order;
   Halide::Func phase_sum;             // phase_sum(qx, qy, co, n, rx, ry) = bias + taps
   Halide::Func phase_sum_by_channel;  // the same values, to be tiled along channels
   Halide::Func phase_sum_by_image;    // the same, to be tiled along channels and images
+  Halide::Func phase_sum_x_images;    // the same, to be tiled along x and images
   Halide::Func phase_sum_edge;        // the same, feeding the edge columns
   Halide::Func output;                // output(x, y, co, n), written phase by phase
+  // Set by the generator: whether the input's rows are dense (unit stride
+  // along x), for a specialization of the copy that reads them.
+  Halide::Expr input_dense_rows;
 };
 
 // Defines the Funcs. The scalar parameters are run-time values, so one AOT
 // library serves every configuration; the output buffer's extent carries
-// output_padding. tile_order (0, 1 or 2) chooses between three evaluation orders
+// output_padding. tile_order (0 to 3) chooses between four evaluation orders
 // of the same result, for schedules. input(x, y, c, n),
 // weight(kx, ky, co_in_group, ci), bias(co).
 ConvTranspose2dFuncs define_conv_transpose2d(

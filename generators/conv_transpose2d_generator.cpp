@@ -29,8 +29,9 @@ class ConvTranspose2dGenerator : public Generator<ConvTranspose2dGenerator> {
   Input<int32_t> groups{"groups", 1, 1, 1 << 28};
   // 0: tiles along x; 1: tiles along output channels and x (phase rows too
   // narrow for x vectors); 2: tiles along output channels and images (narrow
-  // rows, several images). Same result; the caller picks by shape.
-  Input<int32_t> tile_order{"tile_order", 0, 0, 2};
+  // rows, several images); 3: tiles along x and images (few output
+  // channels). Same result; the caller picks by shape.
+  Input<int32_t> tile_order{"tile_order", 0, 0, 3};
   Output<Buffer<float, 4>> output{"output"};
 
   void generate() {
@@ -40,6 +41,7 @@ class ConvTranspose2dGenerator : public Generator<ConvTranspose2dGenerator> {
                                      weight.dim(2).extent(), bias, stride_x, stride_y, padding_x,
                                      padding_y, dilation_x, dilation_y, groups, tile_order);
     output = funcs_.output;
+    funcs_.input_dense_rows = input.dim(0).stride() == 1;
   }
 
   void schedule() {

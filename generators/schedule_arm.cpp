@@ -28,6 +28,10 @@ void schedule_arm(ConvTranspose2dFuncs &f, const Target &target) {
   t.cx_channel_vectors = 4;
   t.img_images = 6;
   t.img_channel_vectors = 4;
+  // x tiles across images: 2 vectors (8 columns) x 3 channels x 4 images.
+  t.xi_vectors = 2;
+  t.xi_channels = 3;
+  t.xi_images = 4;
   // The zero-bordered copy moves 4 q registers per step.
   t.pad_vectors = 4;
   schedule_cpu(f, target, t);

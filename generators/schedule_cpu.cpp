@@ -13,6 +13,8 @@
 //     the images of one output pixel as the positions; for narrow rows in a
 //     batch. With qx fixed per tile, taps that read the zero border's
 //     columns are skipped.
+//  3  x tiles across images: (qx vector) x (channels) x (images), for
+//     batches of layers with 1 to 3 output channels.
 // Each order streams through memory in the order its reduction walks: the
 // weights of one phase and channel tile are repacked with the tile's
 // channels adjacent, and the input is copied once with a zero border and
@@ -35,17 +37,27 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
     a->first_tap_search.compute_root();
   }
 
-  // Zero-bordered input, one pass, so the hot loop has no bounds tests.
-  // Each row's channels are adjacent ([n][y][c][x]): the reduction steps
-  // through input channels, so consecutive steps read nearby rows rather
-  // than rows a whole plane apart.
-  Var yn("yn");
-  f.input_padded.compute_root()
-      .reorder_storage(f.x, f.c, f.y, f.n)
-      .reorder(f.x, f.c, f.y, f.n)
-      .fuse(f.y, f.n, yn)
-      .parallel(yn)
-      .vectorize(f.x, vec * t.pad_vectors, TailStrategy::GuardWithIf);
+  // Zero-bordered copies of the input, so the hot loops have no bounds
+  // tests: one per evaluation order that reads it (input_padded.in(...)),
+  // each computed where that order wants it, since an unused order's copy is
+  // empty. Each row's channels are adjacent ([n][y][c][x]): the reduction
+  // steps through input channels, so consecutive steps read nearby rows
+  // rather than rows a whole plane apart. Dense input rows (the usual case)
+  // are read with vector loads, other strides with gathers. (The edge
+  // columns read input_padded inline, with bounds tests.)
+  auto padded_rows = [&](Func copy) {
+    std::vector<Var> a = copy.args();  // (x, y, c, n)
+    copy.reorder_storage(a[0], a[2], a[1], a[3])
+        .reorder(a[0], a[2], a[1], a[3])
+        .vectorize(a[0], vec * t.pad_vectors, TailStrategy::GuardWithIf);
+    copy.specialize(f.input_dense_rows);
+    return copy;
+  };
+  auto padded_rows_root = [&](Func copy) {
+    std::vector<Var> a = copy.args();
+    Var yn("yn");
+    padded_rows(copy).compute_root().fuse(a[1], a[3], yn).parallel(yn);
+  };
 
   // Specializations, each with the same tiling. Dilation 1 or stride 1
   // (nearly every real layer) makes the phase geometry closed-form
@@ -92,6 +104,7 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
   // guards stay outside the FMA loop. bound_extent fixes the tile size even
   // for a row's last, partial tile (else the accumulators spill to memory);
   // phase rows narrower than the tile compute idle lanes.
+  padded_rows_root(f.input_padded.in(f.phase_sum));
   f.phase_sum.compute_at(f.output, qxo)
       .bound_extent(f.qx, x_width)
       .bound_extent(f.co, t.x_channels)
@@ -133,6 +146,7 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
   tile_channels_x(by_channel.specialize(closed && groups_1));
   tile_channels_x(by_channel);
 
+  padded_rows_root(f.input_padded.in(f.phase_sum_by_channel));
   f.phase_sum_by_channel.compute_at(f.output, cqxo)
       .bound_extent(f.qx, t.cx_columns)
       .bound_extent(f.co, cx_depth)
@@ -202,6 +216,59 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
       .reorder(f.n, f.c, f.x, f.y)
       .fuse(f.x, f.y, xy)
       .parallel(xy);
+
+  // --- 3: x tiles across images -------------------------------------------
+  // For layers with very few output channels, where a tile of x_channels
+  // would mostly compute discarded channels: (qx vector) x (channels) x
+  // (images). Per channel block and vertical phase, image tiles in
+  // parallel, then each horizontal phase (the weights repacked per phase: a
+  // few channels' worth), rows and register tiles along qx. (The image
+  // tile's input copy sits inside the vertical phase loop, which is empty
+  // when another order is chosen; bounds inference would not make it so.)
+  RVar xqx = f.r_out_x_images.x, xqy = f.r_out_x_images.y;
+  RVar xrx = f.r_out_x_images.z, xry = f.r_out_x_images.w;
+  RVar xqxo("xqxo"), xqxi("xqxi");
+  Var xno("xno"), xni("xni"), xcoo("xcoo"), xcoi("xcoi");
+  const int xi_width = vec * t.xi_vectors;
+  auto tile_x_images = [&](Stage s) {
+    s.allow_race_conditions()
+        .split(xqx, xqxo, xqxi, xi_width, TailStrategy::GuardWithIf)
+        .split(f.co, xcoo, xcoi, t.xi_channels, TailStrategy::GuardWithIf)
+        .split(f.n, xno, xni, t.xi_images, TailStrategy::GuardWithIf)
+        .reorder(xqxi, xcoi, xni, xqxo, xqy, xrx, xno, xry, xcoo)
+        .parallel(xcoo)
+        .parallel(xno)
+        .vectorize(xqxi, vec)
+        .unroll(xcoi)
+        .unroll(xni);
+  };
+  Stage x_images = f.output.update(4);
+  tile_x_images(x_images.specialize(closed && groups_1));
+  tile_x_images(x_images);
+
+  f.phase_sum_x_images.compute_at(f.output, xqxo)
+      .bound_extent(f.qx, xi_width)
+      .bound_extent(f.co, t.xi_channels)
+      .bound_extent(f.n, t.xi_images)
+      .vectorize(f.qx, vec)
+      .unroll(f.qx)
+      .unroll(f.co)
+      .unroll(f.n);
+  f.phase_sum_x_images.update()
+      .reorder(f.qx, f.co, f.n, f.r.x, f.r.z, f.r.y, f.qy, f.rx, f.ry)
+      .vectorize(f.qx, vec)
+      .unroll(f.qx)
+      .unroll(f.co)
+      .unroll(f.n);
+  // The input of one image tile, copied inside the parallel loop so it is
+  // still in cache when the tiles read it (these layers have little work
+  // per input value, so a separate pass over memory would cost as much as
+  // the FMAs).
+  padded_rows(f.input_padded.in(f.phase_sum_x_images)).compute_at(f.output, xno);
+  f.weight_phase.in(f.phase_sum_x_images)
+      .compute_at(f.output, xrx)
+      .reorder_storage(f.co, f.c, f.jx, f.jy, f.rx, f.ry)
+      .reorder(f.co, f.c, f.jx, f.jy, f.rx, f.ry);
 
   // --- Edge columns (at most s_x - 1 per row): one pixel at a time ---------
   Stage edge = f.output.update(2);

@@ -208,13 +208,15 @@ void schedule_gpu(ConvTranspose2dFuncs &f, const Target &target) {
   tile_rows(f.output.update(1), f.r_out_by_channel, f.co, f.n, ct, cqxo);
   tile_in_registers(f, f.phase_sum_by_channel, cqxo, ct, {f.r.z, f.r.y, f.r.x}, {});
 
-  // tile_order 2 (channel tiles along images on the CPU) is never chosen for
-  // the GPU, but its update must run on the device like the others (a host
-  // stage would copy input_padded back): the same cached tiles.
-  RVar iqxo("iqxo");
+  // tile_orders 2 and 3 (tiles along images on the CPU) are never chosen
+  // for the GPU, but their updates must run on the device like the others
+  // (a host stage would copy input_padded back): the same cached tiles.
+  RVar iqxo("iqxo"), xqxo("xqxo");
   tile_rows(f.output.update(3), f.r_out_by_image, f.co, f.n, ct, iqxo);
   tile_in_registers(f, f.phase_sum_by_image, iqxo, ct,
                     {f.r_by_image.z, f.r_by_image.y, f.r_by_image.x}, {});
+  tile_rows(f.output.update(4), f.r_out_x_images, f.co, f.n, ct, xqxo);
+  tile_in_registers(f, f.phase_sum_x_images, xqxo, ct, {f.r.z, f.r.y, f.r.x}, {});
 
   // The edge columns (at most s_x - 1 per row): one output channel per
   // thread, each thread walking its row's columns; blocks over rows, channel

@@ -15,6 +15,9 @@ struct CpuTiles {
   int cx_channel_vectors;   //   output-channel vectors per tile
   int img_images;           // tile_order 2: images per tile
   int img_channel_vectors;  //   output-channel vectors per tile
+  int xi_vectors;           // tile_order 3: qx vectors per tile
+  int xi_channels;          //   output channels per tile
+  int xi_images;            //   images per tile
   int pad_vectors;          // vectors per step of the zero-bordered input copy
 };
 

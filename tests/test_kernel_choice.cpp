@@ -25,6 +25,12 @@ TEST(KernelChoice, NarrowPhaseRowsOfFewImagesTileAlongChannelsAndX) {
   EXPECT_EQ(order_for({3, 5, 3, 4}, {5, 20, 3, 3}, 2, 1), 1);  // C_out not a multiple of the tile
 }
 
+TEST(KernelChoice, BatchesWithFewOutputChannelsTileAlongXAndImages) {
+  EXPECT_EQ(order_for({64, 64, 32, 32}, {64, 3, 4, 4}, 2, 1), 3);   // dcgan_g_last
+  EXPECT_EQ(order_for({4, 6, 5, 5}, {6, 1, 3, 3}, 1, 0, 1, 2), 3);  // dilation 2
+  EXPECT_EQ(order_for({3, 64, 32, 32}, {64, 3, 4, 4}, 2, 1), 0);    // batch of 3
+}
+
 TEST(KernelChoice, OtherLayersTileAlongX) {
   EXPECT_EQ(order_for({1, 256, 64, 64}, {256, 128, 3, 3}, 2, 1), 0);  // wide rows
   EXPECT_EQ(order_for({2, 5, 3, 4}, {5, 8, 3, 3}, 2, 1), 0);          // few channels

@@ -161,6 +161,35 @@ std::vector<ConvCase> image_tile_cases() {
   return cases;
 }
 
+// Batches of 4 or more with at most 3 output channels: x tiles across
+// images (tile_order 3), with every stride, dilation and group count; batches
+// that are not multiples of the image tile check its clamped tail.
+std::vector<ConvCase> x_image_tile_cases() {
+  std::vector<ConvCase> cases;
+  for (int i = 0; i < 24; ++i) {
+    ConvCase c;
+    RefParams &p = c.p;
+    p.stride = {1 + i % 3, 1 + (i / 3) % 3};
+    p.dilation = {1 + (i % 7 == 2), 1 + (i % 5 == 3)};
+    p.kh = 1 + (i * 3) % 5;
+    p.kw = 1 + (i * 2) % 5;
+    p.padding = {std::min<int64_t>(i % 3, p.kh - 1), std::min<int64_t>((i / 2) % 3, p.kw - 1)};
+    for (int a = 0; a < 2; ++a)
+      p.output_padding[a] = (i % 4 == a) ? std::max(p.stride[a], p.dilation[a]) - 1 : 0;
+    p.n = 4 + i % 5;
+    p.h_in = 2 + (i * 5) % 9;
+    p.w_in = 3 + (i * 7) % 23;  // several x tiles, and vector tails
+    p.groups = i % 6 == 5 ? 3 : 1;
+    p.c_in = p.groups * (1 + (i * 11) % 9);
+    p.c_out = p.groups == 3 ? 3 : 1 + i % 3;
+    c.bias = i % 3 != 2;
+    c.layout = kLayouts[i % 4];
+    c.seed = 14000 + static_cast<uint32_t>(i);
+    if (p.h_out() >= 1 && p.w_out() >= 1) cases.push_back(c);
+  }
+  return cases;
+}
+
 // Groups of 16 or more input and output channels: the CPU runs one call
 // per group on channel slices of every tensor, each with groups 1 and the
 // tile order its shape picks.
@@ -203,6 +232,7 @@ INSTANTIATE_TEST_SUITE_P(Axes, Sweep, ::testing::ValuesIn(axis_cases()), case_na
 INSTANTIATE_TEST_SUITE_P(Tiles, Sweep, ::testing::ValuesIn(tile_cases()), case_name);
 INSTANTIATE_TEST_SUITE_P(ChannelTiles, Sweep, ::testing::ValuesIn(channel_tile_cases()), case_name);
 INSTANTIATE_TEST_SUITE_P(ImageTiles, Sweep, ::testing::ValuesIn(image_tile_cases()), case_name);
+INSTANTIATE_TEST_SUITE_P(XImageTiles, Sweep, ::testing::ValuesIn(x_image_tile_cases()), case_name);
 INSTANTIATE_TEST_SUITE_P(WideGroups, Sweep, ::testing::ValuesIn(wide_group_cases()), case_name);
 
 }  // namespace
