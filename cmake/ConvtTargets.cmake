@@ -1,5 +1,6 @@
 # CONVT_TARGETS: the backends compiled into the library.
-#   x86-avx2  x86-64 with AVX2+FMA, plus an SSE4.1 fallback picked at run time
+#   x86-avx2  x86-64 with AVX2+FMA as the baseline, an AVX-512 flavour for
+#             CPUs that have it and an SSE4.1 fallback, picked at run time
 #   arm-neon  AArch64 with NEON (every AArch64 CPU has it); from an x86 host
 #             this cross-compiles (cmake/toolchains/aarch64-linux-gnu.cmake)
 #   cuda      NVIDIA GPUs (PTX for compute capability 7.0, Volta and later),
@@ -58,8 +59,11 @@ foreach (t IN LISTS CONVT_TARGETS)
   if (t STREQUAL "x86-avx2")
     set(_convt_arch "x86_64|AMD64|amd64")
     set(CONVT_HALIDE_TARGET_x86_avx2 "x86-64-linux-avx2-fma-f16c-user_context")
+    # AVX-512 F/CD/VL/BW/DQ (Skylake-X, Ice Lake, Zen 4 and later).
+    set(CONVT_HALIDE_TARGET_x86_avx512
+        "x86-64-linux-avx2-fma-f16c-avx512-avx512_skylake-user_context")
     set(CONVT_HALIDE_TARGET_x86_sse41 "x86-64-linux-sse41-user_context")
-    list(APPEND CONVT_KERNEL_FLAVOURS x86_avx2 x86_sse41)
+    list(APPEND CONVT_KERNEL_FLAVOURS x86_avx2 x86_avx512 x86_sse41)
     list(APPEND CONVT_BACKEND_SOURCES runtime/backend_x86.cpp)
     list(APPEND CONVT_BACKEND_DEFINITIONS CONVT_HAVE_X86=1)
     set(_convt_cpu_runtime "x86-64-linux")

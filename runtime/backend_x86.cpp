@@ -1,4 +1,5 @@
-// x86-64 kernels: AVX2+FMA, with an SSE4.1 fallback for CPUs without AVX2.
+// x86-64 kernels: AVX2+FMA (the baseline), AVX-512 where the CPU has it, and
+// an SSE4.1 fallback for CPUs without AVX2.
 #include <cpuid.h>
 
 #include <cstdlib>
@@ -6,6 +7,7 @@
 
 #include "backends.h"
 #include "convt_x86_avx2.h"
+#include "convt_x86_avx512.h"
 #include "convt_x86_sse41.h"
 
 namespace convt::detail {
@@ -26,10 +28,28 @@ bool has_avx2() {
   return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && has_f16c();
 }
 
-// CONVT_MAX_CPU_ISA=sse41 caps the choice (to test or compare the fallback).
-bool capped_to_sse41() {
+// The AVX-512 kernel's target is Halide's avx512_skylake: F, CD, VL, BW, DQ.
+bool has_avx512() {
+  __builtin_cpu_init();
+  return has_avx2() && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512cd") &&
+         __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512bw") &&
+         __builtin_cpu_supports("avx512dq");
+}
+
+// CONVT_MAX_CPU_ISA=avx2 or =sse41 caps the choice (to test or compare the
+// narrower flavours).
+bool capped_to(const char *isa) {
   const char *cap = std::getenv("CONVT_MAX_CPU_ISA");
-  return cap != nullptr && std::strcmp(cap, "sse41") == 0;
+  return cap != nullptr && std::strcmp(cap, isa) == 0;
+}
+
+const Kernel &choose() {
+  static const Kernel avx512{"x86-avx512", convt_x86_avx512, cpu_tile_order};
+  static const Kernel avx2{"x86-avx2", convt_x86_avx2, cpu_tile_order};
+  static const Kernel sse41{"x86-sse41", convt_x86_sse41, cpu_tile_order};
+  if (capped_to("sse41") || !has_avx2()) return sse41;
+  if (capped_to("avx2") || !has_avx512()) return avx2;
+  return avx512;
 }
 
 }  // namespace
@@ -37,9 +57,7 @@ bool capped_to_sse41() {
 bool has_cpu_kernel() { return true; }
 
 const Kernel &cpu_kernel() {
-  static const Kernel avx2{"x86-avx2", convt_x86_avx2, cpu_tile_order};
-  static const Kernel sse41{"x86-sse41", convt_x86_sse41, cpu_tile_order};
-  static const Kernel &chosen = (has_avx2() && !capped_to_sse41()) ? avx2 : sse41;
+  static const Kernel &chosen = choose();
   return chosen;
 }
 

@@ -166,10 +166,16 @@ TEST(Api, KernelSelectionFollowsCpuAndCap) {
   const char *cap = std::getenv("CONVT_MAX_CPU_ISA");
   __builtin_cpu_init();
   const bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-  if ((cap != nullptr && std::strcmp(cap, "sse41") == 0) || !avx2) {
+  const bool avx512 = avx2 && __builtin_cpu_supports("avx512f") &&
+                      __builtin_cpu_supports("avx512cd") && __builtin_cpu_supports("avx512vl") &&
+                      __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512dq");
+  const std::string capped = cap != nullptr ? cap : "";
+  if (capped == "sse41" || !avx2) {
     EXPECT_EQ(name, "x86-sse41");
-  } else {
+  } else if (capped == "avx2" || !avx512) {
     EXPECT_EQ(name, "x86-avx2");
+  } else {
+    EXPECT_EQ(name, "x86-avx512");
   }
 #elif defined(__aarch64__)
   EXPECT_EQ(name, "arm-neon");  // the one AArch64 flavour

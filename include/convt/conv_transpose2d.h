@@ -67,9 +67,9 @@ Shape conv_transpose2d_output_shape(const Shape &input_shape, const Shape &weigh
 // for reuse, because allocating it fresh each call costs page faults.
 void release_workspace();
 
-// The CPU kernel flavour calls run on this machine: "x86-avx2" or
-// "x86-sse41" in an x86 build (chosen from the CPU's features;
-// CONVT_MAX_CPU_ISA=sse41 caps it), "arm-neon" in an AArch64 build.
+// The CPU kernel flavour calls run on this machine: "x86-avx512",
+// "x86-avx2" or "x86-sse41" in an x86 build (chosen from the CPU's features;
+// CONVT_MAX_CPU_ISA=avx2 or =sse41 caps it), "arm-neon" in an AArch64 build.
 const char *cpu_kernel_name();
 
 // Whether calls on Device::kCUDA tensors can run: this build has the CUDA
