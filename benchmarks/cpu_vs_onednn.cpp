@@ -4,7 +4,9 @@
 // Halide pool and oneDNN's OpenMP both use every core); each benchmark warms
 // up, then repeats, and the medians are reported. Before timing, each
 // layer's two results are compared (counter max_rel_diff), so both are known
-// to compute the same thing.
+// to compute the same thing, and each one's heap memory is measured
+// (counters convt_heap_MiB, onednn_heap_MiB): the most it holds beyond the
+// caller's tensors during a call, including what it keeps between calls.
 //   cpu_vs_onednn [--shapes FILE] [--layer NAME]... [Google Benchmark flags]
 // oneDNN reads ONEDNN_MAX_CPU_ISA once, so each ISA cap is a separate run
 // (benchmarks/cpu_report.py makes both).
@@ -19,6 +21,7 @@
 #include <vector>
 
 #include "convt/convt.h"
+#include "heap_meter.h"
 #include "layer_shapes.h"
 #include "onednn_deconv.h"
 
@@ -31,6 +34,7 @@ struct LayerRun {
   Layer layer;
   convt::Tensor x, w, b, out_convt, out_onednn;
   std::unique_ptr<convt_bench::OnednnDeconv> onednn;
+  int64_t onednn_held_bytes = 0;  // its buffers in its own layouts, made once
 
   explicit LayerRun(const Layer &l)
       : layer(l),
@@ -45,9 +49,11 @@ struct LayerRun {
     std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
     for (convt::Tensor *t : {&x, &w, &b})
       for (int64_t i = 0; i < t->numel(); ++i) t->data()[i] = dist(rng);
+    const int64_t before = convt_bench::heap_live_bytes();
     onednn = std::make_unique<convt_bench::OnednnDeconv>(l, x.data(), w.data(), b.data(),
                                                          out_onednn.data(), out_convt.shape()[2],
                                                          out_convt.shape()[3]);
+    onednn_held_bytes = convt_bench::heap_live_bytes() - before;
   }
 
   void run_convt() {
@@ -70,10 +76,30 @@ struct LayerRun {
   }
 };
 
-void report(benchmark::State &state, const LayerRun &r, double rel_diff) {
+// Heap bytes beyond the caller's tensors: convt's from a cold call (its
+// workspace released first; what it allocates stays cached for the next
+// call), oneDNN's from its construction plus the most one call adds.
+struct HeapUse {
+  double convt_mib, onednn_mib;
+};
+
+HeapUse measure_heap(LayerRun &r) {
+  convt::release_workspace();
+  int64_t base = convt_bench::heap_reset_peak();
+  r.run_convt();
+  const int64_t convt_bytes = convt_bench::heap_peak_bytes() - base;
+  base = convt_bench::heap_reset_peak();
+  r.onednn->run();
+  const int64_t onednn_bytes = r.onednn_held_bytes + convt_bench::heap_peak_bytes() - base;
+  return {convt_bytes / 1048576.0, onednn_bytes / 1048576.0};
+}
+
+void report(benchmark::State &state, const LayerRun &r, double rel_diff, const HeapUse &heap) {
   state.counters["GFLOP/s"] =
       benchmark::Counter(r.layer.flops() * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
   state.counters["max_rel_diff"] = rel_diff;
+  state.counters["convt_heap_MiB"] = heap.convt_mib;
+  state.counters["onednn_heap_MiB"] = heap.onednn_mib;
 }
 
 }  // namespace
@@ -104,6 +130,7 @@ int main(int argc, char **argv) {
   for (auto &run : runs) {
     LayerRun *r = run.get();
     const double rel_diff = r->max_rel_diff();
+    const HeapUse heap = measure_heap(*r);
     auto tune = [](benchmark::internal::Benchmark *b) {
       b->Unit(benchmark::kMillisecond)
           ->UseRealTime()
@@ -113,15 +140,15 @@ int main(int argc, char **argv) {
           ->ReportAggregatesOnly(true);
     };
     tune(benchmark::RegisterBenchmark((r->layer.name + "/convt").c_str(),
-                                      [r, rel_diff](benchmark::State &state) {
+                                      [r, rel_diff, heap](benchmark::State &state) {
                                         for (auto _ : state) r->run_convt();
-                                        report(state, *r, rel_diff);
+                                        report(state, *r, rel_diff, heap);
                                         state.SetLabel(convt::cpu_kernel_name());
                                       }));
     tune(benchmark::RegisterBenchmark((r->layer.name + "/onednn").c_str(),
-                                      [r, rel_diff](benchmark::State &state) {
+                                      [r, rel_diff, heap](benchmark::State &state) {
                                         for (auto _ : state) r->onednn->run();
-                                        report(state, *r, rel_diff);
+                                        report(state, *r, rel_diff, heap);
                                         state.SetLabel(r->onednn->implementation());
                                       }));
   }
