@@ -2,11 +2,13 @@
 """CPU report: convt against oneDNN (default ISA and capped at AVX2) and PyTorch.
 
 Runs, on this machine: fma_peak (float32 FMA peak, AVX2 and AVX-512, one core
-and all), cpu_vs_onednn twice (oneDNN reads ONEDNN_MAX_CPU_ISA once per
-process; convt runs in both, interleaved with oneDNN layer by layer), and
-torch_cpu.py. Writes <out>/cpu_<date>.json (machine, versions, per-layer
-figures), .md (the table) and .png (speed-up per layer), and prints the table.
-Run through scripts/cpu_report.sh, which builds first.
+and all), mem_bandwidth (copy bandwidth), cpu_vs_onednn twice (oneDNN reads
+ONEDNN_MAX_CPU_ISA once per process): convt's AVX2 library against oneDNN
+capped at AVX2, then convt's AVX-512 library against oneDNN at its default
+ISA, interleaved layer by layer; and torch_cpu.py. Writes
+<out>/cpu_<date>.json (machine, versions, per-layer figures), .md (the
+tables) and .png (speed-up per layer), and prints the tables. Run through
+scripts/cpu_report.sh, which builds first.
 """
 import argparse
 import datetime
@@ -27,7 +29,8 @@ def run_json(cmd, env=None):
 
 
 def harness(build, shapes, layers, isa_cap):
-    env = {"ONEDNN_MAX_CPU_ISA": isa_cap} if isa_cap else {}
+    """Medians per layer and implementation; isa_cap "AVX2" caps both."""
+    env = {"ONEDNN_MAX_CPU_ISA": "AVX2", "CONVT_MAX_CPU_ISA": "avx2"} if isa_cap else {}
     env["OMP_NUM_THREADS"] = str(os.cpu_count())
     cmd = [os.path.join(build, "benchmarks", "cpu_vs_onednn"), "--shapes", shapes,
            "--benchmark_format=json"] + [a for l in layers for a in ("--layer", l)]
@@ -38,8 +41,9 @@ def harness(build, shapes, layers, isa_cap):
             continue
         layer, impl = b["run_name"].split("/")[:2]
         scale = {"ns": 1e-6, "us": 1e-3, "ms": 1.0, "s": 1e3}[b["time_unit"]]
-        rows.setdefault(layer, {})[impl] = dict(ms=b["real_time"] * scale, label=b.get("label", ""),
-                                                rel_diff=b["max_rel_diff"])
+        rows.setdefault(layer, {})[impl] = dict(
+            ms=b["real_time"] * scale, label=b.get("label", ""), rel_diff=b["max_rel_diff"],
+            heap_mib=b[impl + "_heap_MiB"])
     return data["context"], rows
 
 
@@ -76,10 +80,12 @@ def main():
 
     peak = run_json([os.path.join(args.build, "benchmarks", "fma_peak")])
     print("peak GFLOP/s:", json.dumps(peak), flush=True)
+    bandwidth = run_json([os.path.join(args.build, "benchmarks", "mem_bandwidth")])
+    print("copy bandwidth GB/s:", json.dumps(bandwidth["copy_gbs"]), flush=True)
+    ctx_avx2, avx2 = harness(args.build, shapes, args.layer, "AVX2")
+    print("convt and oneDNN capped at AVX2: done", flush=True)
     ctx, default = harness(args.build, shapes, args.layer, None)
-    print("oneDNN default ISA: done", flush=True)
-    _, avx2 = harness(args.build, shapes, args.layer, "AVX2")
-    print("oneDNN capped at AVX2: done", flush=True)
+    print("convt and oneDNN at the default ISA: done", flush=True)
     torch = None
     if not args.no_torch:
         cmd = [sys.executable, os.path.join(HERE, "torch_cpu.py"), "--shapes", shapes]
@@ -88,6 +94,8 @@ def main():
 
     cores = peak["cores"]
     avx2_peak = peak["avx2"][str(cores)]
+    avx512_peak = peak.get("avx512", {}).get(str(cores))
+    gbs = bandwidth["copy_gbs"][str(cores)]
     layers = []
     for L in json.load(open(shapes))["layers"]:
         name = L["name"]
@@ -95,56 +103,90 @@ def main():
             continue
         flops = 2 * L["N"] * L["C_in"] * L["H"] * L["W"] * (L["C_out"] // L["groups"]) \
             * L["kernel"][0] * L["kernel"][1]
-        c = default[name]["convt"]["ms"]
-        row = dict(layer=name, gflop=flops * 1e-9, convt_ms=c,
-                   convt_gflops=flops / c * 1e-6,
-                   convt_fraction_of_avx2_peak=flops / c * 1e-6 / avx2_peak,
-                   convt_ms_second_run=avx2[name]["convt"]["ms"],
-                   onednn_ms=default[name]["onednn"]["ms"],
-                   onednn_impl=default[name]["onednn"]["label"],
+        kh, kw = L["kernel"]
+        h_out = (L["H"] - 1) * L["stride"][0] - 2 * L["padding"][0] \
+            + L["dilation"][0] * (kh - 1) + L["output_padding"][0] + 1
+        w_out = (L["W"] - 1) * L["stride"][1] - 2 * L["padding"][1] \
+            + L["dilation"][1] * (kw - 1) + L["output_padding"][1] + 1
+        # Compulsory traffic: read input, weights and bias once, write the output.
+        moved = 4 * (L["N"] * L["C_in"] * L["H"] * L["W"]
+                     + L["C_in"] * (L["C_out"] // L["groups"]) * kh * kw + L["C_out"]
+                     + L["N"] * L["C_out"] * h_out * w_out)
+        c2, c5 = avx2[name]["convt"]["ms"], default[name]["convt"]["ms"]
+        row = dict(layer=name, gflop=flops * 1e-9, mbytes_moved=moved * 1e-6,
+                   convt_avx2_ms=c2, convt_avx2_kernel=avx2[name]["convt"]["label"],
+                   convt_avx2_fraction_of_peak=flops / c2 * 1e-6 / avx2_peak,
                    onednn_avx2_ms=avx2[name]["onednn"]["ms"],
                    onednn_avx2_impl=avx2[name]["onednn"]["label"],
-                   max_rel_diff_vs_onednn=default[name]["convt"]["rel_diff"],
+                   convt_ms=c5, convt_kernel=default[name]["convt"]["label"],
+                   convt_fraction_of_peak=(flops / c5 * 1e-6 / avx512_peak
+                                           if avx512_peak else None),
+                   onednn_ms=default[name]["onednn"]["ms"],
+                   onednn_impl=default[name]["onednn"]["label"],
+                   convt_gbs=moved / c5 * 1e-6, convt_fraction_of_bandwidth=moved / c5 * 1e-6 / gbs,
+                   convt_heap_mib=default[name]["convt"]["heap_mib"],
+                   onednn_heap_mib=default[name]["onednn"]["heap_mib"],
+                   max_rel_diff_vs_onednn=max(avx2[name]["convt"]["rel_diff"],
+                                              default[name]["convt"]["rel_diff"]),
                    torch_ms=torch["layers"].get(name) if torch else None)
-        row["speedup_vs_onednn_avx2"] = row["onednn_avx2_ms"] / c
-        row["speedup_vs_onednn"] = row["onednn_ms"] / c
-        row["speedup_vs_torch"] = row["torch_ms"] / c if row["torch_ms"] else None
+        row["speedup_avx2"] = row["onednn_avx2_ms"] / c2
+        row["speedup"] = row["onednn_ms"] / c5
+        row["speedup_vs_torch"] = row["torch_ms"] / c5 if row["torch_ms"] else None
         layers.append(row)
 
-    summary = {k: geomean([r[k] for r in layers]) for k in
-               ("speedup_vs_onednn_avx2", "speedup_vs_onednn", "speedup_vs_torch")}
+    summary = {k: geomean([r[k] for r in layers])
+               for k in ("speedup_avx2", "speedup", "speedup_vs_torch")}
     report = dict(
         date=date,
         machine=dict(cpu=cpu_model(), cores=cores, host=ctx.get("host_name"),
                      mhz_per_cpu=ctx.get("mhz_per_cpu")),
-        versions=dict(convt_kernel=ctx.get("convt_kernel"), onednn=ctx.get("onednn_version"),
+        versions=dict(convt_kernel=ctx.get("convt_kernel"),
+                      convt_kernel_capped=ctx_avx2.get("convt_kernel"),
+                      onednn=ctx.get("onednn_version"),
                       torch=torch["torch"] if torch else None, halide="21.0.0",
                       convt_commit=subprocess.run(["git", "-C", HERE, "rev-parse", "--short",
                                                    "HEAD"], capture_output=True,
                                                   text=True).stdout.strip()),
-        peak_gflops=peak, geomean=summary, layers=layers)
+        peak_gflops=peak, copy_bandwidth_gbs=bandwidth["copy_gbs"], geomean=summary,
+        layers=layers)
 
     os.makedirs(args.out, exist_ok=True)
     stem = os.path.join(args.out, f"cpu_{date}")
     json.dump(report, open(stem + ".json", "w"), indent=1)
 
+    k2, k5 = report["versions"]["convt_kernel_capped"], report["versions"]["convt_kernel"]
     lines = [f"{report['machine']['cpu']}, {cores} cores; float32 FMA peak {avx2_peak:.0f} "
-             f"GFLOP/s AVX2, {peak.get('avx512', {}).get(str(cores), 0):.0f} AVX-512; "
+             f"GFLOP/s AVX2, {avx512_peak or 0:.0f} AVX-512; copy bandwidth {gbs:.0f} GB/s; "
              f"oneDNN {report['versions']['onednn']}, PyTorch {report['versions']['torch']}; "
              f"{date}; medians",
              "",
-             "| layer | convt ms | GFLOP/s | % AVX2 peak | oneDNN AVX2 ms | oneDNN ms | "
-             "PyTorch ms | vs oneDNN AVX2 | vs oneDNN | vs PyTorch |",
-             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+             f"| layer | GFLOP | convt {k2} ms | oneDNN AVX2 ms | speed-up | % AVX2 peak | "
+             f"convt {k5} ms | oneDNN ms | speed-up | % AVX-512 peak | PyTorch ms | "
+             f"vs PyTorch |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for r in layers:
+        frac = r["convt_fraction_of_peak"]
         lines.append(
-            f"| {r['layer']} | {r['convt_ms']:.3f} | {r['convt_gflops']:.1f} | "
-            f"{100 * r['convt_fraction_of_avx2_peak']:.0f}% | {r['onednn_avx2_ms']:.3f} | "
-            f"{r['onednn_ms']:.3f} | {fmt(r['torch_ms'], 3)} | "
-            f"{r['speedup_vs_onednn_avx2']:.2f}x | {r['speedup_vs_onednn']:.2f}x | "
+            f"| {r['layer']} | {r['gflop']:.3f} | {r['convt_avx2_ms']:.3f} | "
+            f"{r['onednn_avx2_ms']:.3f} | {r['speedup_avx2']:.2f}x | "
+            f"{100 * r['convt_avx2_fraction_of_peak']:.0f}% | {r['convt_ms']:.3f} | "
+            f"{r['onednn_ms']:.3f} | {r['speedup']:.2f}x | "
+            f"{'-' if frac is None else f'{100 * frac:.0f}%'} | {fmt(r['torch_ms'], 3)} | "
             f"{fmt(r['speedup_vs_torch'])}x |")
-    lines.append(f"| geometric mean | | | | | | | {fmt(summary['speedup_vs_onednn_avx2'])}x | "
-                 f"{fmt(summary['speedup_vs_onednn'])}x | {fmt(summary['speedup_vs_torch'])}x |")
+    lines.append(f"| geometric mean | | | | {fmt(summary['speedup_avx2'])}x | | | | "
+                 f"{fmt(summary['speedup'])}x | | | {fmt(summary['speedup_vs_torch'])}x |")
+    lines += ["",
+              f"Memory (convt {k5}): compulsory traffic (input, weights and output once) "
+              f"against the copy bandwidth, and heap memory beyond the caller's tensors "
+              f"(convt: its cached workspace; oneDNN: buffers in its layouts and scratch).",
+              "",
+              "| layer | MB moved | convt GB/s | % of bandwidth | convt heap MiB | "
+              "oneDNN heap MiB |",
+              "| --- | ---: | ---: | ---: | ---: | ---: |"]
+    for r in layers:
+        lines.append(f"| {r['layer']} | {r['mbytes_moved']:.1f} | {r['convt_gbs']:.1f} | "
+                     f"{100 * r['convt_fraction_of_bandwidth']:.0f}% | "
+                     f"{r['convt_heap_mib']:.1f} | {r['onednn_heap_mib']:.1f} |")
     table = "\n".join(lines) + "\n"
     open(stem + ".md", "w").write(table)
     print(table)
@@ -158,17 +200,18 @@ def main():
         return 0
     fig, ax = plt.subplots(figsize=(11, 4.5))
     names = [r["layer"] for r in layers]
-    series = [("oneDNN, AVX2", "speedup_vs_onednn_avx2"), ("oneDNN, default ISA",
-              "speedup_vs_onednn"), ("PyTorch", "speedup_vs_torch")]
+    series = [(f"convt {k2} vs oneDNN capped at AVX2", "speedup_avx2"),
+              (f"convt {k5} vs oneDNN, default ISA", "speedup"),
+              (f"convt {k5} vs PyTorch", "speedup_vs_torch")]
     width = 0.8 / len(series)
     for i, (label, key) in enumerate(series):
         ax.bar([j + (i - 1) * width for j in range(len(names))],
-               [r[key] or 0 for r in layers], width, label=f"vs {label}")
+               [r[key] or 0 for r in layers], width, label=label)
     ax.axhline(1.0, color="black", linewidth=0.8)
     ax.set_yscale("log")
     ax.set_xticks(range(len(names)), names, rotation=30, ha="right")
     ax.set_ylabel("convt speed-up (x, log scale)")
-    ax.set_title(f"convt ({report['versions']['convt_kernel']}) speed-up per layer, "
+    ax.set_title(f"convt speed-up per layer, "
                  f"{report['machine']['cpu']}, {cores} cores, {date}")
     ax.legend()
     fig.tight_layout()

@@ -72,12 +72,21 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
   // Distinct (qx, qy, rx, ry) write distinct pixels, which Halide cannot
   // prove through o = q * s + r: allow_race_conditions permits the parallel
   // RVars below.
+  //
+  // Parallelism: one level per call where possible. Each order runs its
+  // outer blocks (channel blocks, or images x channel blocks) in parallel
+  // when there are enough of them to share (`blocks` >= kEnoughBlocks), and
+  // otherwise the rows of each phase; nesting the two would wake the thread
+  // pool once per block, which costs more than a small layer's work.
+  const Expr out_channels = f.output.output_buffer().dim(2).extent();
+  const Expr batch = f.output.output_buffer().dim(3).extent();
+  auto blocks = [&](int depth) { return (out_channels + depth - 1) / depth; };
+  constexpr int kEnoughBlocks = 4;
 
   // --- 0: x tiles ----------------------------------------------------------
-  // Per (image, channel block) in parallel, every phase and row (rows in
-  // parallel too, for single images with few channel blocks, except
-  // depthwise, where a row is too little work to hand to a thread), then
-  // register tiles along qx.
+  // Per (image, channel block), every phase and row, then register tiles
+  // along qx. (Depthwise layers always have blocks enough: a row of one is
+  // too little work to hand to a thread.)
   RVar qx = f.r_out.x, qy = f.r_out.y, rx = f.r_out.z, ry = f.r_out.w;
   RVar qxo("qxo"), qxi("qxi");
   Var coo("coo"), coi("coi"), tile("tile");
@@ -87,16 +96,24 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
         .split(f.co, coo, coi, t.x_channels, TailStrategy::GuardWithIf)
         .reorder(qxi, coi, qxo, qy, rx, ry, coo, f.n)
         .fuse(coo, f.n, tile)
-        .parallel(tile)
         .vectorize(qxi, vec)
         .unroll(coi);
-    if (parallel_rows) s.parallel(qy);
+    if (parallel_rows) {
+      s.parallel(qy);
+    } else {
+      s.parallel(tile);
+    }
   };
   Stage by_x = f.output.update(0);
-  tile_x(by_x.specialize(closed && stride_x_1 && groups_1), true);
-  tile_x(by_x.specialize(closed && groups_1), true);
+  Expr x_blocks = batch * blocks(t.x_channels) >= kEnoughBlocks;
+  for (const Expr &case_ : {closed && stride_x_1 && groups_1, closed && groups_1}) {
+    tile_x(by_x.specialize(case_ && x_blocks), false);
+    tile_x(by_x.specialize(case_), true);
+  }
   tile_x(by_x.specialize(closed && depthwise), false);
+  tile_x(by_x.specialize(closed && x_blocks), false);
   tile_x(by_x.specialize(closed), true);
+  tile_x(by_x.specialize(x_blocks), false);
   tile_x(by_x, true);
 
   // The accumulator tile lives in registers: vectorized over qx, unrolled
@@ -125,26 +142,26 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
       .reorder(f.co, f.c, f.jx, f.jy, f.rx, f.ry);
 
   // --- 1: channel tiles along x --------------------------------------------
-  // Per channel block in parallel, each phase (its packed weights serve every
-  // image and row), then images and rows (rows in parallel), then register
-  // tiles along qx.
+  // Per channel block, each phase (its packed weights serve every image and
+  // row), then images and rows, then register tiles along qx.
   RVar cqx = f.r_out_by_channel.x, cqy = f.r_out_by_channel.y;
   RVar crx = f.r_out_by_channel.z, cry = f.r_out_by_channel.w;
   RVar cqxo("cqxo"), cqxi("cqxi");
   Var ccoo("ccoo"), ccoi("ccoi");
-  auto tile_channels_x = [&](Stage s) {
+  auto tile_channels_x = [&](Stage s, bool parallel_rows) {
     s.allow_race_conditions()
         .split(cqx, cqxo, cqxi, t.cx_columns, TailStrategy::GuardWithIf)
         .split(f.co, ccoo, ccoi, cx_depth, TailStrategy::GuardWithIf)
         .reorder(ccoi, cqxi, cqxo, cqy, f.n, crx, cry, ccoo)
-        .parallel(ccoo)
-        .parallel(cqy)
+        .parallel(parallel_rows ? VarOrRVar(cqy) : VarOrRVar(ccoo))
         .vectorize(ccoi, vec)
         .unroll(cqxi);
   };
   Stage by_channel = f.output.update(1);
-  tile_channels_x(by_channel.specialize(closed && groups_1));
-  tile_channels_x(by_channel);
+  Expr cx_blocks = blocks(cx_depth) >= kEnoughBlocks;
+  tile_channels_x(by_channel.specialize(closed && groups_1 && cx_blocks), false);
+  tile_channels_x(by_channel.specialize(closed && groups_1), true);
+  tile_channels_x(by_channel, true);
 
   padded_rows_root(f.input_padded.in(f.phase_sum_by_channel));
   f.phase_sum_by_channel.compute_at(f.output, cqxo)
@@ -169,24 +186,25 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
       .vectorize(f.co, vec);
 
   // --- 2: channel tiles along images ---------------------------------------
-  // Per channel block in parallel, each phase, then pixels (rows in
-  // parallel), then register tiles of images.
+  // Per channel block, each phase, then pixels, then register tiles of
+  // images.
   RVar iqx = f.r_out_by_image.x, iqy = f.r_out_by_image.y;
   RVar irx = f.r_out_by_image.z, iry = f.r_out_by_image.w;
   Var ino("ino"), ini("ini"), icoo("icoo"), icoi("icoi");
-  auto tile_channels_images = [&](Stage s) {
+  auto tile_channels_images = [&](Stage s, bool parallel_rows) {
     s.allow_race_conditions()
         .split(f.n, ino, ini, t.img_images, TailStrategy::GuardWithIf)
         .split(f.co, icoo, icoi, img_depth, TailStrategy::GuardWithIf)
         .reorder(icoi, ini, ino, iqx, iqy, irx, iry, icoo)
-        .parallel(icoo)
-        .parallel(iqy)
+        .parallel(parallel_rows ? VarOrRVar(iqy) : VarOrRVar(icoo))
         .vectorize(icoi, vec)
         .unroll(ini);
   };
   Stage by_image = f.output.update(3);
-  tile_channels_images(by_image.specialize(closed && groups_1));
-  tile_channels_images(by_image);
+  Expr img_blocks = blocks(img_depth) >= kEnoughBlocks;
+  tile_channels_images(by_image.specialize(closed && groups_1 && img_blocks), false);
+  tile_channels_images(by_image.specialize(closed && groups_1), true);
+  tile_channels_images(by_image, true);
 
   const RDom &ri = f.r_by_image;
   f.phase_sum_by_image.compute_at(f.output, ino)
@@ -220,8 +238,8 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
   // --- 3: x tiles across images -------------------------------------------
   // For layers with very few output channels, where a tile of x_channels
   // would mostly compute discarded channels: (qx vector) x (channels) x
-  // (images). Per channel block and vertical phase, image tiles in
-  // parallel, then each horizontal phase (the weights repacked per phase: a
+  // (images). Per channel block (one, for these layers) and vertical phase,
+  // image tiles in parallel, then each horizontal phase (the weights repacked per phase: a
   // few channels' worth), rows and register tiles along qx. (The image
   // tile's input copy sits inside the vertical phase loop, which is empty
   // when another order is chosen; bounds inference would not make it so.)
@@ -236,7 +254,6 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
         .split(f.co, xcoo, xcoi, t.xi_channels, TailStrategy::GuardWithIf)
         .split(f.n, xno, xni, t.xi_images, TailStrategy::GuardWithIf)
         .reorder(xqxi, xcoi, xni, xqxo, xqy, xrx, xno, xry, xcoo)
-        .parallel(xcoo)
         .parallel(xno)
         .vectorize(xqxi, vec)
         .unroll(xcoi)
