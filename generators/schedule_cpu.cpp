@@ -238,11 +238,9 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
   // --- 3: x tiles across images -------------------------------------------
   // For layers with very few output channels, where a tile of x_channels
   // would mostly compute discarded channels: (qx vector) x (channels) x
-  // (images). Per channel block (one, for these layers) and vertical phase,
-  // image tiles in parallel, then each horizontal phase (the weights repacked per phase: a
-  // few channels' worth), rows and register tiles along qx. (The image
-  // tile's input copy sits inside the vertical phase loop, which is empty
-  // when another order is chosen; bounds inference would not make it so.)
+  // (images). Per channel block (one, for these layers), image tiles in
+  // parallel, then each phase (the weights repacked per phase: a few
+  // channels' worth), rows and register tiles along qx.
   RVar xqx = f.r_out_x_images.x, xqy = f.r_out_x_images.y;
   RVar xrx = f.r_out_x_images.z, xry = f.r_out_x_images.w;
   RVar xqxo("xqxo"), xqxi("xqxi");
@@ -253,7 +251,7 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
         .split(xqx, xqxo, xqxi, xi_width, TailStrategy::GuardWithIf)
         .split(f.co, xcoo, xcoi, t.xi_channels, TailStrategy::GuardWithIf)
         .split(f.n, xno, xni, t.xi_images, TailStrategy::GuardWithIf)
-        .reorder(xqxi, xcoi, xni, xqxo, xqy, xrx, xno, xry, xcoo)
+        .reorder(xqxi, xcoi, xni, xqxo, xqy, xrx, xry, xno, xcoo)
         .parallel(xno)
         .vectorize(xqxi, vec)
         .unroll(xcoi)
@@ -280,8 +278,10 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
   // The input of one image tile, copied inside the parallel loop so it is
   // still in cache when the tiles read it (these layers have little work
   // per input value, so a separate pass over memory would cost as much as
-  // the FMAs).
-  padded_rows(f.input_padded.in(f.phase_sum_x_images)).compute_at(f.output, xno);
+  // the FMAs). Copied per vertical phase, the second time from cache: that
+  // loop, unlike the image tiles', is empty when another order is chosen,
+  // and bounds inference alone would not skip the copy.
+  padded_rows(f.input_padded.in(f.phase_sum_x_images)).compute_at(f.output, xry);
   f.weight_phase.in(f.phase_sum_x_images)
       .compute_at(f.output, xrx)
       .reorder_storage(f.co, f.c, f.jx, f.jy, f.rx, f.ry)

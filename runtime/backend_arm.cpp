@@ -8,7 +8,9 @@ namespace convt::detail {
 bool has_cpu_kernel() { return true; }
 
 const Kernel &cpu_kernel() {
-  static const Kernel neon{"arm-neon", convt_arm_neon, cpu_tile_order};
+  // x tiles of 4 q registers: 16 columns.
+  static const Kernel neon{"arm-neon", convt_arm_neon,
+                           [](const ConvGeometry &g) { return cpu_tile_order(g, 16); }};
   return neon;
 }
 

@@ -44,9 +44,14 @@ bool capped_to(const char *isa) {
 }
 
 const Kernel &choose() {
-  static const Kernel avx512{"x86-avx512", convt_x86_avx512, cpu_tile_order};
-  static const Kernel avx2{"x86-avx2", convt_x86_avx2, cpu_tile_order};
-  static const Kernel sse41{"x86-sse41", convt_x86_sse41, cpu_tile_order};
+  // x tiles of 2 vectors: 32 columns with AVX-512, 16 with AVX2 (8 with
+  // SSE4.1, which keeps AVX2's rule: it is the fallback, not tuned).
+  static const Kernel avx512{"x86-avx512", convt_x86_avx512,
+                             [](const ConvGeometry &g) { return cpu_tile_order(g, 32); }};
+  static const Kernel avx2{"x86-avx2", convt_x86_avx2,
+                           [](const ConvGeometry &g) { return cpu_tile_order(g, 16); }};
+  static const Kernel sse41{"x86-sse41", convt_x86_sse41,
+                            [](const ConvGeometry &g) { return cpu_tile_order(g, 16); }};
   if (capped_to("sse41") || !has_avx2()) return sse41;
   if (capped_to("avx2") || !has_avx512()) return avx2;
   return avx512;

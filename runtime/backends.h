@@ -16,8 +16,8 @@ const Kernel &cpu_kernel();
 const Kernel *cuda_kernel();
 const Kernel *opencl_kernel();
 
-// Evaluation order for the CPU schedules (runtime/cpu_tile_order.cpp): both
-// tile one phase row 16 columns wide, or 16 output channels deep.
-int32_t cpu_tile_order(const ConvGeometry &g);
+// Evaluation order for the CPU schedules (runtime/cpu_tile_order.cpp),
+// given how many phase columns the kernel's x tiles hold.
+int32_t cpu_tile_order(const ConvGeometry &g, int64_t x_tile_columns);
 
 }  // namespace convt::detail

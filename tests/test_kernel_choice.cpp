@@ -21,8 +21,17 @@ TEST(KernelChoice, NarrowPhaseRowsOfBatchesTileAlongChannelsAndImages) {
 }
 
 TEST(KernelChoice, NarrowPhaseRowsOfFewImagesTileAlongChannelsAndX) {
-  EXPECT_EQ(order_for({1, 1024, 16, 16}, {1024, 256, 4, 4}, 2, 1), 1);  // pix2pix_unet_mid
+  EXPECT_EQ(order_for({1, 1024, 8, 8}, {1024, 256, 4, 4}, 2, 1), 1);
   EXPECT_EQ(order_for({3, 5, 3, 4}, {5, 20, 3, 3}, 2, 1), 1);  // C_out not a multiple of the tile
+}
+
+// "Narrow" is narrower than the kernel's x tile: 16 phase columns with AVX2
+// and NEON, 32 with AVX-512.
+TEST(KernelChoice, NarrowMeansNarrowerThanTheXTile) {
+  const convt::detail::ConvGeometry pix2pix = convt::detail::resolve_geometry(
+      {1, 1024, 16, 16}, {1024, 256, 4, 4}, 2, 1, 0, 1, 1);  // 16 columns a phase row
+  EXPECT_EQ(convt::detail::cpu_tile_order(pix2pix, 16), 0);
+  EXPECT_EQ(convt::detail::cpu_tile_order(pix2pix, 32), 1);
 }
 
 TEST(KernelChoice, BatchesWithFewOutputChannelsTileAlongXAndImages) {

@@ -120,7 +120,9 @@ std::vector<ConvCase> channel_tile_cases() {
     for (int a = 0; a < 2; ++a) p.output_padding[a] = (i % 4 == a + 1) ? p.stride[a] - 1 : 0;
     p.n = 1 + i % 3;
     p.h_in = 1 + (i * 5) % 6;
-    p.w_in = 1 + (i * 7) % 5;  // phase rows of at most 15 columns
+    // Phase rows of at most 15 columns, and some of 16 to 31: channel tiles
+    // where x tiles are 32 columns wide (AVX-512), x tiles where 16.
+    p.w_in = i % 6 == 5 ? 17 + i % 5 : 1 + (i * 7) % 5;
     p.c_in = 1 + (i * 11) % 24;
     p.c_out = channels[i % 5];
     c.bias = i % 3 != 2;
