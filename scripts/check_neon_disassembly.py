@@ -16,9 +16,11 @@ general-dilation paths store their accumulators each iteration.
 
 Usage: check_neon_disassembly.py --objdump aarch64-linux-gnu-objdump \
            --library libconvt_arm_neon.a --kernel convt_arm_neon \
-           --expect 1=5 --expect 2=2
-where --expect U=N says output update U has N specializations (the schedule's
-count, so a schedule that stops specializing is noticed).
+           --expect 1=13 --expect 2=7
+where --expect U=N says the kernel's entry function hands N closures of output
+update U to halide_do_par_for: one or more per specialization (Halide can
+split a specialization's loop nest in two), a count fixed by the schedule, so
+a schedule that stops specializing is noticed.
 """
 import argparse
 import re
@@ -119,9 +121,9 @@ def main():
         # referenced by the kernel's entry function itself.
         prefix = f"{args.kernel}_par_for_conv_transpose2d_s{update}_"
         roots = sorted(r for r in refs.get(args.kernel, ()) if r.startswith(prefix))
-        print(f"update {update}: {len(roots)} specializations (expected {count})")
+        print(f"update {update}: {len(roots)} parallel closures (expected {count})")
         if len(roots) != count:
-            failures.append(f"update {update}: {len(roots)} specializations, expected {count}")
+            failures.append(f"update {update}: {len(roots)} parallel closures, expected {count}")
         for root in roots:
             funcs = closure_tree(root, refs, args.kernel)
             loops = [loop_stats(loop) for f in funcs for loop in innermost_loops(code[f])]
