@@ -43,7 +43,7 @@ def harness(build, shapes, layers, isa_cap):
         scale = {"ns": 1e-6, "us": 1e-3, "ms": 1.0, "s": 1e3}[b["time_unit"]]
         rows.setdefault(layer, {})[impl] = dict(
             ms=b["real_time"] * scale, label=b.get("label", ""), rel_diff=b["max_rel_diff"],
-            heap_mib=b[impl + "_heap_MiB"])
+            heap_mib=b[impl + "_heap_MiB"], warm_allocations=b["convt_warm_call_allocations"])
     return data["context"], rows
 
 
@@ -126,6 +126,7 @@ def main():
                    convt_gbs=moved / c5 * 1e-6, convt_fraction_of_bandwidth=moved / c5 * 1e-6 / gbs,
                    convt_heap_mib=default[name]["convt"]["heap_mib"],
                    onednn_heap_mib=default[name]["onednn"]["heap_mib"],
+                   convt_warm_call_allocations=default[name]["convt"]["warm_allocations"],
                    max_rel_diff_vs_onednn=max(avx2[name]["convt"]["rel_diff"],
                                               default[name]["convt"]["rel_diff"]),
                    torch_ms=torch["layers"].get(name) if torch else None)
@@ -181,12 +182,13 @@ def main():
               f"(convt: its cached workspace; oneDNN: buffers in its layouts and scratch).",
               "",
               "| layer | MB moved | convt GB/s | % of bandwidth | convt heap MiB | "
-              "oneDNN heap MiB |",
-              "| --- | ---: | ---: | ---: | ---: | ---: |"]
+              "oneDNN heap MiB | convt allocations per warm call |",
+              "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for r in layers:
         lines.append(f"| {r['layer']} | {r['mbytes_moved']:.1f} | {r['convt_gbs']:.1f} | "
                      f"{100 * r['convt_fraction_of_bandwidth']:.0f}% | "
-                     f"{r['convt_heap_mib']:.1f} | {r['onednn_heap_mib']:.1f} |")
+                     f"{r['convt_heap_mib']:.1f} | {r['onednn_heap_mib']:.1f} | "
+                     f"{r['convt_warm_call_allocations']:.0f} |")
     table = "\n".join(lines) + "\n"
     open(stem + ".md", "w").write(table)
     print(table)

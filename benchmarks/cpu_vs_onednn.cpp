@@ -81,6 +81,7 @@ struct LayerRun {
 // call), oneDNN's from its construction plus the most one call adds.
 struct HeapUse {
   double convt_mib, onednn_mib;
+  int64_t convt_warm_allocations;  // by a call after the first: 0 when all is cached
 };
 
 HeapUse measure_heap(LayerRun &r) {
@@ -88,10 +89,13 @@ HeapUse measure_heap(LayerRun &r) {
   int64_t base = convt_bench::heap_reset_peak();
   r.run_convt();
   const int64_t convt_bytes = convt_bench::heap_peak_bytes() - base;
+  const int64_t allocations = convt_bench::heap_allocations();
+  r.run_convt();
+  const int64_t warm_allocations = convt_bench::heap_allocations() - allocations;
   base = convt_bench::heap_reset_peak();
   r.onednn->run();
   const int64_t onednn_bytes = r.onednn_held_bytes + convt_bench::heap_peak_bytes() - base;
-  return {convt_bytes / 1048576.0, onednn_bytes / 1048576.0};
+  return {convt_bytes / 1048576.0, onednn_bytes / 1048576.0, warm_allocations};
 }
 
 void report(benchmark::State &state, const LayerRun &r, double rel_diff, const HeapUse &heap) {
@@ -100,6 +104,7 @@ void report(benchmark::State &state, const LayerRun &r, double rel_diff, const H
   state.counters["max_rel_diff"] = rel_diff;
   state.counters["convt_heap_MiB"] = heap.convt_mib;
   state.counters["onednn_heap_MiB"] = heap.onednn_mib;
+  state.counters["convt_warm_call_allocations"] = static_cast<double>(heap.convt_warm_allocations);
 }
 
 }  // namespace

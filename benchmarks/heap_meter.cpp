@@ -21,9 +21,11 @@ namespace {
 
 std::atomic<int64_t> live{0};
 std::atomic<int64_t> peak{0};
+std::atomic<int64_t> allocations{0};
 
 void *counted(void *p) {
   if (p == nullptr) return p;
+  allocations.fetch_add(1, std::memory_order_relaxed);
   const int64_t now = live.fetch_add(static_cast<int64_t>(malloc_usable_size(p))) +
                       static_cast<int64_t>(malloc_usable_size(p));
   int64_t seen = peak.load();
@@ -86,5 +88,7 @@ int64_t heap_reset_peak() {
 }
 
 int64_t heap_peak_bytes() { return peak.load(); }
+
+int64_t heap_allocations() { return allocations.load(); }
 
 }  // namespace convt_bench

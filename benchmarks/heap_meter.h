@@ -16,4 +16,7 @@ int64_t heap_reset_peak();
 // The most live bytes since the last heap_reset_peak().
 int64_t heap_peak_bytes();
 
+// Allocations made so far (malloc, calloc, realloc, aligned forms).
+int64_t heap_allocations();
+
 }  // namespace convt_bench
