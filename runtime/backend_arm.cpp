@@ -14,4 +14,6 @@ const Kernel &cpu_kernel() {
   return neon;
 }
 
+const Kernel &cpu_kernel_for(const ConvGeometry & /*g*/) { return cpu_kernel(); }
+
 }  // namespace convt::detail

@@ -11,4 +11,6 @@ const Kernel &cpu_kernel() {
   throw RuntimeError("conv_transpose2d(): this build has no CPU kernel (CONVT_TARGETS=cuda)");
 }
 
+const Kernel &cpu_kernel_for(const ConvGeometry & /*g*/) { return cpu_kernel(); }
+
 }  // namespace convt::detail

@@ -11,6 +11,10 @@ namespace convt::detail {
 bool has_cpu_kernel();
 const Kernel &cpu_kernel();
 
+// The CPU kernel for one call: cpu_kernel(), or a narrower flavour of it
+// that runs this shape faster.
+const Kernel &cpu_kernel_for(const ConvGeometry &g);
+
 // GPU kernels (runtime/backend_gpu.cpp), nullptr when not built: CUDA, and
 // the same schedule for OpenCL, which tests run on the CPU through PoCL.
 const Kernel *cuda_kernel();

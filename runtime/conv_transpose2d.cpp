@@ -34,11 +34,10 @@ const detail::Kernel &usable_cuda_kernel() {
 }
 
 // Which kernel runs a call: the input's device decides. Host tensors run on
-// the CPU kernel; in a GPU-only build, on the CUDA kernel (copied in and
-// out). CONVT_HOST_KERNEL=cuda or =opencl sends host tensors to that GPU
-// kernel instead, which is how the test suites run the GPU schedule (OpenCL
-// on PoCL without a GPU).
-const detail::Kernel &select_kernel(const ConstTensorView &input) {
+// the CPU kernel (the flavour for the call's shape); in a GPU-only build, on the CUDA kernel
+// (copied in and out). CONVT_HOST_KERNEL=cuda or =opencl sends host tensors to that GPU kernel
+// instead, which is how the test suites run the GPU schedule (OpenCL on PoCL without a GPU).
+const detail::Kernel &select_kernel(const ConvGeometry &g, const ConstTensorView &input) {
   if (input.device() == Device::kCUDA) return usable_cuda_kernel();
   static const char *const choice = std::getenv("CONVT_HOST_KERNEL");  // read once
   if (choice != nullptr && std::strcmp(choice, "cuda") == 0) return usable_cuda_kernel();
@@ -50,7 +49,7 @@ const detail::Kernel &select_kernel(const ConstTensorView &input) {
     }
     return *detail::opencl_kernel();
   }
-  return detail::has_cpu_kernel() ? detail::cpu_kernel() : usable_cuda_kernel();
+  return detail::has_cpu_kernel() ? detail::cpu_kernel_for(g) : usable_cuda_kernel();
 }
 
 // Channels [first, first + count) of dimension `dim` of a float32 view.
@@ -102,7 +101,7 @@ void run_groups(const detail::Kernel &kernel, const ConvGeometry &g, const Const
 void compute(const ConvGeometry &g, const TensorView &out, const ConstTensorView &input,
              const ConstTensorView &weight, const std::optional<ConstTensorView> &bias) {
   if (g.batch == 0) return;  // empty batch: nothing to compute
-  const detail::Kernel &kernel = select_kernel(input);
+  const detail::Kernel &kernel = select_kernel(g, input);
   if (out.strides().back() != 1 && out.shape().back() != 1) {
     // The kernels store whole vectors along W; compute densely, then scatter.
     // (Host outputs only: validation rejects such CUDA outputs.)

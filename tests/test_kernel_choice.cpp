@@ -2,6 +2,8 @@
 // cases are known to run channel tiles and wide layers x tiles.
 #include <gtest/gtest.h>
 
+#include <string>
+
 #include "backends.h"
 
 namespace {
@@ -46,6 +48,25 @@ TEST(KernelChoice, OtherLayersTileAlongX) {
   EXPECT_EQ(order_for({2, 8, 3, 4}, {8, 10, 3, 3}, 2, 1, 2), 0);      // groups 2
   EXPECT_EQ(order_for({2, 5, 3, 4}, {5, 32, 3, 3}, 2, 1, 1, 2), 0);   // dilation 2
   EXPECT_EQ(order_for({8, 8, 3, 4}, {8, 32, 3, 3}, 1, 1, 1, 2), 0);   // dilation 2, stride 1
+}
+
+// On AVX-512 machines, layers whose phase rows are narrower than its
+// 32-column x tiles, and that do not fill its 32-channel tiles, run on the
+// AVX2 kernel (runtime/backend_x86.cpp).
+TEST(KernelChoice, NarrowRowsRunOnAvx2UnlessTheyFillAvx512ChannelTiles) {
+  const std::string best = convt::detail::cpu_kernel().name;
+  if (best != "x86-avx512") GTEST_SKIP() << "this machine's kernel is " << best;
+  auto kernel_for = [](const convt::Shape &input, const convt::Shape &weight, int64_t stride,
+                       int64_t padding, int64_t groups) {
+    return std::string(
+        convt::detail::cpu_kernel_for(
+            convt::detail::resolve_geometry(input, weight, stride, padding, 0, groups, 1))
+            .name);
+  };
+  EXPECT_EQ(kernel_for({8, 256, 16, 16}, {256, 1, 4, 4}, 2, 1, 256), "x86-avx2");      // centernet
+  EXPECT_EQ(kernel_for({1, 21, 16, 16}, {21, 21, 64, 64}, 32, 0, 1), "x86-avx2");      // fcn32s
+  EXPECT_EQ(kernel_for({1, 1024, 16, 16}, {1024, 256, 4, 4}, 2, 1, 1), "x86-avx512");  // pix2pix
+  EXPECT_EQ(kernel_for({1, 256, 64, 64}, {256, 128, 3, 3}, 2, 1, 1), "x86-avx512");    // wide rows
 }
 
 }  // namespace

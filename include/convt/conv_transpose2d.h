@@ -70,6 +70,8 @@ void release_workspace();
 // The CPU kernel flavour calls run on this machine: "x86-avx512",
 // "x86-avx2" or "x86-sse41" in an x86 build (chosen from the CPU's features;
 // CONVT_MAX_CPU_ISA=avx2 or =sse41 caps it), "arm-neon" in an AArch64 build.
+// (With AVX-512, layers with narrow phase rows and few channels run on the
+// AVX2 flavour, which is faster for them.)
 const char *cpu_kernel_name();
 
 // Whether calls on Device::kCUDA tensors can run: this build has the CUDA
