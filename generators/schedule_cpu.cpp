@@ -83,6 +83,48 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
   auto blocks = [&](int depth) { return (out_channels + depth - 1) / depth; };
   constexpr int kEnoughBlocks = 4;
 
+  // The weights one order's tiles read, repacked per phase at `at`:
+  // channels innermost, then input channels, then taps, so one reduction
+  // step's weights share a cache line and successive steps follow it.
+  auto pack_weights = [&](const Func &sum, const LoopLevel &at, bool channel_vectors) {
+    Func packed = f.weight_phase.in(sum);
+    packed.compute_at(at)
+        .reorder_storage(f.co, f.c, f.jx, f.jy, f.rx, f.ry)
+        .reorder(f.co, f.c, f.jx, f.jy, f.rx, f.ry);
+    if (channel_vectors) packed.vectorize(f.co, vec);
+  };
+
+  // A channel tile held in registers at `at`: `positions` values of
+  // `position` (qx or n) x `depth` output channels, channel vectors
+  // contiguous; the reduction `r` runs input channels innermost, then taps,
+  // so the tap guards stay outside the FMA loop. bound_extent fixes the
+  // tile's size even where it overhangs (else the accumulators spill).
+  auto channel_tile_in_registers = [&](Func sum, const Var &position, int positions, int depth,
+                                       const LoopLevel &at, const RDom &r) {
+    std::vector<VarOrRVar> others;
+    for (const Var &v : {f.qx, f.qy, f.n}) {
+      if (v.name() != position.name()) others.push_back(v);
+    }
+    std::vector<VarOrRVar> pure{f.co, position};
+    pure.insert(pure.end(), others.begin(), others.end());
+    pure.insert(pure.end(), {f.rx, f.ry});
+    std::vector<VarOrRVar> update{f.co, position, r.x, r.z, r.y};
+    update.insert(update.end(), others.begin(), others.end());
+    update.insert(update.end(), {f.rx, f.ry});
+    std::vector<Var> storage{f.co, position};
+    for (const VarOrRVar &v : others) storage.push_back(v.var);
+    storage.insert(storage.end(), {f.rx, f.ry});
+    sum.compute_at(at)
+        .bound_extent(position, positions)
+        .bound_extent(f.co, depth)
+        .reorder_storage(storage)
+        .reorder(pure)
+        .vectorize(f.co, vec)
+        .unroll(f.co)
+        .unroll(position);
+    sum.update().reorder(update).vectorize(f.co, vec).unroll(f.co).unroll(position);
+  };
+
   // --- 0: x tiles ----------------------------------------------------------
   // Per (image, channel block), every phase and row, then register tiles
   // along qx. (Depthwise layers always have blocks enough: a row of one is
@@ -133,13 +175,7 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
       .vectorize(f.qx, vec)
       .unroll(f.qx)
       .unroll(f.co);
-  // The tile's weights for one phase, channels innermost, then input
-  // channels, then taps: the broadcasts of one reduction step share a cache
-  // line and successive steps follow it.
-  f.weight_phase.in(f.phase_sum)
-      .compute_at(f.output, rx)
-      .reorder_storage(f.co, f.c, f.jx, f.jy, f.rx, f.ry)
-      .reorder(f.co, f.c, f.jx, f.jy, f.rx, f.ry);
+  pack_weights(f.phase_sum, LoopLevel(f.output, rx), false);
 
   // --- 1: channel tiles along x --------------------------------------------
   // Per channel block, each phase (its packed weights serve every image and
@@ -164,26 +200,9 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
   tile_channels_x(by_channel, true);
 
   padded_rows_root(f.input_padded.in(f.phase_sum_by_channel));
-  f.phase_sum_by_channel.compute_at(f.output, cqxo)
-      .bound_extent(f.qx, t.cx_columns)
-      .bound_extent(f.co, cx_depth)
-      .reorder_storage(f.co, f.qx, f.qy, f.n, f.rx, f.ry)  // channel vectors contiguous
-      .reorder(f.co, f.qx, f.qy, f.n, f.rx, f.ry)
-      .vectorize(f.co, vec)
-      .unroll(f.co)
-      .unroll(f.qx);
-  f.phase_sum_by_channel.update()
-      .reorder(f.co, f.qx, f.r.x, f.r.z, f.r.y, f.qy, f.n, f.rx, f.ry)
-      .vectorize(f.co, vec)
-      .unroll(f.co)
-      .unroll(f.qx);
-  // Packed per (channel block, phase), channels innermost: each reduction
-  // step loads whole channel vectors, and successive steps are adjacent.
-  f.weight_phase.in(f.phase_sum_by_channel)
-      .compute_at(f.output, crx)
-      .reorder_storage(f.co, f.c, f.jx, f.jy, f.rx, f.ry)
-      .reorder(f.co, f.c, f.jx, f.jy, f.rx, f.ry)
-      .vectorize(f.co, vec);
+  channel_tile_in_registers(f.phase_sum_by_channel, f.qx, t.cx_columns, cx_depth,
+                            LoopLevel(f.output, cqxo), f.r);
+  pack_weights(f.phase_sum_by_channel, LoopLevel(f.output, crx), true);
 
   // --- 2: channel tiles along images ---------------------------------------
   // Per channel block, each phase, then pixels, then register tiles of
@@ -206,25 +225,9 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
   tile_channels_images(by_image.specialize(closed && groups_1), true);
   tile_channels_images(by_image, true);
 
-  const RDom &ri = f.r_by_image;
-  f.phase_sum_by_image.compute_at(f.output, ino)
-      .bound_extent(f.n, t.img_images)
-      .bound_extent(f.co, img_depth)
-      .reorder_storage(f.co, f.n, f.qx, f.qy, f.rx, f.ry)
-      .reorder(f.co, f.n, f.qx, f.qy, f.rx, f.ry)
-      .vectorize(f.co, vec)
-      .unroll(f.co)
-      .unroll(f.n);
-  f.phase_sum_by_image.update()
-      .reorder(f.co, f.n, ri.x, ri.z, ri.y, f.qx, f.qy, f.rx, f.ry)
-      .vectorize(f.co, vec)
-      .unroll(f.co)
-      .unroll(f.n);
-  f.weight_phase.in(f.phase_sum_by_image)
-      .compute_at(f.output, irx)
-      .reorder_storage(f.co, f.c, f.jx, f.jy, f.rx, f.ry)
-      .reorder(f.co, f.c, f.jx, f.jy, f.rx, f.ry)
-      .vectorize(f.co, vec);
+  channel_tile_in_registers(f.phase_sum_by_image, f.n, t.img_images, img_depth,
+                            LoopLevel(f.output, ino), f.r_by_image);
+  pack_weights(f.phase_sum_by_image, LoopLevel(f.output, irx), true);
   // The input with images innermost ([y][x][c][n]): one reduction step's
   // broadcasts are adjacent, and successive steps follow them.
   Var xy("xy");
@@ -282,10 +285,7 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
   // loop, unlike the image tiles', is empty when another order is chosen,
   // and bounds inference alone would not skip the copy.
   padded_rows(f.input_padded.in(f.phase_sum_x_images)).compute_at(f.output, xry);
-  f.weight_phase.in(f.phase_sum_x_images)
-      .compute_at(f.output, xrx)
-      .reorder_storage(f.co, f.c, f.jx, f.jy, f.rx, f.ry)
-      .reorder(f.co, f.c, f.jx, f.jy, f.rx, f.ry);
+  pack_weights(f.phase_sum_x_images, LoopLevel(f.output, xrx), false);
 
   // --- Edge columns (at most s_x - 1 per row): one pixel at a time ---------
   Stage edge = f.output.update(2);
