@@ -26,8 +26,8 @@ std::atomic<int64_t> allocations{0};
 void *counted(void *p) {
   if (p == nullptr) return p;
   allocations.fetch_add(1, std::memory_order_relaxed);
-  const int64_t now = live.fetch_add(static_cast<int64_t>(malloc_usable_size(p))) +
-                      static_cast<int64_t>(malloc_usable_size(p));
+  const auto bytes = static_cast<int64_t>(malloc_usable_size(p));
+  const int64_t now = live.fetch_add(bytes) + bytes;
   int64_t seen = peak.load();
   while (now > seen && !peak.compare_exchange_weak(seen, now)) {
   }

@@ -58,11 +58,11 @@ Expr AxisPhases::num_taps(const Expr &r) const {
   return select(k0 < min(tap_step, kernel), (kernel - k0 + tap_step - 1) / tap_step, 0);
 }
 
-// Input row read by tap j = 0 of phase r, relative to q. Exact division: for a
-// phase with taps, first_tap * d = r + p (mod s).
-Expr AxisPhases::input_base(const Expr &r) const {
+// Input index read by tap j of phase r at q. Exact division: for a phase
+// with taps, first_tap * d = r + p (mod s).
+Expr AxisPhases::input(const Expr &q, const Expr &r, const Expr &j) const {
   Expr k0 = unsafe_promise_clamped(first_tap(r), 0, tap_step - 1);
-  return (r + padding - k0 * dilation) / stride;
+  return q + (r + padding - k0 * dilation) / stride - j * input_step;
 }
 
 // Kernel index of tap j of phase r. Only evaluated under the num_taps guard,
@@ -119,20 +119,16 @@ ConvTranspose2dFuncs define_conv_transpose2d(
   // contribute nothing: they are skipped, so small inputs do not pay for the
   // zero border in y. Columns keep the border where a schedule vectorizes
   // or unrolls along x (a predicate on qx would sit inside the vector); the
-  // images-innermost variant skips them too. Stated for the closed forms
-  // (first tap (r + p) % s, input step d), where the input row and column
-  // are plain arithmetic; elsewhere the border stays.
-  auto closed_form_input = [&](const AxisPhases &a, const Expr &q, const Expr &r, const Expr &j) {
-    return q + (r + a.padding - ((r + a.padding) % a.stride) * a.dilation) / a.stride -
-           j * a.dilation;
-  };
+  // images-innermost variant skips them too. Stated for the closed forms,
+  // where the input row and column are plain arithmetic (no table loads);
+  // elsewhere the border stays.
   auto make_reduction = [&](const std::string &name, bool skip_border_columns) {
     RDom r(0, f.in_channels_per_group, 0, f.phase_y.max_taps, 0, f.phase_x.max_taps, name);
     r.where(r.y < f.phase_y.num_taps(f.ry) && r.z < f.phase_x.num_taps(f.rx));
-    Expr iy = closed_form_input(f.phase_y, f.qy, f.ry, r.y);
+    Expr iy = f.phase_y.input(f.qy, f.ry, r.y);
     r.where(!f.phase_y.closed_form || (iy >= 0 && iy < input_height));
     if (skip_border_columns) {
-      Expr ix = closed_form_input(f.phase_x, f.qx, f.rx, r.z);
+      Expr ix = f.phase_x.input(f.qx, f.rx, r.z);
       r.where(!f.phase_x.closed_form || (ix >= 0 && ix < input_width));
     }
     return r;
@@ -146,8 +142,8 @@ ConvTranspose2dFuncs define_conv_transpose2d(
   // channels (their sums are discarded).
   auto make_phase_sum = [&](const std::string &name, const RDom &r) {
     RVar ci = r.x, jy = r.y, jx = r.z;
-    Expr ix = f.qx + f.phase_x.input_base(f.rx) - jx * f.phase_x.input_step;
-    Expr iy = f.qy + f.phase_y.input_base(f.ry) - jy * f.phase_y.input_step;
+    Expr ix = f.phase_x.input(f.qx, f.rx, jx);
+    Expr iy = f.phase_y.input(f.qy, f.ry, jy);
     Func p(name);
     p(f.qx, f.qy, f.co, f.n, f.rx, f.ry) = bias(clamped_co);
     p(f.qx, f.qy, f.co, f.n, f.rx, f.ry) +=

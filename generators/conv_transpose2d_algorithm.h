@@ -8,7 +8,7 @@ namespace convt_gen {
 
 // Per-axis phase (sub-pixel) geometry. With output o = q * s + r (r is the
 // phase), the taps that reach phase r are k = first_tap(r) + j * tap_step for
-// j < num_taps(r), and they read input i = q + input_base(r) - j * input_step.
+// j < num_taps(r), and they read input i = input(q, r, j).
 // Each phase is then a stride-1 correlation, so the work is exactly the true
 // FLOP count (every input pixel meets every tap once).
 struct AxisPhases {
@@ -23,7 +23,7 @@ struct AxisPhases {
   // First tap of phase r; >= tap_step when phase r gets no tap.
   Halide::Expr first_tap(const Halide::Expr &r) const;
   Halide::Expr num_taps(const Halide::Expr &r) const;
-  Halide::Expr input_base(const Halide::Expr &r) const;
+  Halide::Expr input(const Halide::Expr &q, const Halide::Expr &r, const Halide::Expr &j) const;
   Halide::Expr tap(const Halide::Expr &r, const Halide::Expr &j) const;
 };
 

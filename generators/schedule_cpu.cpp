@@ -101,28 +101,24 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
   // tile's size even where it overhangs (else the accumulators spill).
   auto channel_tile_in_registers = [&](Func sum, const Var &position, int positions, int depth,
                                        const LoopLevel &at, const RDom &r) {
-    std::vector<VarOrRVar> others;
+    std::vector<Var> others;  // the two of qx, qy, n that are not `position`
     for (const Var &v : {f.qx, f.qy, f.n}) {
       if (v.name() != position.name()) others.push_back(v);
     }
-    std::vector<VarOrRVar> pure{f.co, position};
-    pure.insert(pure.end(), others.begin(), others.end());
-    pure.insert(pure.end(), {f.rx, f.ry});
-    std::vector<VarOrRVar> update{f.co, position, r.x, r.z, r.y};
-    update.insert(update.end(), others.begin(), others.end());
-    update.insert(update.end(), {f.rx, f.ry});
-    std::vector<Var> storage{f.co, position};
-    for (const VarOrRVar &v : others) storage.push_back(v.var);
-    storage.insert(storage.end(), {f.rx, f.ry});
+    const std::vector<Var> order{f.co, position, others[0], others[1], f.rx, f.ry};
     sum.compute_at(at)
         .bound_extent(position, positions)
         .bound_extent(f.co, depth)
-        .reorder_storage(storage)
-        .reorder(pure)
+        .reorder_storage(order)
+        .reorder(std::vector<VarOrRVar>(order.begin(), order.end()))
         .vectorize(f.co, vec)
         .unroll(f.co)
         .unroll(position);
-    sum.update().reorder(update).vectorize(f.co, vec).unroll(f.co).unroll(position);
+    sum.update()
+        .reorder(f.co, position, r.x, r.z, r.y, others[0], others[1], f.rx, f.ry)
+        .vectorize(f.co, vec)
+        .unroll(f.co)
+        .unroll(position);
   };
 
   // --- 0: x tiles ----------------------------------------------------------
@@ -138,13 +134,9 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
         .split(f.co, coo, coi, t.x_channels, TailStrategy::GuardWithIf)
         .reorder(qxi, coi, qxo, qy, rx, ry, coo, f.n)
         .fuse(coo, f.n, tile)
+        .parallel(parallel_rows ? VarOrRVar(qy) : VarOrRVar(tile))
         .vectorize(qxi, vec)
         .unroll(coi);
-    if (parallel_rows) {
-      s.parallel(qy);
-    } else {
-      s.parallel(tile);
-    }
   };
   Stage by_x = f.output.update(0);
   Expr x_blocks = batch * blocks(t.x_channels) >= kEnoughBlocks;

@@ -105,11 +105,13 @@ std::vector<ConvCase> tile_cases() {
 
 // Narrow phase rows with 16 or more output channels, groups 1, dilation 1:
 // the kernels tile these along output channels, and along x (tile_order 1)
-// for batches of up to 3. Channel counts that are not multiples of the
-// channel tile check the clamped tail.
-std::vector<ConvCase> channel_tile_cases() {
+// for batches of up to 3, along images (tile_order 2, which also skips taps
+// that read the zero border's columns) for batches of 4 to 9. Channel counts
+// that are not multiples of the channel tile, and batches that are not
+// multiples of the image tile, check the clamped tails.
+std::vector<ConvCase> narrow_row_cases(bool image_tiles) {
   std::vector<ConvCase> cases;
-  const int64_t channels[] = {16, 20, 32, 40, 64};
+  const int64_t channels[] = {16, 20, image_tiles ? 24 : 32, 40, 64};
   for (int i = 0; i < 30; ++i) {
     ConvCase c;
     RefParams &p = c.p;
@@ -118,46 +120,19 @@ std::vector<ConvCase> channel_tile_cases() {
     p.kw = 1 + (i * 2) % 5;
     p.padding = {std::min<int64_t>(i % 3, p.kh - 1), std::min<int64_t>((i / 2) % 3, p.kw - 1)};
     for (int a = 0; a < 2; ++a) p.output_padding[a] = (i % 4 == a + 1) ? p.stride[a] - 1 : 0;
-    p.n = 1 + i % 3;
+    p.n = image_tiles ? 4 + i % 6 : 1 + i % 3;
     p.h_in = 1 + (i * 5) % 6;
-    // Phase rows of at most 15 columns, and some of 16 to 31: channel tiles
-    // where x tiles are 32 columns wide (AVX-512), x tiles where 16.
-    p.w_in = i % 6 == 5 ? 17 + i % 5 : 1 + (i * 7) % 5;
+    // Phase rows of at most 15 columns, and (batches of up to 3) some of 16
+    // to 31: channel tiles where x tiles are 32 columns wide (AVX-512), x
+    // tiles where 16.
+    p.w_in = !image_tiles && i % 6 == 5 ? 17 + i % 5 : 1 + (i * 7) % 5;
     p.c_in = 1 + (i * 11) % 24;
     p.c_out = channels[i % 5];
     c.bias = i % 3 != 2;
-    c.batched = i % 8 != 5;
+    c.batched = image_tiles || i % 8 != 5;
     if (!c.batched) p.n = 1;
     c.layout = kLayouts[i % 4];
-    c.seed = 9000 + static_cast<uint32_t>(i);
-    if (p.h_out() >= 1 && p.w_out() >= 1) cases.push_back(c);
-  }
-  return cases;
-}
-
-// The same narrow rows in batches of 4 or more: tiles along output channels
-// and images (tile_order 2), which also skip taps that read the zero
-// border's columns. Batches that are not multiples of the image tile check
-// its clamped tail.
-std::vector<ConvCase> image_tile_cases() {
-  std::vector<ConvCase> cases;
-  const int64_t channels[] = {16, 20, 24, 40, 64};
-  for (int i = 0; i < 30; ++i) {
-    ConvCase c;
-    RefParams &p = c.p;
-    p.stride = {1 + i % 3, 1 + (i / 3) % 3};
-    p.kh = 1 + (i * 3) % 5;
-    p.kw = 1 + (i * 2) % 5;
-    p.padding = {std::min<int64_t>(i % 3, p.kh - 1), std::min<int64_t>((i / 2) % 3, p.kw - 1)};
-    for (int a = 0; a < 2; ++a) p.output_padding[a] = (i % 4 == a + 1) ? p.stride[a] - 1 : 0;
-    p.n = 4 + i % 6;
-    p.h_in = 1 + (i * 5) % 6;
-    p.w_in = 1 + (i * 7) % 5;
-    p.c_in = 1 + (i * 11) % 24;
-    p.c_out = channels[i % 5];
-    c.bias = i % 3 != 2;
-    c.layout = kLayouts[i % 4];
-    c.seed = 12000 + static_cast<uint32_t>(i);
+    c.seed = (image_tiles ? 12000 : 9000) + static_cast<uint32_t>(i);
     if (p.h_out() >= 1 && p.w_out() >= 1) cases.push_back(c);
   }
   return cases;
@@ -232,8 +207,9 @@ std::string case_name(const ::testing::TestParamInfo<ConvCase> &info) { return i
 
 INSTANTIATE_TEST_SUITE_P(Axes, Sweep, ::testing::ValuesIn(axis_cases()), case_name);
 INSTANTIATE_TEST_SUITE_P(Tiles, Sweep, ::testing::ValuesIn(tile_cases()), case_name);
-INSTANTIATE_TEST_SUITE_P(ChannelTiles, Sweep, ::testing::ValuesIn(channel_tile_cases()), case_name);
-INSTANTIATE_TEST_SUITE_P(ImageTiles, Sweep, ::testing::ValuesIn(image_tile_cases()), case_name);
+INSTANTIATE_TEST_SUITE_P(ChannelTiles, Sweep, ::testing::ValuesIn(narrow_row_cases(false)),
+                         case_name);
+INSTANTIATE_TEST_SUITE_P(ImageTiles, Sweep, ::testing::ValuesIn(narrow_row_cases(true)), case_name);
 INSTANTIATE_TEST_SUITE_P(XImageTiles, Sweep, ::testing::ValuesIn(x_image_tile_cases()), case_name);
 INSTANTIATE_TEST_SUITE_P(WideGroups, Sweep, ::testing::ValuesIn(wide_group_cases()), case_name);
 
