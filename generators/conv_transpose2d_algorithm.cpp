@@ -193,6 +193,17 @@ ConvTranspose2dFuncs define_conv_transpose2d(
     d.where(d.y * stride_y + d.w < output_height);
     return d;
   };
+  // The same positions with the rows outermost, (qx, rx, ry, qy): a schedule
+  // may then walk every phase of one row before the next row, so the input
+  // rows that row reads are fetched once for all phases. (Halide keeps an
+  // update's reduction loops in their RDom's order.)
+  auto full_column_domain_rows_outermost = [&](int order, const std::string &name) {
+    Expr chosen = tile_order == order && full_columns > 0;
+    RDom d(0, select(chosen, full_columns, 0), 0, select(chosen, stride_x, 0), 0,
+           select(chosen, row_phases, 0), 0, select(chosen, qy_extent, 0), name);
+    d.where(d.w * stride_y + d.z < output_height);
+    return d;
+  };
   f.r_out = full_column_domain(0, "r_out");
   f.output(f.r_out.x * stride_x + f.r_out.z, row(f.r_out.y, f.r_out.w), f.co, f.n) =
       f.phase_sum(f.r_out.x, f.r_out.y, f.co, f.n, f.r_out.z, f.r_out.w);
@@ -212,10 +223,10 @@ ConvTranspose2dFuncs define_conv_transpose2d(
   const RDom &ri = f.r_out_by_image;
   f.output(ri.x * stride_x + ri.z, row(ri.y, ri.w), f.co, f.n) =
       f.phase_sum_by_image(ri.x, ri.y, f.co, f.n, ri.z, ri.w);
-  f.r_out_x_images = full_column_domain(3, "r_out_x_images");
+  f.r_out_x_images = full_column_domain_rows_outermost(3, "r_out_x_images");
   const RDom &rxi = f.r_out_x_images;
-  f.output(rxi.x * stride_x + rxi.z, row(rxi.y, rxi.w), f.co, f.n) =
-      f.phase_sum_x_images(rxi.x, rxi.y, f.co, f.n, rxi.z, rxi.w);
+  f.output(rxi.x * stride_x + rxi.y, row(rxi.w, rxi.z), f.co, f.n) =
+      f.phase_sum_x_images(rxi.x, rxi.w, f.co, f.n, rxi.y, rxi.z);
   return f;
 }
 

@@ -43,8 +43,9 @@ struct ConvTranspose2dFuncs {
   Halide::RDom r, r_by_image;
   // Output positions in phase space, o = q * s + r: (qx, qy, rx, ry) over
   // the full columns (r_out when tile_order is 0, r_out_by_channel when 1,
-  // r_out_by_image when 2, r_out_x_images when 3; the others are empty), and
-  // (rx, qy, ry) over the last W_out % s_x columns.
+  // r_out_by_image when 2; the others are empty), r_out_x_images the same
+  // in the order (qx, rx, ry, qy) when tile_order is 3, and (rx, qy, ry)
+  // over the last W_out % s_x columns.
   Halide::RDom r_out, r_out_by_channel, r_out_by_image, r_out_x_images, r_edge;
 
   Halide::Func input_padded;  // zero outside the input: no bounds tests in the hot loop

@@ -45,18 +45,24 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
   // rather than rows a whole plane apart. Dense input rows (the usual case)
   // are read with vector loads, other strides with gathers. (The edge
   // columns read input_padded inline, with bounds tests.)
-  auto padded_rows = [&](Func copy) {
+  // The copy walks the input in its own order, whole planes, which the
+  // prefetchers follow (stepping through channels, each read would be a page
+  // away). A copy at the root runs its planes in parallel when its order is
+  // chosen; otherwise its region is a sliver per plane (bounds inference
+  // does not see that the order's domain is empty), cheaper done serially
+  // than as one task per plane.
+  auto padded_rows = [&](Func copy, const LoopLevel &at, const Expr &parallel_planes) {
     std::vector<Var> a = copy.args();  // (x, y, c, n)
-    copy.reorder_storage(a[0], a[2], a[1], a[3])
-        .reorder(a[0], a[2], a[1], a[3])
+    Var cn("cn");
+    copy.compute_at(at)
+        .reorder_storage(a[0], a[2], a[1], a[3])
         .vectorize(a[0], vec * t.pad_vectors, TailStrategy::GuardWithIf);
+    // Specializations last: each keeps only the directives given before it.
+    if (!is_const_zero(parallel_planes)) {
+      copy.specialize(parallel_planes && f.input_dense_rows).fuse(a[2], a[3], cn).parallel(cn, 8);
+      copy.specialize(parallel_planes).fuse(a[2], a[3], cn).parallel(cn, 8);
+    }
     copy.specialize(f.input_dense_rows);
-    return copy;
-  };
-  auto padded_rows_root = [&](Func copy) {
-    std::vector<Var> a = copy.args();
-    Var yn("yn");
-    padded_rows(copy).compute_root().fuse(a[1], a[3], yn).parallel(yn);
   };
 
   // Specializations, each with the same tiling. Dilation 1 or stride 1
@@ -155,7 +161,7 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
   // guards stay outside the FMA loop. bound_extent fixes the tile size even
   // for a row's last, partial tile (else the accumulators spill to memory);
   // phase rows narrower than the tile compute idle lanes.
-  padded_rows_root(f.input_padded.in(f.phase_sum));
+  padded_rows(f.input_padded.in(f.phase_sum), LoopLevel::root(), f.tile_order == 0);
   f.phase_sum.compute_at(f.output, qxo)
       .bound_extent(f.qx, x_width)
       .bound_extent(f.co, t.x_channels)
@@ -191,7 +197,7 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
   tile_channels_x(by_channel.specialize(closed && groups_1), true);
   tile_channels_x(by_channel, true);
 
-  padded_rows_root(f.input_padded.in(f.phase_sum_by_channel));
+  padded_rows(f.input_padded.in(f.phase_sum_by_channel), LoopLevel::root(), f.tile_order == 1);
   channel_tile_in_registers(f.phase_sum_by_channel, f.qx, t.cx_columns, cx_depth,
                             LoopLevel(f.output, cqxo), f.r);
   pack_weights(f.phase_sum_by_channel, LoopLevel(f.output, crx), true);
@@ -233,11 +239,12 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
   // --- 3: x tiles across images -------------------------------------------
   // For layers with very few output channels, where a tile of x_channels
   // would mostly compute discarded channels: (qx vector) x (channels) x
-  // (images). Per channel block (one, for these layers), image tiles in
-  // parallel, then each phase (the weights repacked per phase: a few
-  // channels' worth), rows and register tiles along qx.
-  RVar xqx = f.r_out_x_images.x, xqy = f.r_out_x_images.y;
-  RVar xrx = f.r_out_x_images.z, xry = f.r_out_x_images.w;
+  // (images). Image tiles in parallel, then channel blocks (one, for these
+  // layers), rows, each phase (this domain puts rows outermost) and register
+  // tiles along qx. The weights of every phase are repacked per image tile:
+  // a few channels' worth.
+  RVar xqx = f.r_out_x_images.x, xrx = f.r_out_x_images.y;
+  RVar xry = f.r_out_x_images.z, xqy = f.r_out_x_images.w;
   RVar xqxo("xqxo"), xqxi("xqxi");
   Var xno("xno"), xni("xni"), xcoo("xcoo"), xcoi("xcoi");
   const int xi_width = vec * t.xi_vectors;
@@ -246,7 +253,7 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
         .split(xqx, xqxo, xqxi, xi_width, TailStrategy::GuardWithIf)
         .split(f.co, xcoo, xcoi, t.xi_channels, TailStrategy::GuardWithIf)
         .split(f.n, xno, xni, t.xi_images, TailStrategy::GuardWithIf)
-        .reorder(xqxi, xcoi, xni, xqxo, xqy, xrx, xry, xno, xcoo)
+        .reorder(xqxi, xcoi, xni, xqxo, xrx, xry, xqy, xcoo, xno)
         .parallel(xno)
         .vectorize(xqxi, vec)
         .unroll(xcoi)
@@ -270,14 +277,14 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
       .unroll(f.qx)
       .unroll(f.co)
       .unroll(f.n);
-  // The input of one image tile, copied inside the parallel loop so it is
-  // still in cache when the tiles read it (these layers have little work
-  // per input value, so a separate pass over memory would cost as much as
-  // the FMAs). Copied per vertical phase, the second time from cache: that
-  // loop, unlike the image tiles', is empty when another order is chosen,
-  // and bounds inference alone would not skip the copy.
-  padded_rows(f.input_padded.in(f.phase_sum_x_images)).compute_at(f.output, xry);
-  pack_weights(f.phase_sum_x_images, LoopLevel(f.output, xrx), false);
+  // The input of one image tile, copied once inside the parallel loop so it
+  // is still in cache when every phase's tiles read it (these layers have
+  // little work per input value: a separate pass over memory would cost as
+  // much as the FMAs). Channel blocks sit inside the image tiles, so when
+  // another order is chosen (and this domain is empty) the copy's small
+  // leftover region is made once per image tile, not once per block.
+  padded_rows(f.input_padded.in(f.phase_sum_x_images), LoopLevel(f.output, xno), Expr(false));
+  pack_weights(f.phase_sum_x_images, LoopLevel(f.output, xno), false);
 
   // --- Edge columns (at most s_x - 1 per row): one pixel at a time ---------
   Stage edge = f.output.update(2);
