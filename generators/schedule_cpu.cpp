@@ -16,7 +16,7 @@
 //  3  x tiles across images: (qx vector) x (channels) x (images), for
 //     batches of layers with 1 to 3 output channels.
 // Each order streams through memory in the order its reduction walks: the
-// weights of one phase and channel tile are repacked with the tile's
+// weights of one phase row and channel tile are repacked with the tile's
 // channels adjacent, and the input is copied once with a zero border and
 // each row's channels adjacent (images adjacent for order 2).
 #include "schedules.h"
@@ -89,15 +89,26 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
   auto blocks = [&](int depth) { return (out_channels + depth - 1) / depth; };
   constexpr int kEnoughBlocks = 4;
 
-  // The weights one order's tiles read, repacked per phase at `at`:
-  // channels innermost, then input channels, then taps, so one reduction
-  // step's weights share a cache line and successive steps follow it.
-  auto pack_weights = [&](const Func &sum, const LoopLevel &at, bool channel_vectors) {
+  // The weights one order's tiles read, repacked at `at`: stored channels
+  // innermost, then input channels, then taps, so one reduction step's
+  // weights share a cache line and successive steps follow it. The copy
+  // walks taps inside input channels, so each source line (the taps of one
+  // output and input channel) is fetched once per pack, not once per tap;
+  // packing at the vertical phase loop covers both horizontal phases while
+  // those lines are still in cache. A tile's fixed channel count
+  // (`channels` > 0) makes the channel loop a vector or unrolled.
+  auto pack_weights = [&](const Func &sum, const LoopLevel &at, int channels,
+                          bool channel_vectors) {
     Func packed = f.weight_phase.in(sum);
     packed.compute_at(at)
         .reorder_storage(f.co, f.c, f.jx, f.jy, f.rx, f.ry)
-        .reorder(f.co, f.c, f.jx, f.jy, f.rx, f.ry);
-    if (channel_vectors) packed.vectorize(f.co, vec);
+        .reorder(f.co, f.jx, f.jy, f.c, f.rx, f.ry);
+    if (channels > 0) packed.bound_extent(f.co, channels);
+    if (channel_vectors) {
+      packed.vectorize(f.co, vec);
+    } else if (channels > 0) {
+      packed.unroll(f.co);
+    }
   };
 
   // A channel tile held in registers at `at`: `positions` values of
@@ -173,11 +184,11 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
       .vectorize(f.qx, vec)
       .unroll(f.qx)
       .unroll(f.co);
-  pack_weights(f.phase_sum, LoopLevel(f.output, rx), false);
+  pack_weights(f.phase_sum, LoopLevel(f.output, ry), t.x_channels, false);
 
   // --- 1: channel tiles along x --------------------------------------------
-  // Per channel block, each phase (its packed weights serve every image and
-  // row), then images and rows, then register tiles along qx.
+  // Per channel block, each phase (the packed weights of its phase row serve
+  // every image and row), then images and rows, then register tiles along qx.
   RVar cqx = f.r_out_by_channel.x, cqy = f.r_out_by_channel.y;
   RVar crx = f.r_out_by_channel.z, cry = f.r_out_by_channel.w;
   RVar cqxo("cqxo"), cqxi("cqxi");
@@ -200,7 +211,7 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
   padded_rows(f.input_padded.in(f.phase_sum_by_channel), LoopLevel::root(), f.tile_order == 1);
   channel_tile_in_registers(f.phase_sum_by_channel, f.qx, t.cx_columns, cx_depth,
                             LoopLevel(f.output, cqxo), f.r);
-  pack_weights(f.phase_sum_by_channel, LoopLevel(f.output, crx), true);
+  pack_weights(f.phase_sum_by_channel, LoopLevel(f.output, cry), cx_depth, true);
 
   // --- 2: channel tiles along images ---------------------------------------
   // Per channel block, each phase, then pixels, then register tiles of
@@ -225,7 +236,7 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
 
   channel_tile_in_registers(f.phase_sum_by_image, f.n, t.img_images, img_depth,
                             LoopLevel(f.output, ino), f.r_by_image);
-  pack_weights(f.phase_sum_by_image, LoopLevel(f.output, irx), true);
+  pack_weights(f.phase_sum_by_image, LoopLevel(f.output, iry), img_depth, true);
   // The input with images innermost ([y][x][c][n]): one reduction step's
   // broadcasts are adjacent, and successive steps follow them.
   Var xy("xy");
@@ -284,7 +295,7 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
   // another order is chosen (and this domain is empty) the copy's small
   // leftover region is made once per image tile, not once per block.
   padded_rows(f.input_padded.in(f.phase_sum_x_images), LoopLevel(f.output, xno), Expr(false));
-  pack_weights(f.phase_sum_x_images, LoopLevel(f.output, xno), false);
+  pack_weights(f.phase_sum_x_images, LoopLevel(f.output, xno), 0, false);
 
   // --- Edge columns (at most s_x - 1 per row): one pixel at a time ---------
   Stage edge = f.output.update(2);
