@@ -16,7 +16,7 @@
 //  3  x tiles across images: (qx vector) x (channels) x (images), for
 //     batches of layers with 1 to 3 output channels.
 // Each order streams through memory in the order its reduction walks: the
-// weights of one phase row and channel tile are repacked with the tile's
+// weights of one phase (or phase row) and channel tile are repacked with the tile's
 // channels adjacent, and the input is copied once with a zero border and
 // each row's channels adjacent (images adjacent for order 2).
 #include "schedules.h"
@@ -91,23 +91,20 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
 
   // The weights one order's tiles read, repacked at `at`: stored channels
   // innermost, then input channels, then taps, so one reduction step's
-  // weights share a cache line and successive steps follow it. The copy
-  // walks taps inside input channels, so each source line (the taps of one
-  // output and input channel) is fetched once per pack, not once per tap;
-  // packing at the vertical phase loop covers both horizontal phases while
-  // those lines are still in cache. A tile's fixed channel count
-  // (`channels` > 0) makes the channel loop a vector or unrolled.
+  // weights share a cache line and successive steps follow it. Channel
+  // vectors are packed per phase by vector gathers. Unrolled channels (x
+  // tiles) are packed per phase row, taps inside input channels: each
+  // source line (the taps of one output and input channel) is then fetched
+  // once for both horizontal phases, not once per tap.
   auto pack_weights = [&](const Func &sum, const LoopLevel &at, int channels,
                           bool channel_vectors) {
     Func packed = f.weight_phase.in(sum);
-    packed.compute_at(at)
-        .reorder_storage(f.co, f.c, f.jx, f.jy, f.rx, f.ry)
-        .reorder(f.co, f.jx, f.jy, f.c, f.rx, f.ry);
-    if (channels > 0) packed.bound_extent(f.co, channels);
+    packed.compute_at(at).reorder_storage(f.co, f.c, f.jx, f.jy, f.rx, f.ry);
     if (channel_vectors) {
-      packed.vectorize(f.co, vec);
-    } else if (channels > 0) {
-      packed.unroll(f.co);
+      packed.reorder(f.co, f.c, f.jx, f.jy, f.rx, f.ry).vectorize(f.co, vec);
+    } else {
+      packed.reorder(f.co, f.jx, f.jy, f.c, f.rx, f.ry);
+      if (channels > 0) packed.bound_extent(f.co, channels).unroll(f.co);
     }
   };
 
@@ -187,8 +184,8 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
   pack_weights(f.phase_sum, LoopLevel(f.output, ry), t.x_channels, false);
 
   // --- 1: channel tiles along x --------------------------------------------
-  // Per channel block, each phase (the packed weights of its phase row serve
-  // every image and row), then images and rows, then register tiles along qx.
+  // Per channel block, each phase (its packed weights serve every image and
+  // row), then images and rows, then register tiles along qx.
   RVar cqx = f.r_out_by_channel.x, cqy = f.r_out_by_channel.y;
   RVar crx = f.r_out_by_channel.z, cry = f.r_out_by_channel.w;
   RVar cqxo("cqxo"), cqxi("cqxi");
@@ -211,7 +208,7 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
   padded_rows(f.input_padded.in(f.phase_sum_by_channel), LoopLevel::root(), f.tile_order == 1);
   channel_tile_in_registers(f.phase_sum_by_channel, f.qx, t.cx_columns, cx_depth,
                             LoopLevel(f.output, cqxo), f.r);
-  pack_weights(f.phase_sum_by_channel, LoopLevel(f.output, cry), cx_depth, true);
+  pack_weights(f.phase_sum_by_channel, LoopLevel(f.output, crx), cx_depth, true);
 
   // --- 2: channel tiles along images ---------------------------------------
   // Per channel block, each phase, then pixels, then register tiles of
@@ -236,7 +233,7 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
 
   channel_tile_in_registers(f.phase_sum_by_image, f.n, t.img_images, img_depth,
                             LoopLevel(f.output, ino), f.r_by_image);
-  pack_weights(f.phase_sum_by_image, LoopLevel(f.output, iry), img_depth, true);
+  pack_weights(f.phase_sum_by_image, LoopLevel(f.output, irx), img_depth, true);
   // The input with images innermost ([y][x][c][n]): one reduction step's
   // broadcasts are adjacent, and successive steps follow them.
   Var xy("xy");
