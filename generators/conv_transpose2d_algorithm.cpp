@@ -186,28 +186,24 @@ ConvTranspose2dFuncs define_conv_transpose2d(
   // the phases and the columns (repacking, say) run only where there is
   // work, even for strides far beyond the output's size.
   Expr row_phases = min(stride_y, output_height);
-  auto full_column_domain = [&](int order, const std::string &name) {
+  // rows_outermost orders the domain (qx, rx, ry, qy) rather than (qx, qy,
+  // rx, ry): a schedule may then walk every phase of one row before the
+  // next row, so the input rows that row reads are fetched once for all
+  // phases. (Halide keeps an update's reduction loops in their RDom's order.)
+  auto full_column_domain = [&](int order, bool rows_outermost, const std::string &name) {
     Expr chosen = tile_order == order && full_columns > 0;
-    RDom d(0, select(chosen, full_columns, 0), 0, select(chosen, qy_extent, 0), 0,
-           select(chosen, stride_x, 0), 0, select(chosen, row_phases, 0), name);
-    d.where(d.y * stride_y + d.w < output_height);
+    Expr qx = select(chosen, full_columns, 0), qy = select(chosen, qy_extent, 0);
+    Expr rx = select(chosen, stride_x, 0), ry = select(chosen, row_phases, 0);
+    RDom d = rows_outermost ? RDom(0, qx, 0, rx, 0, ry, 0, qy, name)
+                            : RDom(0, qx, 0, qy, 0, rx, 0, ry, name);
+    RVar dqy = rows_outermost ? d.w : d.y, dry = rows_outermost ? d.z : d.w;
+    d.where(dqy * stride_y + dry < output_height);
     return d;
   };
-  // The same positions with the rows outermost, (qx, rx, ry, qy): a schedule
-  // may then walk every phase of one row before the next row, so the input
-  // rows that row reads are fetched once for all phases. (Halide keeps an
-  // update's reduction loops in their RDom's order.)
-  auto full_column_domain_rows_outermost = [&](int order, const std::string &name) {
-    Expr chosen = tile_order == order && full_columns > 0;
-    RDom d(0, select(chosen, full_columns, 0), 0, select(chosen, stride_x, 0), 0,
-           select(chosen, row_phases, 0), 0, select(chosen, qy_extent, 0), name);
-    d.where(d.w * stride_y + d.z < output_height);
-    return d;
-  };
-  f.r_out = full_column_domain(0, "r_out");
+  f.r_out = full_column_domain(0, false, "r_out");
   f.output(f.r_out.x * stride_x + f.r_out.z, row(f.r_out.y, f.r_out.w), f.co, f.n) =
       f.phase_sum(f.r_out.x, f.r_out.y, f.co, f.n, f.r_out.z, f.r_out.w);
-  f.r_out_by_channel = full_column_domain(1, "r_out_by_channel");
+  f.r_out_by_channel = full_column_domain(1, false, "r_out_by_channel");
   const RDom &rc = f.r_out_by_channel;
   f.output(rc.x * stride_x + rc.z, row(rc.y, rc.w), f.co, f.n) =
       f.phase_sum_by_channel(rc.x, rc.y, f.co, f.n, rc.z, rc.w);
@@ -219,11 +215,11 @@ ConvTranspose2dFuncs define_conv_transpose2d(
   f.output(full_columns * stride_x + erx, row(eqy, ery), f.co, f.n) =
       f.phase_sum_edge(full_columns, eqy, f.co, f.n, erx, ery);
 
-  f.r_out_by_image = full_column_domain(2, "r_out_by_image");
+  f.r_out_by_image = full_column_domain(2, false, "r_out_by_image");
   const RDom &ri = f.r_out_by_image;
   f.output(ri.x * stride_x + ri.z, row(ri.y, ri.w), f.co, f.n) =
       f.phase_sum_by_image(ri.x, ri.y, f.co, f.n, ri.z, ri.w);
-  f.r_out_x_images = full_column_domain_rows_outermost(3, "r_out_x_images");
+  f.r_out_x_images = full_column_domain(3, true, "r_out_x_images");
   const RDom &rxi = f.r_out_x_images;
   f.output(rxi.x * stride_x + rxi.y, row(rxi.w, rxi.z), f.co, f.n) =
       f.phase_sum_x_images(rxi.x, rxi.w, f.co, f.n, rxi.y, rxi.z);
