@@ -95,17 +95,29 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
   // vectors are packed per phase by vector gathers. Unrolled channels (x
   // tiles) are packed per phase row, taps inside input channels: each
   // source line (the taps of one output and input channel) is then fetched
-  // once for both horizontal phases, not once per tap.
+  // once for both horizontal phases, not once per tap. For the usual
+  // upsampling layer (stride 2 along x, kernel 3 or 4: two taps per phase
+  // and axis) the taps and both horizontal phases are unrolled inside the
+  // input-channel loop, so each source line is read in one burst of
+  // straight-line copies (pix2pix_unet_mid on one thread: 20.0 to 18.8 ms).
   auto pack_weights = [&](const Func &sum, const LoopLevel &at, int channels,
                           bool channel_vectors) {
     Func packed = f.weight_phase.in(sum);
     packed.compute_at(at).reorder_storage(f.co, f.c, f.jx, f.jy, f.rx, f.ry);
     if (channel_vectors) {
       packed.reorder(f.co, f.c, f.jx, f.jy, f.rx, f.ry).vectorize(f.co, vec);
-    } else {
-      packed.reorder(f.co, f.jx, f.jy, f.c, f.rx, f.ry);
-      if (channels > 0) packed.bound_extent(f.co, channels).unroll(f.co);
+      return;
     }
+    packed.reorder(f.co, f.jx, f.jy, f.c, f.rx, f.ry);
+    if (channels == 0) return;
+    packed.bound_extent(f.co, channels).unroll(f.co);
+    Expr two_taps =
+        closed && f.phase_x.stride == 2 && f.phase_x.max_taps == 2 && f.phase_y.max_taps == 2;
+    packed.specialize(two_taps)
+        .reorder(f.co, f.jx, f.jy, f.rx, f.c, f.ry)
+        .unroll(f.jx, 2, TailStrategy::GuardWithIf)
+        .unroll(f.jy, 2, TailStrategy::GuardWithIf)
+        .unroll(f.rx, 2, TailStrategy::GuardWithIf);
   };
 
   // A channel tile held in registers at `at`: `positions` values of

@@ -196,6 +196,36 @@ std::vector<ConvCase> wide_group_cases() {
   return cases;
 }
 
+// The usual upsampling layer, stride 2 along x and two taps per phase on
+// both axes (kernel 3 or 4 along x; ceil(k_h / s_h) = 2), with rows wide
+// enough for x tiles (tile_order 0) on AVX2 and AVX-512: the schedules
+// repack these weights with unrolled taps and phases. Channel counts that
+// are not multiples of the x tiles' channels check the clamped tail.
+std::vector<ConvCase> two_tap_cases() {
+  std::vector<ConvCase> cases;
+  const int64_t kernel_h[3][2] = {{2, 2}, {3, 4}, {4, 5}};  // per stride 1, 2, 3
+  for (int i = 0; i < 16; ++i) {
+    ConvCase c;
+    RefParams &p = c.p;
+    p.stride = {1 + i % 3, 2};
+    p.kh = kernel_h[i % 3][(i / 3) % 2];
+    p.kw = 3 + i % 2;
+    p.padding = {std::min<int64_t>((i / 2) % 3, p.kh - 1), (i / 4) % 3};
+    for (int a = 0; a < 2; ++a) p.output_padding[a] = (i % 4 == a + 1) ? p.stride[a] - 1 : 0;
+    p.n = 1 + i % 2;
+    p.h_in = 3 + (i * 5) % 7;
+    p.w_in = 33 + (i * 3) % 8;
+    set_channels(p, i, 14);
+    c.bias = i % 3 != 1;
+    c.batched = i % 5 != 3;
+    if (!c.batched) p.n = 1;
+    c.layout = kLayouts[i % 4];
+    c.seed = 16000 + static_cast<uint32_t>(i);
+    if (p.h_out() >= 1 && p.w_out() >= 1) cases.push_back(c);
+  }
+  return cases;
+}
+
 class Sweep : public ::testing::TestWithParam<ConvCase> {};
 
 TEST_P(Sweep, MatchesFloat64Reference) {
@@ -212,6 +242,7 @@ INSTANTIATE_TEST_SUITE_P(ChannelTiles, Sweep, ::testing::ValuesIn(narrow_row_cas
 INSTANTIATE_TEST_SUITE_P(ImageTiles, Sweep, ::testing::ValuesIn(narrow_row_cases(true)), case_name);
 INSTANTIATE_TEST_SUITE_P(XImageTiles, Sweep, ::testing::ValuesIn(x_image_tile_cases()), case_name);
 INSTANTIATE_TEST_SUITE_P(WideGroups, Sweep, ::testing::ValuesIn(wide_group_cases()), case_name);
+INSTANTIATE_TEST_SUITE_P(TwoTapPhases, Sweep, ::testing::ValuesIn(two_tap_cases()), case_name);
 
 }  // namespace
 }  // namespace convt_test
