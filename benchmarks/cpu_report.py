@@ -33,7 +33,8 @@ def harness(build, shapes, layers, isa_cap):
     env = {"ONEDNN_MAX_CPU_ISA": "AVX2", "CONVT_MAX_CPU_ISA": "avx2"} if isa_cap else {}
     env["OMP_NUM_THREADS"] = str(os.cpu_count())
     cmd = [os.path.join(build, "benchmarks", "cpu_vs_onednn"), "--shapes", shapes,
-           "--benchmark_format=json"] + [a for l in layers for a in ("--layer", l)]
+           "--benchmark_format=json", "--benchmark_enable_random_interleaving=true"] + \
+        [a for l in layers for a in ("--layer", l)]
     data = run_json(cmd, env)
     rows = {}
     for b in data["benchmarks"]:

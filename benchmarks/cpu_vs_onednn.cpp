@@ -2,11 +2,15 @@
 // process (Google Benchmark). For each layer the two run on the same NCHW
 // float32 tensors, one after the other, with the same threads (convt's
 // Halide pool and oneDNN's OpenMP both use every core); each benchmark warms
-// up, then repeats, and the medians are reported. Before timing, each
-// layer's two results are compared (counter max_rel_diff), so both are known
-// to compute the same thing, and each one's heap memory is measured
-// (counters convt_heap_MiB, onednn_heap_MiB): the most it holds beyond the
-// caller's tensors during a call, including what it keeps between calls.
+// up, then repeats, and the medians are reported. With
+// --benchmark_enable_random_interleaving=true (benchmarks/cpu_report.py
+// passes it) the repetitions of all benchmarks run in random order, so a
+// slow spell of this shared machine lands on both libraries alike. Before
+// timing, each layer's two results are compared (counter max_rel_diff), so
+// both are known to compute the same thing, and each one's heap memory is
+// measured (counters convt_heap_MiB, onednn_heap_MiB): the most it holds
+// beyond the caller's tensors during a call, including what it keeps
+// between calls.
 //   cpu_vs_onednn [--shapes FILE] [--layer NAME]... [Google Benchmark flags]
 // oneDNN reads ONEDNN_MAX_CPU_ISA once, so each ISA cap is a separate run
 // (benchmarks/cpu_report.py makes both).
@@ -139,9 +143,9 @@ int main(int argc, char **argv) {
     auto tune = [](benchmark::internal::Benchmark *b) {
       b->Unit(benchmark::kMillisecond)
           ->UseRealTime()
-          ->MinWarmUpTime(0.2)
+          ->MinWarmUpTime(0.1)
           ->MinTime(0.05)
-          ->Repetitions(7)
+          ->Repetitions(15)
           ->ReportAggregatesOnly(true);
     };
     tune(benchmark::RegisterBenchmark((r->layer.name + "/convt").c_str(),
