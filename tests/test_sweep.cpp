@@ -223,6 +223,27 @@ std::vector<ConvCase> two_tap_cases() {
     c.seed = 16000 + static_cast<uint32_t>(i);
     if (p.h_out() >= 1 && p.w_out() >= 1) cases.push_back(c);
   }
+  // The same layers with narrow rows in batches of 4 to 9 and 16 or more
+  // output channels: channel tiles along images (tile_order 2), whose
+  // packs cover every phase of a channel block.
+  for (int i = 0; i < 10; ++i) {
+    ConvCase c;
+    RefParams &p = c.p;
+    p.stride = {2, 2};
+    p.kh = 3 + (i / 2) % 2;
+    p.kw = 3 + i % 2;
+    p.padding = {std::min<int64_t>(i % 3, p.kh - 1), (i / 3) % 2};
+    for (int a = 0; a < 2; ++a) p.output_padding[a] = (i % 3 == a + 1) ? 1 : 0;
+    p.n = 4 + i % 6;
+    p.h_in = 2 + (i * 3) % 5;
+    p.w_in = 2 + (i * 7) % 6;
+    p.c_in = 1 + (i * 11) % 40;
+    p.c_out = 16 + (i * 9) % 33;
+    c.bias = i % 3 != 0;
+    c.layout = kLayouts[i % 4];
+    c.seed = 16100 + static_cast<uint32_t>(i);
+    cases.push_back(c);
+  }
   return cases;
 }
 
