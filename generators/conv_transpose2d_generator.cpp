@@ -34,6 +34,23 @@ class ConvTranspose2dGenerator : public Generator<ConvTranspose2dGenerator> {
   Input<int32_t> tile_order{"tile_order", 0, 0, 3};
   Output<Buffer<float, 4>> output{"output"};
 
+  // Schedule knobs: the CPU schedule's tile shapes and parallel grain
+  // (generators/schedules.h, CpuTiles, says what each one is). 0 keeps the
+  // target's own choice (schedule_x86.cpp, schedule_arm.cpp). Every value
+  // gives the same results; tuning/ searches them, and the build takes
+  // them from a schedule file (-DCONVT_SCHEDULE). GPU targets ignore them.
+  GeneratorParam<int> x_vectors{"x_vectors", 0, 0, 8};
+  GeneratorParam<int> x_channels{"x_channels", 0, 0, 32};
+  GeneratorParam<int> cx_columns{"cx_columns", 0, 0, 16};
+  GeneratorParam<int> cx_channel_vectors{"cx_channel_vectors", 0, 0, 8};
+  GeneratorParam<int> img_images{"img_images", 0, 0, 16};
+  GeneratorParam<int> img_channel_vectors{"img_channel_vectors", 0, 0, 8};
+  GeneratorParam<int> xi_vectors{"xi_vectors", 0, 0, 8};
+  GeneratorParam<int> xi_channels{"xi_channels", 0, 0, 8};
+  GeneratorParam<int> xi_images{"xi_images", 0, 0, 16};
+  GeneratorParam<int> pad_vectors{"pad_vectors", 0, 0, 8};
+  GeneratorParam<int> enough_blocks{"enough_blocks", 0, 0, 1024};
+
   void generate() {
     funcs_ = define_conv_transpose2d(input, input.dim(0).extent(), input.dim(1).extent(),
                                      input.dim(2).extent(), input.dim(3).extent(), weight,
@@ -58,9 +75,9 @@ class ConvTranspose2dGenerator : public Generator<ConvTranspose2dGenerator> {
     if (get_target().has_gpu_feature()) {
       schedule_gpu(funcs_, get_target());
     } else if (get_target().arch == Target::X86) {
-      schedule_x86(funcs_, get_target());
+      schedule_cpu(funcs_, get_target(), with_knobs(x86_tiles(get_target())));
     } else if (get_target().arch == Target::ARM && get_target().bits == 64) {
-      schedule_arm(funcs_, get_target());
+      schedule_cpu(funcs_, get_target(), with_knobs(arm_tiles(get_target())));
     } else {
       std::cerr << "conv_transpose2d: no schedule for target " << get_target().to_string() << "\n";
       std::abort();  // generator time only: the build fails, not a user's program
@@ -68,6 +85,25 @@ class ConvTranspose2dGenerator : public Generator<ConvTranspose2dGenerator> {
   }
 
  private:
+  // The target's tiles, with every knob that is set in their place.
+  CpuTiles with_knobs(CpuTiles t) const {
+    auto set = [](int &field, int knob) {
+      if (knob > 0) field = knob;
+    };
+    set(t.x_vectors, x_vectors);
+    set(t.x_channels, x_channels);
+    set(t.cx_columns, cx_columns);
+    set(t.cx_channel_vectors, cx_channel_vectors);
+    set(t.img_images, img_images);
+    set(t.img_channel_vectors, img_channel_vectors);
+    set(t.xi_vectors, xi_vectors);
+    set(t.xi_channels, xi_channels);
+    set(t.xi_images, xi_images);
+    set(t.pad_vectors, pad_vectors);
+    set(t.enough_blocks, enough_blocks);
+    return t;
+  }
+
   ConvTranspose2dFuncs funcs_;
 };
 

@@ -81,13 +81,12 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
   //
   // Parallelism: one level per call where possible. Each order runs its
   // outer blocks (channel blocks, or images x channel blocks) in parallel
-  // when there are enough of them to share (`blocks` >= kEnoughBlocks), and
+  // when there are enough of them to share (`blocks` >= t.enough_blocks), and
   // otherwise the rows of each phase; nesting the two would wake the thread
   // pool once per block, which costs more than a small layer's work.
   const Expr out_channels = f.output.output_buffer().dim(2).extent();
   const Expr batch = f.output.output_buffer().dim(3).extent();
   auto blocks = [&](int depth) { return (out_channels + depth - 1) / depth; };
-  constexpr int kEnoughBlocks = 4;
 
   // The weights one order's tiles read, repacked at `at`: stored channels
   // innermost, then input channels, then taps, so one reduction step's
@@ -187,7 +186,7 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
   // blocks split unevenly (dilated_s1: 11 blocks, 6 to 5; 1.53 to 1.43 ms).
   Expr x_tasks = batch * blocks(t.x_channels);
   Expr one_phase = f.phase_x.stride == 1 && f.phase_y.stride == 1;
-  Expr x_blocks = x_tasks >= 16 || (x_tasks >= kEnoughBlocks && !one_phase);
+  Expr x_blocks = x_tasks >= 16 || (x_tasks >= t.enough_blocks && !one_phase);
   for (const Expr &case_ : {closed && stride_x_1 && groups_1, closed && groups_1}) {
     tile_x(by_x.specialize(case_ && x_blocks), false);
     tile_x(by_x.specialize(case_), true);
@@ -234,7 +233,7 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
         .unroll(cqxi);
   };
   Stage by_channel = f.output.update(1);
-  Expr cx_blocks = blocks(cx_depth) >= kEnoughBlocks;
+  Expr cx_blocks = blocks(cx_depth) >= t.enough_blocks;
   tile_channels_x(by_channel.specialize(closed && groups_1 && cx_blocks), false);
   tile_channels_x(by_channel.specialize(closed && groups_1), true);
   tile_channels_x(by_channel, true);
@@ -260,7 +259,7 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
         .unroll(ini);
   };
   Stage by_image = f.output.update(3);
-  Expr img_blocks = blocks(img_depth) >= kEnoughBlocks;
+  Expr img_blocks = blocks(img_depth) >= t.enough_blocks;
   tile_channels_images(by_image.specialize(closed && groups_1 && img_blocks), false);
   tile_channels_images(by_image.specialize(closed && groups_1), true);
   tile_channels_images(by_image, true);

@@ -10,7 +10,7 @@ using namespace Halide;
 
 namespace convt_gen {
 
-void schedule_x86(ConvTranspose2dFuncs &f, const Target &target) {
+CpuTiles x86_tiles(const Target &target) {
   CpuTiles t;
   t.pad_vectors = 1;
   if (target.has_feature(Target::AVX512)) {
@@ -50,7 +50,7 @@ void schedule_x86(ConvTranspose2dFuncs &f, const Target &target) {
     t.xi_channels = 3;
     t.xi_images = 4;
   }
-  schedule_cpu(f, target, t);
+  return t;
 }
 
 }  // namespace convt_gen

@@ -6,8 +6,10 @@
 
 namespace convt_gen {
 
-// Register tiles of the CPU schedule (schedule_cpu.cpp), in vectors of the
-// target's natural width. Each target's file picks them for its registers.
+// Register tiles and parallel grain of the CPU schedule (schedule_cpu.cpp),
+// in vectors of the target's natural width. Each target's file picks them
+// for its registers (x86_tiles, arm_tiles); the generator's knobs
+// (conv_transpose2d_generator.cpp) override any of them.
 struct CpuTiles {
   int x_vectors;            // tile_order 0: qx vectors per tile
   int x_channels;           //   output channels per tile (one broadcast weight each)
@@ -19,19 +21,20 @@ struct CpuTiles {
   int xi_channels;          //   output channels per tile
   int xi_images;            //   images per tile
   int pad_vectors;          // vectors per step of the zero-bordered input copy
+  int enough_blocks = 4;    // fewest channel blocks run in parallel (else rows)
 };
 
 // The CPU schedule, for any CPU target with the given tiles.
 void schedule_cpu(ConvTranspose2dFuncs &f, const Halide::Target &target, const CpuTiles &t);
 
-// x86-64 (AVX2 + FMA, AVX-512, and the SSE4.1 fallback), tiled for the
+// x86-64 (AVX2 + FMA, AVX-512, and the SSE4.1 fallback): tiles for the
 // registers of `target`.
-void schedule_x86(ConvTranspose2dFuncs &f, const Halide::Target &target);
+CpuTiles x86_tiles(const Halide::Target &target);
 
 // GPUs (CUDA, and OpenCL for testing the same schedule on PoCL).
 void schedule_gpu(ConvTranspose2dFuncs &f, const Halide::Target &target);
 
-// AArch64 with NEON: 32 128-bit registers and fused multiply-add.
-void schedule_arm(ConvTranspose2dFuncs &f, const Halide::Target &target);
+// AArch64 with NEON (32 128-bit registers and fused multiply-add): tiles.
+CpuTiles arm_tiles(const Halide::Target &target);
 
 }  // namespace convt_gen
