@@ -1,8 +1,8 @@
-// Helpers shared by the tests: random data and the accuracy check.
+// Helpers shared by the tests (and tuning/trial.cpp): random data and the
+// accuracy check.
 #pragma once
 
-#include <gtest/gtest.h>
-
+#include <algorithm>
 #include <cstdint>
 #include <random>
 #include <vector>

@@ -1,0 +1,147 @@
+// One tuning trial's measurement, through the public API: for each chosen
+// layer, convt's result is first checked against the float64 reference (a
+// wrong kernel is reported, not timed), then timed: the median of --reps
+// calls after warm-up. One JSON object per layer on stdout:
+//   {"layer": ..., "ok": true, "rel_err": ..., "ms": ...}
+// The reference of a layer's fixed random inputs is cached in --ref-dir, so
+// only a layer's first trial pays for it. tuning/tune.py links this program
+// against each candidate kernel library in turn.
+//   convt_trial [--shapes FILE] [--layer NAME]... [--reps N] [--ref-dir DIR]
+//               [--perturb]
+// --perturb changes one output value before the check, so the tuner's test
+// can show that a wrong candidate is caught.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "convt/convt.h"
+#include "layer_shapes.h"
+#include "reference.h"
+#include "test_util.h"
+
+namespace {
+
+struct Options {
+  int reps = 7;
+  std::string ref_dir;
+  bool perturb = false;
+};
+
+convt_test::RefParams ref_params(const convt_bench::Layer &l) {
+  convt_test::RefParams p;
+  p.n = l.n;
+  p.c_in = l.c_in;
+  p.h_in = l.h;
+  p.w_in = l.w;
+  p.c_out = l.c_out;
+  p.kh = l.kernel[0];
+  p.kw = l.kernel[1];
+  p.stride = l.stride;
+  p.padding = l.padding;
+  p.output_padding = l.output_padding;
+  p.dilation = l.dilation;
+  p.groups = l.groups;
+  return p;
+}
+
+// The reference output for the layer's inputs, from the cache when there.
+std::vector<double> reference(const convt_bench::Layer &l, const std::vector<float> &x,
+                              const std::vector<float> &w, const std::vector<float> &b,
+                              const std::string &ref_dir) {
+  const convt_test::RefParams p = ref_params(l);
+  const size_t count = static_cast<size_t>(p.n * p.c_out * p.h_out() * p.w_out());
+  const std::string path = ref_dir.empty() ? "" : ref_dir + "/" + l.name + ".f64";
+  if (!path.empty()) {
+    std::ifstream in(path, std::ios::binary);
+    std::vector<double> cached(count);
+    if (in.read(reinterpret_cast<char *>(cached.data()),
+                static_cast<std::streamsize>(count * sizeof(double))) &&
+        in.peek() == EOF)
+      return cached;
+  }
+  std::vector<double> want = convt_test::reference_conv_transpose2d(p, x, w, b);
+  if (!path.empty()) {
+    std::ofstream out(path, std::ios::binary);
+    out.write(reinterpret_cast<const char *>(want.data()),
+              static_cast<std::streamsize>(want.size() * sizeof(double)));
+  }
+  return want;
+}
+
+void run_layer(const convt_bench::Layer &l, const Options &o) {
+  std::mt19937 rng(2024);  // fixed: the cached reference depends on it
+  convt::Tensor x({l.n, l.c_in, l.h, l.w});
+  convt::Tensor w({l.c_in, l.c_out / l.groups, l.kernel[0], l.kernel[1]});
+  convt::Tensor b({l.c_out});
+  std::vector<std::vector<float>> values;
+  for (convt::Tensor *t : {&x, &w, &b}) {
+    values.push_back(convt_test::random_values(static_cast<size_t>(t->numel()), rng));
+    std::copy(values.back().begin(), values.back().end(), t->data());
+  }
+  const convt::Shape out_shape = convt::conv_transpose2d_output_shape(
+      x.shape(), w.shape(), {l.stride[0], l.stride[1]}, {l.padding[0], l.padding[1]},
+      {l.output_padding[0], l.output_padding[1]}, l.groups, {l.dilation[0], l.dilation[1]});
+  convt::Tensor out(out_shape);
+  auto run = [&] {
+    convt::conv_transpose2d_out(
+        out, x, w, b, {l.stride[0], l.stride[1]}, {l.padding[0], l.padding[1]},
+        {l.output_padding[0], l.output_padding[1]}, l.groups, {l.dilation[0], l.dilation[1]});
+  };
+  run();
+  std::vector<float> got(out.data(), out.data() + out.numel());
+  if (o.perturb && !got.empty()) got[got.size() / 2] += 1.0f;
+  const double err =
+      convt_test::relative_error(got, reference(l, values[0], values[1], values[2], o.ref_dir));
+  const bool ok = err <= convt_test::kTolerance;
+  double ms = -1.0;
+  if (ok) {
+    run();  // warm-up: thread pool, caches, pages
+    std::vector<double> times;
+    for (int i = 0; i < o.reps; ++i) {
+      const auto t0 = std::chrono::steady_clock::now();
+      run();
+      times.push_back(
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+    }
+    std::nth_element(times.begin(), times.begin() + o.reps / 2, times.end());
+    ms = times[static_cast<size_t>(o.reps / 2)];
+  }
+  std::printf("{\"layer\": \"%s\", \"ok\": %s, \"rel_err\": %.3g, \"ms\": %.6g}\n", l.name.c_str(),
+              ok ? "true" : "false", err, ms);
+  std::fflush(stdout);
+}
+
+}  // namespace
+
+int main(int argc, char **argv) {
+  convt_bench::LayerChoice choice{CONVT_DEFAULT_SHAPES, {}};
+  Options o;
+  for (int i = 1; i < argc; ++i) {
+    if (convt_bench::take_layer_option(argc, argv, i, choice)) continue;
+    if (std::strcmp(argv[i], "--reps") == 0 && i + 1 < argc) {
+      o.reps = std::max(1, std::atoi(argv[++i]));
+    } else if (std::strcmp(argv[i], "--ref-dir") == 0 && i + 1 < argc) {
+      o.ref_dir = argv[++i];
+    } else if (std::strcmp(argv[i], "--perturb") == 0) {
+      o.perturb = true;
+    } else {
+      std::fprintf(stderr,
+                   "usage: %s [--shapes FILE] [--layer NAME]... [--reps N] [--ref-dir DIR] "
+                   "[--perturb]\n",
+                   argv[0]);
+      return 2;
+    }
+  }
+  try {
+    for (const auto &l : convt_bench::chosen_layers(choice)) run_layer(l, o);
+  } catch (const std::exception &e) {
+    std::fprintf(stderr, "convt_trial: %s\n", e.what());
+    return 1;
+  }
+  return 0;
+}
