@@ -51,6 +51,15 @@ class ConvTranspose2dGenerator : public Generator<ConvTranspose2dGenerator> {
   GeneratorParam<int> pad_vectors{"pad_vectors", 0, 0, 8};
   GeneratorParam<int> enough_blocks{"enough_blocks", 0, 0, 1024};
 
+  // The layer an autoscheduler (autoscheduler=Adams2019 and the like, from
+  // tuning/tune.py's baselines) schedules for: Halide's autoschedulers tune
+  // for one estimated shape. Unused by the hand schedules.
+  GeneratorParam<int> est_n{"est_n", 1}, est_c_in{"est_c_in", 64}, est_h{"est_h", 16},
+      est_w{"est_w", 16}, est_c_out{"est_c_out", 64}, est_kh{"est_kh", 4}, est_kw{"est_kw", 4},
+      est_stride_y{"est_stride_y", 2}, est_stride_x{"est_stride_x", 2},
+      est_padding_y{"est_padding_y", 1}, est_padding_x{"est_padding_x", 1},
+      est_out_h{"est_out_h", 32}, est_out_w{"est_out_w", 32}, est_groups{"est_groups", 1};
+
   void generate() {
     funcs_ = define_conv_transpose2d(input, input.dim(0).extent(), input.dim(1).extent(),
                                      input.dim(2).extent(), input.dim(3).extent(), weight,
@@ -72,6 +81,10 @@ class ConvTranspose2dGenerator : public Generator<ConvTranspose2dGenerator> {
     // writes output columns o = q * s + r from q = 0.
     output.dim(0).set_min(0).dim(1).set_min(0).dim(2).set_min(0).dim(3).set_min(0);
 
+    if (using_autoscheduler()) {
+      set_estimates();
+      return;
+    }
     if (get_target().has_gpu_feature()) {
       schedule_gpu(funcs_, get_target());
     } else if (get_target().arch == Target::X86) {
@@ -85,6 +98,22 @@ class ConvTranspose2dGenerator : public Generator<ConvTranspose2dGenerator> {
   }
 
  private:
+  void set_estimates() {
+    input.set_estimates({{0, est_w}, {0, est_h}, {0, est_c_in}, {0, est_n}});
+    weight.set_estimates(
+        {{0, est_kw}, {0, est_kh}, {0, int(est_c_out) / int(est_groups)}, {0, est_c_in}});
+    bias.set_estimates({{0, est_c_out}});
+    stride_x.set_estimate(est_stride_x);
+    stride_y.set_estimate(est_stride_y);
+    padding_x.set_estimate(est_padding_x);
+    padding_y.set_estimate(est_padding_y);
+    dilation_x.set_estimate(1);
+    dilation_y.set_estimate(1);
+    groups.set_estimate(est_groups);
+    tile_order.set_estimate(0);
+    output.set_estimates({{0, est_out_w}, {0, est_out_h}, {0, est_c_out}, {0, est_n}});
+  }
+
   // The target's tiles, with every knob that is set in their place.
   CpuTiles with_knobs(CpuTiles t) const {
     auto set = [](int &field, int knob) {
