@@ -1,0 +1,477 @@
+#!/usr/bin/env python3
+"""Searches the CPU schedule knobs of convt's kernels for a set of layers.
+
+Each trial builds a candidate kernel library by running the generator with
+a set of knobs (the GeneratorParams of generators/conv_transpose2d_generator.cpp),
+links it into convt_trial in place of the build's own library for that
+flavour, checks every layer against the float64 reference (a wrong candidate
+is logged and discarded), then times it. Trial 0 is the hand schedule (the
+target's own tiles); then random knobs, then a local search around the best
+so far. Every trial is one JSON line in the results file: knobs, status,
+per-layer times, machine, versions, Halide target. A run stopped with
+Ctrl-C resumes where it stopped (--resume). Candidates compile --jobs at a
+time; timing is one at a time.
+
+  python3 tuning/tune.py --build build --target x86-avx2 --layer dilated_s1 \\
+      --trials 20 --results out/tune.jsonl --schedule-out out/schedule.json
+
+arm-neon is a search space only: its candidates are compiled (each must
+build), not timed, since this machine cannot run them at speed.
+"""
+import argparse
+import concurrent.futures
+import datetime
+import json
+import math
+import os
+import platform
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+# Knob values to search, per target family. Tiles whose accumulators do not
+# fit the registers are in the space on purpose: they compile, and run slow.
+X86_SPACE = {
+    "x_vectors": [1, 2, 3],
+    "x_channels": [2, 3, 4, 5, 6, 8],
+    "cx_columns": [2, 3, 4, 6],
+    "cx_channel_vectors": [1, 2, 3, 4],
+    "img_images": [2, 3, 4, 6],
+    "img_channel_vectors": [1, 2, 3, 4],
+    "xi_vectors": [1, 2],
+    "xi_channels": [1, 2, 3],
+    "xi_images": [2, 3, 4],
+    "pad_vectors": [1, 2, 4],
+    "enough_blocks": [2, 4, 8, 16],
+}
+NEON_SPACE = dict(X86_SPACE, x_vectors=[2, 3, 4], pad_vectors=[1, 2, 4])
+
+TARGETS = {
+    # --target: (kernel flavour, knob space, CONVT_MAX_CPU_ISA for the trial)
+    "x86-avx2": ("x86_avx2", X86_SPACE, "avx2"),
+    "x86-avx512": ("x86_avx512", X86_SPACE, None),
+    "arm-neon": ("arm_neon", NEON_SPACE, None),
+}
+ARM_HALIDE_TARGET = "arm-64-linux-user_context"
+
+
+def parse_args(argv):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--build", default=os.path.join(ROOT, "build"),
+                    help="a host build of convt (default: build/)")
+    ap.add_argument("--target", choices=sorted(TARGETS), default="x86-avx2")
+    ap.add_argument("--shapes", default=os.path.join(ROOT, "..", "shared", "bench", "shapes.json"))
+    ap.add_argument("--layer", action="append", default=[],
+                    help="layer of the shapes file (repeatable; default: all)")
+    ap.add_argument("--trials", type=int, default=0, help="stop after this many trials in all")
+    ap.add_argument("--minutes", type=float, default=0.0, help="stop after this long")
+    ap.add_argument("--random-trials", type=int, default=8,
+                    help="random candidates before the local search (default 8)")
+    ap.add_argument("--results", default=os.path.join(ROOT, "out", "tune.jsonl"))
+    ap.add_argument("--resume", action="store_true", help="continue the results file")
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
+                    help="candidates compiled at once")
+    ap.add_argument("--reps", type=int, default=7, help="timed calls per layer (median)")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--autoschedulers", default="",
+                    help="comma-separated Halide autoschedulers to time as baselines "
+                         "(Adams2019, Mullapudi2016, Li2018)")
+    ap.add_argument("--schedule-out", help="write the best knobs here, for -DCONVT_SCHEDULE")
+    ap.add_argument("--plot", help="draw best-so-far time against trials per layer (PNG)")
+    ap.add_argument("--table", help="write the hand / tuned / autoscheduler table (Markdown)")
+    ap.add_argument("--wrong-trial", type=int, default=-1,
+                    help="(self-test) corrupt this trial's output, to show the check discards it")
+    a = ap.parse_args(argv)
+    if a.trials <= 0 and a.minutes <= 0:
+        ap.error("give a budget: --trials N or --minutes M")
+    return a
+
+
+class Progress:
+    """One status line on stderr: a bar, the best so far and an ETA."""
+
+    def __init__(self, total_trials, minutes):
+        self.total, self.minutes, self.start, self.done = total_trials, minutes, time.time(), 0
+
+    def update(self, done, best):
+        self.done = done
+        elapsed = time.time() - self.start
+        fractions = []
+        if self.total:
+            fractions.append(done / self.total)
+        if self.minutes:
+            fractions.append(elapsed / (60 * self.minutes))
+        frac = min(1.0, max(fractions)) if fractions else 0.0
+        eta = elapsed / frac - elapsed if frac > 0 else float("nan")
+        bar = "#" * int(30 * frac) + "." * (30 - int(30 * frac))
+        best_s = f"best {best:.3f} ms" if best is not None else "best -"
+        eta_s = f"ETA {int(eta // 60)}m{int(eta % 60):02d}s" if math.isfinite(eta) else "ETA ?"
+        sys.stderr.write(f"\r[{bar}] {done} trials, {best_s} (geomean), {eta_s}   ")
+        sys.stderr.flush()
+
+    def finish(self):
+        sys.stderr.write("\n")
+
+
+def geomean(values):
+    return math.exp(sum(math.log(v) for v in values) / len(values))
+
+
+def score(record):
+    """Geometric mean of the layer times, or None for a failed trial."""
+    if record.get("status") != "ok":
+        return None
+    return geomean(list(record["layers"].values()))
+
+
+class Tuner:
+    def __init__(self, args):
+        self.a = args
+        self.flavour, self.space, self.isa_cap = TARGETS[args.target]
+        link_path = os.path.join(args.build, "tuning", "trial_link.json")
+        if not os.path.exists(link_path):
+            sys.exit(f"tune: {link_path} is missing: build convt first (bash scripts/build.sh)")
+        with open(link_path) as f:
+            self.link = json.load(f)
+        self.timed = self.flavour in self.link["kernels"]
+        if self.flavour == "arm_neon":
+            self.halide_target = ARM_HALIDE_TARGET + "-no_runtime"
+        elif self.timed:
+            self.halide_target = self.link["targets"][self.flavour] + "-no_runtime"
+        else:
+            sys.exit(f"tune: the build in {args.build} has no {self.flavour} kernels")
+        self.work = tempfile.mkdtemp(prefix="convt-tune-", dir=os.path.dirname(args.results) or ".")
+        self.ref_dir = os.path.join(os.path.dirname(os.path.abspath(args.results)), "tune-reference")
+        os.makedirs(self.ref_dir, exist_ok=True)
+        self.context = {
+            "machine": {"cpu": cpu_model(), "cores": os.cpu_count(), "system": platform.platform()},
+            "versions": {"halide": halide_version(), "convt": git_commit()},
+            "halide_target": self.halide_target,
+            "layers_file": os.path.abspath(args.shapes),
+        }
+
+    # --- candidates ----------------------------------------------------------
+    def build(self, trial, kind, knobs):
+        """Runs the generator (and the link) for one candidate: (dir, error)."""
+        out = os.path.join(self.work, f"t{trial}")
+        os.makedirs(out, exist_ok=True)
+        gen = [self.link["generator"], "-g", "conv_transpose2d", "-f", f"convt_{self.flavour}",
+               "-n", "kernel", "-e", "static_library,c_header", "-o", out,
+               f"target={self.halide_target}"]
+        gen += [f"{k}={v}" for k, v in sorted(knobs.items())]
+        if kind.startswith("autoscheduler:"):
+            gen += autoscheduler_args(kind.split(":", 1)[1], self.layers_for_estimates())
+        r = subprocess.run(gen, capture_output=True, text=True)
+        if r.returncode != 0:
+            return out, "generator failed: " + last_lines(r.stderr + r.stdout)
+        if not self.timed:
+            return out, None
+        kernels = [os.path.join(out, "kernel.a") if f == self.flavour else path
+                   for f, path in self.link["kernels"].items()]
+        exe = os.path.join(out, "convt_trial")
+        ld = [self.link["cxx"], "-o", exe] + self.link["objects"] + [self.link["convt"]] + \
+            kernels + [self.link["runtime"]] + self.link["libs"]
+        r = subprocess.run(ld, capture_output=True, text=True)
+        if r.returncode != 0:
+            return out, "link failed: " + last_lines(r.stderr)
+        return out, None
+
+    def layers_for_estimates(self):
+        with open(self.a.shapes) as f:
+            layers = json.load(f)["layers"]
+        chosen = [l for l in layers if not self.a.layer or l["name"] in self.a.layer]
+        return chosen[0]  # autoschedulers tune for one shape: the first layer
+
+    def measure(self, out, trial):
+        env = dict(os.environ)
+        if self.isa_cap:
+            env["CONVT_MAX_CPU_ISA"] = self.isa_cap
+        cmd = [os.path.join(out, "convt_trial"), "--shapes", self.a.shapes,
+               "--reps", str(self.a.reps), "--ref-dir", self.ref_dir]
+        for l in self.a.layer:
+            cmd += ["--layer", l]
+        if trial == self.a.wrong_trial:
+            cmd.append("--perturb")
+        r = subprocess.run(cmd, capture_output=True, text=True, env=env)
+        if r.returncode != 0:
+            return "run_error", {}, {}, last_lines(r.stderr)
+        rows = [json.loads(line) for line in r.stdout.splitlines() if line.startswith("{")]
+        errors = {row["layer"]: row["rel_err"] for row in rows}
+        if not all(row["ok"] for row in rows):
+            bad = [row["layer"] for row in rows if not row["ok"]]
+            return "wrong", {}, errors, "differs from the float64 reference: " + ", ".join(bad)
+        return "ok", {row["layer"]: row["ms"] for row in rows}, errors, ""
+
+    # --- search --------------------------------------------------------------
+    def random_knobs(self, rng):
+        return {k: rng.choice(v) for k, v in self.space.items()}
+
+    def neighbour(self, knobs, rng):
+        """The best knobs with one or two of them moved to an adjacent value."""
+        new = dict(knobs)
+        for name in rng.sample(sorted(self.space), rng.choice([1, 1, 2])):
+            values = self.space[name]
+            i = values.index(new[name]) if new.get(name) in values else 0
+            new[name] = values[max(0, min(len(values) - 1, i + rng.choice([-1, 1])))]
+        return new
+
+    def run(self):
+        a = self.a
+        records = []
+        if a.resume and os.path.exists(a.results):
+            with open(a.results) as f:
+                records = [json.loads(line) for line in f if line.strip()]
+            print(f"tune: resuming after {len(records)} trials in {a.results}", file=sys.stderr)
+        elif os.path.exists(a.results):
+            os.remove(a.results)
+        os.makedirs(os.path.dirname(os.path.abspath(a.results)), exist_ok=True)
+        seen = {json.dumps(r["knobs"], sort_keys=True) for r in records if r["kind"] == "tuned"}
+
+        # The queue: the hand schedule and the autoschedulers first (once each).
+        done_kinds = {r["kind"] for r in records}
+        queue = [("hand", {})] if "hand" not in done_kinds else []
+        for name in filter(None, a.autoschedulers.split(",")):
+            if f"autoscheduler:{name}" not in done_kinds:
+                queue.append((f"autoscheduler:{name}", {}))
+        rng = random.Random(a.seed + len(records))
+        start = time.time()
+        progress = Progress(a.trials, a.minutes)
+        progress.update(len(records), self.best_score(records))
+
+        def budget_left():
+            if a.trials and len(records) >= a.trials:
+                return False
+            return not (a.minutes and time.time() - start > 60 * a.minutes)
+
+        def next_candidates(count):
+            batch = list(queue[:count])
+            del queue[:count]
+            tries = 0
+            while len(batch) < count and tries < 1000:
+                tries += 1
+                n_tuned = sum(r["kind"] == "tuned" for r in records) + \
+                    sum(k == "tuned" for k, _ in batch)
+                best = self.best_record(records)
+                if n_tuned < a.random_trials or best is None:
+                    knobs = self.random_knobs(rng)
+                else:
+                    base = dict(self.space_defaults(), **best["knobs"]) if best["knobs"] else \
+                        self.random_knobs(rng)
+                    knobs = self.neighbour(base, rng)
+                key = json.dumps(knobs, sort_keys=True)
+                if key in seen:
+                    continue
+                seen.add(key)
+                batch.append(("tuned", knobs))
+            return batch
+
+        try:
+            with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, a.jobs)) as pool:
+                while budget_left():
+                    room = a.trials - len(records) if a.trials else a.jobs
+                    batch = next_candidates(max(1, min(a.jobs, room)))
+                    if not batch:
+                        break
+                    first = len(records)
+                    t0 = time.time()
+                    builds = [pool.submit(self.build, first + i, kind, knobs)
+                              for i, (kind, knobs) in enumerate(batch)]
+                    for i, ((kind, knobs), fut) in enumerate(zip(batch, builds)):
+                        out, error = fut.result()
+                        trial = first + i
+                        rec = dict(self.context, trial=trial, kind=kind, knobs=knobs,
+                                   time=datetime.datetime.now().isoformat(timespec="seconds"),
+                                   compile_s=round(time.time() - t0, 1))
+                        if error:
+                            rec.update(status="compile_error", layers={}, error=error)
+                        elif not self.timed:
+                            rec.update(status="compiled", layers={},
+                                       error="not timed: no AArch64 hardware here")
+                        else:
+                            status, layers, errs, msg = self.measure(out, trial)
+                            rec.update(status=status, layers=layers, rel_err=errs)
+                            if msg:
+                                rec["error"] = msg
+                        shutil.rmtree(out, ignore_errors=True)
+                        records.append(rec)
+                        with open(a.results, "a") as f:
+                            f.write(json.dumps(rec) + "\n")
+                        if rec["status"] not in ("ok", "compiled"):
+                            sys.stderr.write(f"\ntrial {trial} ({kind}) {rec['status']}: "
+                                             f"{rec.get('error', '')}\n")
+                        progress.update(len(records), self.best_score(records))
+        except KeyboardInterrupt:
+            progress.finish()
+            print(f"tune: stopped; --resume continues from {a.results}", file=sys.stderr)
+            return 130
+        finally:
+            shutil.rmtree(self.work, ignore_errors=True)
+        progress.finish()
+        self.summarize(records)
+        table = comparison_table(records)
+        print(table)
+        if self.a.table:
+            with open(self.a.table, "w") as f:
+                f.write(table + "\n")
+        if self.a.plot:
+            plot_best_so_far(records, self.a.plot, self.a.target)
+        return 0
+
+    def space_defaults(self):
+        return {k: v[0] for k, v in self.space.items()}
+
+    def best_record(self, records):
+        scored = [(score(r), r) for r in records if r["kind"] == "tuned" and score(r)]
+        return min(scored, key=lambda sr: sr[0])[1] if scored else None
+
+    def best_score(self, records):
+        scored = [score(r) for r in records if score(r)]
+        return min(scored) if scored else None
+
+    def summarize(self, records):
+        hand = next((r for r in records if r["kind"] == "hand" and score(r)), None)
+        best = self.best_record(records)
+        counts = {}
+        for r in records:
+            counts[r["status"]] = counts.get(r["status"], 0) + 1
+        print(f"tune: {len(records)} trials ({', '.join(f'{v} {k}' for k, v in sorted(counts.items()))}) "
+              f"in {self.a.results}")
+        if hand:
+            print(f"tune: hand schedule {score(hand):.3f} ms (geomean)")
+        if best:
+            print(f"tune: best tuned  {score(best):.3f} ms (geomean), trial {best['trial']}: "
+                  + " ".join(f"{k}={v}" for k, v in sorted(best["knobs"].items())))
+        if self.a.schedule_out:
+            winner = best if best and (not hand or score(best) < score(hand)) else None
+            knobs = winner["knobs"] if winner else {}
+            with open(self.a.schedule_out, "w") as f:
+                json.dump({self.flavour: knobs}, f, indent=1, sort_keys=True)
+                f.write("\n")
+            what = "tuned knobs" if winner else "the hand schedule (nothing beat it)"
+            print(f"tune: wrote {self.a.schedule_out} ({what}); build with "
+                  f"-DCONVT_SCHEDULE={os.path.abspath(self.a.schedule_out)}")
+
+
+def autoscheduler_args(name, layer):
+    """Generator arguments that schedule the pipeline with a Halide
+    autoscheduler plugin, for the estimated shapes of `layer`."""
+    lib = {"Adams2019": "adams2019", "Mullapudi2016": "mullapudi2016", "Li2018": "li2018"}[name]
+    import halide  # the wheel's plugins sit beside libHalide
+    libdir = os.path.join(os.path.dirname(halide.__file__), "lib64")
+    if not os.path.isdir(libdir):
+        libdir = os.path.join(os.path.dirname(halide.__file__), "lib")
+    out = [(layer[d] - 1) * layer["stride"][a] - 2 * layer["padding"][a] +
+           layer["dilation"][a] * (layer["kernel"][a] - 1) + layer["output_padding"][a] + 1
+           for a, d in enumerate(("H", "W"))]
+    est = {"est_n": layer["N"], "est_c_in": layer["C_in"], "est_h": layer["H"],
+           "est_w": layer["W"], "est_c_out": layer["C_out"], "est_kh": layer["kernel"][0],
+           "est_kw": layer["kernel"][1], "est_stride_y": layer["stride"][0],
+           "est_stride_x": layer["stride"][1], "est_padding_y": layer["padding"][0],
+           "est_padding_x": layer["padding"][1], "est_out_h": out[0], "est_out_w": out[1],
+           "est_groups": layer["groups"]}
+    return ["-p", os.path.join(libdir, f"libautoschedule_{lib}.so"),
+            f"autoscheduler={name}", f"autoscheduler.parallelism={os.cpu_count() or 1}"] + \
+        [f"{k}={v}" for k, v in est.items()]
+
+
+def comparison_table(records):
+    """Markdown: per layer, the hand schedule, the best tuned trial and each
+    autoscheduler (ms; or why there is no time)."""
+    layers = []
+    for r in records:
+        for name in r.get("layers", {}):
+            if name not in layers:
+                layers.append(name)
+    columns = [("hand", [r for r in records if r["kind"] == "hand"])]
+    tuned = [r for r in records if r["kind"] == "tuned"]
+    columns.append(("best tuned", tuned))
+    for kind in sorted({r["kind"] for r in records if r["kind"].startswith("autoscheduler:")}):
+        columns.append((kind.split(":", 1)[1], [r for r in records if r["kind"] == kind]))
+    best_tuned = min((r for r in tuned if score(r)), key=score, default=None)
+
+    def cell(name, rows, layer):
+        if name == "best tuned":
+            rows = [best_tuned] if best_tuned else rows
+        ok = [r for r in rows if r and r["status"] == "ok"]
+        if ok:
+            return f"{ok[0]['layers'][layer]:.3f}"
+        if rows and rows[0]:
+            return rows[0]["status"].replace("_", " ")
+        return "-"
+
+    lines = ["| layer | " + " | ".join(name + " ms" for name, _ in columns) + " |",
+             "| --- |" + " ---: |" * len(columns)]
+    for layer in layers:
+        lines.append(f"| {layer} | " + " | ".join(cell(n, rows, layer) for n, rows in columns) + " |")
+    return "\n".join(lines)
+
+
+def plot_best_so_far(records, path, target):
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print("tune: no matplotlib here (bash scripts/setup.sh installs it); no plot", file=sys.stderr)
+        return
+    layers = sorted({name for r in records for name in r.get("layers", {})})
+    fig, ax = plt.subplots(figsize=(7, 4))
+    hand = next((r for r in records if r["kind"] == "hand" and score(r)), None)
+    for layer in layers:
+        xs, ys, best = [], [], None
+        for r in records:
+            if r["kind"] == "tuned" and r["status"] == "ok":
+                t = r["layers"][layer]
+                best = t if best is None else min(best, t)
+            if best is not None:
+                xs.append(r["trial"])
+                ys.append(best)
+        line, = ax.plot(xs, ys, label=f"{layer} (tuned)")
+        if hand:
+            ax.axhline(hand["layers"][layer], linestyle="--", color=line.get_color(),
+                       label=f"{layer} (hand)")
+    ax.set_xlabel("trial")
+    ax.set_ylabel("best time so far (ms)")
+    ax.set_yscale("log")
+    ax.set_title(f"convt schedule search, {target}")
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    print(f"tune: plot in {path}")
+
+
+def last_lines(text, n=6):
+    return " | ".join(text.strip().splitlines()[-n:])
+
+
+def cpu_model():
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor()
+
+
+def halide_version():
+    try:
+        import importlib.metadata
+        return importlib.metadata.version("halide")
+    except Exception:  # noqa: BLE001 - the version is informative only
+        return "unknown"
+
+
+def git_commit():
+    r = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"],
+                       capture_output=True, text=True)
+    return r.stdout.strip() or "unknown"
+
+
+if __name__ == "__main__":
+    sys.exit(Tuner(parse_args(sys.argv[1:])).run())
