@@ -34,22 +34,24 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
-# Knob values to search, per target family. Tiles whose accumulators do not
-# fit the registers are in the space on purpose: they compile, and run slow.
+# Knob values to search, per target family; 0 is the target's own choice
+# (the hand schedule is every knob at 0), so the local search can start from
+# it. Tiles whose accumulators do not fit the registers are in the space on
+# purpose: they compile, and run slow.
 X86_SPACE = {
-    "x_vectors": [1, 2, 3],
-    "x_channels": [2, 3, 4, 5, 6, 8],
-    "cx_columns": [2, 3, 4, 6],
-    "cx_channel_vectors": [1, 2, 3, 4],
-    "img_images": [2, 3, 4, 6],
-    "img_channel_vectors": [1, 2, 3, 4],
-    "xi_vectors": [1, 2],
-    "xi_channels": [1, 2, 3],
-    "xi_images": [2, 3, 4],
-    "pad_vectors": [1, 2, 4],
-    "enough_blocks": [2, 4, 8, 16],
+    "x_vectors": [0, 1, 2, 3],
+    "x_channels": [0, 2, 3, 4, 5, 6, 8],
+    "cx_columns": [0, 2, 3, 4, 6],
+    "cx_channel_vectors": [0, 1, 2, 3, 4],
+    "img_images": [0, 2, 3, 4, 6],
+    "img_channel_vectors": [0, 1, 2, 3, 4],
+    "xi_vectors": [0, 1, 2],
+    "xi_channels": [0, 1, 2, 3],
+    "xi_images": [0, 2, 3, 4],
+    "pad_vectors": [0, 1, 2, 4],
+    "enough_blocks": [0, 2, 4, 8, 16],
 }
-NEON_SPACE = dict(X86_SPACE, x_vectors=[2, 3, 4], pad_vectors=[1, 2, 4])
+NEON_SPACE = dict(X86_SPACE, x_vectors=[0, 2, 3, 4])
 
 TARGETS = {
     # --target: (kernel flavour, knob space, CONVT_MAX_CPU_ISA for the trial)
@@ -77,6 +79,9 @@ def parse_args(argv):
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
                     help="candidates compiled at once")
     ap.add_argument("--reps", type=int, default=7, help="timed calls per layer (median)")
+    ap.add_argument("--processes", type=int, default=2,
+                    help="timing processes per trial; each layer keeps its fastest median "
+                         "(on this shared machine a whole process is sometimes 2x slow)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--autoschedulers", default="",
                     help="comma-separated Halide autoschedulers to time as baselines "
@@ -197,15 +202,19 @@ class Tuner:
             cmd += ["--layer", l]
         if trial == self.a.wrong_trial:
             cmd.append("--perturb")
-        r = subprocess.run(cmd, capture_output=True, text=True, env=env)
-        if r.returncode != 0:
-            return "run_error", {}, {}, last_lines(r.stderr)
-        rows = [json.loads(line) for line in r.stdout.splitlines() if line.startswith("{")]
-        errors = {row["layer"]: row["rel_err"] for row in rows}
-        if not all(row["ok"] for row in rows):
-            bad = [row["layer"] for row in rows if not row["ok"]]
-            return "wrong", {}, errors, "differs from the float64 reference: " + ", ".join(bad)
-        return "ok", {row["layer"]: row["ms"] for row in rows}, errors, ""
+        times = {}
+        for _ in range(max(1, self.a.processes)):
+            r = subprocess.run(cmd, capture_output=True, text=True, env=env)
+            if r.returncode != 0:
+                return "run_error", {}, {}, last_lines(r.stderr)
+            rows = [json.loads(line) for line in r.stdout.splitlines() if line.startswith("{")]
+            errors = {row["layer"]: row["rel_err"] for row in rows}
+            if not all(row["ok"] for row in rows):
+                bad = [row["layer"] for row in rows if not row["ok"]]
+                return "wrong", {}, errors, "differs from the float64 reference: " + ", ".join(bad)
+            for row in rows:
+                times[row["layer"]] = min(row["ms"], times.get(row["layer"], row["ms"]))
+        return "ok", times, errors, ""
 
     # --- search --------------------------------------------------------------
     def random_knobs(self, rng):
@@ -230,7 +239,9 @@ class Tuner:
         elif os.path.exists(a.results):
             os.remove(a.results)
         os.makedirs(os.path.dirname(os.path.abspath(a.results)), exist_ok=True)
-        seen = {json.dumps(r["knobs"], sort_keys=True) for r in records if r["kind"] == "tuned"}
+        seen = {json.dumps(dict(self.space_defaults(), **r["knobs"]), sort_keys=True)
+                for r in records if r["kind"] in ("hand", "tuned")}
+        seen.add(json.dumps(self.space_defaults(), sort_keys=True))  # the hand schedule
 
         # The queue: the hand schedule and the autoschedulers first (once each).
         done_kinds = {r["kind"] for r in records}
@@ -256,14 +267,12 @@ class Tuner:
                 tries += 1
                 n_tuned = sum(r["kind"] == "tuned" for r in records) + \
                     sum(k == "tuned" for k, _ in batch)
-                best = self.best_record(records)
+                best = self.best_record(records, ("hand", "tuned"))
                 if n_tuned < a.random_trials or best is None:
                     knobs = self.random_knobs(rng)
                 else:
-                    base = dict(self.space_defaults(), **best["knobs"]) if best["knobs"] else \
-                        self.random_knobs(rng)
-                    knobs = self.neighbour(base, rng)
-                key = json.dumps(knobs, sort_keys=True)
+                    knobs = self.neighbour(dict(self.space_defaults(), **best["knobs"]), rng)
+                key = json.dumps(dict(self.space_defaults(), **knobs), sort_keys=True)
                 if key in seen:
                     continue
                 seen.add(key)
@@ -323,10 +332,10 @@ class Tuner:
         return 0
 
     def space_defaults(self):
-        return {k: v[0] for k, v in self.space.items()}
+        return {k: 0 for k in self.space}  # the hand schedule
 
-    def best_record(self, records):
-        scored = [(score(r), r) for r in records if r["kind"] == "tuned" and score(r)]
+    def best_record(self, records, kinds=("tuned",)):
+        scored = [(score(r), r) for r in records if r["kind"] in kinds and score(r)]
         return min(scored, key=lambda sr: sr[0])[1] if scored else None
 
     def best_score(self, records):
@@ -348,7 +357,7 @@ class Tuner:
                   + " ".join(f"{k}={v}" for k, v in sorted(best["knobs"].items())))
         if self.a.schedule_out:
             winner = best if best and (not hand or score(best) < score(hand)) else None
-            knobs = winner["knobs"] if winner else {}
+            knobs = {k: v for k, v in winner["knobs"].items() if v} if winner else {}
             with open(self.a.schedule_out, "w") as f:
                 json.dump({self.flavour: knobs}, f, indent=1, sort_keys=True)
                 f.write("\n")
