@@ -4,7 +4,7 @@
 # generators/conv_transpose2d_generator.cpp) to integers:
 #   {"x86_avx2": {"x_channels": 6, "enough_blocks": 4}}
 # A flavour the file does not name keeps its target's own tiles. tuning/
-# writes such files. Any knob value gives the same results.
+# writes such files, after checking each candidate against the reference.
 set(CONVT_SCHEDULE "" CACHE FILEPATH "JSON file of schedule knobs per kernel flavour (empty: the targets' own)")
 
 # Sets <out_var> to the generator parameters (name=value ...) that the

@@ -36,9 +36,10 @@ class ConvTranspose2dGenerator : public Generator<ConvTranspose2dGenerator> {
 
   // Schedule knobs: the CPU schedule's tile shapes and parallel grain
   // (generators/schedules.h, CpuTiles, says what each one is). 0 keeps the
-  // target's own choice (schedule_x86.cpp, schedule_arm.cpp). Every value
-  // gives the same results; tuning/ searches them, and the build takes
-  // them from a schedule file (-DCONVT_SCHEDULE). GPU targets ignore them.
+  // target's own choice (schedule_x86.cpp, schedule_arm.cpp). They are
+  // meant to change speed only; tuning/ searches them (checking every
+  // candidate), and the build takes them from a schedule file
+  // (-DCONVT_SCHEDULE). GPU targets ignore them.
   GeneratorParam<int> x_vectors{"x_vectors", 0, 0, 8};
   GeneratorParam<int> x_channels{"x_channels", 0, 0, 32};
   GeneratorParam<int> cx_columns{"cx_columns", 0, 0, 16};
