@@ -20,7 +20,6 @@
 #include <cmath>
 #include <cstdio>
 #include <memory>
-#include <random>
 #include <string>
 #include <vector>
 
@@ -36,44 +35,29 @@ using convt_bench::Layer;
 // One layer's tensors and both implementations, shared by its benchmarks.
 struct LayerRun {
   Layer layer;
-  convt::Tensor x, w, b, out_convt, out_onednn;
+  convt_bench::LayerTensors t;  // convt's output is t.out
+  convt::Tensor out_onednn;
   std::unique_ptr<convt_bench::OnednnDeconv> onednn;
   int64_t onednn_held_bytes = 0;  // its buffers in its own layouts, made once
 
-  explicit LayerRun(const Layer &l)
-      : layer(l),
-        x({l.n, l.c_in, l.h, l.w}),
-        w({l.c_in, l.c_out / l.groups, l.kernel[0], l.kernel[1]}),
-        b({l.c_out}),
-        out_convt(convt::conv_transpose2d_output_shape(
-            x.shape(), w.shape(), {l.stride[0], l.stride[1]}, {l.padding[0], l.padding[1]},
-            {l.output_padding[0], l.output_padding[1]}, l.groups, {l.dilation[0], l.dilation[1]})),
-        out_onednn(out_convt.shape()) {
-    std::mt19937 rng(1);
-    std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
-    for (convt::Tensor *t : {&x, &w, &b})
-      for (int64_t i = 0; i < t->numel(); ++i) t->data()[i] = dist(rng);
+  explicit LayerRun(const Layer &l) : layer(l), t(l), out_onednn(t.out.shape()) {
+    convt_bench::fill_uniform(t);
     const int64_t before = convt_bench::heap_live_bytes();
-    onednn = std::make_unique<convt_bench::OnednnDeconv>(l, x.data(), w.data(), b.data(),
-                                                         out_onednn.data(), out_convt.shape()[2],
-                                                         out_convt.shape()[3]);
+    onednn = std::make_unique<convt_bench::OnednnDeconv>(l, t.x.data(), t.w.data(), t.b.data(),
+                                                         out_onednn.data(), t.out.shape()[2],
+                                                         t.out.shape()[3]);
     onednn_held_bytes = convt_bench::heap_live_bytes() - before;
   }
 
-  void run_convt() {
-    const Layer &l = layer;
-    convt::conv_transpose2d_out(
-        out_convt, x, w, b, {l.stride[0], l.stride[1]}, {l.padding[0], l.padding[1]},
-        {l.output_padding[0], l.output_padding[1]}, l.groups, {l.dilation[0], l.dilation[1]});
-  }
+  void run_convt() { convt_bench::run_convt(layer, t); }
 
   // max |convt - oneDNN| / max |oneDNN|
   double max_rel_diff() {
     run_convt();
     onednn->run();
     double diff = 0, scale = 0;
-    for (int64_t i = 0; i < out_convt.numel(); ++i) {
-      diff = std::max(diff, std::fabs(double(out_convt.data()[i]) - out_onednn.data()[i]));
+    for (int64_t i = 0; i < t.out.numel(); ++i) {
+      diff = std::max(diff, std::fabs(double(t.out.data()[i]) - out_onednn.data()[i]));
       scale = std::max(scale, std::fabs(double(out_onednn.data()[i])));
     }
     return diff / std::max(scale, 1e-30);

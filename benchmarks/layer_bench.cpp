@@ -3,10 +3,8 @@
 //   layer_bench [--shapes FILE] [--layer NAME]... [--reps N]
 // Without --layer, every layer in the file runs.
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <cstring>
-#include <random>
 #include <string>
 #include <vector>
 
@@ -15,32 +13,12 @@
 
 namespace {
 
-double median_seconds(const convt_bench::Layer &l, int reps) {
-  std::mt19937 rng(1);
-  std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
-  convt::Tensor x({l.n, l.c_in, l.h, l.w});
-  convt::Tensor w({l.c_in, l.c_out / l.groups, l.kernel[0], l.kernel[1]});
-  convt::Tensor b({l.c_out});
-  for (convt::Tensor *t : {&x, &w, &b})
-    for (int64_t i = 0; i < t->numel(); ++i) t->data()[i] = dist(rng);
-  const convt::Shape out_shape = convt::conv_transpose2d_output_shape(
-      x.shape(), w.shape(), {l.stride[0], l.stride[1]}, {l.padding[0], l.padding[1]},
-      {l.output_padding[0], l.output_padding[1]}, l.groups, {l.dilation[0], l.dilation[1]});
-  convt::Tensor out(out_shape);
-  auto run = [&] {
-    convt::conv_transpose2d_out(
-        out, x, w, b, {l.stride[0], l.stride[1]}, {l.padding[0], l.padding[1]},
-        {l.output_padding[0], l.output_padding[1]}, l.groups, {l.dilation[0], l.dilation[1]});
-  };
+double layer_seconds(const convt_bench::Layer &l, int reps) {
+  convt_bench::LayerTensors t(l);
+  convt_bench::fill_uniform(t);
+  auto run = [&] { convt_bench::run_convt(l, t); };
   for (int i = 0; i < 2; ++i) run();  // warm-up: thread pool, caches, pages
-  std::vector<double> times;
-  for (int i = 0; i < reps; ++i) {
-    const auto t0 = std::chrono::steady_clock::now();
-    run();
-    times.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
-  }
-  std::nth_element(times.begin(), times.begin() + reps / 2, times.end());
-  return times[static_cast<size_t>(reps / 2)];
+  return convt_bench::median_seconds(run, reps);
 }
 
 }  // namespace
@@ -62,7 +40,7 @@ int main(int argc, char **argv) {
     std::printf("convt kernel %s, median of %d calls\n", convt::cpu_kernel_name(), reps);
     std::printf("%-22s %12s %10s\n", "layer", "time (ms)", "GFLOP/s");
     for (const auto &l : layers) {
-      const double s = median_seconds(l, reps);
+      const double s = layer_seconds(l, reps);
       std::printf("%-22s %12.3f %10.1f\n", l.name.c_str(), s * 1e3, l.flops() / s * 1e-9);
       std::fflush(stdout);
     }

@@ -1,7 +1,9 @@
 #include "layer_shapes.h"
 
 #include <algorithm>
+#include <chrono>
 #include <fstream>
+#include <random>
 #include <regex>
 #include <sstream>
 #include <stdexcept>
@@ -78,6 +80,38 @@ std::vector<Layer> chosen_layers(const LayerChoice &choice) {
   }
   if (chosen.empty()) throw std::runtime_error("no layer of that name in " + choice.shapes);
   return chosen;
+}
+
+LayerTensors::LayerTensors(const Layer &l)
+    : x({l.n, l.c_in, l.h, l.w}),
+      w({l.c_in, l.c_out / l.groups, l.kernel[0], l.kernel[1]}),
+      b({l.c_out}),
+      out(convt::conv_transpose2d_output_shape(
+          x.shape(), w.shape(), {l.stride[0], l.stride[1]}, {l.padding[0], l.padding[1]},
+          {l.output_padding[0], l.output_padding[1]}, l.groups, {l.dilation[0], l.dilation[1]})) {}
+
+void fill_uniform(LayerTensors &t) {
+  std::mt19937 rng(1);
+  std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
+  for (convt::Tensor *v : {&t.x, &t.w, &t.b})
+    for (int64_t i = 0; i < v->numel(); ++i) v->data()[i] = dist(rng);
+}
+
+void run_convt(const Layer &l, LayerTensors &t) {
+  convt::conv_transpose2d_out(
+      t.out, t.x, t.w, t.b, {l.stride[0], l.stride[1]}, {l.padding[0], l.padding[1]},
+      {l.output_padding[0], l.output_padding[1]}, l.groups, {l.dilation[0], l.dilation[1]});
+}
+
+double median_seconds(const std::function<void()> &call, int reps) {
+  std::vector<double> times;
+  for (int i = 0; i < reps; ++i) {
+    const auto t0 = std::chrono::steady_clock::now();
+    call();
+    times.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  }
+  std::nth_element(times.begin(), times.begin() + reps / 2, times.end());
+  return times[static_cast<size_t>(reps / 2)];
 }
 
 }  // namespace convt_bench

@@ -1,11 +1,15 @@
-// Reads benchmark layers from shapes.json (../shared/bench/shapes.json): one
-// flat object per layer, fields named as conv_transpose2d's parameters.
+// Benchmark layers from shapes.json (../shared/bench/shapes.json): one flat
+// object per layer, fields named as conv_transpose2d's parameters; their
+// tensors, convt's call on them, and the median timing the benchmarks share.
 #pragma once
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
+
+#include "convt/convt.h"
 
 namespace convt_bench {
 
@@ -37,5 +41,21 @@ bool take_layer_option(int argc, char **argv, int &i, LayerChoice &choice);
 // The chosen layers in file order; throws std::runtime_error when the file
 // cannot be read or no layer matches.
 std::vector<Layer> chosen_layers(const LayerChoice &choice);
+
+// One layer's NCHW float32 tensors: input, weight and bias (zeros until
+// filled) and an output of the layer's output shape.
+struct LayerTensors {
+  explicit LayerTensors(const Layer &l);
+  convt::Tensor x, w, b, out;
+};
+
+// Fills input, weight and bias with uniform values in [-1, 1] (seed 1).
+void fill_uniform(LayerTensors &t);
+
+// out = conv_transpose2d(x, w, b) with the layer's parameters.
+void run_convt(const Layer &l, LayerTensors &t);
+
+// The median wall time of `reps` calls (callers warm up first), in seconds.
+double median_seconds(const std::function<void()> &call, int reps);
 
 }  // namespace convt_bench

@@ -107,7 +107,7 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
   // unrolled, so each source line is read in one burst of straight-line
   // copies (pix2pix_unet_mid on one thread: 20.0 to 18.8 ms).
   enum class PackSpan { kPhase, kBlock, kPhaseRow, kFewChannels };
-  auto pack_weights = [&](const Func &sum, const LoopLevel &at, PackSpan span, int channels) {
+  auto pack_weights = [&](const Func &sum, const LoopLevel &at, PackSpan span, int channels = 0) {
     Func packed = f.weight_phase.in(sum);
     packed.compute_at(at).reorder_storage(f.co, f.c, f.jx, f.jy, f.rx, f.ry);
     Expr two_taps =
@@ -241,7 +241,7 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
   padded_rows(f.input_padded.in(f.phase_sum_by_channel), LoopLevel::root(), f.tile_order == 1);
   channel_tile_in_registers(f.phase_sum_by_channel, f.qx, t.cx_columns, cx_depth,
                             LoopLevel(f.output, cqxo), f.r);
-  pack_weights(f.phase_sum_by_channel, LoopLevel(f.output, crx), PackSpan::kPhase, cx_depth);
+  pack_weights(f.phase_sum_by_channel, LoopLevel(f.output, crx), PackSpan::kPhase);
 
   // --- 2: channel tiles along images ---------------------------------------
   // Per channel block, each phase, then pixels, then register tiles of
@@ -266,7 +266,7 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
 
   channel_tile_in_registers(f.phase_sum_by_image, f.n, t.img_images, img_depth,
                             LoopLevel(f.output, ino), f.r_by_image);
-  pack_weights(f.phase_sum_by_image, LoopLevel(f.output, icoo), PackSpan::kBlock, img_depth);
+  pack_weights(f.phase_sum_by_image, LoopLevel(f.output, icoo), PackSpan::kBlock);
   // The input with images innermost ([y][x][c][n]): one reduction step's
   // broadcasts are adjacent, and successive steps follow them.
   Var xy("xy");
@@ -325,7 +325,7 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
   // another order is chosen (and this domain is empty) the copy's small
   // leftover region is made once per image tile, not once per block.
   padded_rows(f.input_padded.in(f.phase_sum_x_images), LoopLevel(f.output, xno), Expr(false));
-  pack_weights(f.phase_sum_x_images, LoopLevel(f.output, xno), PackSpan::kFewChannels, 0);
+  pack_weights(f.phase_sum_x_images, LoopLevel(f.output, xno), PackSpan::kFewChannels);
 
   // --- Edge columns (at most s_x - 1 per row): one pixel at a time ---------
   Stage edge = f.output.update(2);

@@ -11,7 +11,6 @@
 // --perturb changes one output value before the check, so the tuner's test
 // can show that a wrong candidate is caught.
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -75,25 +74,15 @@ std::vector<double> reference(const convt_bench::Layer &l, const std::vector<flo
 
 void run_layer(const convt_bench::Layer &l, const Options &o) {
   std::mt19937 rng(2024);  // fixed: the cached reference depends on it
-  convt::Tensor x({l.n, l.c_in, l.h, l.w});
-  convt::Tensor w({l.c_in, l.c_out / l.groups, l.kernel[0], l.kernel[1]});
-  convt::Tensor b({l.c_out});
+  convt_bench::LayerTensors t(l);
   std::vector<std::vector<float>> values;
-  for (convt::Tensor *t : {&x, &w, &b}) {
-    values.push_back(convt_test::random_values(static_cast<size_t>(t->numel()), rng));
-    std::copy(values.back().begin(), values.back().end(), t->data());
+  for (convt::Tensor *v : {&t.x, &t.w, &t.b}) {
+    values.push_back(convt_test::random_values(static_cast<size_t>(v->numel()), rng));
+    std::copy(values.back().begin(), values.back().end(), v->data());
   }
-  const convt::Shape out_shape = convt::conv_transpose2d_output_shape(
-      x.shape(), w.shape(), {l.stride[0], l.stride[1]}, {l.padding[0], l.padding[1]},
-      {l.output_padding[0], l.output_padding[1]}, l.groups, {l.dilation[0], l.dilation[1]});
-  convt::Tensor out(out_shape);
-  auto run = [&] {
-    convt::conv_transpose2d_out(
-        out, x, w, b, {l.stride[0], l.stride[1]}, {l.padding[0], l.padding[1]},
-        {l.output_padding[0], l.output_padding[1]}, l.groups, {l.dilation[0], l.dilation[1]});
-  };
+  auto run = [&] { convt_bench::run_convt(l, t); };
   run();
-  std::vector<float> got(out.data(), out.data() + out.numel());
+  std::vector<float> got(t.out.data(), t.out.data() + t.out.numel());
   if (o.perturb && !got.empty()) got[got.size() / 2] += 1.0f;
   const double err =
       convt_test::relative_error(got, reference(l, values[0], values[1], values[2], o.ref_dir));
@@ -101,15 +90,7 @@ void run_layer(const convt_bench::Layer &l, const Options &o) {
   double ms = -1.0;
   if (ok) {
     run();  // warm-up: thread pool, caches, pages
-    std::vector<double> times;
-    for (int i = 0; i < o.reps; ++i) {
-      const auto t0 = std::chrono::steady_clock::now();
-      run();
-      times.push_back(
-          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
-    }
-    std::nth_element(times.begin(), times.begin() + o.reps / 2, times.end());
-    ms = times[static_cast<size_t>(o.reps / 2)];
+    ms = 1e3 * convt_bench::median_seconds(run, o.reps);
   }
   std::printf("{\"layer\": \"%s\", \"ok\": %s, \"rel_err\": %.3g, \"ms\": %.6g}\n", l.name.c_str(),
               ok ? "true" : "false", err, ms);

@@ -33,6 +33,8 @@ import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "benchmarks"))
+from cpu_report import cpu_model, geomean  # noqa: E402 - the benchmarks' own helpers
 
 # Knob values to search, per target family; 0 is the target's own choice
 # (the hand schedule is every knob at 0), so the local search can start from
@@ -100,15 +102,15 @@ def parse_args(argv):
 class Progress:
     """One status line on stderr: a bar, the best so far and an ETA."""
 
-    def __init__(self, total_trials, minutes):
-        self.total, self.minutes, self.start, self.done = total_trials, minutes, time.time(), 0
+    def __init__(self, total_trials, minutes, already_done):
+        self.total, self.minutes, self.start = total_trials, minutes, time.time()
+        self.already = already_done  # trials of a resumed run: not in this run's rate
 
     def update(self, done, best):
-        self.done = done
         elapsed = time.time() - self.start
         fractions = []
-        if self.total:
-            fractions.append(done / self.total)
+        if self.total > self.already:
+            fractions.append((done - self.already) / (self.total - self.already))
         if self.minutes:
             fractions.append(elapsed / (60 * self.minutes))
         frac = min(1.0, max(fractions)) if fractions else 0.0
@@ -121,10 +123,6 @@ class Progress:
 
     def finish(self):
         sys.stderr.write("\n")
-
-
-def geomean(values):
-    return math.exp(sum(math.log(v) for v in values) / len(values))
 
 
 def score(record):
@@ -162,7 +160,13 @@ class Tuner:
 
     # --- candidates ----------------------------------------------------------
     def build(self, trial, kind, knobs):
-        """Runs the generator (and the link) for one candidate: (dir, error)."""
+        """Runs the generator (and the link) for one candidate:
+        (dir, error or None, seconds it took)."""
+        t0 = time.time()
+        out, error = self._build(trial, kind, knobs)
+        return out, error, round(time.time() - t0, 1)
+
+    def _build(self, trial, kind, knobs):
         out = os.path.join(self.work, f"t{trial}")
         os.makedirs(out, exist_ok=True)
         gen = [self.link["generator"], "-g", "conv_transpose2d", "-f", f"convt_{self.flavour}",
@@ -251,7 +255,7 @@ class Tuner:
                 queue.append((f"autoscheduler:{name}", {}))
         rng = random.Random(a.seed + len(records))
         start = time.time()
-        progress = Progress(a.trials, a.minutes)
+        progress = Progress(a.trials, a.minutes, len(records))
         progress.update(len(records), self.best_score(records))
 
         def budget_left():
@@ -287,15 +291,14 @@ class Tuner:
                     if not batch:
                         break
                     first = len(records)
-                    t0 = time.time()
                     builds = [pool.submit(self.build, first + i, kind, knobs)
                               for i, (kind, knobs) in enumerate(batch)]
                     for i, ((kind, knobs), fut) in enumerate(zip(batch, builds)):
-                        out, error = fut.result()
+                        out, error, compile_s = fut.result()
                         trial = first + i
                         rec = dict(self.context, trial=trial, kind=kind, knobs=knobs,
                                    time=datetime.datetime.now().isoformat(timespec="seconds"),
-                                   compile_s=round(time.time() - t0, 1))
+                                   compile_s=compile_s)
                         if error:
                             rec.update(status="compile_error", layers={}, error=error)
                         elif not self.timed:
@@ -456,16 +459,6 @@ def plot_best_so_far(records, path, target):
 
 def last_lines(text, n=6):
     return " | ".join(text.strip().splitlines()[-n:])
-
-
-def cpu_model():
-    try:
-        for line in open("/proc/cpuinfo"):
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor()
 
 
 def halide_version():
