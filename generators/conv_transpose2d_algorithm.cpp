@@ -7,12 +7,20 @@ namespace convt_gen {
 namespace {
 
 AxisPhases make_axis_phases(const std::string &axis, const Expr &stride, const Expr &padding,
-                            const Expr &dilation, const Expr &kernel) {
+                            const Expr &dilation, const Expr &kernel, bool closed_forms_only) {
   AxisPhases a;
   a.stride = stride;
   a.padding = padding;
   a.dilation = dilation;
   a.kernel = kernel;
+
+  if (closed_forms_only) {
+    a.closed_form = Internal::const_true();
+    a.tap_step = stride;
+    a.input_step = dilation;
+    a.max_taps = (kernel + stride - 1) / stride;
+    return a;
+  }
 
   // Dilation 1 or stride 1 (nearly every real layer) has closed forms:
   // specializations on closed_form fold the tables below away.
@@ -50,6 +58,7 @@ AxisPhases make_axis_phases(const std::string &axis, const Expr &stride, const E
 // The closed form is chosen here, at the call site, so a specialization on
 // closed_form removes the table load altogether. (With stride 1 it is 0.)
 Expr AxisPhases::first_tap(const Expr &r) const {
+  if (!first_tap_search.defined()) return (r + padding) % stride;
   return select(closed_form, (r + padding) % stride, first_tap_search(r));
 }
 
@@ -76,14 +85,17 @@ ConvTranspose2dFuncs define_conv_transpose2d(
     const Expr &input_channels, const Expr &batch, const Func &weight, const Expr &kernel_width,
     const Expr &kernel_height, const Expr &out_channels_per_group, const Func &bias,
     const Expr &stride_x, const Expr &stride_y, const Expr &padding_x, const Expr &padding_y,
-    const Expr &dilation_x, const Expr &dilation_y, const Expr &groups, const Expr &tile_order) {
+    const Expr &dilation_x, const Expr &dilation_y, const Expr &groups, const Expr &tile_order,
+    bool closed_forms_only) {
   ConvTranspose2dFuncs f;
   f.tile_order = tile_order;
   f.groups = groups;
   f.in_channels_per_group = input_channels / groups;
   f.out_channels_per_group = out_channels_per_group;
-  f.phase_x = make_axis_phases("x", stride_x, padding_x, dilation_x, kernel_width);
-  f.phase_y = make_axis_phases("y", stride_y, padding_y, dilation_y, kernel_height);
+  f.phase_x =
+      make_axis_phases("x", stride_x, padding_x, dilation_x, kernel_width, closed_forms_only);
+  f.phase_y =
+      make_axis_phases("y", stride_y, padding_y, dilation_y, kernel_height, closed_forms_only);
 
   Func zero_outside =
       BoundaryConditions::constant_exterior(input, 0.0f, {{0, input_width}, {0, input_height}});
@@ -223,6 +235,18 @@ ConvTranspose2dFuncs define_conv_transpose2d(
   const RDom &rxi = f.r_out_x_images;
   f.output(rxi.x * stride_x + rxi.y, row(rxi.w, rxi.z), f.co, f.n) =
       f.phase_sum_x_images(rxi.x, rxi.w, f.co, f.n, rxi.y, rxi.z);
+
+  // Without the tap tables, dilation and stride both above 1 on one axis
+  // are refused at run time rather than answered wrongly.
+  Expr supported = Internal::const_true();
+  if (closed_forms_only) {
+    supported = (dilation_x == 1 || stride_x == 1) && (dilation_y == 1 || stride_y == 1);
+  }
+  f.output_by_pixel = Func("conv_transpose2d_by_pixel");
+  f.output_by_pixel(f.x, f.y, f.co, f.n) = require(
+      supported,
+      f.phase_sum(f.x / stride_x, f.y / stride_y, f.co, f.n, f.x % stride_x, f.y % stride_y),
+      "this kernel (closed forms only) needs dilation 1 or stride 1 on each axis");
   return f;
 }
 

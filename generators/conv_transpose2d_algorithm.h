@@ -18,7 +18,7 @@ struct AxisPhases {
   Halide::Expr input_step;        // d / gcd(d, s)
   Halide::Expr max_taps;          // bound on any phase's taps: ceil(k / s) when d == 1
   Halide::Func step_search;       // one-entry table behind tap_step for dilation > 1
-  Halide::Func first_tap_search;  // table behind first_tap for dilation > 1
+  Halide::Func first_tap_search;  // table behind first_tap for dilation > 1 (or undefined)
 
   // First tap of phase r; >= tap_step when phase r gets no tap.
   Halide::Expr first_tap(const Halide::Expr &r) const;
@@ -63,6 +63,10 @@ struct ConvTranspose2dFuncs {
   Halide::Func phase_sum_x_images;    // the same, to be tiled along x and images
   Halide::Func phase_sum_edge;        // the same, feeding the edge columns
   Halide::Func output;                // output(x, y, co, n), written phase by phase
+  // The same output as a pure gather from phase_sum, one pixel at a time.
+  // Slower to schedule well, but Halide's autoschedulers accept it, where
+  // the phase-by-phase writes of `output` (updates that scatter) stop them.
+  Halide::Func output_by_pixel;
   // Set by the generator: whether the input's rows are dense (unit stride
   // along x), for a specialization of the copy that reads them.
   Halide::Expr input_dense_rows;
@@ -72,7 +76,10 @@ struct ConvTranspose2dFuncs {
 // library serves every configuration; the output buffer's extent carries
 // output_padding. tile_order (0 to 3) chooses between four evaluation orders
 // of the same result, for schedules. input(x, y, c, n),
-// weight(kx, ky, co_in_group, ci), bias(co).
+// weight(kx, ky, co_in_group, ci), bias(co). closed_forms_only drops the tap
+// tables (step_search, first_tap_search stay undefined), so only dilation 1
+// or stride 1 per axis is supported, and output_by_pixel refuses the rest:
+// Halide's autoschedulers cannot bound Funcs read inside reduction domains.
 ConvTranspose2dFuncs define_conv_transpose2d(
     const Halide::Func &input, const Halide::Expr &input_width, const Halide::Expr &input_height,
     const Halide::Expr &input_channels, const Halide::Expr &batch, const Halide::Func &weight,
@@ -80,6 +87,6 @@ ConvTranspose2dFuncs define_conv_transpose2d(
     const Halide::Expr &out_channels_per_group, const Halide::Func &bias,
     const Halide::Expr &stride_x, const Halide::Expr &stride_y, const Halide::Expr &padding_x,
     const Halide::Expr &padding_y, const Halide::Expr &dilation_x, const Halide::Expr &dilation_y,
-    const Halide::Expr &groups, const Halide::Expr &tile_order);
+    const Halide::Expr &groups, const Halide::Expr &tile_order, bool closed_forms_only = false);
 
 }  // namespace convt_gen

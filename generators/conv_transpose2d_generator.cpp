@@ -66,8 +66,10 @@ class ConvTranspose2dGenerator : public Generator<ConvTranspose2dGenerator> {
                                      input.dim(2).extent(), input.dim(3).extent(), weight,
                                      weight.dim(0).extent(), weight.dim(1).extent(),
                                      weight.dim(2).extent(), bias, stride_x, stride_y, padding_x,
-                                     padding_y, dilation_x, dilation_y, groups, tile_order);
-    output = funcs_.output;
+                                     padding_y, dilation_x, dilation_y, groups, tile_order,
+                                     /*closed_forms_only=*/using_autoscheduler());
+    // Autoschedulers get the pure per-pixel form of the same sums.
+    output = using_autoscheduler() ? funcs_.output_by_pixel : funcs_.output;
     funcs_.input_dense_rows = input.dim(0).stride() == 1;
   }
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
-"""A tiny tuning run, as CTest's tuner_smoke: three trials on one small
-layer, the second deliberately corrupted, must complete, write a valid
-results file and schedule file, log and discard the wrong trial, and resume
-to a fourth trial without redoing the first three.
+"""A tiny tuning run, as CTest's tuner_smoke, on one small layer: the hand
+schedule, two autoscheduler baselines and two knob trials, the first of
+them deliberately corrupted. It must complete, write a valid results file,
+table and schedule file, time both autoschedulers' kernels, log and discard
+the wrong trial, and resume to a sixth trial without redoing the first five.
 
   python3 tuning/test_tune.py --build build
 """
@@ -15,12 +16,15 @@ import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 FIELDS = {"trial", "kind", "knobs", "status", "layers", "machine", "versions", "halide_target"}
+AUTOSCHEDULERS = ["Adams2019", "Mullapudi2016"]
+KINDS = ["hand"] + [f"autoscheduler:{n}" for n in AUTOSCHEDULERS] + ["tuned", "tuned"]
 
 
-def tune(build, results, schedule, trials, resume):
+def tune(build, results, schedule, table, trials, resume):
     cmd = [sys.executable, os.path.join(HERE, "tune.py"), "--build", build, "--target", "x86-avx2",
            "--layer", "seed_example", "--trials", str(trials), "--random-trials", "2",
-           "--wrong-trial", "1", "--reps", "3", "--results", results, "--schedule-out", schedule]
+           "--autoschedulers", ",".join(AUTOSCHEDULERS), "--wrong-trial", "3", "--reps", "3",
+           "--results", results, "--schedule-out", schedule, "--table", table]
     if resume:
         cmd.append("--resume")
     r = subprocess.run(cmd, capture_output=True, text=True)
@@ -42,27 +46,40 @@ def main():
     failures = []
     with tempfile.TemporaryDirectory() as tmp:
         results, schedule = os.path.join(tmp, "r.jsonl"), os.path.join(tmp, "s.json")
-        log = tune(a.build, results, schedule, 3, False)
+        table = os.path.join(tmp, "t.md")
+        log = tune(a.build, results, schedule, table, 5, False)
         first = read(results)
-        if [r["trial"] for r in first] != [0, 1, 2]:
-            failures.append(f"trials {[r['trial'] for r in first]}, expected [0, 1, 2]")
+        if [r["trial"] for r in first] != list(range(5)):
+            failures.append(f"trials {[r['trial'] for r in first]}, expected 0 to 4")
+        if [r["kind"] for r in first] != KINDS:
+            failures.append(f"kinds {[r['kind'] for r in first]}, expected {KINDS}")
         for r in first:
             if not FIELDS <= r.keys():
                 failures.append(f"trial {r['trial']} lacks {sorted(FIELDS - r.keys())}")
         statuses = [r["status"] for r in first]
-        if statuses[:2] != ["ok", "wrong"] or first[0]["kind"] != "hand":
-            failures.append(f"statuses {statuses}: expected the hand schedule ok, trial 1 wrong")
-        if first[0]["status"] == "ok" and not first[0]["layers"].get("seed_example", 0) > 0:
-            failures.append("the hand schedule has no time for seed_example")
-        if "trial 1 (tuned) wrong" not in log:
+        if statuses[:4] != ["ok", "ok", "ok", "wrong"]:
+            failures.append(f"statuses {statuses}: expected hand and autoschedulers ok, "
+                            "trial 3 wrong")
+        for r in first[:3]:
+            if r["status"] == "ok" and not r["layers"].get("seed_example", 0) > 0:
+                failures.append(f"trial {r['trial']} ({r['kind']}) has no time for seed_example")
+        if "trial 3 (tuned) wrong" not in log:
             failures.append("the wrong trial was not logged")
+        with open(table) as f:
+            rows = [line.split("|")[1:-1] for line in f if line.startswith("|")]
+        header = [c.strip() for c in rows[0]]
+        seed = [c.strip() for c in next((r for r in rows if r[0].strip() == "seed_example"), [])]
+        for n in AUTOSCHEDULERS:
+            col = header.index(f"{n} ms") if f"{n} ms" in header else -1
+            if col < 0 or len(seed) <= col or not seed[col].replace(".", "").isdigit():
+                failures.append(f"the table has no time for {n}: {header} {seed}")
         with open(schedule) as f:
             if list(json.load(f)) != ["x86_avx2"]:
                 failures.append("the schedule file is not keyed by x86_avx2")
-        tune(a.build, results, schedule, 4, True)
+        tune(a.build, results, schedule, table, 6, True)
         second = read(results)
-        if [r["trial"] for r in second] != [0, 1, 2, 3] or second[:3] != first:
-            failures.append("resuming did not keep the first three trials and add one")
+        if [r["trial"] for r in second] != list(range(6)) or second[:5] != first:
+            failures.append("resuming did not keep the first five trials and add one")
     for f in failures:
         print("FAIL:", f)
     return 1 if failures else 0

@@ -63,6 +63,13 @@ TARGETS = {
 }
 ARM_HALIDE_TARGET = "arm-64-linux-user_context"
 
+AUTOSCHEDULER_LIBS = {"Adams2019": "adams2019", "Mullapudi2016": "mullapudi2016",
+                      "Li2018": "li2018"}
+# Defaults beyond the plugins' own. Adams2019's beam search (beam 32) over
+# this pipeline ran 8.5 minutes and over 20 GB before it was killed; the
+# greedy pass (beam 1) takes seconds.
+AUTOSCHEDULER_PARAMS = {"Adams2019": {"beam_size": "1"}}
+
 
 def parse_args(argv):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -88,6 +95,10 @@ def parse_args(argv):
     ap.add_argument("--autoschedulers", default="",
                     help="comma-separated Halide autoschedulers to time as baselines "
                          "(Adams2019, Mullapudi2016, Li2018)")
+    ap.add_argument("--autoscheduler-param", action="append", default=[],
+                    metavar="NAME.KEY=VALUE",
+                    help="a parameter for one autoscheduler, e.g. Adams2019.beam_size=32 "
+                         "(repeatable; replaces the default in AUTOSCHEDULER_PARAMS)")
     ap.add_argument("--schedule-out", help="write the best knobs here, for -DCONVT_SCHEDULE")
     ap.add_argument("--plot", help="draw best-so-far time against trials per layer (PNG)")
     ap.add_argument("--table", help="write the hand / tuned / autoscheduler table (Markdown)")
@@ -96,6 +107,15 @@ def parse_args(argv):
     a = ap.parse_args(argv)
     if a.trials <= 0 and a.minutes <= 0:
         ap.error("give a budget: --trials N or --minutes M")
+    for name in filter(None, a.autoschedulers.split(",")):
+        if name not in AUTOSCHEDULER_LIBS:
+            ap.error(f"--autoschedulers: unknown autoscheduler {name!r}; known: "
+                     + ", ".join(sorted(AUTOSCHEDULER_LIBS)))
+    for p in a.autoscheduler_param:
+        name, _, kv = p.partition(".")
+        if name not in AUTOSCHEDULER_LIBS or "=" not in kv:
+            ap.error(f"--autoscheduler-param {p}: expected NAME.KEY=VALUE with NAME one of "
+                     + ", ".join(sorted(AUTOSCHEDULER_LIBS)))
     return a
 
 
@@ -174,7 +194,8 @@ class Tuner:
                f"target={self.halide_target}"]
         gen += [f"{k}={v}" for k, v in sorted(knobs.items())]
         if kind.startswith("autoscheduler:"):
-            gen += autoscheduler_args(kind.split(":", 1)[1], self.layers_for_estimates())
+            gen += autoscheduler_args(kind.split(":", 1)[1], self.layers_for_estimates(),
+                                      self.a.autoscheduler_param)
         r = subprocess.run(gen, capture_output=True, text=True)
         if r.returncode != 0:
             return out, "generator failed: " + last_lines(r.stderr + r.stdout)
@@ -369,10 +390,11 @@ class Tuner:
                   f"-DCONVT_SCHEDULE={os.path.abspath(self.a.schedule_out)}")
 
 
-def autoscheduler_args(name, layer):
+def autoscheduler_args(name, layer, overrides):
     """Generator arguments that schedule the pipeline with a Halide
-    autoscheduler plugin, for the estimated shapes of `layer`."""
-    lib = {"Adams2019": "adams2019", "Mullapudi2016": "mullapudi2016", "Li2018": "li2018"}[name]
+    autoscheduler plugin, for the estimated shapes of `layer`; `overrides`
+    are --autoscheduler-param values (NAME.KEY=VALUE)."""
+    lib = AUTOSCHEDULER_LIBS[name]
     import halide  # the wheel's plugins sit beside libHalide
     libdir = os.path.join(os.path.dirname(halide.__file__), "lib64")
     if not os.path.isdir(libdir):
@@ -386,8 +408,14 @@ def autoscheduler_args(name, layer):
            "est_stride_x": layer["stride"][1], "est_padding_y": layer["padding"][0],
            "est_padding_x": layer["padding"][1], "est_out_h": out[0], "est_out_w": out[1],
            "est_groups": layer["groups"]}
-    return ["-p", os.path.join(libdir, f"libautoschedule_{lib}.so"),
-            f"autoscheduler={name}", f"autoscheduler.parallelism={os.cpu_count() or 1}"] + \
+    params = {"parallelism": str(os.cpu_count() or 1), **AUTOSCHEDULER_PARAMS.get(name, {})}
+    for o in overrides:
+        who, _, kv = o.partition(".")
+        if who == name:
+            key, _, value = kv.partition("=")
+            params[key] = value
+    return ["-p", os.path.join(libdir, f"libautoschedule_{lib}.so"), f"autoscheduler={name}"] + \
+        [f"autoscheduler.{k}={v}" for k, v in sorted(params.items())] + \
         [f"{k}={v}" for k, v in est.items()]
 
 
