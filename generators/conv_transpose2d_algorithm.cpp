@@ -236,17 +236,9 @@ ConvTranspose2dFuncs define_conv_transpose2d(
   f.output(rxi.x * stride_x + rxi.y, row(rxi.w, rxi.z), f.co, f.n) =
       f.phase_sum_x_images(rxi.x, rxi.w, f.co, f.n, rxi.y, rxi.z);
 
-  // Without the tap tables, dilation and stride both above 1 on one axis
-  // are refused at run time rather than answered wrongly.
-  Expr supported = Internal::const_true();
-  if (closed_forms_only) {
-    supported = (dilation_x == 1 || stride_x == 1) && (dilation_y == 1 || stride_y == 1);
-  }
   f.output_by_pixel = Func("conv_transpose2d_by_pixel");
-  f.output_by_pixel(f.x, f.y, f.co, f.n) = require(
-      supported,
-      f.phase_sum(f.x / stride_x, f.y / stride_y, f.co, f.n, f.x % stride_x, f.y % stride_y),
-      "this kernel (closed forms only) needs dilation 1 or stride 1 on each axis");
+  f.output_by_pixel(f.x, f.y, f.co, f.n) =
+      f.phase_sum(f.x / stride_x, f.y / stride_y, f.co, f.n, f.x % stride_x, f.y % stride_y);
   return f;
 }
 

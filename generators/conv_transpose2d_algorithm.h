@@ -78,8 +78,8 @@ struct ConvTranspose2dFuncs {
 // of the same result, for schedules. input(x, y, c, n),
 // weight(kx, ky, co_in_group, ci), bias(co). closed_forms_only drops the tap
 // tables (step_search, first_tap_search stay undefined), so only dilation 1
-// or stride 1 per axis is supported, and output_by_pixel refuses the rest:
-// Halide's autoschedulers cannot bound Funcs read inside reduction domains.
+// or stride 1 per axis is right (the caller must refuse the rest): Halide's
+// autoschedulers cannot bound Funcs read inside reduction domains.
 ConvTranspose2dFuncs define_conv_transpose2d(
     const Halide::Func &input, const Halide::Expr &input_width, const Halide::Expr &input_height,
     const Halide::Expr &input_channels, const Halide::Expr &batch, const Halide::Func &weight,

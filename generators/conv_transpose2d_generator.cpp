@@ -52,6 +52,19 @@ class ConvTranspose2dGenerator : public Generator<ConvTranspose2dGenerator> {
   GeneratorParam<int> pad_vectors{"pad_vectors", 0, 0, 8};
   GeneratorParam<int> enough_blocks{"enough_blocks", 0, 0, 1024};
 
+  // GPU knobs (GpuTiles in generators/schedules.h): the staged order's
+  // tiles (tile_order 0) and the cached order's (tile_order 1). 0 keeps
+  // gpu_tiles()'s choice; CPU targets ignore them.
+  GeneratorParam<int> gpu_threads_x{"gpu_threads_x", 0, 0, 32};
+  GeneratorParam<int> gpu_columns{"gpu_columns", 0, 0, 8};
+  GeneratorParam<int> gpu_threads_c{"gpu_threads_c", 0, 0, 64};
+  GeneratorParam<int> gpu_channels{"gpu_channels", 0, 0, 8};
+  GeneratorParam<int> gpu_ci_chunk{"gpu_ci_chunk", 0, 0, 64};
+  GeneratorParam<int> gpu_cached_threads_x{"gpu_cached_threads_x", 0, 0, 32};
+  GeneratorParam<int> gpu_cached_columns{"gpu_cached_columns", 0, 0, 8};
+  GeneratorParam<int> gpu_cached_threads_c{"gpu_cached_threads_c", 0, 0, 64};
+  GeneratorParam<int> gpu_cached_channels{"gpu_cached_channels", 0, 0, 8};
+
   // The layer an autoscheduler (autoscheduler=Adams2019 and the like, from
   // tuning/tune.py's baselines) schedules for: Halide's autoschedulers tune
   // for one estimated shape. Unused by the hand schedules.
@@ -68,8 +81,14 @@ class ConvTranspose2dGenerator : public Generator<ConvTranspose2dGenerator> {
                                      weight.dim(2).extent(), bias, stride_x, stride_y, padding_x,
                                      padding_y, dilation_x, dilation_y, groups, tile_order,
                                      /*closed_forms_only=*/using_autoscheduler());
-    // Autoschedulers get the pure per-pixel form of the same sums.
+    // Autoschedulers get the pure per-pixel form of the same sums, without
+    // the tap tables: a call with dilation and stride both above 1 on one
+    // axis fails its requirement rather than answering wrongly.
     output = using_autoscheduler() ? funcs_.output_by_pixel : funcs_.output;
+    if (using_autoscheduler()) {
+      add_requirement((dilation_x == 1 || stride_x == 1) && (dilation_y == 1 || stride_y == 1),
+                      "this autoscheduled kernel needs dilation 1 or stride 1 on each axis");
+    }
     funcs_.input_dense_rows = input.dim(0).stride() == 1;
   }
 
@@ -89,7 +108,7 @@ class ConvTranspose2dGenerator : public Generator<ConvTranspose2dGenerator> {
       return;
     }
     if (get_target().has_gpu_feature()) {
-      schedule_gpu(funcs_, get_target());
+      schedule_gpu(funcs_, get_target(), with_gpu_knobs(gpu_tiles(get_target())));
     } else if (get_target().arch == Target::X86) {
       schedule_cpu(funcs_, get_target(), with_knobs(x86_tiles(get_target())));
     } else if (get_target().arch == Target::ARM && get_target().bits == 64) {
@@ -117,11 +136,12 @@ class ConvTranspose2dGenerator : public Generator<ConvTranspose2dGenerator> {
     output.set_estimates({{0, est_out_w}, {0, est_out_h}, {0, est_c_out}, {0, est_n}});
   }
 
+  static void set(int &field, int knob) {
+    if (knob > 0) field = knob;
+  }
+
   // The target's tiles, with every knob that is set in their place.
   CpuTiles with_knobs(CpuTiles t) const {
-    auto set = [](int &field, int knob) {
-      if (knob > 0) field = knob;
-    };
     set(t.x_vectors, x_vectors);
     set(t.x_channels, x_channels);
     set(t.cx_columns, cx_columns);
@@ -134,6 +154,26 @@ class ConvTranspose2dGenerator : public Generator<ConvTranspose2dGenerator> {
     set(t.pad_vectors, pad_vectors);
     set(t.enough_blocks, enough_blocks);
     return t;
+  }
+
+  // The same for the GPU tiles. A combination the schedule cannot build
+  // correctly stops the generator (the build or the tuner's candidate).
+  GpuSchedule with_gpu_knobs(GpuSchedule s) const {
+    set(s.staged.threads_x, gpu_threads_x);
+    set(s.staged.columns, gpu_columns);
+    set(s.staged.threads_c, gpu_threads_c);
+    set(s.staged.channels, gpu_channels);
+    set(s.staged.ci_chunk, gpu_ci_chunk);
+    set(s.cached.threads_x, gpu_cached_threads_x);
+    set(s.cached.columns, gpu_cached_columns);
+    set(s.cached.threads_c, gpu_cached_threads_c);
+    set(s.cached.channels, gpu_cached_channels);
+    std::string problem = gpu_schedule_problem(s);
+    if (!problem.empty()) {
+      std::cerr << "conv_transpose2d: GPU knobs: " << problem << "\n";
+      std::abort();  // generator time only
+    }
+    return s;
   }
 
   ConvTranspose2dFuncs funcs_;

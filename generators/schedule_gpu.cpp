@@ -26,20 +26,10 @@ namespace convt_gen {
 
 namespace {
 
-// Block and thread tiles of one evaluation order. Tiles are 8 phase columns
-// wide: phase rows of real layers are often only 4 to 16 columns wide (the
-// stride divides them), so wider x tiles would leave threads idle. ptxas
-// reports no spills for these sizes (tests: ptxas_no_spills).
-struct GpuTiles {
-  int threads_x;  // threads along qx
-  int columns;    // adjacent qx per thread
-  int threads_c;  // threads along output channels
-  int channels;   // adjacent output channels per thread
-  int ci_chunk;   // input channels staged in shared memory at a time (0: none)
-  int tile_x() const { return threads_x * columns; }
-  int tile_c() const { return threads_c * channels; }
-};
-
+// Default tiles. They are 8 phase columns wide: phase rows of real layers
+// are often only 4 to 16 columns wide (the stride divides them), so wider x
+// tiles would leave threads idle. ptxas reports no spills for these sizes
+// (tests: ptxas_no_spills).
 // Staged: 64 threads, 2 x 4 accumulators each, 16 input channels a stage.
 constexpr GpuTiles kStagedTiles{4, 2, 16, 4, 16};
 // Unstaged: 128 threads, 2 x 2 accumulators each.
@@ -130,7 +120,32 @@ void stage_in_shared(Func tile, const Func &consumer, const RVar &at, const Var 
 
 }  // namespace
 
-void schedule_gpu(ConvTranspose2dFuncs &f, const Target &target) {
+GpuSchedule gpu_tiles(const Target &target) {
+  (void)target;  // one choice for CUDA and OpenCL alike
+  return {kStagedTiles, kCachedTiles};
+}
+
+std::string gpu_schedule_problem(const GpuSchedule &s) {
+  for (const GpuTiles *t : {&s.staged, &s.cached}) {
+    const char *which = t == &s.staged ? "staged" : "cached";
+    if (t->threads_x * t->threads_c > 1024) {
+      return std::string(which) + " tiles: " + std::to_string(t->threads_x * t->threads_c) +
+             " threads a block, more than the 1024 GPUs allow";
+    }
+  }
+  // Found on the OpenCL sweep (PoCL): with fewer staged input channels than
+  // channel threads, so that some threads never stage anything, results
+  // are wrong (79 of 124 Tiles cases, a 1x1 kernel among them). Chunks of
+  // at least one channel per thread, multiples of it or not, are right.
+  if (s.staged.ci_chunk < s.staged.threads_c) {
+    return "staged tiles: ci_chunk " + std::to_string(s.staged.ci_chunk) + " is below threads_c " +
+           std::to_string(s.staged.threads_c) +
+           " (each channel thread must stage at least one input channel)";
+  }
+  return "";
+}
+
+void schedule_gpu(ConvTranspose2dFuncs &f, const Target &target, const GpuSchedule &s) {
   (void)target;
 
   // Phase tables: a handful of integers per call, made on the host.
@@ -159,7 +174,7 @@ void schedule_gpu(ConvTranspose2dFuncs &f, const Target &target) {
   // runtime's rule is the guard, and the grouped sweep cases on OpenCL fail
   // if it breaks; a specialize_fail here moved the register tiles to local
   // memory.
-  const GpuTiles &st = kStagedTiles;
+  const GpuTiles &st = s.staged;
   RVar qxo("qxo");
   Stage staged = f.output.update(0);
   tile_rows(staged.specialize(f.phase_x.dilation == 1 && f.phase_y.dilation == 1 && f.groups == 1),
@@ -203,7 +218,7 @@ void schedule_gpu(ConvTranspose2dFuncs &f, const Target &target) {
   // tile_order 1, through the cache: the same tiling, and the reduction runs
   // over (input channel, tap row, tap column) with the register tile
   // innermost.
-  const GpuTiles &ct = kCachedTiles;
+  const GpuTiles &ct = s.cached;
   RVar cqxo("cqxo");
   tile_rows(f.output.update(1), f.r_out_by_channel, f.co, f.n, ct, cqxo);
   tile_in_registers(f, f.phase_sum_by_channel, cqxo, ct, {f.r.z, f.r.y, f.r.x}, {});

@@ -2,6 +2,8 @@
 // separate file so the algorithm never changes when a schedule does.
 #pragma once
 
+#include <string>
+
 #include "conv_transpose2d_algorithm.h"
 
 namespace convt_gen {
@@ -31,8 +33,33 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Halide::Target &target, const C
 // registers of `target`.
 CpuTiles x86_tiles(const Halide::Target &target);
 
+// Block and thread tiles of one GPU evaluation order (schedule_gpu.cpp).
+struct GpuTiles {
+  int threads_x;  // threads along qx
+  int columns;    // adjacent qx per thread
+  int threads_c;  // threads along output channels
+  int channels;   // adjacent output channels per thread
+  int ci_chunk;   // input channels staged in shared memory at a time (0: none)
+  int tile_x() const { return threads_x * columns; }
+  int tile_c() const { return threads_c * channels; }
+};
+
+// The GPU schedule's two orders: staged through shared memory (tile_order
+// 0) and read through the cache (tile_order 1; ci_chunk unused).
+struct GpuSchedule {
+  GpuTiles staged;
+  GpuTiles cached;
+};
+
+// The tiles the GPU schedule uses unless knobs say otherwise.
+GpuSchedule gpu_tiles(const Halide::Target &target);
+
+// Whether `s` is a schedule schedule_gpu can build correctly; else what is
+// wrong with it (for the generator's error).
+std::string gpu_schedule_problem(const GpuSchedule &s);
+
 // GPUs (CUDA, and OpenCL for testing the same schedule on PoCL).
-void schedule_gpu(ConvTranspose2dFuncs &f, const Halide::Target &target);
+void schedule_gpu(ConvTranspose2dFuncs &f, const Halide::Target &target, const GpuSchedule &s);
 
 // AArch64 with NEON (32 128-bit registers and fused multiply-add): tiles.
 CpuTiles arm_tiles(const Halide::Target &target);
