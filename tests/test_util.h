@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <limits>
 #include <random>
 #include <vector>
 
@@ -20,8 +21,9 @@ inline std::vector<float> random_values(size_t count, std::mt19937 &rng) {
 }
 
 // Normwise relative error max|got - want| / max|want|, which must stay within
-// 1e-5 for float32 results.
+// 1e-5 for float32 results; infinite when the sizes differ.
 inline double relative_error(const std::vector<float> &got, const std::vector<double> &want) {
+  if (got.size() != want.size()) return std::numeric_limits<double>::infinity();
   double max_err = 0.0, max_ref = 0.0;
   for (size_t i = 0; i < want.size(); ++i) {
     const double e = got[i] - want[i];

@@ -4,6 +4,9 @@ schedule, two autoscheduler baselines and two knob trials, the first of
 them deliberately corrupted. It must complete, write a valid results file,
 table and schedule file, time both autoschedulers' kernels, log and discard
 the wrong trial, and resume to a sixth trial without redoing the first five.
+Where the build has the OpenCL kernel, a second run searches the GPU knobs
+through PoCL: the hand GPU schedule, Anderson2021 and one knob trial must be
+checked and timed.
 
   python3 tuning/test_tune.py --build build
 """
@@ -21,12 +24,15 @@ KINDS = ["hand"] + [f"autoscheduler:{n}" for n in AUTOSCHEDULERS] + ["tuned", "t
 
 
 def tune(build, results, schedule, table, trials, resume):
-    cmd = [sys.executable, os.path.join(HERE, "tune.py"), "--build", build, "--target", "x86-avx2",
-           "--layer", "seed_example", "--trials", str(trials), "--random-trials", "2",
-           "--autoschedulers", ",".join(AUTOSCHEDULERS), "--wrong-trial", "3", "--reps", "3",
-           "--results", results, "--schedule-out", schedule, "--table", table]
-    if resume:
-        cmd.append("--resume")
+    return run_tune(["--build", build, "--target", "x86-avx2", "--layer", "seed_example",
+                     "--trials", str(trials), "--random-trials", "2",
+                     "--autoschedulers", ",".join(AUTOSCHEDULERS), "--wrong-trial", "3",
+                     "--reps", "3", "--results", results, "--schedule-out", schedule,
+                     "--table", table] + (["--resume"] if resume else []))
+
+
+def run_tune(args):
+    cmd = [sys.executable, os.path.join(HERE, "tune.py")] + args
     r = subprocess.run(cmd, capture_output=True, text=True)
     print(r.stdout + r.stderr)
     if r.returncode != 0:
@@ -80,6 +86,19 @@ def main():
         second = read(results)
         if [r["trial"] for r in second] != list(range(6)) or second[:5] != first:
             failures.append("resuming did not keep the first five trials and add one")
+        with open(os.path.join(a.build, "tuning", "trial_link.json")) as f:
+            has_opencl = "opencl" in json.load(f)["kernels"]
+        if has_opencl:
+            gpu = os.path.join(tmp, "gpu.jsonl")
+            run_tune(["--build", a.build, "--target", "opencl", "--layer", "seed_example",
+                      "--trials", "3", "--autoschedulers", "Anderson2021", "--reps", "2",
+                      "--processes", "1", "--results", gpu])
+            kinds = [(r["kind"], r["status"]) for r in read(gpu)]
+            want = [("hand", "ok"), ("autoscheduler:Anderson2021", "ok")]
+            if kinds[:2] != want or len(kinds) != 3 or kinds[2][0] != "tuned":
+                failures.append(f"GPU knob run: {kinds}, expected {want} and a tuned trial")
+        else:
+            print("no OpenCL kernel in this build: GPU knob run skipped")
     for f in failures:
         print("FAIL:", f)
     return 1 if failures else 0

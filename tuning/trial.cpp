@@ -7,19 +7,29 @@
 // only a layer's first trial pays for it. tuning/tune.py links this program
 // against each candidate kernel library in turn.
 //   convt_trial [--shapes FILE] [--layer NAME]... [--reps N] [--ref-dir DIR]
-//               [--perturb]
+//               [--perturb] [--device cuda [--probe]]
 // --perturb changes one output value before the check, so the tuner's test
-// can show that a wrong candidate is caught.
+// can show that a wrong candidate is caught. --device cuda runs on tensors
+// in CUDA device memory (the call synchronizes, so wall time is the
+// kernel's); --probe then only says whether CUDA is usable here (exit 0) or
+// why not (exit 3). Host tensors go to the CPU kernel, or to a GPU kernel
+// where CONVT_HOST_KERNEL says so (the OpenCL one on PoCL, for tests).
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <functional>
+#include <memory>
 #include <random>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "convt/convt.h"
 #include "layer_shapes.h"
+#if defined(CONVT_TRIAL_CUDA)
+#include "cuda_memory.h"
+#endif
 #include "reference.h"
 #include "test_util.h"
 
@@ -29,6 +39,7 @@ struct Options {
   int reps = 7;
   std::string ref_dir;
   bool perturb = false;
+  bool cuda = false;  // tensors in CUDA device memory
 };
 
 convt_test::RefParams ref_params(const convt_bench::Layer &l) {
@@ -80,9 +91,36 @@ void run_layer(const convt_bench::Layer &l, const Options &o) {
     values.push_back(convt_test::random_values(static_cast<size_t>(v->numel()), rng));
     std::copy(values.back().begin(), values.back().end(), v->data());
   }
-  auto run = [&] { convt_bench::run_convt(l, t); };
+  std::function<void()> run = [&] { convt_bench::run_convt(l, t); };
+  std::function<std::vector<float>()> result = [&] {
+    return std::vector<float>(t.out.data(), t.out.data() + t.out.numel());
+  };
+#if defined(CONVT_TRIAL_CUDA)
+  // The same values, in device memory; the layer's parameters as run_convt.
+  std::unique_ptr<convt_test::DeviceArray> dx, dw, db, dout;
+  if (o.cuda) {
+    dx = std::make_unique<convt_test::DeviceArray>(values[0]);
+    dw = std::make_unique<convt_test::DeviceArray>(values[1]);
+    db = std::make_unique<convt_test::DeviceArray>(values[2]);
+    dout = std::make_unique<convt_test::DeviceArray>(
+        std::vector<float>(static_cast<size_t>(t.out.numel())));
+    if (!dx->ok() || !dw->ok() || !db->ok() || !dout->ok())
+      throw std::runtime_error("could not allocate the layer's tensors on the CUDA device");
+    using convt::Device;
+    run = [&] {
+      convt::conv_transpose2d_out(convt::TensorView(dout->data(), t.out.shape(), Device::kCUDA),
+                                  convt::ConstTensorView(dx->data(), t.x.shape(), Device::kCUDA),
+                                  convt::ConstTensorView(dw->data(), t.w.shape(), Device::kCUDA),
+                                  convt::ConstTensorView(db->data(), t.b.shape(), Device::kCUDA),
+                                  {l.stride[0], l.stride[1]}, {l.padding[0], l.padding[1]},
+                                  {l.output_padding[0], l.output_padding[1]}, l.groups,
+                                  {l.dilation[0], l.dilation[1]});
+    };
+    result = [&] { return dout->read(); };
+  }
+#endif
   run();
-  std::vector<float> got(t.out.data(), t.out.data() + t.out.numel());
+  std::vector<float> got = result();
   if (o.perturb && !got.empty()) got[got.size() / 2] += 1.0f;
   const double err =
       convt_test::relative_error(got, reference(l, values[0], values[1], values[2], o.ref_dir));
@@ -102,6 +140,7 @@ void run_layer(const convt_bench::Layer &l, const Options &o) {
 int main(int argc, char **argv) {
   convt_bench::LayerChoice choice{CONVT_DEFAULT_SHAPES, {}};
   Options o;
+  bool probe = false;
   for (int i = 1; i < argc; ++i) {
     if (convt_bench::take_layer_option(argc, argv, i, choice)) continue;
     if (std::strcmp(argv[i], "--reps") == 0 && i + 1 < argc) {
@@ -110,14 +149,34 @@ int main(int argc, char **argv) {
       o.ref_dir = argv[++i];
     } else if (std::strcmp(argv[i], "--perturb") == 0) {
       o.perturb = true;
+    } else if (std::strcmp(argv[i], "--device") == 0 && i + 1 < argc &&
+               std::strcmp(argv[i + 1], "cuda") == 0) {
+      o.cuda = true;
+      ++i;
+    } else if (std::strcmp(argv[i], "--probe") == 0) {
+      probe = true;
     } else {
       std::fprintf(stderr,
                    "usage: %s [--shapes FILE] [--layer NAME]... [--reps N] [--ref-dir DIR] "
-                   "[--perturb]\n",
+                   "[--perturb] [--device cuda [--probe]]\n",
                    argv[0]);
       return 2;
     }
   }
+  if (o.cuda) {
+    std::string reason;
+#if defined(CONVT_TRIAL_CUDA)
+    const bool usable = convt::cuda_available(&reason);
+#else
+    const bool usable = false;
+    reason = "this build has no CUDA backend";
+#endif
+    if (!usable) {
+      std::fprintf(stderr, "convt_trial: CUDA is not usable here: %s\n", reason.c_str());
+      return 3;
+    }
+  }
+  if (probe) return 0;
   try {
     for (const auto &l : convt_bench::chosen_layers(choice)) run_layer(l, o);
   } catch (const std::exception &e) {

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Searches the CPU schedule knobs of convt's kernels for a set of layers.
+"""Searches the schedule knobs of convt's kernels for a set of layers.
 
 Each trial builds a candidate kernel library by running the generator with
 a set of knobs (the GeneratorParams of generators/conv_transpose2d_generator.cpp),
@@ -16,7 +16,10 @@ time; timing is one at a time.
       --trials 20 --results out/tune.jsonl --schedule-out out/schedule.json
 
 arm-neon is a search space only: its candidates are compiled (each must
-build), not timed, since this machine cannot run them at speed.
+build), not timed, since this machine cannot run them at speed. cuda times
+on tensors in device memory where a CUDA device is usable, and otherwise
+only compiles. opencl runs the same GPU schedule through OpenCL (PoCL on
+the CPU here): it checks GPU knobs without a GPU; its times are the CPU's.
 """
 import argparse
 import concurrent.futures
@@ -54,21 +57,41 @@ X86_SPACE = {
     "enough_blocks": [0, 2, 4, 8, 16],
 }
 NEON_SPACE = dict(X86_SPACE, x_vectors=[0, 2, 3, 4])
+# The GPU schedule's block and thread tiles (GpuTiles in generators/schedules.h).
+# The generator refuses combinations it cannot build correctly (fewer staged
+# input channels than channel threads): those trials are compile errors.
+GPU_SPACE = {
+    "gpu_threads_x": [0, 2, 4, 8],
+    "gpu_columns": [0, 1, 2, 4],
+    "gpu_threads_c": [0, 8, 16, 32],
+    "gpu_channels": [0, 2, 4, 8],
+    "gpu_ci_chunk": [0, 8, 16, 32],
+    "gpu_cached_threads_x": [0, 2, 4, 8],
+    "gpu_cached_columns": [0, 1, 2, 4],
+    "gpu_cached_threads_c": [0, 16, 32, 64],
+    "gpu_cached_channels": [0, 1, 2, 4],
+}
 
 TARGETS = {
     # --target: (kernel flavour, knob space, CONVT_MAX_CPU_ISA for the trial)
     "x86-avx2": ("x86_avx2", X86_SPACE, "avx2"),
     "x86-avx512": ("x86_avx512", X86_SPACE, None),
     "arm-neon": ("arm_neon", NEON_SPACE, None),
+    "cuda": ("cuda", GPU_SPACE, None),
+    "opencl": ("opencl", GPU_SPACE, None),
 }
 ARM_HALIDE_TARGET = "arm-64-linux-user_context"
 
 AUTOSCHEDULER_LIBS = {"Adams2019": "adams2019", "Mullapudi2016": "mullapudi2016",
-                      "Li2018": "li2018"}
+                      "Li2018": "li2018", "Anderson2021": "anderson2021"}
 # Defaults beyond the plugins' own. Adams2019's beam search (beam 32) over
 # this pipeline ran 8.5 minutes and over 20 GB before it was killed; the
 # greedy pass (beam 1) takes seconds.
 AUTOSCHEDULER_PARAMS = {"Adams2019": {"beam_size": "1"}}
+# For GPU targets. Mullapudi2016 otherwise schedules everything on the host.
+# (Its GPU mode stops on this pipeline in Halide 21, as Li2018's does; that
+# is recorded as a compile error. Anderson2021 schedules it.)
+AUTOSCHEDULER_GPU_PARAMS = {"Mullapudi2016": {"experimental_gpu_schedule": "1"}}
 
 
 def parse_args(argv):
@@ -94,7 +117,8 @@ def parse_args(argv):
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--autoschedulers", default="",
                     help="comma-separated Halide autoschedulers to time as baselines "
-                         "(Adams2019, Mullapudi2016, Li2018)")
+                         "(CPU: Adams2019, Mullapudi2016, Li2018; GPU: Anderson2021, "
+                         "Mullapudi2016)")
     ap.add_argument("--autoscheduler-param", action="append", default=[],
                     metavar="NAME.KEY=VALUE",
                     help="a parameter for one autoscheduler, e.g. Adams2019.beam_size=32 "
@@ -161,13 +185,23 @@ class Tuner:
             sys.exit(f"tune: {link_path} is missing: build convt first (bash scripts/build.sh)")
         with open(link_path) as f:
             self.link = json.load(f)
-        self.timed = self.flavour in self.link["kernels"]
+        # Why candidates are compiled but not timed here (None: timed).
+        self.untimed = None
         if self.flavour == "arm_neon":
             self.halide_target = ARM_HALIDE_TARGET + "-no_runtime"
-        elif self.timed:
+            self.untimed = "not timed: no AArch64 hardware here"
+        elif self.flavour in self.link["kernels"]:
             self.halide_target = self.link["targets"][self.flavour] + "-no_runtime"
         else:
             sys.exit(f"tune: the build in {args.build} has no {self.flavour} kernels")
+        if self.flavour == "cuda":
+            probe = subprocess.run([os.path.join(args.build, "tuning", "convt_trial"),
+                                    "--device", "cuda", "--probe"], capture_output=True, text=True)
+            if probe.returncode != 0:
+                self.untimed = "not timed: " + last_lines(probe.stderr)
+                print(f"tune: {self.untimed.strip()}; candidates are compiled only",
+                      file=sys.stderr)
+        self.timed = self.untimed is None
         self.work = tempfile.mkdtemp(prefix="convt-tune-", dir=os.path.dirname(args.results) or ".")
         self.ref_dir = os.path.join(os.path.dirname(os.path.abspath(args.results)), "tune-reference")
         os.makedirs(self.ref_dir, exist_ok=True)
@@ -195,7 +229,8 @@ class Tuner:
         gen += [f"{k}={v}" for k, v in sorted(knobs.items())]
         if kind.startswith("autoscheduler:"):
             gen += autoscheduler_args(kind.split(":", 1)[1], self.layers_for_estimates(),
-                                      self.a.autoscheduler_param)
+                                      self.a.autoscheduler_param,
+                                      gpu=self.flavour in ("cuda", "opencl"))
         r = subprocess.run(gen, capture_output=True, text=True)
         if r.returncode != 0:
             return out, "generator failed: " + last_lines(r.stderr + r.stdout)
@@ -221,8 +256,12 @@ class Tuner:
         env = dict(os.environ)
         if self.isa_cap:
             env["CONVT_MAX_CPU_ISA"] = self.isa_cap
+        if self.flavour == "opencl":
+            env["CONVT_HOST_KERNEL"] = "opencl"  # host tensors, through PoCL
         cmd = [os.path.join(out, "convt_trial"), "--shapes", self.a.shapes,
                "--reps", str(self.a.reps), "--ref-dir", self.ref_dir]
+        if self.flavour == "cuda":
+            cmd += ["--device", "cuda"]
         for l in self.a.layer:
             cmd += ["--layer", l]
         if trial == self.a.wrong_trial:
@@ -323,8 +362,7 @@ class Tuner:
                         if error:
                             rec.update(status="compile_error", layers={}, error=error)
                         elif not self.timed:
-                            rec.update(status="compiled", layers={},
-                                       error="not timed: no AArch64 hardware here")
+                            rec.update(status="compiled", layers={}, error=self.untimed)
                         else:
                             status, layers, errs, msg = self.measure(out, trial)
                             rec.update(status=status, layers=layers, rel_err=errs)
@@ -390,10 +428,12 @@ class Tuner:
                   f"-DCONVT_SCHEDULE={os.path.abspath(self.a.schedule_out)}")
 
 
-def autoscheduler_args(name, layer, overrides):
+def autoscheduler_args(name, layer, overrides, gpu):
     """Generator arguments that schedule the pipeline with a Halide
     autoscheduler plugin, for the estimated shapes of `layer`; `overrides`
-    are --autoscheduler-param values (NAME.KEY=VALUE)."""
+    are --autoscheduler-param values (NAME.KEY=VALUE). For a GPU target the
+    parallelism is 128 blocks (an H100 has 132 multiprocessors) rather than
+    the host's cores."""
     lib = AUTOSCHEDULER_LIBS[name]
     import halide  # the wheel's plugins sit beside libHalide
     libdir = os.path.join(os.path.dirname(halide.__file__), "lib64")
@@ -408,7 +448,9 @@ def autoscheduler_args(name, layer, overrides):
            "est_stride_x": layer["stride"][1], "est_padding_y": layer["padding"][0],
            "est_padding_x": layer["padding"][1], "est_out_h": out[0], "est_out_w": out[1],
            "est_groups": layer["groups"]}
-    params = {"parallelism": str(os.cpu_count() or 1), **AUTOSCHEDULER_PARAMS.get(name, {})}
+    parallelism = 128 if gpu else os.cpu_count() or 1
+    params = {"parallelism": str(parallelism), **AUTOSCHEDULER_PARAMS.get(name, {}),
+              **(AUTOSCHEDULER_GPU_PARAMS.get(name, {}) if gpu else {})}
     for o in overrides:
         who, _, kv = o.partition(".")
         if who == name:
