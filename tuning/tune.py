@@ -202,6 +202,7 @@ class Tuner:
                 print(f"tune: {self.untimed.strip()}; candidates are compiled only",
                       file=sys.stderr)
         self.timed = self.untimed is None
+        os.makedirs(os.path.dirname(os.path.abspath(args.results)), exist_ok=True)
         self.work = tempfile.mkdtemp(prefix="convt-tune-", dir=os.path.dirname(args.results) or ".")
         self.ref_dir = os.path.join(os.path.dirname(os.path.abspath(args.results)), "tune-reference")
         os.makedirs(self.ref_dir, exist_ok=True)
