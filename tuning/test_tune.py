@@ -6,7 +6,8 @@ table and schedule file, time both autoschedulers' kernels, log and discard
 the wrong trial, and resume to a sixth trial without redoing the first five.
 Where the build has the OpenCL kernel, a second run searches the GPU knobs
 through PoCL: the hand GPU schedule, Anderson2021 and one knob trial must be
-checked and timed.
+checked and timed. With the CUDA kernel, the hand CUDA trial must be timed
+where a device is usable, or else compiled and say why it was not timed.
 
   python3 tuning/test_tune.py --build build
 """
@@ -99,6 +100,19 @@ def main():
                 failures.append(f"GPU knob run: {kinds}, expected {want} and a tuned trial")
         else:
             print("no OpenCL kernel in this build: GPU knob run skipped")
+        with open(os.path.join(a.build, "tuning", "trial_link.json")) as f:
+            has_cuda = "cuda" in json.load(f)["kernels"]
+        if has_cuda:
+            # Timed where a CUDA device is usable; elsewhere compiled only,
+            # saying why.
+            cuda = os.path.join(tmp, "cuda.jsonl")
+            run_tune(["--build", a.build, "--target", "cuda", "--layer", "seed_example",
+                      "--trials", "1", "--reps", "2", "--processes", "1", "--results", cuda])
+            (hand,) = read(cuda)
+            timed = hand["status"] == "ok" and hand["layers"].get("seed_example", 0) > 0
+            untimed = hand["status"] == "compiled" and "CUDA" in hand.get("error", "")
+            if not (timed or untimed):
+                failures.append(f"CUDA hand trial: {hand['status']} {hand.get('error', '')}")
     for f in failures:
         print("FAIL:", f)
     return 1 if failures else 0
