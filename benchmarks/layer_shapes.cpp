@@ -97,9 +97,12 @@ void fill_uniform(LayerTensors &t) {
     for (int64_t i = 0; i < v->numel(); ++i) v->data()[i] = dist(rng);
 }
 
-void run_convt(const Layer &l, LayerTensors &t) {
+void run_convt(const Layer &l, LayerTensors &t) { run_convt(l, t.out, t.x, t.w, t.b); }
+
+void run_convt(const Layer &l, const convt::TensorView &out, const convt::ConstTensorView &x,
+               const convt::ConstTensorView &w, const convt::ConstTensorView &b) {
   convt::conv_transpose2d_out(
-      t.out, t.x, t.w, t.b, {l.stride[0], l.stride[1]}, {l.padding[0], l.padding[1]},
+      out, x, w, b, {l.stride[0], l.stride[1]}, {l.padding[0], l.padding[1]},
       {l.output_padding[0], l.output_padding[1]}, l.groups, {l.dilation[0], l.dilation[1]});
 }
 

@@ -52,8 +52,11 @@ struct LayerTensors {
 // Fills input, weight and bias with uniform values in [-1, 1] (seed 1).
 void fill_uniform(LayerTensors &t);
 
-// out = conv_transpose2d(x, w, b) with the layer's parameters.
+// out = conv_transpose2d(x, w, b) with the layer's parameters: on the
+// layer's tensors, or on views of the same shapes (device memory, say).
 void run_convt(const Layer &l, LayerTensors &t);
+void run_convt(const Layer &l, const convt::TensorView &out, const convt::ConstTensorView &x,
+               const convt::ConstTensorView &w, const convt::ConstTensorView &b);
 
 // The median wall time of `reps` calls (callers warm up first), in seconds.
 double median_seconds(const std::function<void()> &call, int reps);

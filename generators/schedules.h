@@ -39,7 +39,7 @@ struct GpuTiles {
   int columns;    // adjacent qx per thread
   int threads_c;  // threads along output channels
   int channels;   // adjacent output channels per thread
-  int ci_chunk;   // input channels staged in shared memory at a time (0: none)
+  int ci_chunk;   // input channels staged in shared memory at a time (staged order)
   int tile_x() const { return threads_x * columns; }
   int tile_c() const { return threads_c * channels; }
 };

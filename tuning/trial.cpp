@@ -96,7 +96,7 @@ void run_layer(const convt_bench::Layer &l, const Options &o) {
     return std::vector<float>(t.out.data(), t.out.data() + t.out.numel());
   };
 #if defined(CONVT_TRIAL_CUDA)
-  // The same values, in device memory; the layer's parameters as run_convt.
+  // The same values, in device memory.
   std::unique_ptr<convt_test::DeviceArray> dx, dw, db, dout;
   if (o.cuda) {
     dx = std::make_unique<convt_test::DeviceArray>(values[0]);
@@ -108,13 +108,10 @@ void run_layer(const convt_bench::Layer &l, const Options &o) {
       throw std::runtime_error("could not allocate the layer's tensors on the CUDA device");
     using convt::Device;
     run = [&] {
-      convt::conv_transpose2d_out(convt::TensorView(dout->data(), t.out.shape(), Device::kCUDA),
-                                  convt::ConstTensorView(dx->data(), t.x.shape(), Device::kCUDA),
-                                  convt::ConstTensorView(dw->data(), t.w.shape(), Device::kCUDA),
-                                  convt::ConstTensorView(db->data(), t.b.shape(), Device::kCUDA),
-                                  {l.stride[0], l.stride[1]}, {l.padding[0], l.padding[1]},
-                                  {l.output_padding[0], l.output_padding[1]}, l.groups,
-                                  {l.dilation[0], l.dilation[1]});
+      convt_bench::run_convt(l, convt::TensorView(dout->data(), t.out.shape(), Device::kCUDA),
+                             convt::ConstTensorView(dx->data(), t.x.shape(), Device::kCUDA),
+                             convt::ConstTensorView(dw->data(), t.w.shape(), Device::kCUDA),
+                             convt::ConstTensorView(db->data(), t.b.shape(), Device::kCUDA));
     };
     result = [&] { return dout->read(); };
   }

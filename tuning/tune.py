@@ -201,7 +201,6 @@ class Tuner:
                 self.untimed = "not timed: " + last_lines(probe.stderr)
                 print(f"tune: {self.untimed.strip()}; candidates are compiled only",
                       file=sys.stderr)
-        self.timed = self.untimed is None
         os.makedirs(os.path.dirname(os.path.abspath(args.results)), exist_ok=True)
         self.work = tempfile.mkdtemp(prefix="convt-tune-", dir=os.path.dirname(args.results) or ".")
         self.ref_dir = os.path.join(os.path.dirname(os.path.abspath(args.results)), "tune-reference")
@@ -235,7 +234,7 @@ class Tuner:
         r = subprocess.run(gen, capture_output=True, text=True)
         if r.returncode != 0:
             return out, "generator failed: " + last_lines(r.stderr + r.stdout)
-        if not self.timed:
+        if self.untimed:
             return out, None
         kernels = [os.path.join(out, "kernel.a") if f == self.flavour else path
                    for f, path in self.link["kernels"].items()]
@@ -362,7 +361,7 @@ class Tuner:
                                    compile_s=compile_s)
                         if error:
                             rec.update(status="compile_error", layers={}, error=error)
-                        elif not self.timed:
+                        elif self.untimed:
                             rec.update(status="compiled", layers={}, error=self.untimed)
                         else:
                             status, layers, errs, msg = self.measure(out, trial)
