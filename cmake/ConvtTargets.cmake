@@ -4,8 +4,10 @@
 #   arm-neon  AArch64 with NEON (every AArch64 CPU has it); from an x86 host
 #             this cross-compiles (cmake/toolchains/aarch64-linux-gnu.cmake)
 #   cuda      NVIDIA GPUs (PTX for compute capability 7.0, Volta and later),
-#             alone or next to the CPU backend. With tests on, the same GPU
-#             schedule is also built for OpenCL, to test it on PoCL.
+#             alone or next to the CPU backend: flavours cuda_gemm,
+#             cuda_gemm_split and cuda_direct. With tests on, the same GPU
+#             schedules are also built for OpenCL (opencl_...), to test them
+#             on PoCL.
 # The default is the CPU backend of the machine the library is built for,
 # plus cuda on x86-64 (it needs no CUDA toolkit to build and no GPU to run:
 # without one, CUDA calls raise convt::RuntimeError).
@@ -41,19 +43,25 @@ endif ()
 foreach (t IN LISTS CONVT_TARGETS)
   if (t STREQUAL "cuda")
     # Volta (sm_70) and later; the driver JIT-compiles the PTX for newer
-    # GPUs. Newer capabilities would add features Halide can use (e.g.
-    # cuda_capability_80's async copies are not used by this schedule).
-    set(CONVT_HALIDE_TARGET_cuda "${_convt_host_arch}-cuda-cuda_capability_70-user_context")
-    list(APPEND CONVT_KERNEL_FLAVOURS cuda)
-    list(APPEND CONVT_BACKEND_SOURCES runtime/cuda_driver.cpp)
-    list(APPEND CONVT_BACKEND_DEFINITIONS CONVT_HAVE_CUDA=1)
-    list(APPEND _convt_gpu_features cuda)
+    # GPUs. Three kernels (generators/schedule_gpu.cpp), each its own
+    # pipeline: gemm and gemm_split (dense layers) and direct (the rest).
+    set(_convt_gpu_apis cuda)
+    set(_convt_gpu_target_cuda "${_convt_host_arch}-cuda-cuda_capability_70-user_context")
     if (CONVT_BUILD_TESTS)
-      set(CONVT_HALIDE_TARGET_opencl "${_convt_host_arch}-opencl-user_context")
-      list(APPEND CONVT_KERNEL_FLAVOURS opencl)
-      list(APPEND CONVT_BACKEND_DEFINITIONS CONVT_HAVE_OPENCL=1)
-      list(APPEND _convt_gpu_features opencl)
+      list(APPEND _convt_gpu_apis opencl)
+      set(_convt_gpu_target_opencl "${_convt_host_arch}-opencl-user_context")
     endif ()
+    foreach (api IN LISTS _convt_gpu_apis)
+      foreach (kernel IN ITEMS gemm gemm_split direct)
+        set(CONVT_HALIDE_TARGET_${api}_${kernel} "${_convt_gpu_target_${api}}")
+        set(CONVT_KERNEL_PARAMS_${api}_${kernel} "gpu_kernel=${kernel}")
+        list(APPEND CONVT_KERNEL_FLAVOURS ${api}_${kernel})
+      endforeach ()
+      string(TOUPPER "${api}" _convt_api_upper)
+      list(APPEND CONVT_BACKEND_DEFINITIONS CONVT_HAVE_${_convt_api_upper}=1)
+      list(APPEND _convt_gpu_features ${api})
+    endforeach ()
+    list(APPEND CONVT_BACKEND_SOURCES runtime/cuda_driver.cpp)
     continue ()
   endif ()
   if (t STREQUAL "x86-avx2")

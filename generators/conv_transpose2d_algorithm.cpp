@@ -53,6 +53,77 @@ AxisPhases make_axis_phases(const std::string &axis, const Expr &stride, const E
   return a;
 }
 
+// The GPU form (see ConvTranspose2dFuncs::pixel_sum): the same phase sums
+// over a flattened pixel index, written to the output from one domain.
+template <typename InChannelOf>
+void define_pixel_form(ConvTranspose2dFuncs &f, const Func &bias, const Expr &clamped_co,
+                       const InChannelOf &in_channel_of, const PixelFormOrder &order) {
+  f.output_by_phase_pixels = Func("conv_transpose2d_by_phase_pixels");
+  Func &out = f.output_by_phase_pixels;
+  out(f.x, f.y, f.co, f.n) = undef<float>();
+  const Expr out_width = out.output_buffer().dim(0).extent();
+  const Expr out_height = out.output_buffer().dim(1).extent();
+  const Expr batch = out.output_buffer().dim(3).extent();
+  const Expr &sx = f.phase_x.stride, &sy = f.phase_y.stride;
+  // Phase r of an axis of o outputs holds ceil((o - r) / s) of them.
+  auto pixels_of = [](const Expr &outputs, const Expr &stride, const Expr &r) {
+    return (outputs - r + stride - 1) / stride;
+  };
+  // The pixel that m stands for (PixelFormOrder).
+  const int group = order.lanes * order.per_lane;
+  auto pixel_of = [&](const Expr &m) {
+    if (group == 1) return m;
+    return m / group * group + m % order.per_lane * order.lanes + m / order.per_lane % order.lanes;
+  };
+  f.phase_columns = pixels_of(out_width, sx, f.rx);
+  f.phase_rows = pixels_of(out_height, sy, f.ry);
+  const Expr pixel = pixel_of(f.m);
+  f.pixel_qx = pixel % f.phase_columns;
+  f.pixel_qy = pixel / f.phase_columns % f.phase_rows;
+  f.pixel_n = pixel / (f.phase_columns * f.phase_rows);
+
+  Var c = f.c, jx = f.jx, jy = f.jy, rx = f.rx, ry = f.ry;
+  // Zero past the last input channel (see r_taps).
+  f.pixel_input = Func("pixel_input");
+  f.pixel_input(f.m, c, jx, jy, rx, ry) =
+      select(c < f.input_channels,
+             f.input_padded(f.phase_x.input(f.pixel_qx, rx, jx),
+                            f.phase_y.input(f.pixel_qy, ry, jy), c, f.pixel_n),
+             0.0f);
+
+  const Expr channels = f.in_channels_per_group;
+  const int step = order.channel_step;
+  f.r_taps = RDom(0, (channels + step - 1) / step * step, 0, f.phase_y.max_taps, 0,
+                  f.phase_x.max_taps, "r_taps");
+  f.r_taps.where(f.r_taps.y < f.phase_y.num_taps(ry) && f.r_taps.z < f.phase_x.num_taps(rx));
+  RVar ci = f.r_taps.x, tjy = f.r_taps.y, tjx = f.r_taps.z;
+  // Channels past the group's read zeros on both sides (pixel_input and
+  // weight_phase), so even an input of infinities adds nothing there.
+  f.pixel_sum = Func("pixel_sum");
+  f.pixel_sum(f.m, f.co, rx, ry) = bias(clamped_co);
+  f.pixel_sum(f.m, f.co, rx, ry) +=
+      f.pixel_input(f.m, in_channel_of(clamped_co, ci), tjx, tjy, rx, ry) *
+      f.weight_phase(tjx, tjy, f.co, ci, rx, ry);
+
+  // Every phase's pixels: m runs to phase 0's count (the largest, rounded
+  // up to whole groups of the pixel order) and stops at each phase's own.
+  // Phases that write nothing (a stride beyond the output) are left out.
+  // The clamps only touch skipped points and keep bounds inference, which
+  // ignores the predicate, inside the output.
+  const Expr most = batch * pixels_of(out_height, sy, 0) * pixels_of(out_width, sx, 0);
+  f.r_pixels = RDom(0, (most + group - 1) / group * group, 0, min(sx, out_width), 0,
+                    min(sy, out_height), "r_pixels");
+  RVar pm = f.r_pixels.x, prx = f.r_pixels.y, pry = f.r_pixels.z;
+  const Expr columns = pixels_of(out_width, sx, prx), rows = pixels_of(out_height, sy, pry);
+  const Expr p = pixel_of(pm);
+  f.r_pixels.where(p < batch * rows * columns);
+  Expr x = p % columns * sx + prx;
+  Expr y = p / columns % rows * sy + pry;
+  Expr n = p / (columns * rows);
+  out(clamp(x, 0, out_width - 1), clamp(y, 0, out_height - 1), f.co, clamp(n, 0, batch - 1)) =
+      f.pixel_sum(pm, f.co, prx, pry);
+}
+
 }  // namespace
 
 // The closed form is chosen here, at the call site, so a specialization on
@@ -86,10 +157,11 @@ ConvTranspose2dFuncs define_conv_transpose2d(
     const Expr &kernel_height, const Expr &out_channels_per_group, const Func &bias,
     const Expr &stride_x, const Expr &stride_y, const Expr &padding_x, const Expr &padding_y,
     const Expr &dilation_x, const Expr &dilation_y, const Expr &groups, const Expr &tile_order,
-    bool closed_forms_only) {
+    bool closed_forms_only, const PixelFormOrder &pixel_order) {
   ConvTranspose2dFuncs f;
   f.tile_order = tile_order;
   f.groups = groups;
+  f.input_channels = input_channels;
   f.in_channels_per_group = input_channels / groups;
   f.out_channels_per_group = out_channels_per_group;
   f.phase_x =
@@ -119,12 +191,16 @@ ConvTranspose2dFuncs define_conv_transpose2d(
   auto co_in_group_of = [&](const Expr &co) {
     return select(groups == 1, co, co % out_channels_per_group);
   };
-  // Clamped like input_padded, so fixed-size blocks of it stay in bounds.
+  // Clamped like input_padded, so fixed-size blocks of it stay in bounds;
+  // zero past the group's last input channel (the GPU form's reduction runs
+  // that far).
   Expr wci = clamp(f.c, 0, f.in_channels_per_group - 1);
   f.weight_phase = Func("weight_phase");
   f.weight_phase(f.jx, f.jy, f.co, f.c, f.rx, f.ry) =
-      weight(f.phase_x.tap(f.rx, f.jx), f.phase_y.tap(f.ry, f.jy), co_in_group_of(clamped_co),
-             in_channel_of(clamped_co, wci));
+      select(f.c < f.in_channels_per_group,
+             weight(f.phase_x.tap(f.rx, f.jx), f.phase_y.tap(f.ry, f.jy),
+                    co_in_group_of(clamped_co), in_channel_of(clamped_co, wci)),
+             0.0f);
 
   // The reduction of one phase: r.x the input channel within the group, r.y
   // and r.z the tap j along y and x. Taps that read a row outside the input
@@ -235,6 +311,8 @@ ConvTranspose2dFuncs define_conv_transpose2d(
   const RDom &rxi = f.r_out_x_images;
   f.output(rxi.x * stride_x + rxi.y, row(rxi.w, rxi.z), f.co, f.n) =
       f.phase_sum_x_images(rxi.x, rxi.w, f.co, f.n, rxi.y, rxi.z);
+
+  define_pixel_form(f, bias, clamped_co, in_channel_of, pixel_order);
 
   f.output_by_pixel = Func("conv_transpose2d_by_pixel");
   f.output_by_pixel(f.x, f.y, f.co, f.n) =

@@ -27,6 +27,20 @@ struct AxisPhases {
   Halide::Expr tap(const Halide::Expr &r, const Halide::Expr &j) const;
 };
 
+// How the GPU form (ConvTranspose2dFuncs::pixel_sum) orders its reduction
+// and its pixels, for a schedule's sake: the output does not depend on it.
+struct PixelFormOrder {
+  // r_taps' input channels run to a multiple of this, the extra ones reading
+  // zeros, so a schedule can unroll them without a tail.
+  int channel_step = 1;
+  // m enumerates each phase's pixels in groups of lanes * per_lane, the
+  // per_lane consecutive values of m in a group `lanes` pixels apart: a
+  // thread that owns per_lane consecutive m reads pixels `lanes` apart,
+  // and `lanes` threads in a row read consecutive pixels (coalesced loads).
+  int lanes = 1;
+  int per_lane = 1;
+};
+
 struct ConvTranspose2dFuncs {
   // Pure variables. Output: (x, y, co, n); phase space: (qx, qy, co, n, rx, ry).
   Halide::Var x{"x"}, y{"y"}, co{"co"}, n{"n"};
@@ -35,7 +49,7 @@ struct ConvTranspose2dFuncs {
   Halide::Var jx{"jx"}, jy{"jy"};  // tap indices within a phase
 
   AxisPhases phase_x, phase_y;
-  Halide::Expr groups, in_channels_per_group, out_channels_per_group;
+  Halide::Expr groups, input_channels, in_channels_per_group, out_channels_per_group;
 
   // Reduction over (input channel in group, tap row j, tap column j); the
   // images-innermost variant's also skips taps that read the zero border's
@@ -70,6 +84,28 @@ struct ConvTranspose2dFuncs {
   // Set by the generator: whether the input's rows are dense (unit stride
   // along x), for a specialization of the copy that reads them.
   Halide::Expr input_dense_rows;
+
+  // The GPU form. Each phase's output pixels (qx, qy, n) are flattened into
+  // one index, pixel = (n * phase_rows + qy) * phase_columns + qx (of phase
+  // (rx, ry)), enumerated by m in the order PixelFormOrder gives. A tile of
+  // m fills its threads however narrow a phase row is, and (m, phase) is one
+  // domain: every phase of a call in one launch. The phase sums are an
+  // implicit GEMM per phase: M = pixels, N = output channels,
+  // K = (input channel, tap).
+  Halide::Var m{"m"};
+  Halide::Expr phase_columns, phase_rows;    // of phase (rx, ry)
+  Halide::Expr pixel_qx, pixel_qy, pixel_n;  // of m in phase (rx, ry)
+  // pixel_input(m, c, jx, jy, rx, ry): input channel c read by tap (jx, jy)
+  // of phase (rx, ry) at pixel m (zero outside the input). The GEMM's A.
+  Halide::Func pixel_input;
+  // Reduction over (input channel in group, tap row, tap column) of one
+  // phase, with no per-pixel predicate (a tile of pixels shares its taps);
+  // its input channels run to a multiple of PixelFormOrder::channel_step.
+  Halide::RDom r_taps;
+  Halide::Func pixel_sum;  // pixel_sum(m, co, rx, ry) = bias + taps
+  // (m, rx, ry) over every pixel and every phase that has output.
+  Halide::RDom r_pixels;
+  Halide::Func output_by_phase_pixels;  // output(x, y, co, n), written from pixel_sum
 };
 
 // Defines the Funcs. The scalar parameters are run-time values, so one AOT
@@ -80,6 +116,7 @@ struct ConvTranspose2dFuncs {
 // tables (step_search, first_tap_search stay undefined), so only dilation 1
 // or stride 1 per axis is right (the caller must refuse the rest): Halide's
 // autoschedulers cannot bound Funcs read inside reduction domains.
+// pixel_order orders the GPU form's reduction and pixels.
 ConvTranspose2dFuncs define_conv_transpose2d(
     const Halide::Func &input, const Halide::Expr &input_width, const Halide::Expr &input_height,
     const Halide::Expr &input_channels, const Halide::Expr &batch, const Halide::Func &weight,
@@ -87,6 +124,7 @@ ConvTranspose2dFuncs define_conv_transpose2d(
     const Halide::Expr &out_channels_per_group, const Halide::Func &bias,
     const Halide::Expr &stride_x, const Halide::Expr &stride_y, const Halide::Expr &padding_x,
     const Halide::Expr &padding_y, const Halide::Expr &dilation_x, const Halide::Expr &dilation_y,
-    const Halide::Expr &groups, const Halide::Expr &tile_order, bool closed_forms_only = false);
+    const Halide::Expr &groups, const Halide::Expr &tile_order, bool closed_forms_only = false,
+    const PixelFormOrder &pixel_order = {});
 
 }  // namespace convt_gen

@@ -52,18 +52,20 @@ class ConvTranspose2dGenerator : public Generator<ConvTranspose2dGenerator> {
   GeneratorParam<int> pad_vectors{"pad_vectors", 0, 0, 8};
   GeneratorParam<int> enough_blocks{"enough_blocks", 0, 0, 1024};
 
-  // GPU knobs (GpuTiles in generators/schedules.h): the staged order's
-  // tiles (tile_order 0) and the cached order's (tile_order 1). 0 keeps
-  // gpu_tiles()'s choice; CPU targets ignore them.
-  GeneratorParam<int> gpu_threads_x{"gpu_threads_x", 0, 0, 32};
-  GeneratorParam<int> gpu_columns{"gpu_columns", 0, 0, 8};
-  GeneratorParam<int> gpu_threads_c{"gpu_threads_c", 0, 0, 64};
-  GeneratorParam<int> gpu_channels{"gpu_channels", 0, 0, 8};
-  GeneratorParam<int> gpu_ci_chunk{"gpu_ci_chunk", 0, 0, 64};
-  GeneratorParam<int> gpu_cached_threads_x{"gpu_cached_threads_x", 0, 0, 32};
-  GeneratorParam<int> gpu_cached_columns{"gpu_cached_columns", 0, 0, 8};
-  GeneratorParam<int> gpu_cached_threads_c{"gpu_cached_threads_c", 0, 0, 64};
-  GeneratorParam<int> gpu_cached_channels{"gpu_cached_channels", 0, 0, 8};
+  // GPU targets: which kernel this pipeline is (gemm: the implicit GEMM of
+  // dense layers, groups 1; direct: any layer), and its tiles (GpuTiles in
+  // generators/schedules.h; 0 keeps gpu_tiles()'s choice). CPU targets
+  // ignore them.
+  GeneratorParam<GpuKernel> gpu_kernel{"gpu_kernel",
+                                       GpuKernel::kGemm,
+                                       {{"gemm", GpuKernel::kGemm},
+                                        {"gemm_split", GpuKernel::kGemmSplit},
+                                        {"direct", GpuKernel::kDirect}}};
+  GeneratorParam<int> gpu_threads_m{"gpu_threads_m", 0, 0, 1024};
+  GeneratorParam<int> gpu_pixels{"gpu_pixels", 0, 0, 32};
+  GeneratorParam<int> gpu_threads_c{"gpu_threads_c", 0, 0, 1024};
+  GeneratorParam<int> gpu_channels{"gpu_channels", 0, 0, 32};
+  GeneratorParam<int> gpu_k_unroll{"gpu_k_unroll", 0, 0, 16};
 
   // The layer an autoscheduler (autoscheduler=Adams2019 and the like, from
   // tuning/tune.py's baselines) schedules for: Halide's autoschedulers tune
@@ -75,19 +77,29 @@ class ConvTranspose2dGenerator : public Generator<ConvTranspose2dGenerator> {
       est_out_h{"est_out_h", 32}, est_out_w{"est_out_w", 32}, est_groups{"est_groups", 1};
 
   void generate() {
-    funcs_ = define_conv_transpose2d(input, input.dim(0).extent(), input.dim(1).extent(),
-                                     input.dim(2).extent(), input.dim(3).extent(), weight,
-                                     weight.dim(0).extent(), weight.dim(1).extent(),
-                                     weight.dim(2).extent(), bias, stride_x, stride_y, padding_x,
-                                     padding_y, dilation_x, dilation_y, groups, tile_order,
-                                     /*closed_forms_only=*/using_autoscheduler());
+    // The GEMM kernel's staged tiles hold one group's channels: it takes
+    // groups 1 only (the runtime runs wider groups one call per group), and
+    // with the constant the group arithmetic folds away.
+    const bool gemm = hand_gpu_schedule() && gpu_kernel != GpuKernel::kDirect;
+    const PixelFormOrder pixel_order =
+        hand_gpu_schedule() ? gpu_pixel_order(gpu_schedule()) : PixelFormOrder{};
+    funcs_ = define_conv_transpose2d(
+        input, input.dim(0).extent(), input.dim(1).extent(), input.dim(2).extent(),
+        input.dim(3).extent(), weight, weight.dim(0).extent(), weight.dim(1).extent(),
+        weight.dim(2).extent(), bias, stride_x, stride_y, padding_x, padding_y, dilation_x,
+        dilation_y, gemm ? Expr(1) : groups, tile_order,
+        /*closed_forms_only=*/using_autoscheduler() || gemm, pixel_order);
     // Autoschedulers get the pure per-pixel form of the same sums, without
     // the tap tables: a call with dilation and stride both above 1 on one
-    // axis fails its requirement rather than answering wrongly.
-    output = using_autoscheduler() ? funcs_.output_by_pixel : funcs_.output;
-    if (using_autoscheduler()) {
+    // axis fails its requirement rather than answering wrongly. The hand GPU
+    // schedules take the GPU form.
+    output = using_autoscheduler() ? funcs_.output_by_pixel
+             : hand_gpu_schedule() ? funcs_.output_by_phase_pixels
+                                   : funcs_.output;
+    if (gemm) add_requirement(groups == 1, "the gemm kernel takes groups 1 only");
+    if (using_autoscheduler() || gemm) {
       add_requirement((dilation_x == 1 || stride_x == 1) && (dilation_y == 1 || stride_y == 1),
-                      "this autoscheduled kernel needs dilation 1 or stride 1 on each axis");
+                      "this kernel needs dilation 1 or stride 1 on each axis");
     }
     funcs_.input_dense_rows = input.dim(0).stride() == 1;
   }
@@ -107,8 +119,8 @@ class ConvTranspose2dGenerator : public Generator<ConvTranspose2dGenerator> {
       set_estimates();
       return;
     }
-    if (get_target().has_gpu_feature()) {
-      schedule_gpu(funcs_, get_target(), with_gpu_knobs(gpu_tiles(get_target())));
+    if (hand_gpu_schedule()) {
+      schedule_gpu(funcs_, get_target(), gpu_kernel, gpu_schedule());
     } else if (get_target().arch == Target::X86) {
       schedule_cpu(funcs_, get_target(), with_knobs(x86_tiles(get_target())));
     } else if (get_target().arch == Target::ARM && get_target().bits == 64) {
@@ -156,24 +168,26 @@ class ConvTranspose2dGenerator : public Generator<ConvTranspose2dGenerator> {
     return t;
   }
 
-  // The same for the GPU tiles. A combination the schedule cannot build
-  // correctly stops the generator (the build or the tuner's candidate).
-  GpuSchedule with_gpu_knobs(GpuSchedule s) const {
-    set(s.staged.threads_x, gpu_threads_x);
-    set(s.staged.columns, gpu_columns);
-    set(s.staged.threads_c, gpu_threads_c);
-    set(s.staged.channels, gpu_channels);
-    set(s.staged.ci_chunk, gpu_ci_chunk);
-    set(s.cached.threads_x, gpu_cached_threads_x);
-    set(s.cached.columns, gpu_cached_columns);
-    set(s.cached.threads_c, gpu_cached_threads_c);
-    set(s.cached.channels, gpu_cached_channels);
-    std::string problem = gpu_schedule_problem(s);
+  bool hand_gpu_schedule() const {
+    return !using_autoscheduler() && get_target().has_gpu_feature();
+  }
+
+  // The GPU kernel's tiles: the target's, with every knob that is set in
+  // their place. A combination the schedule cannot build correctly stops the
+  // generator (the build or the tuner's candidate).
+  GpuTiles gpu_schedule() const {
+    GpuTiles t = gpu_tiles(get_target(), gpu_kernel);
+    set(t.threads_m, gpu_threads_m);
+    set(t.pixels, gpu_pixels);
+    set(t.threads_c, gpu_threads_c);
+    set(t.channels, gpu_channels);
+    set(t.k_unroll, gpu_k_unroll);
+    std::string problem = gpu_schedule_problem(gpu_kernel, t);
     if (!problem.empty()) {
       std::cerr << "conv_transpose2d: GPU knobs: " << problem << "\n";
       std::abort();  // generator time only
     }
-    return s;
+    return t;
   }
 
   ConvTranspose2dFuncs funcs_;

@@ -1,23 +1,36 @@
-// GPU schedule for conv_transpose2d (CUDA; also built for OpenCL so the same
-// schedule is tested on the CPU through PoCL).
+// GPU schedules for conv_transpose2d (CUDA; also built for OpenCL so the same
+// schedules are tested on the CPU through PoCL).
 //
-// Like the CPU schedules it works in phase space, one launch per phase
-// (rx, ry). Each launch is a grid of blocks over (phase rows, output channel
-// blocks x images); a block walks its row in column tiles, and every thread
-// keeps a small register tile of accumulators (adjacent columns x adjacent
-// channels), so each input it reads feeds several channels and each weight
-// several columns.
+// All three kernels work on the GPU form of the algorithm
+// (output_by_phase_pixels): each phase's pixels flattened into m, every
+// phase of a call in one launch (the phases are the grid's z dimension), a
+// block computing tile_m pixels of one phase x tile_c output channels, each
+// thread a register tile of `pixels` x `channels` accumulators, summed over
+// the phase's taps and input channels straight from global memory through
+// the L1 cache. A warp's 32 threads hold 32 consecutive pixels per register
+// (PixelFormOrder), so each of its input loads is one coalesced line.
 //
-// Two evaluation orders, picked by the runtime (runtime/backend_gpu.cpp):
-// - tile_order 0, dilation 1 and groups 1 (nearly every real layer): the
-//   reduction runs over chunks of input channels and the phase's taps; for
-//   each (chunk, tap) the block first copies the input row segment and the
-//   tap's weights into shared memory, taking the weights from the
-//   phase-space view (weight_phase), where a phase's taps are adjacent.
-// - tile_order 1, every other layer (dilation, groups, depthwise): the same
-//   tiles without staging, reading inputs and weights through the L1 cache.
-//   With groups a channel block can span many groups, so a staged input tile
-//   would be as large as the groups it spans.
+// - gemm: dense layers (groups 1, closed-form phases). The weights are
+//   packed per phase with output channels innermost (a first launch), so a
+//   thread's channels are one 128-bit load per 4, and the same for every
+//   thread of a warp (a broadcast). Per input channel and tap: `pixels`
+//   input loads and channels / 4 weight loads feed pixels x channels FFMA.
+// - gemm_split: gemm with the reduction split into slices summed by a
+//   third launch, for layers whose pixels x channels alone are too few
+//   threads to fill the GPU (small planes, many input channels).
+// - direct: every other layer (depthwise, narrow groups, dilation with
+//   stride, few output channels): the same tiles over the weights as
+//   given, one launch.
+//
+// Why no shared memory: staging A and B per block needs the reduction loop
+// outside the thread loops, and then the block's accumulators are one
+// allocation indexed by thread, which LLVM kept in registers only for tiles
+// of 16 accumulators (32 KB of local memory per thread for 8 x 8). Tiles
+// summed inside the thread have constant accumulator indices, so they stay
+// in registers at any size; the L1 cache then does the staging's work of
+// sharing inputs between the warps of a block. What limits them is memory
+// latency: each step waits on its loads (H200, 2026-11-30: 9-15 TFLOP/s on
+// the large layers, about a fifth of the FP32 peak).
 #include "schedules.h"
 
 using namespace Halide;
@@ -26,225 +39,208 @@ namespace convt_gen {
 
 namespace {
 
-// Default tiles. They are 8 phase columns wide: phase rows of real layers
-// are often only 4 to 16 columns wide (the stride divides them), so wider x
-// tiles would leave threads idle. ptxas reports no spills for these sizes
-// (tests: ptxas_no_spills).
-// Staged: 64 threads, 2 x 4 accumulators each, 16 input channels a stage.
-constexpr GpuTiles kStagedTiles{4, 2, 16, 4, 16};
-// Unstaged: 128 threads, 2 x 2 accumulators each.
-constexpr GpuTiles kCachedTiles{4, 2, 32, 2, 0};
-
-// A sum computed per output value, held in a register. Without the constant
-// size Halide would place it in a device heap buffer sized by the grid, which
-// is empty (and refused by the runtime) when the update has no work.
-void one_value_in_registers(Func sum) {
-  sum.store_in(MemoryType::Register);
-  for (const Var &v : sum.args()) sum.bound_extent(v, 1);
-}
-
-// Schedules the output update that writes domain `d` = (qx, qy, rx, ry):
-// one launch per phase, blocks over (qy, channel blocks x images), threads
-// over (qx, channels) holding `t`'s register tile, column tiles walked by
-// the block (qxo). Column tiles are not a grid dimension: an output narrower
-// than the stride has none, and CUDA rejects an empty grid. Halide keeps an
-// update's RVars in their declared order, so the phases sit outside qx and
-// qy; fusing them into the block index would lose the exact bound of rx.
-void tile_rows(Stage s, const RDom &d, const Var &co, const Var &n, const GpuTiles &t,
-               const RVar &qxo) {
-  RVar qxi("qxi"), qxr("qxr"), qxt("qxt");
-  Var coo("coo"), coi("coi"), cor("cor"), cot("cot"), cn("con");
-  s.allow_race_conditions()
-      .split(d.x, qxo, qxi, t.tile_x(), TailStrategy::GuardWithIf)
-      .split(qxi, qxt, qxr, t.columns)
-      .split(co, coo, coi, t.tile_c(), TailStrategy::GuardWithIf)
-      .split(coi, cot, cor, t.channels)
-      .reorder(qxr, cor, qxt, cot, qxo, d.y, coo, n, d.z, d.w)
-      .fuse(coo, n, cn)
-      .gpu_blocks(d.y, cn)
-      .gpu_threads(qxt, cot)
-      .unroll(qxr)
-      .unroll(cor);
-}
-
-// `sum`'s values for one column tile, computed at the block's `qxo` loop and
-// held in registers: each thread its columns x channels (the same thread
-// mapping as tile_rows' stores). The update runs `inner` reduction loops
-// inside the thread's tile loops and `outer` ones outside the thread loops
-// (outer loops are the block's, where shared-memory stages can sit).
-void tile_in_registers(ConvTranspose2dFuncs &f, Func sum, const RVar &qxo, const GpuTiles &t,
-                       const std::vector<RVar> &inner, const std::vector<RVar> &outer) {
-  Var pqt("pqt"), pqr("pqr"), pct("pct"), pcr("pcr");
-  sum.compute_at(f.output, qxo)
-      .store_in(MemoryType::Register)
-      .bound_extent(f.qx, t.tile_x())
-      .bound_extent(f.co, t.tile_c())
-      .bound_extent(f.qy, 1)
-      .bound_extent(f.n, 1)
-      .bound_extent(f.rx, 1)
-      .bound_extent(f.ry, 1)
-      .split(f.qx, pqt, pqr, t.columns)
-      .split(f.co, pct, pcr, t.channels)
-      .reorder(pqr, pcr, pqt, pct)
-      .gpu_threads(pqt, pct)
-      .unroll(pqr)
-      .unroll(pcr);
-  std::vector<VarOrRVar> order = {pqr, pcr};
-  order.insert(order.end(), inner.begin(), inner.end());
-  order.insert(order.end(), {pqt, pct});
-  order.insert(order.end(), outer.begin(), outer.end());
-  sum.update()
-      .split(f.qx, pqt, pqr, t.columns)
-      .split(f.co, pct, pcr, t.channels)
-      .reorder(order)
-      .gpu_threads(pqt, pct)
-      .unroll(pqr)
-      .unroll(pcr);
-}
-
-// Stages `tile` in shared memory at `at`: all of the block's threads load it
-// together, its dimension `a` across threads.x (consecutive threads read
-// consecutive elements where the source is contiguous there) and `b` across
-// threads.y. Each dimension is split on its own: fusing them would make
-// bounds inference of the source go through divisions and lose its bounds.
-void stage_in_shared(Func tile, const Func &consumer, const RVar &at, const Var &a, const Var &b,
-                     const GpuTiles &t) {
-  Var ao("ao"), ai("ai"), bo("bo"), bi("bi");
-  tile.compute_at(consumer, at)
-      .store_in(MemoryType::GPUShared)
-      .split(a, ao, ai, t.threads_x, TailStrategy::GuardWithIf)
-      .split(b, bo, bi, t.threads_c, TailStrategy::GuardWithIf)
-      .reorder(ai, bi, ao, bo)
-      .gpu_threads(ai, bi);
-}
+constexpr int kVector = 4;  // float32 lanes of a 128-bit load
+// CUDA's limit on a grid's z (and y) dimension: phases beyond it take
+// another launch (only strides far beyond real layers' have that many).
+constexpr int kMaxGridZ = 65535;
 
 }  // namespace
 
-GpuSchedule gpu_tiles(const Target &target) {
+GpuTiles gpu_tiles(const Target &target, GpuKernel kernel) {
   (void)target;  // one choice for CUDA and OpenCL alike
-  return {kStagedTiles, kCachedTiles};
+  switch (kernel) {
+    case GpuKernel::kGemm:
+      return convt_gpu::kGemmTiles;
+    case GpuKernel::kGemmSplit:
+      return convt_gpu::kGemmSplitTiles;
+    case GpuKernel::kDirect:
+      break;
+  }
+  return convt_gpu::kDirectTiles;
 }
 
-std::string gpu_schedule_problem(const GpuSchedule &s) {
-  for (const GpuTiles *t : {&s.staged, &s.cached}) {
-    const char *which = t == &s.staged ? "staged" : "cached";
-    if (t->threads_x * t->threads_c > 1024) {
-      return std::string(which) + " tiles: " + std::to_string(t->threads_x * t->threads_c) +
-             " threads a block, more than the 1024 GPUs allow";
-    }
+std::string gpu_schedule_problem(GpuKernel kernel, const GpuTiles &t) {
+  if (t.threads_m * t.threads_c > 1024) {
+    return std::to_string(t.threads_m * t.threads_c) +
+           " threads a block, more than the 1024 GPUs allow";
   }
-  // Found on the OpenCL sweep (PoCL): with fewer staged input channels than
-  // channel threads, so that some threads never stage anything, results
-  // are wrong (79 of 124 Tiles cases, a 1x1 kernel among them). Chunks of
-  // at least one channel per thread, multiples of it or not, are right.
-  if (s.staged.ci_chunk < s.staged.threads_c) {
-    return "staged tiles: ci_chunk " + std::to_string(s.staged.ci_chunk) + " is below threads_c " +
-           std::to_string(s.staged.threads_c) +
-           " (each channel thread must stage at least one input channel)";
+  if (kernel != GpuKernel::kDirect && t.channels % kVector != 0) {
+    return "gemm tiles: channels " + std::to_string(t.channels) + " must be a multiple of " +
+           std::to_string(kVector) + " (128-bit weight loads)";
   }
   return "";
 }
 
-void schedule_gpu(ConvTranspose2dFuncs &f, const Target &target, const GpuSchedule &s) {
-  (void)target;
+PixelFormOrder gpu_pixel_order(const GpuTiles &t) { return {t.k_unroll, t.threads_m, t.pixels}; }
 
-  // Phase tables: a handful of integers per call, made on the host.
-  for (AxisPhases *a : {&f.phase_x, &f.phase_y}) {
-    a->step_search.compute_root();
-    a->first_tap_search.compute_root();
+namespace {
+
+// The names of one tiling of a stage over (pixels, channels, phase): blocks
+// over (pixel tiles, channel tiles, phases), threads over (pixels,
+// channels), each thread `pixels` x `channels` values.
+struct TileVars {
+  RVar mo{"mo"}, mt{"mt"}, mr{"mr"};
+  Var coo{"coo"}, ct{"ct"}, cr{"cr"};
+};
+
+// Tiles the output update (domain r_pixels). Every phase is in one launch,
+// up to the grid's z limit.
+void tile_output(ConvTranspose2dFuncs &f, Stage s, const GpuTiles &t, const TileVars &v) {
+  RVar pm = f.r_pixels.x, prx = f.r_pixels.y, pry = f.r_pixels.z;
+  RVar mi("mi"), phase("phase"), launch("launch"), phase_block("phase_block");
+  Var coi("coi");
+  const Expr phases_per_launch = min(f.r_pixels.y.extent() * f.r_pixels.z.extent(), kMaxGridZ);
+  s.allow_race_conditions()
+      .split(pm, v.mo, mi, t.tile_m(), TailStrategy::GuardWithIf)
+      .split(mi, v.mt, v.mr, t.pixels)
+      .split(f.co, v.coo, coi, t.tile_c(), TailStrategy::GuardWithIf)
+      .split(coi, v.ct, v.cr, t.channels)
+      .fuse(prx, pry, phase)
+      .split(phase, launch, phase_block, phases_per_launch, TailStrategy::GuardWithIf)
+      .reorder(v.mr, v.cr, v.mt, v.ct, v.mo, v.coo, phase_block, launch)
+      .gpu_blocks(v.mo, v.coo, phase_block)
+      .gpu_threads(v.mt, v.ct)
+      .unroll(v.mr)
+      .unroll(v.cr)
+      .never_partition_all();
+}
+
+// A thread's register tile of `sum` (a Func over (m, co, rx, ry, ...)),
+// computed at `at`: its update runs `reduction` (innermost first) with the
+// tile innermost.
+void tile_in_registers(Func sum, const LoopLevel &at, const ConvTranspose2dFuncs &f,
+                       const GpuTiles &t, const std::vector<VarOrRVar> &reduction) {
+  sum.compute_at(at).store_in(MemoryType::Register);
+  for (const Var &v : sum.args()) {
+    const std::string &n = v.name();
+    sum.bound_extent(v, n == f.m.name() ? t.pixels : n == f.co.name() ? t.channels : 1);
   }
+  std::vector<Var> storage = sum.args();
+  std::swap(storage[0], storage[1]);  // channels innermost: dense 4-channel vectors
+  sum.reorder_storage(storage).reorder(f.co, f.m).unroll(f.co).unroll(f.m);
+  std::vector<VarOrRVar> order{f.co, f.m};
+  order.insert(order.end(), reduction.begin(), reduction.end());
+  sum.update().reorder(order).unroll(f.co).unroll(f.m).never_partition_all();
+}
 
-  // The zero border stays inline (a bounds select per load): a zero-bordered
-  // copy would cost a pass over the input, and a GPU buffer for a region that
-  // can be empty (outputs narrower than the stride), which Halide's GPU
-  // runtimes refuse to allocate.
+// Weights packed per phase, output channels innermost in rows of a whole
+// number of vectors: a thread's channels are aligned 128-bit loads, the
+// same for every thread of a warp.
+void pack_weights(ConvTranspose2dFuncs &f) {
+  Var pco("pco"), pci("pci"), rest("rest");
+  f.weight_phase.compute_root()
+      .reorder_storage(f.co, f.c, f.jx, f.jy, f.rx, f.ry)
+      .align_storage(f.co, kVector)
+      .reorder(f.co, f.c, f.jx, f.jy, f.rx, f.ry)
+      .fuse(f.jx, f.jy, rest)
+      .fuse(rest, f.rx, rest)
+      .fuse(rest, f.ry, rest)
+      .split(f.co, pco, pci, 64, TailStrategy::GuardWithIf)
+      .gpu_blocks(pco, f.c, rest)
+      .gpu_threads(pci);
+}
 
-  // The output's pure definition is undefined (never computed); giving it a
-  // GPU schedule too tells Halide that nothing touches the output on the host,
-  // so callers' device-only output buffers are accepted.
+void schedule_direct(ConvTranspose2dFuncs &f, const GpuTiles &t) {
+  // Specializations, each its own kernel: closed-form phase geometry
+  // (dilation 1 or stride 1 per axis: no table loads in the reduction), with
+  // and without groups.
+  Func out = f.output_by_phase_pixels;
+  TileVars v;
+  Stage by_pixels = out.update(0);
+  Expr closed = f.phase_x.closed_form && f.phase_y.closed_form;
+  tile_output(f, by_pixels.specialize(closed && f.groups == 1), t, v);
+  tile_output(f, by_pixels.specialize(closed), t, v);
+  tile_output(f, by_pixels, t, v);
+  RVar kco("kco"), kci("kci");
+  f.pixel_sum.update().split(f.r_taps.x, kco, kci, t.k_unroll).unroll(kci);
+  tile_in_registers(f.pixel_sum, LoopLevel(out, v.mt), f, t, {kci, kco, f.r_taps.z, f.r_taps.y});
+}
+
+void schedule_gemm(ConvTranspose2dFuncs &f, const GpuTiles &t) {
+  Func out = f.output_by_phase_pixels;
+  TileVars v;
+  tile_output(f, out.update(0), t, v);
+  RVar kco("kco"), kci("kci");
+  f.pixel_sum.update().split(f.r_taps.x, kco, kci, t.k_unroll).unroll(kci).vectorize(f.co, kVector);
+  tile_in_registers(f.pixel_sum, LoopLevel(out, v.mt), f, t, {kci, kco, f.r_taps.z, f.r_taps.y});
+  pack_weights(f);
+}
+
+// gemm with the reduction split across blocks (split-K), for layers whose
+// pixels x channels alone give too few threads to fill the GPU: each slice
+// of the input channels sums into its own partial tile (rfactor), a first
+// launch computes every slice's tiles, and the output launch adds the
+// slices, in their order, so results do not vary between runs.
+void schedule_gemm_split(ConvTranspose2dFuncs &f, const GpuTiles &t) {
+  Func out = f.output_by_phase_pixels;
+  TileVars v;
+  tile_output(f, out.update(0), t, v);
+
+  // Slices: convt_gpu::split_slices (generators/gpu_contract.h), so that the
+  // runtime knows when this kernel applies.
+  const Expr outputs = out.output_buffer().dim(0).extent() * out.output_buffer().dim(1).extent() *
+                       out.output_buffer().dim(2).extent() * out.output_buffer().dim(3).extent();
+  const Expr steps = f.r_taps.x.extent() / t.k_unroll;
+  const Expr slices = convt_gpu::split_slices(outputs, steps);
+  const Expr slice_channels = (steps + slices - 1) / slices * t.k_unroll;
+  RVar kso("kso"), ksi("ksi"), kco("kco"), kci("kci");
+  Var ks("ks");
+  Stage update = f.pixel_sum.update();
+  update.split(f.r_taps.x, kso, ksi, slice_channels, TailStrategy::GuardWithIf);
+  Func partial = update.rfactor(kso, ks);
+  tile_in_registers(f.pixel_sum, LoopLevel(out, v.mt), f, t, {kso});
+
+  // The slices' tiles at the root: the same blocks and threads, the slices
+  // beside the phases in the grid.
+  Func slice_sums = partial.in(f.pixel_sum);
+  Var mo("mo"), mi("mi"), mt("mt"), mr("mr"), coo("coo"), coi("coi"), ct("ct"), cr("cr"),
+      phase("phase"), pk("pk");
+  std::vector<Var> sa = slice_sums.args();  // (m, co, rx, ry, ks)
+  slice_sums.compute_root()
+      .split(sa[0], mo, mi, t.tile_m())
+      .split(mi, mt, mr, t.pixels)
+      .split(sa[1], coo, coi, t.tile_c(), TailStrategy::GuardWithIf)
+      .split(coi, ct, cr, t.channels)
+      .fuse(sa[2], sa[3], phase)
+      .reorder(mr, cr, mt, ct, mo, sa[4], coo, phase)
+      .fuse(mo, sa[4], pk)
+      .gpu_blocks(pk, coo, phase)
+      .gpu_threads(mt, ct)
+      .unroll(mr)
+      .unroll(cr)
+      .never_partition_all();
+  partial.update().split(ksi, kco, kci, t.k_unroll).unroll(kci).vectorize(f.co, kVector);
+  tile_in_registers(partial, LoopLevel(slice_sums, mt), f, t, {kci, kco, f.r_taps.z, f.r_taps.y});
+  pack_weights(f);
+}
+
+}  // namespace
+
+void schedule_gpu(ConvTranspose2dFuncs &f, const Target &target, GpuKernel kernel,
+                  const GpuTiles &t) {
+  (void)target;
+  // Phase tables (direct kernel, dilation and stride both above 1 on an
+  // axis): a handful of integers per call, made on the host.
+  for (AxisPhases *a : {&f.phase_x, &f.phase_y}) {
+    if (a->step_search.defined()) a->step_search.compute_root();
+    if (a->first_tap_search.defined()) a->first_tap_search.compute_root();
+  }
+  // The output's pure definition is undefined (never computed); a GPU
+  // schedule for it tells Halide that nothing touches the output on the
+  // host, so callers' device-only output buffers are accepted.
   Var oxo("oxo"), oyo("oyo"), oxi("oxi"), oyi("oyi");
-  f.output.gpu_tile(f.x, f.y, oxo, oyo, oxi, oyi, 32, 4, TailStrategy::GuardWithIf);
-
-  // tile_order 0, staged. Dilation 1 and groups 1 turn the phase geometry and
-  // channel-group arithmetic into closed forms outside the reduction. The
-  // runtime (runtime/backend_gpu.cpp) sends every other layer to tile_order
-  // 1, where this domain is empty. The general branch is right for dilation
-  // with groups 1 but not for groups > 1: the staged input tile's fixed
-  // channel extent (below) assumes a channel block stays in one group. The
-  // runtime's rule is the guard, and the grouped sweep cases on OpenCL fail
-  // if it breaks; a specialize_fail here moved the register tiles to local
-  // memory.
-  const GpuTiles &st = s.staged;
-  RVar qxo("qxo");
-  Stage staged = f.output.update(0);
-  tile_rows(staged.specialize(f.phase_x.dilation == 1 && f.phase_y.dilation == 1 && f.groups == 1),
-            f.r_out, f.co, f.n, st, qxo);
-  tile_rows(staged, f.r_out, f.co, f.n, st, qxo);
-
-  // Per (chunk of input channels, tap row, tap column) the block stages the
-  // input row segment (tile_x x chunk) and the tap's weights (tile_c x
-  // chunk), then every thread runs the chunk with its register tile
-  // innermost. Staging per tap rather than per chunk keeps shared memory at a
-  // few KB for any kernel size (a 64 x 64 kernel at stride 1 has 4096 taps a
-  // phase).
-  RVar rco("rco"), rci("rci");
-  f.phase_sum.update().split(f.r.x, rco, rci, st.ci_chunk, TailStrategy::GuardWithIf);
-  tile_in_registers(f, f.phase_sum, qxo, st, {rci}, {f.r.z, f.r.y, rco});
-  // Input rows: columns across threads.x (coalesced), channels across
-  // threads.y. Weights: output channels across threads.x (kept innermost in
-  // shared memory, as the threads read them), input channels across
-  // threads.y.
-  // Fixed sizes where bounds inference allows them, so more shared-memory
-  // addresses are constant offsets in the hot loop: a chunk may overhang the
-  // last input channel and a channel block C_out (input_padded and
-  // weight_phase clamp those reads; the sums they feed are discarded). With
-  // groups a channel block spans several groups' input channels, which is
-  // why the runtime sends grouped layers to tile_order 1. The input segment
-  // keeps an inferred size: the row predicate leaves its bounds loose.
-  Func input_tile = f.input_padded.in(f.phase_sum);
-  std::vector<Var> ia = input_tile.args();
-  input_tile.bound_extent(ia[2], st.ci_chunk).bound_extent(ia[3], 1);
-  stage_in_shared(input_tile, f.phase_sum, f.r.z, ia[0], ia[2], st);
-  Func weight_tile = f.weight_phase.in(f.phase_sum);
-  std::vector<Var> wa = weight_tile.args();
-  weight_tile.bound_extent(wa[0], 1)
-      .bound_extent(wa[1], 1)
-      .bound_extent(wa[2], st.tile_c())
-      .bound_extent(wa[3], st.ci_chunk)
-      .bound_extent(wa[4], 1)
-      .bound_extent(wa[5], 1);
-  stage_in_shared(weight_tile, f.phase_sum, f.r.z, wa[2], wa[3], st);
-
-  // tile_order 1, through the cache: the same tiling, and the reduction runs
-  // over (input channel, tap row, tap column) with the register tile
-  // innermost.
-  const GpuTiles &ct = s.cached;
-  RVar cqxo("cqxo");
-  tile_rows(f.output.update(1), f.r_out_by_channel, f.co, f.n, ct, cqxo);
-  tile_in_registers(f, f.phase_sum_by_channel, cqxo, ct, {f.r.z, f.r.y, f.r.x}, {});
-
-  // tile_orders 2 and 3 (tiles along images on the CPU) are never chosen
-  // for the GPU, but their updates must run on the device like the others
-  // (a host stage would copy input_padded back): the same cached tiles.
-  RVar iqxo("iqxo"), xqxo("xqxo");
-  tile_rows(f.output.update(3), f.r_out_by_image, f.co, f.n, ct, iqxo);
-  tile_in_registers(f, f.phase_sum_by_image, iqxo, ct,
-                    {f.r_by_image.z, f.r_by_image.y, f.r_by_image.x}, {});
-  tile_rows(f.output.update(4), f.r_out_x_images, f.co, f.n, ct, xqxo);
-  tile_in_registers(f, f.phase_sum_x_images, xqxo, ct, {f.r.z, f.r.y, f.r.x}, {});
-
-  // The edge columns (at most s_x - 1 per row): one output channel per
-  // thread, each thread walking its row's columns; blocks over rows, channel
-  // blocks and images, one launch per vertical phase.
-  Var eco("eco"), eci("eci");
-  f.output.update(2)
-      .allow_race_conditions()
-      .split(f.co, eco, eci, 64, TailStrategy::GuardWithIf)
-      .reorder(f.r_edge.x, eci, f.r_edge.y, eco, f.n, f.r_edge.z)
-      .gpu_blocks(f.r_edge.y, eco, f.n)
-      .gpu_threads(eci);
-  f.phase_sum_edge.compute_at(f.output, f.r_edge.x);
-  one_value_in_registers(f.phase_sum_edge);
+  f.output_by_phase_pixels.gpu_tile(f.x, f.y, oxo, oyo, oxi, oyi, 32, 4, TailStrategy::GuardWithIf);
+  switch (kernel) {
+    case GpuKernel::kGemm:
+      schedule_gemm(f, t);
+      break;
+    case GpuKernel::kGemmSplit:
+      schedule_gemm_split(f, t);
+      break;
+    case GpuKernel::kDirect:
+      schedule_direct(f, t);
+      break;
+  }
 }
 
 }  // namespace convt_gen

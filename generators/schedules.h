@@ -5,6 +5,7 @@
 #include <string>
 
 #include "conv_transpose2d_algorithm.h"
+#include "gpu_contract.h"
 
 namespace convt_gen {
 
@@ -33,33 +34,27 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Halide::Target &target, const C
 // registers of `target`.
 CpuTiles x86_tiles(const Halide::Target &target);
 
-// Block and thread tiles of one GPU evaluation order (schedule_gpu.cpp).
-struct GpuTiles {
-  int threads_x;  // threads along qx
-  int columns;    // adjacent qx per thread
-  int threads_c;  // threads along output channels
-  int channels;   // adjacent output channels per thread
-  int ci_chunk;   // input channels staged in shared memory at a time (staged order)
-  int tile_x() const { return threads_x * columns; }
-  int tile_c() const { return threads_c * channels; }
-};
+// The GPU kernels (schedule_gpu.cpp), each its own pipeline: dense layers
+// (gemm; gemm_split when their pixels and channels alone are too few to fill
+// the GPU) and the rest (direct).
+enum class GpuKernel { kGemm, kGemmSplit, kDirect };
 
-// The GPU schedule's two orders: staged through shared memory (tile_order
-// 0) and read through the cache (tile_order 1; ci_chunk unused).
-struct GpuSchedule {
-  GpuTiles staged;
-  GpuTiles cached;
-};
+// Block and thread tiles of a GPU kernel (generators/gpu_contract.h).
+using GpuTiles = convt_gpu::Tiles;
 
-// The tiles the GPU schedule uses unless knobs say otherwise.
-GpuSchedule gpu_tiles(const Halide::Target &target);
+// The tiles a GPU kernel uses unless knobs say otherwise.
+GpuTiles gpu_tiles(const Halide::Target &target, GpuKernel kernel);
 
-// Whether `s` is a schedule schedule_gpu can build correctly; else what is
-// wrong with it (for the generator's error).
-std::string gpu_schedule_problem(const GpuSchedule &s);
+// Whether `t` is a schedule schedule_gpu can build for `kernel`; else what
+// is wrong with it (for the generator's error).
+std::string gpu_schedule_problem(GpuKernel kernel, const GpuTiles &t);
 
-// GPUs (CUDA, and OpenCL for testing the same schedule on PoCL).
-void schedule_gpu(ConvTranspose2dFuncs &f, const Halide::Target &target, const GpuSchedule &s);
+// The order of the GPU form's reduction and pixels that tiles `t` need.
+PixelFormOrder gpu_pixel_order(const GpuTiles &t);
+
+// GPUs (CUDA, and OpenCL for testing the same schedules on PoCL).
+void schedule_gpu(ConvTranspose2dFuncs &f, const Halide::Target &target, GpuKernel kernel,
+                  const GpuTiles &t);
 
 // AArch64 with NEON (32 128-bit registers and fused multiply-add): tiles.
 CpuTiles arm_tiles(const Halide::Target &target);

@@ -1,51 +1,111 @@
-// GPU kernels: CUDA, and the same schedule built for OpenCL (tests run it on
-// the CPU through PoCL).
+// GPU kernels: CUDA, and the same schedules built for OpenCL (tests run them
+// on the CPU through PoCL). Each backend has three (generators/schedule_gpu.cpp),
+// listed in the order they are tried; the first that applies runs.
+#include <cstdlib>
+#include <cstring>
+
 #include "backends.h"
+#include "gpu_contract.h"
 
 #if defined(CONVT_HAVE_CUDA)
 #include "HalideRuntimeCuda.h"
-#include "convt_cuda.h"
+#include "convt_cuda_direct.h"
+#include "convt_cuda_gemm.h"
+#include "convt_cuda_gemm_split.h"
 #endif
 #if defined(CONVT_HAVE_OPENCL)
 #include "HalideRuntimeOpenCL.h"
-#include "convt_opencl.h"
+#include "convt_opencl_direct.h"
+#include "convt_opencl_gemm.h"
+#include "convt_opencl_gemm_split.h"
 #endif
 
 namespace convt::detail {
 
 namespace {
 
-// The GPU schedule stages inputs and weights in shared memory for dilation 1
-// and groups 1 (tile_order 0) and reads through the cache otherwise
-// (tile_order 1); see generators/schedule_gpu.cpp. Its staged tiles hold
-// one group's channels, so no grouped layer may reach tile_order 0.
-[[maybe_unused]] int32_t gpu_tile_order(const ConvGeometry &g) {
-  const bool staged = g.dilation[0] == 1 && g.dilation[1] == 1 && g.groups == 1;
-  return staged ? 0 : 1;
+// The GPU pipelines ignore the CPU's evaluation orders.
+[[maybe_unused]] int32_t no_tile_order(const ConvGeometry & /*g*/) { return 0; }
+
+bool closed_form_phases(const ConvGeometry &g) {
+  for (int a = 0; a < 2; ++a) {
+    if (g.dilation[a] != 1 && g.stride[a] != 1) return false;
+  }
+  return true;
+}
+
+// The kernels each (CUDA or OpenCL) backend lists.
+struct GpuKernels {
+  const Kernel &gemm, &gemm_split, &direct;
+};
+
+// gemm and gemm_split take groups 1 (wider groups run one call per group,
+// see conv_transpose2d.cpp) and phases in closed form.
+bool takes_gemm(const ConvGeometry &g) { return g.groups == 1 && closed_form_phases(g); }
+
+// gemm_split: the reduction splits into two slices or more
+// (convt_gpu::split_slices: the layer's pixels and channels alone would give
+// too few threads, and its input channels are enough to share).
+bool needs_split(const ConvGeometry &g) {
+  const int64_t outputs = g.batch * g.out_channels * g.out_height * g.out_width;
+  const int64_t steps = (g.in_channels + convt_gpu::kGemmSplitTiles.k_unroll - 1) /
+                        convt_gpu::kGemmSplitTiles.k_unroll;
+  return convt_gpu::split_slices<int64_t>(outputs, steps) >= 2;
+}
+
+// gemm: enough output channels that its threads' channel tiles (16) are
+// mostly real work: at least half of one.
+bool dense(const ConvGeometry &g) { return g.out_channels * 2 >= convt_gpu::kGemmTiles.channels; }
+
+// CONVT_GPU_KERNEL=direct, =gemm or =gemm_split runs every layer the named
+// kernel takes on it (the test suites cover each kernel's whole range this
+// way); unset, the first kernel that applies runs.
+const Kernel &choose(const ConvGeometry &g, const GpuKernels &k) {
+  static const char *const forced = std::getenv("CONVT_GPU_KERNEL");  // read once
+  if (forced != nullptr && std::strcmp(forced, "direct") == 0) return k.direct;
+  if (forced != nullptr && std::strcmp(forced, "gemm") == 0) {
+    return takes_gemm(g) ? k.gemm : k.direct;
+  }
+  if (forced != nullptr && std::strcmp(forced, "gemm_split") == 0) {
+    return takes_gemm(g) ? k.gemm_split : k.direct;
+  }
+  if (takes_gemm(g) && dense(g)) return needs_split(g) ? k.gemm_split : k.gemm;
+  return k.direct;
 }
 
 }  // namespace
 
-const Kernel *cuda_kernel() {
+const Kernel *cuda_kernel_for(const ConvGeometry &g) {
 #if defined(CONVT_HAVE_CUDA)
-  static const Kernel cuda{"cuda",
-                           convt_cuda,
-                           gpu_tile_order,
-                           halide_cuda_device_interface,
-                           halide_cuda_wrap_device_ptr,
-                           halide_cuda_detach_device_ptr};
-  return &cuda;
+  auto kernel = [](const char *name, KernelFn fn) {
+    return Kernel{name,
+                  fn,
+                  no_tile_order,
+                  halide_cuda_device_interface,
+                  halide_cuda_wrap_device_ptr,
+                  halide_cuda_detach_device_ptr};
+  };
+  static const Kernel gemm = kernel("cuda-gemm", convt_cuda_gemm);
+  static const Kernel gemm_split = kernel("cuda-gemm-split", convt_cuda_gemm_split);
+  static const Kernel direct = kernel("cuda-direct", convt_cuda_direct);
+  return &choose(g, {gemm, gemm_split, direct});
 #else
+  (void)g;
   return nullptr;
 #endif
 }
 
-const Kernel *opencl_kernel() {
+const Kernel *opencl_kernel_for(const ConvGeometry &g) {
 #if defined(CONVT_HAVE_OPENCL)
-  static const Kernel opencl{"opencl", convt_opencl, gpu_tile_order,
-                             halide_opencl_device_interface};
-  return &opencl;
+  auto kernel = [](const char *name, KernelFn fn) {
+    return Kernel{name, fn, no_tile_order, halide_opencl_device_interface};
+  };
+  static const Kernel gemm = kernel("opencl-gemm", convt_opencl_gemm);
+  static const Kernel gemm_split = kernel("opencl-gemm-split", convt_opencl_gemm_split);
+  static const Kernel direct = kernel("opencl-direct", convt_opencl_direct);
+  return &choose(g, {gemm, gemm_split, direct});
 #else
+  (void)g;
   return nullptr;
 #endif
 }

@@ -15,10 +15,11 @@ const Kernel &cpu_kernel();
 // that runs this shape faster.
 const Kernel &cpu_kernel_for(const ConvGeometry &g);
 
-// GPU kernels (runtime/backend_gpu.cpp), nullptr when not built: CUDA, and
-// the same schedule for OpenCL, which tests run on the CPU through PoCL.
-const Kernel *cuda_kernel();
-const Kernel *opencl_kernel();
+// The GPU kernel for one call (runtime/backend_gpu.cpp), nullptr when the
+// backend is not built: CUDA, and the same schedules for OpenCL, which tests
+// run on the CPU through PoCL.
+const Kernel *cuda_kernel_for(const ConvGeometry &g);
+const Kernel *opencl_kernel_for(const ConvGeometry &g);
 
 // Evaluation order for the CPU schedules (runtime/cpu_tile_order.cpp),
 // given how many phase columns the kernel's x tiles hold.

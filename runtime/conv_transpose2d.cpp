@@ -18,9 +18,10 @@ namespace {
 
 using detail::ConvGeometry;
 
-// The CUDA kernel, once the driver has a device; else RuntimeError saying why.
-const detail::Kernel &usable_cuda_kernel() {
-  const detail::Kernel *kernel = detail::cuda_kernel();
+// The CUDA kernel for `g`, once the driver has a device; else RuntimeError
+// saying why.
+const detail::Kernel &usable_cuda_kernel(const ConvGeometry &g) {
+  const detail::Kernel *kernel = detail::cuda_kernel_for(g);
   if (kernel == nullptr) {
     throw RuntimeError(
         "conv_transpose2d(): tensors on cuda, but this build has no CUDA backend "
@@ -36,20 +37,21 @@ const detail::Kernel &usable_cuda_kernel() {
 // Which kernel runs a call: the input's device decides. Host tensors run on
 // the CPU kernel (the flavour for the call's shape); in a GPU-only build, on the CUDA kernel
 // (copied in and out). CONVT_HOST_KERNEL=cuda or =opencl sends host tensors to that GPU kernel
-// instead, which is how the test suites run the GPU schedule (OpenCL on PoCL without a GPU).
+// instead, which is how the test suites run the GPU schedules (OpenCL on PoCL without a GPU).
 const detail::Kernel &select_kernel(const ConvGeometry &g, const ConstTensorView &input) {
-  if (input.device() == Device::kCUDA) return usable_cuda_kernel();
+  if (input.device() == Device::kCUDA) return usable_cuda_kernel(g);
   static const char *const choice = std::getenv("CONVT_HOST_KERNEL");  // read once
-  if (choice != nullptr && std::strcmp(choice, "cuda") == 0) return usable_cuda_kernel();
+  if (choice != nullptr && std::strcmp(choice, "cuda") == 0) return usable_cuda_kernel(g);
   if (choice != nullptr && std::strcmp(choice, "opencl") == 0) {
-    if (detail::opencl_kernel() == nullptr) {
+    const detail::Kernel *kernel = detail::opencl_kernel_for(g);
+    if (kernel == nullptr) {
       throw RuntimeError(
           "conv_transpose2d(): CONVT_HOST_KERNEL=opencl, but this build has no "
           "OpenCL kernel (it comes with the cuda target when tests are built)");
     }
-    return *detail::opencl_kernel();
+    return *kernel;
   }
-  return detail::has_cpu_kernel() ? detail::cpu_kernel_for(g) : usable_cuda_kernel();
+  return detail::has_cpu_kernel() ? detail::cpu_kernel_for(g) : usable_cuda_kernel(g);
 }
 
 // Channels [first, first + count) of dimension `dim` of a float32 view.
@@ -66,27 +68,26 @@ TensorView channel_slice(const TensorView &v, size_t dim, int64_t first, int64_t
   return {data, DType::kFloat32, shape, v.strides(), v.device()};
 }
 
-// Groups wide enough to fill the CPU kernels' channel tiles run as one call
-// per group with groups 1: the group-1 specializations then apply, and a
-// channel tile never straddles two groups (which costs it one input load
-// per channel instead of one per tile). Narrow groups and depthwise layers
-// stay in one call.
-bool runs_per_group(const detail::Kernel &kernel, const ConvGeometry &g) {
-  return kernel.device_interface == nullptr && g.groups > 1 && g.in_channels / g.groups >= 16 &&
-         g.out_channels / g.groups >= 16;
+// Groups wide enough to fill the kernels' channel tiles run as one call
+// per group with groups 1: the group-1 specializations (and on GPUs the gemm
+// kernel) then apply, and a channel tile never straddles two groups (which
+// costs it one input load per channel instead of one per tile). Narrow
+// groups and depthwise layers stay in one call.
+bool runs_per_group(const ConvGeometry &g) {
+  return g.groups > 1 && g.in_channels / g.groups >= 16 && g.out_channels / g.groups >= 16;
 }
 
-void run_groups(const detail::Kernel &kernel, const ConvGeometry &g, const ConstTensorView &input,
-                const ConstTensorView &weight, const std::optional<ConstTensorView> &bias,
-                const TensorView &out) {
-  if (!runs_per_group(kernel, g)) {
-    detail::run_kernel(kernel, g, input, weight, bias, out);
+void run_groups(const ConvGeometry &g, const ConstTensorView &input, const ConstTensorView &weight,
+                const std::optional<ConstTensorView> &bias, const TensorView &out) {
+  if (!runs_per_group(g)) {
+    detail::run_kernel(select_kernel(g, input), g, input, weight, bias, out);
     return;
   }
   ConvGeometry one = g;
   one.groups = 1;
   one.in_channels = g.in_channels / g.groups;
   one.out_channels = g.out_channels / g.groups;
+  const detail::Kernel &kernel = select_kernel(one, input);
   const size_t channel_dim = input.shape().size() - 3;  // C of (N, C, H, W) or (C, H, W)
   for (int64_t group = 0; group < g.groups; ++group) {
     std::optional<ConstTensorView> group_bias;
@@ -101,17 +102,16 @@ void run_groups(const detail::Kernel &kernel, const ConvGeometry &g, const Const
 void compute(const ConvGeometry &g, const TensorView &out, const ConstTensorView &input,
              const ConstTensorView &weight, const std::optional<ConstTensorView> &bias) {
   if (g.batch == 0) return;  // empty batch: nothing to compute
-  const detail::Kernel &kernel = select_kernel(g, input);
   if (out.strides().back() != 1 && out.shape().back() != 1) {
     // The kernels store whole vectors along W; compute densely, then scatter.
     // (Host outputs only: validation rejects such CUDA outputs.)
     Tensor dense(out.shape());
-    run_groups(kernel, g, input, weight, bias, dense);
+    run_groups(g, input, weight, bias, dense);
     detail::copy_strided(out.shape(), dense.data(), dense.strides(),
                          static_cast<float *>(out.data()), out.strides());
     return;
   }
-  run_groups(kernel, g, input, weight, bias, out);
+  run_groups(g, input, weight, bias, out);
 }
 
 }  // namespace

@@ -2,9 +2,12 @@
 
 #include <dlfcn.h>
 
+#include <cstdlib>
 #include <mutex>
+#include <string>
 
 #include "HalideRuntimeCuda.h"
+#include "gpu_contract.h"
 
 namespace convt::detail {
 
@@ -89,6 +92,11 @@ const std::string &cuda_unavailable_reason() { return driver().unavailable; }
 void use_callers_cuda_context() {
   static std::once_flag once;
   std::call_once(once, [] {
+    // Halide's CUDA runtime compiles each kernel's PTX when first used, with
+    // the register cap HL_CUDA_JIT_MAX_REGISTERS names (64 when unset, which
+    // would spill the gemm kernel's tiles). A value the caller set is kept.
+    setenv("HL_CUDA_JIT_MAX_REGISTERS", std::to_string(convt_gpu::kMaxRegisters).c_str(),
+           /*overwrite=*/0);
     halide_set_cuda_acquire_context(acquire_context);
     halide_set_cuda_release_context(release_context);
     // Pool device allocations (phase tables, copies of host tensors) across

@@ -38,16 +38,16 @@ def extract_ptx(library):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--ptxas", required=True)
-    ap.add_argument("--library", required=True)
+    ap.add_argument("--library", action="append", required=True)
     ap.add_argument("--arch", action="append", required=True)
     ap.add_argument("--report", required=True)
     ap.add_argument("--max-registers", type=int, default=0,
                     help="pass -maxrregcount to ptxas (forces spills, to test this check)")
     args = ap.parse_args()
 
-    modules = extract_ptx(args.library)
+    modules = [m for lib in args.library for m in extract_ptx(lib)]
     if not modules:
-        print(f"FAIL: no PTX found in {args.library}")
+        print(f"FAIL: no PTX found in {', '.join(args.library)}")
         return 1
     failures, lines = [], []
     with tempfile.TemporaryDirectory() as tmp:

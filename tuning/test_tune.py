@@ -4,10 +4,13 @@ schedule, two autoscheduler baselines and two knob trials, the first of
 them deliberately corrupted. It must complete, write a valid results file,
 table and schedule file, time both autoschedulers' kernels, log and discard
 the wrong trial, and resume to a sixth trial without redoing the first five.
-Where the build has the OpenCL kernel, a second run searches the GPU knobs
+Where the build has the OpenCL kernels, a second run searches the GPU knobs
 through PoCL: the hand GPU schedule, Anderson2021 and one knob trial must be
-checked and timed. With the CUDA kernel, the hand CUDA trial must be timed
-where a device is usable, or else compiled and say why it was not timed.
+checked and timed; then a batch of two gemm_split candidates is compiled
+(--batch-out), timed (--time-batch) and merged (--merge-batch), as it would
+be for a GPU machine without Halide. With the CUDA kernels, the hand CUDA
+trial must be timed where a device is usable, or else compiled and say why
+it was not timed.
 
   python3 tuning/test_tune.py --build build
 """
@@ -89,18 +92,35 @@ def main():
             failures.append("resuming did not keep the first five trials and add one")
         with open(os.path.join(a.build, "tuning", "trial_link.json")) as f:
             kernels = json.load(f)["kernels"]
-        if "opencl" in kernels:
+        if "opencl_gemm" in kernels:
             gpu = os.path.join(tmp, "gpu.jsonl")
             run_tune(["--build", a.build, "--target", "opencl", "--layer", "seed_example",
-                      "--trials", "3", "--autoschedulers", "Anderson2021", "--reps", "2",
-                      "--processes", "1", "--results", gpu])
+                      "--layer", "dilated_s1", "--trials", "3", "--autoschedulers", "Anderson2021",
+                      "--reps", "2", "--processes", "1", "--results", gpu])
             kinds = [(r["kind"], r["status"]) for r in read(gpu)]
             want = [("hand", "ok"), ("autoscheduler:Anderson2021", "ok")]
             if kinds[:2] != want or len(kinds) != 3 or kinds[2][0] != "tuned":
                 failures.append(f"GPU knob run: {kinds}, expected {want} and a tuned trial")
+            # A batch, as for a machine without Halide: compiled here, timed
+            # (here, through PoCL), merged back into the results file.
+            batch = os.path.join(tmp, "batch")
+            run_tune(["--build", a.build, "--target", "opencl-split", "--layer", "dilated_s1",
+                      "--trials", "2", "--candidate", "gpu_pixels=2", "--reps", "2",
+                      "--processes", "1", "--results", gpu + ".split", "--batch-out", batch])
+            if read(gpu + ".split") if os.path.exists(gpu + ".split") else []:
+                failures.append("--batch-out wrote trials to the results file")
+            run_tune(["--time-batch", batch])
+            run_tune(["--build", a.build, "--target", "opencl-split", "--results",
+                      gpu + ".split", "--merge-batch", batch])
+            merged = read(gpu + ".split")
+            got = [(r["kind"], r["knobs"], r["status"]) for r in merged]
+            if got != [("hand", {}, "ok"), ("tuned", {"gpu_pixels": 2}, "ok")] or \
+                    not all(r["layers"].get("dilated_s1", 0) > 0 for r in merged):
+                failures.append(f"batch run: {got}, expected the hand trial and gpu_pixels=2, "
+                                "both timed")
         else:
             print("no OpenCL kernel in this build: GPU knob run skipped")
-        if "cuda" in kernels:
+        if "cuda_gemm" in kernels:
             # Timed where a CUDA device is usable; elsewhere compiled only,
             # saying why.
             cuda = os.path.join(tmp, "cuda.jsonl")

@@ -57,29 +57,36 @@ X86_SPACE = {
     "enough_blocks": [0, 2, 4, 8, 16],
 }
 NEON_SPACE = dict(X86_SPACE, x_vectors=[0, 2, 3, 4])
-# The GPU schedule's block and thread tiles (GpuTiles in generators/schedules.h).
-# The generator refuses combinations it cannot build correctly (fewer staged
-# input channels than channel threads): those trials are compile errors.
+# The GPU kernels' tiles (convt_gpu::Tiles in generators/gpu_contract.h).
+# The generator refuses combinations it cannot build (gemm channels that are
+# not whole 128-bit vectors, more than 1024 threads): compile errors.
 GPU_SPACE = {
-    "gpu_threads_x": [0, 2, 4, 8],
-    "gpu_columns": [0, 1, 2, 4],
-    "gpu_threads_c": [0, 8, 16, 32],
-    "gpu_channels": [0, 2, 4, 8],
-    "gpu_ci_chunk": [0, 8, 16, 32],
-    "gpu_cached_threads_x": [0, 2, 4, 8],
-    "gpu_cached_columns": [0, 1, 2, 4],
-    "gpu_cached_threads_c": [0, 16, 32, 64],
-    "gpu_cached_channels": [0, 1, 2, 4],
+    "gpu_threads_m": [0, 32, 64, 128, 256],
+    "gpu_pixels": [0, 1, 2, 4, 8],
+    "gpu_threads_c": [0, 1, 2, 4],
+    "gpu_channels": [0, 4, 8, 16],
+    "gpu_k_unroll": [0, 1, 2, 4],
 }
+GPU_DIRECT_SPACE = dict(GPU_SPACE, gpu_channels=[0, 1, 2, 4, 8])
 
 TARGETS = {
     # --target: (kernel flavour, knob space, CONVT_MAX_CPU_ISA for the trial)
     "x86-avx2": ("x86_avx2", X86_SPACE, "avx2"),
     "x86-avx512": ("x86_avx512", X86_SPACE, None),
     "arm-neon": ("arm_neon", NEON_SPACE, None),
-    "cuda": ("cuda", GPU_SPACE, None),
-    "opencl": ("opencl", GPU_SPACE, None),
+    # The GPU's three kernels: gemm and gemm_split (dense layers; split when
+    # they alone are too few threads) and direct (the rest). A trial replaces
+    # one of them; the layers the runtime sends to the others keep the
+    # build's own.
+    "cuda": ("cuda_gemm", GPU_SPACE, None),
+    "cuda-split": ("cuda_gemm_split", GPU_SPACE, None),
+    "cuda-direct": ("cuda_direct", GPU_DIRECT_SPACE, None),
+    "opencl": ("opencl_gemm", GPU_SPACE, None),
+    "opencl-split": ("opencl_gemm_split", GPU_SPACE, None),
+    "opencl-direct": ("opencl_direct", GPU_DIRECT_SPACE, None),
 }
+CUDA_FLAVOURS = ("cuda_gemm", "cuda_gemm_split", "cuda_direct")
+GPU_FLAVOURS = CUDA_FLAVOURS + ("opencl_gemm", "opencl_gemm_split", "opencl_direct")
 ARM_HALIDE_TARGET = "arm-64-linux-user_context"
 
 AUTOSCHEDULER_LIBS = {"Adams2019": "adams2019", "Mullapudi2016": "mullapudi2016",
@@ -123,18 +130,37 @@ def parse_args(argv):
                     metavar="NAME.KEY=VALUE",
                     help="a parameter for one autoscheduler, e.g. Adams2019.beam_size=32 "
                          "(repeatable; replaces the default in AUTOSCHEDULER_PARAMS)")
+    ap.add_argument("--candidate", action="append", default=[], metavar="KNOB=V,KNOB=V",
+                    help="knobs to try before the random and local search (repeatable)")
     ap.add_argument("--schedule-out", help="write the best knobs here, for -DCONVT_SCHEDULE")
     ap.add_argument("--plot", help="draw best-so-far time against trials per layer (PNG)")
     ap.add_argument("--table", help="write the hand / tuned / autoscheduler table (Markdown)")
     ap.add_argument("--wrong-trial", type=int, default=-1,
                     help="(self-test) corrupt this trial's output, to show the check discards it")
+    batch = ap.add_argument_group(
+        "batches, for a device without Halide (a GPU machine): compile here, time there, merge here")
+    batch.add_argument("--batch-out", metavar="DIR",
+                       help="compile the next --trials candidates (after those in --results) "
+                            "into DIR, with what timing them needs; time nothing")
+    batch.add_argument("--time-batch", metavar="DIR",
+                       help="time the candidates of a --batch-out DIR (needs no Halide and no "
+                            "build); writes DIR/times.jsonl")
+    batch.add_argument("--merge-batch", metavar="DIR",
+                       help="add a timed batch's trials to --results, then report as usual")
     a = ap.parse_args(argv)
-    if a.trials <= 0 and a.minutes <= 0:
+    if a.time_batch:
+        return a
+    if a.trials <= 0 and a.minutes <= 0 and not a.merge_batch:
         ap.error("give a budget: --trials N or --minutes M")
     for name in filter(None, a.autoschedulers.split(",")):
         if name not in AUTOSCHEDULER_LIBS:
             ap.error(f"--autoschedulers: unknown autoscheduler {name!r}; known: "
                      + ", ".join(sorted(AUTOSCHEDULER_LIBS)))
+    for c in a.candidate:
+        for kv in c.split(","):
+            name, _, value = kv.partition("=")
+            if not value.isdigit():
+                ap.error(f"--candidate {c}: expected KNOB=INTEGER pairs, comma-separated")
     for p in a.autoscheduler_param:
         name, _, kv = p.partition(".")
         if name not in AUTOSCHEDULER_LIBS or "=" not in kv:
@@ -194,7 +220,7 @@ class Tuner:
             self.halide_target = self.link["targets"][self.flavour] + "-no_runtime"
         else:
             sys.exit(f"tune: the build in {args.build} has no {self.flavour} kernels")
-        if self.flavour == "cuda":
+        if self.flavour in CUDA_FLAVOURS and not args.batch_out:
             probe = subprocess.run([os.path.join(args.build, "tuning", "convt_trial"),
                                     "--device", "cuda", "--probe"], capture_output=True, text=True)
             if probe.returncode != 0:
@@ -226,11 +252,13 @@ class Tuner:
         gen = [self.link["generator"], "-g", "conv_transpose2d", "-f", f"convt_{self.flavour}",
                "-n", "kernel", "-e", "static_library,c_header", "-o", out,
                f"target={self.halide_target}"]
+        # The flavour's own generator parameters (which GPU kernel it is).
+        gen += self.link.get("params", {}).get(self.flavour, "").split()
         gen += [f"{k}={v}" for k, v in sorted(knobs.items())]
         if kind.startswith("autoscheduler:"):
             gen += autoscheduler_args(kind.split(":", 1)[1], self.layers_for_estimates(),
                                       self.a.autoscheduler_param,
-                                      gpu=self.flavour in ("cuda", "opencl"))
+                                      gpu=self.flavour in GPU_FLAVOURS)
         r = subprocess.run(gen, capture_output=True, text=True)
         if r.returncode != 0:
             return out, "generator failed: " + last_lines(r.stderr + r.stdout)
@@ -252,33 +280,11 @@ class Tuner:
         chosen = [l for l in layers if not self.a.layer or l["name"] in self.a.layer]
         return chosen[0]  # autoschedulers tune for one shape: the first layer
 
-    def measure(self, out, trial):
-        env = dict(os.environ)
-        if self.isa_cap:
-            env["CONVT_MAX_CPU_ISA"] = self.isa_cap
-        if self.flavour == "opencl":
-            env["CONVT_HOST_KERNEL"] = "opencl"  # host tensors, through PoCL
-        cmd = [os.path.join(out, "convt_trial"), "--shapes", self.a.shapes,
-               "--reps", str(self.a.reps), "--ref-dir", self.ref_dir]
-        if self.flavour == "cuda":
-            cmd += ["--device", "cuda"]
-        for l in self.a.layer:
-            cmd += ["--layer", l]
-        if trial == self.a.wrong_trial:
-            cmd.append("--perturb")
-        times = {}
-        for _ in range(max(1, self.a.processes)):
-            r = subprocess.run(cmd, capture_output=True, text=True, env=env)
-            if r.returncode != 0:
-                return "run_error", {}, {}, last_lines(r.stderr)
-            rows = [json.loads(line) for line in r.stdout.splitlines() if line.startswith("{")]
-            errors = {row["layer"]: row["rel_err"] for row in rows}
-            if not all(row["ok"] for row in rows):
-                bad = [row["layer"] for row in rows if not row["ok"]]
-                return "wrong", {}, errors, "differs from the float64 reference: " + ", ".join(bad)
-            for row in rows:
-                times[row["layer"]] = min(row["ms"], times.get(row["layer"], row["ms"]))
-        return "ok", times, errors, ""
+    def measure(self, exe, trial):
+        return measure_trial(exe, trial, self.flavour, self.isa_cap, self.a.shapes, self.a.layer,
+                             self.a.reps, self.a.processes, self.ref_dir,
+                             trial == self.a.wrong_trial)
+
 
     # --- search --------------------------------------------------------------
     def random_knobs(self, rng):
@@ -293,35 +299,41 @@ class Tuner:
             new[name] = values[max(0, min(len(values) - 1, i + rng.choice([-1, 1])))]
         return new
 
-    def run(self):
+    def load_records(self, resume):
         a = self.a
         records = []
-        if a.resume and os.path.exists(a.results):
+        if resume and os.path.exists(a.results):
             with open(a.results) as f:
                 records = [json.loads(line) for line in f if line.strip()]
             print(f"tune: resuming after {len(records)} trials in {a.results}", file=sys.stderr)
         elif os.path.exists(a.results):
             os.remove(a.results)
         os.makedirs(os.path.dirname(os.path.abspath(a.results)), exist_ok=True)
+        return records
+
+    def candidate_source(self, records):
+        """A function giving the next `count` candidates (kind, knobs): the
+        hand schedule and the autoschedulers first (once each), then random
+        knobs, then neighbours of the best so far; never one already tried."""
+        a = self.a
         seen = {json.dumps(dict(self.space_defaults(), **r["knobs"]), sort_keys=True)
                 for r in records if r["kind"] in ("hand", "tuned")}
         seen.add(json.dumps(self.space_defaults(), sort_keys=True))  # the hand schedule
-
-        # The queue: the hand schedule and the autoschedulers first (once each).
         done_kinds = {r["kind"] for r in records}
         queue = [("hand", {})] if "hand" not in done_kinds else []
         for name in filter(None, a.autoschedulers.split(",")):
             if f"autoscheduler:{name}" not in done_kinds:
                 queue.append((f"autoscheduler:{name}", {}))
+        for c in a.candidate:
+            knobs = {k: int(v) for k, _, v in (kv.partition("=") for kv in c.split(","))}
+            unknown = sorted(set(knobs) - set(self.space))
+            if unknown:
+                sys.exit(f"tune: --candidate {c}: not knobs of {a.target}: {', '.join(unknown)}")
+            key = json.dumps(dict(self.space_defaults(), **knobs), sort_keys=True)
+            if key not in seen:
+                seen.add(key)
+                queue.append(("tuned", knobs))
         rng = random.Random(a.seed + len(records))
-        start = time.time()
-        progress = Progress(a.trials, a.minutes, len(records))
-        progress.update(len(records), self.best_score(records))
-
-        def budget_left():
-            if a.trials and len(records) >= a.trials:
-                return False
-            return not (a.minutes and time.time() - start > 60 * a.minutes)
 
         def next_candidates(count):
             batch = list(queue[:count])
@@ -342,6 +354,39 @@ class Tuner:
                 seen.add(key)
                 batch.append(("tuned", knobs))
             return batch
+        return next_candidates
+
+    def record(self, trial, kind, knobs, compile_s):
+        return dict(self.context, trial=trial, kind=kind, knobs=knobs,
+                    time=datetime.datetime.now().isoformat(timespec="seconds"),
+                    compile_s=compile_s)
+
+    def append(self, records, rec, progress=None):
+        records.append(rec)
+        with open(self.a.results, "a") as f:
+            f.write(json.dumps(rec) + "\n")
+        if rec["status"] not in ("ok", "compiled"):
+            sys.stderr.write(f"\ntrial {rec['trial']} ({rec['kind']}) {rec['status']}: "
+                             f"{rec.get('error', '')}\n")
+        if progress:
+            progress.update(len(records), self.best_score(records))
+
+    def run(self):
+        a = self.a
+        if a.batch_out:
+            return self.compile_batch()
+        if a.merge_batch:
+            return self.merge_batch()
+        records = self.load_records(a.resume)
+        next_candidates = self.candidate_source(records)
+        start = time.time()
+        progress = Progress(a.trials, a.minutes, len(records))
+        progress.update(len(records), self.best_score(records))
+
+        def budget_left():
+            if a.trials and len(records) >= a.trials:
+                return False
+            return not (a.minutes and time.time() - start > 60 * a.minutes)
 
         try:
             with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, a.jobs)) as pool:
@@ -356,26 +401,19 @@ class Tuner:
                     for i, ((kind, knobs), fut) in enumerate(zip(batch, builds)):
                         out, error, compile_s = fut.result()
                         trial = first + i
-                        rec = dict(self.context, trial=trial, kind=kind, knobs=knobs,
-                                   time=datetime.datetime.now().isoformat(timespec="seconds"),
-                                   compile_s=compile_s)
+                        rec = self.record(trial, kind, knobs, compile_s)
                         if error:
                             rec.update(status="compile_error", layers={}, error=error)
                         elif self.untimed:
                             rec.update(status="compiled", layers={}, error=self.untimed)
                         else:
-                            status, layers, errs, msg = self.measure(out, trial)
+                            status, layers, errs, msg = self.measure(
+                                os.path.join(out, "convt_trial"), trial)
                             rec.update(status=status, layers=layers, rel_err=errs)
                             if msg:
                                 rec["error"] = msg
                         shutil.rmtree(out, ignore_errors=True)
-                        records.append(rec)
-                        with open(a.results, "a") as f:
-                            f.write(json.dumps(rec) + "\n")
-                        if rec["status"] not in ("ok", "compiled"):
-                            sys.stderr.write(f"\ntrial {trial} ({kind}) {rec['status']}: "
-                                             f"{rec.get('error', '')}\n")
-                        progress.update(len(records), self.best_score(records))
+                        self.append(records, rec, progress)
         except KeyboardInterrupt:
             progress.finish()
             print(f"tune: stopped; --resume continues from {a.results}", file=sys.stderr)
@@ -383,6 +421,10 @@ class Tuner:
         finally:
             shutil.rmtree(self.work, ignore_errors=True)
         progress.finish()
+        self.report(records)
+        return 0
+
+    def report(self, records):
         self.summarize(records)
         table = comparison_table(records)
         print(table)
@@ -391,6 +433,80 @@ class Tuner:
                 f.write(table + "\n")
         if self.a.plot:
             plot_best_so_far(records, self.a.plot, self.a.target)
+
+    # --- batches: compile here, time on another machine, merge here ---------
+    def compile_batch(self):
+        """Builds the next --trials candidates into --batch-out: one
+        convt_trial per candidate, the layers file, and batch.json saying what
+        each is. Nothing is timed; the results file is only read."""
+        a = self.a
+        records = self.load_records(resume=True)
+        out_dir = os.path.abspath(a.batch_out)
+        os.makedirs(out_dir, exist_ok=True)
+        shutil.copyfile(a.shapes, os.path.join(out_dir, "layers.json"))
+        batch = self.candidate_source(records)(max(1, a.trials))
+        first = len(records)
+        candidates = []
+        try:
+            with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, a.jobs)) as pool:
+                builds = [pool.submit(self.build, first + i, kind, knobs)
+                          for i, (kind, knobs) in enumerate(batch)]
+                for i, ((kind, knobs), fut) in enumerate(zip(batch, builds)):
+                    out, error, compile_s = fut.result()
+                    c = self.record(first + i, kind, knobs, compile_s)
+                    if error:
+                        c.update(status="compile_error", error=error)
+                    else:
+                        exe = f"t{first + i}/convt_trial"
+                        os.makedirs(os.path.join(out_dir, f"t{first + i}"), exist_ok=True)
+                        shutil.copy2(os.path.join(out, "convt_trial"), os.path.join(out_dir, exe))
+                        c["exe"] = exe
+                    candidates.append(c)
+                    shutil.rmtree(out, ignore_errors=True)
+        finally:
+            shutil.rmtree(self.work, ignore_errors=True)
+        with open(os.path.join(out_dir, "batch.json"), "w") as f:
+            json.dump({"flavour": self.flavour, "layers": a.layer, "reps": a.reps,
+                       "processes": a.processes, "wrong_trial": a.wrong_trial,
+                       "candidates": candidates}, f, indent=1)
+        built = sum("exe" in c for c in candidates)
+        print(f"tune: {built} of {len(candidates)} candidates built into {out_dir}; time them "
+              f"where the kernels run with: python3 tuning/tune.py --time-batch {out_dir}")
+        return 0
+
+    def merge_batch(self):
+        a = self.a
+        records = self.load_records(resume=True)
+        with open(os.path.join(a.merge_batch, "batch.json")) as f:
+            batch = json.load(f)
+        times = {}
+        times_path = os.path.join(a.merge_batch, "times.jsonl")
+        if os.path.exists(times_path):
+            with open(times_path) as f:
+                for line in f:
+                    if line.strip():
+                        t = json.loads(line)
+                        times[t["trial"]] = t
+        known = {r["trial"] for r in records}
+        added = 0
+        for c in batch["candidates"]:
+            if c["trial"] in known:
+                continue
+            rec = {k: v for k, v in c.items() if k != "exe"}
+            if rec.get("status") != "compile_error":
+                t = times.get(c["trial"])
+                if t is None:
+                    rec.update(status="run_error", layers={}, error="not timed in the batch")
+                else:
+                    rec.update({k: v for k, v in t.items() if k != "trial"})
+                    rec["machine"] = t.get("machine", rec["machine"])
+            else:
+                rec["layers"] = {}
+            self.append(records, rec)
+            added += 1
+        print(f"tune: merged {added} trials from {a.merge_batch} into {a.results}")
+        shutil.rmtree(self.work, ignore_errors=True)
+        self.report(records)
         return 0
 
     def space_defaults(self):
@@ -426,6 +542,78 @@ class Tuner:
             what = "tuned knobs" if winner else "the hand schedule (nothing beat it)"
             print(f"tune: wrote {self.a.schedule_out} ({what}); build with "
                   f"-DCONVT_SCHEDULE={os.path.abspath(self.a.schedule_out)}")
+
+
+def measure_trial(exe, trial, flavour, isa_cap, shapes, layers, reps, processes, ref_dir,
+                  perturb):
+    """Runs one candidate's convt_trial: (status, per-layer ms, per-layer
+    relative error, message). Each layer keeps its fastest of `processes`
+    medians; a wrong result is reported, not timed."""
+    env = dict(os.environ)
+    if isa_cap:
+        env["CONVT_MAX_CPU_ISA"] = isa_cap
+    if flavour.startswith("opencl"):
+        env["CONVT_HOST_KERNEL"] = "opencl"  # host tensors, through PoCL
+    cmd = [exe, "--shapes", shapes, "--reps", str(reps), "--ref-dir", ref_dir]
+    if flavour in CUDA_FLAVOURS:
+        cmd += ["--device", "cuda"]
+    for l in layers:
+        cmd += ["--layer", l]
+    if perturb:
+        cmd.append("--perturb")
+    times, errors = {}, {}
+    for _ in range(max(1, processes)):
+        r = subprocess.run(cmd, capture_output=True, text=True, env=env)
+        if r.returncode != 0:
+            return "run_error", {}, {}, last_lines(r.stderr)
+        rows = [json.loads(line) for line in r.stdout.splitlines() if line.startswith("{")]
+        errors = {row["layer"]: row["rel_err"] for row in rows}
+        if not all(row["ok"] for row in rows):
+            bad = [row["layer"] for row in rows if not row["ok"]]
+            return "wrong", {}, errors, "differs from the float64 reference: " + ", ".join(bad)
+        for row in rows:
+            times[row["layer"]] = min(row["ms"], times.get(row["layer"], row["ms"]))
+    return "ok", times, errors, ""
+
+
+def time_batch(batch_dir):
+    """--time-batch: times every built candidate of a batch, here, appending
+    one line per trial to batch_dir/times.jsonl (a rerun skips trials
+    already there). Needs no Halide, no build and no results file."""
+    with open(os.path.join(batch_dir, "batch.json")) as f:
+        batch = json.load(f)
+    times_path = os.path.join(batch_dir, "times.jsonl")
+    done = set()
+    if os.path.exists(times_path):
+        with open(times_path) as f:
+            done = {json.loads(line)["trial"] for line in f if line.strip()}
+    ref_dir = os.path.join(batch_dir, "reference")
+    os.makedirs(ref_dir, exist_ok=True)
+    machine = {"cpu": cpu_model(), "cores": os.cpu_count(), "system": platform.platform(),
+               "gpu": gpu_name()}
+    for c in batch["candidates"]:
+        if "exe" not in c or c["trial"] in done:
+            continue
+        t0 = time.time()
+        status, layers, errs, msg = measure_trial(
+            os.path.join(batch_dir, c["exe"]), c["trial"], batch["flavour"], None,
+            os.path.join(batch_dir, "layers.json"), batch["layers"], batch["reps"],
+            batch["processes"], ref_dir, c["trial"] == batch["wrong_trial"])
+        row = {"trial": c["trial"], "status": status, "layers": layers, "rel_err": errs,
+               "machine": machine, "timed_s": round(time.time() - t0, 1)}
+        if msg:
+            row["error"] = msg
+        with open(times_path, "a") as f:
+            f.write(json.dumps(row) + "\n")
+        shown = " ".join(f"{k} {v:.3f}" for k, v in layers.items())
+        print(f"trial {c['trial']} {c['kind']} {c['knobs']}: {status} {shown} {msg}", flush=True)
+    return 0
+
+
+def gpu_name():
+    r = subprocess.run(["nvidia-smi", "--query-gpu=name", "--format=csv,noheader"],
+                       capture_output=True, text=True) if shutil.which("nvidia-smi") else None
+    return r.stdout.strip().splitlines()[0] if r and r.returncode == 0 and r.stdout.strip() else ""
 
 
 def autoscheduler_args(name, layer, overrides, gpu):
@@ -545,5 +733,12 @@ def git_commit():
     return r.stdout.strip() or "unknown"
 
 
+def main(argv):
+    a = parse_args(argv)
+    if a.time_batch:
+        return time_batch(a.time_batch)
+    return Tuner(a).run()
+
+
 if __name__ == "__main__":
-    sys.exit(Tuner(parse_args(sys.argv[1:])).run())
+    sys.exit(main(sys.argv[1:]))
