@@ -247,6 +247,42 @@ std::vector<ConvCase> two_tap_cases() {
   return cases;
 }
 
+// The GPU kernels' tiles (generators/gpu_contract.h): phases with more
+// pixels than a block's 256 and with a partial last block, channel counts
+// around the 16-channel thread tiles and 32-channel blocks, and reductions
+// that gemm_split cuts into several slices (input channels from 16 up,
+// with a short last slice) next to ones it leaves whole. Every backend runs
+// them; on GPUs the planner's choice and each kernel forced.
+std::vector<ConvCase> gpu_tile_cases() {
+  std::vector<ConvCase> cases;
+  const int64_t channels_in[] = {16, 23, 64, 150, 300};
+  const int64_t channels_out[] = {8, 16, 31, 33, 48, 70};
+  for (int i = 0; i < 14; ++i) {
+    ConvCase c;
+    RefParams &p = c.p;
+    p.stride = {1 + i % 3, 1 + (i / 2) % 3};
+    p.kh = p.stride[0] + i % 3;
+    p.kw = p.stride[1] + (i + 1) % 3;
+    p.padding = {std::min<int64_t>(i % 2, p.kh - 1), std::min<int64_t>((i / 3) % 2, p.kw - 1)};
+    for (int a = 0; a < 2; ++a) p.output_padding[a] = (i % 4 == a + 1) ? p.stride[a] - 1 : 0;
+    p.c_in = channels_in[i % 5];
+    p.c_out = channels_out[i % 6];
+    // Small planes with many input channels (split), large ones (several
+    // pixel blocks a phase).
+    const bool small = i % 2 == 0;
+    p.n = small ? 1 + i % 3 : 1;
+    p.h_in = small ? 1 + i % 3 : 17 + i % 5;
+    p.w_in = small ? 2 + i % 2 : 19 + (i * 3) % 7;
+    c.bias = i % 3 != 2;
+    c.batched = i % 7 != 3;
+    if (!c.batched) p.n = 1;
+    c.layout = kLayouts[i % 4];
+    c.seed = 17000 + static_cast<uint32_t>(i);
+    if (p.h_out() >= 1 && p.w_out() >= 1) cases.push_back(c);
+  }
+  return cases;
+}
+
 class Sweep : public ::testing::TestWithParam<ConvCase> {};
 
 TEST_P(Sweep, MatchesFloat64Reference) {
@@ -264,6 +300,7 @@ INSTANTIATE_TEST_SUITE_P(ImageTiles, Sweep, ::testing::ValuesIn(narrow_row_cases
 INSTANTIATE_TEST_SUITE_P(XImageTiles, Sweep, ::testing::ValuesIn(x_image_tile_cases()), case_name);
 INSTANTIATE_TEST_SUITE_P(WideGroups, Sweep, ::testing::ValuesIn(wide_group_cases()), case_name);
 INSTANTIATE_TEST_SUITE_P(TwoTapPhases, Sweep, ::testing::ValuesIn(two_tap_cases()), case_name);
+INSTANTIATE_TEST_SUITE_P(GpuTiles, Sweep, ::testing::ValuesIn(gpu_tile_cases()), case_name);
 
 }  // namespace
 }  // namespace convt_test

@@ -1,0 +1,123 @@
+// Kernel launches per call on the GPU path, counted on OpenCL (PoCL runs it
+// on the CPU): every clEnqueueNDRangeKernel is counted through Halide's
+// symbol-lookup hook. A call's launches must not grow with the stride (all
+// phases run in one launch) and stay within a small constant for each of
+// the three GPU kernels. The counts go to launches_report.txt.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "HalideRuntime.h"
+#include "conv_case.h"
+#include "convt/convt.h"
+#include "test_util.h"
+
+namespace convt_test {
+namespace {
+
+using EnqueueFn = int32_t (*)(void *, void *, uint32_t, const size_t *, const size_t *,
+                              const size_t *, uint32_t, const void *, void *);
+EnqueueFn real_enqueue = nullptr;
+int launches = 0;
+
+int32_t counting_enqueue(void *queue, void *kernel, uint32_t dims, const size_t *offset,
+                         const size_t *global, const size_t *local, uint32_t events,
+                         const void *wait, void *event) {
+  ++launches;
+  return real_enqueue(queue, kernel, dims, offset, global, local, events, wait, event);
+}
+
+halide_get_library_symbol_t previous_lookup = nullptr;
+
+void *lookup(void *lib, const char *name) {
+  void *symbol = previous_lookup(lib, name);
+  if (symbol != nullptr && std::strcmp(name, "clEnqueueNDRangeKernel") == 0) {
+    real_enqueue = reinterpret_cast<EnqueueFn>(symbol);
+    return reinterpret_cast<void *>(&counting_enqueue);
+  }
+  return symbol;
+}
+
+// Before the OpenCL runtime resolves its entry points (the first call).
+const bool kHooked = [] {
+  previous_lookup = halide_set_custom_get_library_symbol(lookup);
+  return true;
+}();
+
+// One layer per GPU kernel the planner picks (runtime/backend_gpu.cpp),
+// each with two taps per phase at every stride.
+struct LaunchCase {
+  const char *kernel;  // what the layer is for
+  RefParams p;
+};
+
+LaunchCase layer(const char *kernel, int64_t stride, int64_t c_in, int64_t c_out, int64_t groups,
+                 int64_t size) {
+  LaunchCase c{kernel, {}};
+  c.p.n = 1;
+  c.p.c_in = c_in;
+  c.p.c_out = c_out;
+  c.p.groups = groups;
+  c.p.h_in = c.p.w_in = size;
+  c.p.kh = c.p.kw = 2 * stride;
+  c.p.stride = {stride, stride};
+  return c;
+}
+
+int launches_of(const LaunchCase &c) {
+  std::mt19937 rng(7);
+  const RefParams &p = c.p;
+  convt::Tensor x({p.n, p.c_in, p.h_in, p.w_in});
+  convt::Tensor w({p.c_in, p.c_out / p.groups, p.kh, p.kw});
+  for (convt::Tensor *t : {&x, &w}) {
+    const std::vector<float> v = random_values(static_cast<size_t>(t->numel()), rng);
+    std::copy(v.begin(), v.end(), t->data());
+  }
+  auto call = [&] {
+    return convt::conv_transpose2d(x, w, std::nullopt, {p.stride[0], p.stride[1]}, 0, 0, p.groups);
+  };
+  call();  // the first call also compiles and uploads the kernels
+  launches = 0;
+  const convt::Tensor out = call();
+  EXPECT_EQ(out.shape()[2], p.h_out());
+  return launches;
+}
+
+TEST(Launches, DoNotGrowWithTheStride) {
+  const char *host_kernel = std::getenv("CONVT_HOST_KERNEL");
+  if (host_kernel == nullptr || std::strcmp(host_kernel, "opencl") != 0) {
+    GTEST_SKIP() << "counts OpenCL launches: run with CONVT_HOST_KERNEL=opencl";
+  }
+  ASSERT_TRUE(kHooked);
+  std::ofstream report("launches_report.txt");
+  report << "kernel launches per call (OpenCL), by stride; two taps per phase\n";
+  for (const char *kernel : {"gemm", "gemm_split", "direct"}) {
+    std::map<int64_t, int> counts;
+    for (int64_t s : {1, 2, 3, 4, 8, 16, 32}) {
+      LaunchCase c = std::strcmp(kernel, "gemm") == 0         ? layer(kernel, s, 4, 16, 1, 12)
+                     : std::strcmp(kernel, "gemm_split") == 0 ? layer(kernel, s, 256, 16, 1, 1)
+                                                              : layer(kernel, s, 8, 8, 8, 6);
+      counts[s] = launches_of(c);
+    }
+    report << kernel << ":";
+    for (const auto &[s, n] : counts) report << " s" << s << "=" << n;
+    report << "\n";
+    for (const auto &[s, n] : counts) {
+      EXPECT_EQ(n, counts[1]) << kernel << " layer: " << n << " launches at stride " << s << ", "
+                              << counts[1] << " at stride 1";
+      EXPECT_GE(n, 1) << kernel << " layer at stride " << s << ": no launch counted";
+      EXPECT_LE(n, 3) << kernel << " layer at stride " << s;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace convt_test
