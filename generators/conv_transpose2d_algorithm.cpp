@@ -6,50 +6,21 @@ namespace convt_gen {
 
 namespace {
 
-AxisPhases make_axis_phases(const std::string &axis, const Expr &stride, const Expr &padding,
-                            const Expr &dilation, const Expr &kernel, bool closed_forms_only) {
+AxisPhases make_axis_phases(const Expr &stride, const Expr &padding, const Expr &dilation,
+                            const Expr &kernel, const Expr &gcd, const Expr &inverse) {
   AxisPhases a;
   a.stride = stride;
   a.padding = padding;
   a.dilation = dilation;
   a.kernel = kernel;
-
-  if (closed_forms_only) {
-    a.closed_form = Internal::const_true();
-    a.tap_step = stride;
-    a.input_step = dilation;
-    a.max_taps = (kernel + stride - 1) / stride;
-    return a;
-  }
-
-  // Dilation 1 or stride 1 (nearly every real layer) has closed forms:
-  // specializations on closed_form fold the tables below away.
-  a.closed_form = dilation == 1 || stride == 1;
-
-  // tap_step = s / gcd(d, s): the smallest t >= 1 with t * d = 0 (mod s).
-  // A search over at most s candidates, done once per call; s itself when
-  // d is 1, and 1 (= s) when s is 1.
-  // One entry, at index 0: a 0-D Func would make a zero-sized buffer, which
-  // GPU runtimes refuse to allocate.
-  RDom t_step(1, stride, "t_step_" + axis);
-  Var one("one_" + axis);
-  a.step_search = Func("step_search_" + axis);
-  a.step_search(one) = stride;
-  a.step_search(one) = select((t_step * dilation) % stride == 0, min(a.step_search(one), t_step),
-                              a.step_search(one));
-  a.tap_step = select(a.closed_form, stride, unsafe_promise_clamped(a.step_search(0), 1, stride));
-  a.input_step = a.tap_step * dilation / stride;
-  // RDom extents cannot read Funcs: for dilation > 1 use the kernel size as the
-  // bound and let the num_taps guard skip the rest.
-  a.max_taps = select(a.closed_form, (kernel + stride - 1) / stride, kernel);
-
-  // first_tap(r) = smallest k with k * d = r + p (mod s); tap_step when none.
-  Var r("r_" + axis);
-  RDom t_first(0, stride, "t_first_" + axis);
-  a.first_tap_search = Func("first_tap_search_" + axis);
-  a.first_tap_search(r) = a.tap_step;
-  a.first_tap_search(r) = select((t_first * dilation - (r + padding)) % stride == 0,
-                                 min(a.first_tap_search(r), t_first), a.first_tap_search(r));
+  a.gcd = gcd;
+  a.inverse = inverse;
+  // Dilation 1 or stride 1 (nearly every real layer): specializations on
+  // `simple` fold the gcd and the inverse away.
+  a.simple = dilation == 1 || stride == 1;
+  a.tap_step = select(a.simple, stride, stride / gcd);
+  a.input_step = select(a.simple, dilation, dilation / gcd);
+  a.max_taps = (kernel + a.tap_step - 1) / a.tap_step;
   return a;
 }
 
@@ -126,11 +97,16 @@ void define_pixel_form(ConvTranspose2dFuncs &f, const Func &bias, const Expr &cl
 
 }  // namespace
 
-// The closed form is chosen here, at the call site, so a specialization on
-// closed_form removes the table load altogether. (With stride 1 it is 0.)
+// The smallest k with k * d = r + p (mod s), from gcd and inverse
+// (phase_constants.h); tap_step when there is none. The product is taken in
+// 64 bits: both factors are below s, up to 2^20.
 Expr AxisPhases::first_tap(const Expr &r) const {
-  if (!first_tap_search.defined()) return (r + padding) % stride;
-  return select(closed_form, (r + padding) % stride, first_tap_search(r));
+  const Expr u = r + padding;
+  const Expr general =
+      select(u % gcd == 0,
+             cast<int32_t>(cast<int64_t>(u / gcd % tap_step) * cast<int64_t>(inverse) % tap_step),
+             tap_step);
+  return select(simple, u % stride, general);
 }
 
 Expr AxisPhases::num_taps(const Expr &r) const {
@@ -139,16 +115,18 @@ Expr AxisPhases::num_taps(const Expr &r) const {
 }
 
 // Input index read by tap j of phase r at q. Exact division: for a phase
-// with taps, first_tap * d = r + p (mod s).
+// with taps, first_tap * d = r + p (mod s). (Phases without taps are never
+// read; the min keeps their index finite.)
 Expr AxisPhases::input(const Expr &q, const Expr &r, const Expr &j) const {
-  Expr k0 = unsafe_promise_clamped(first_tap(r), 0, tap_step - 1);
+  Expr k0 = min(first_tap(r), tap_step - 1);
   return q + (r + padding - k0 * dilation) / stride - j * input_step;
 }
 
-// Kernel index of tap j of phase r. Only evaluated under the num_taps guard,
-// where it lies in [0, kernel); the promise tells bounds inference so.
+// Kernel index of tap j of phase r: in [0, kernel) under the num_taps guard,
+// and clamped there for the taps past it that schedules evaluate anyway
+// (weight packs cover max_taps taps of every phase).
 Expr AxisPhases::tap(const Expr &r, const Expr &j) const {
-  return unsafe_promise_clamped(first_tap(r) + j * tap_step, 0, kernel - 1);
+  return clamp(first_tap(r) + j * tap_step, 0, kernel - 1);
 }
 
 ConvTranspose2dFuncs define_conv_transpose2d(
@@ -156,18 +134,17 @@ ConvTranspose2dFuncs define_conv_transpose2d(
     const Expr &input_channels, const Expr &batch, const Func &weight, const Expr &kernel_width,
     const Expr &kernel_height, const Expr &out_channels_per_group, const Func &bias,
     const Expr &stride_x, const Expr &stride_y, const Expr &padding_x, const Expr &padding_y,
-    const Expr &dilation_x, const Expr &dilation_y, const Expr &groups, const Expr &tile_order,
-    bool closed_forms_only, const PixelFormOrder &pixel_order) {
+    const Expr &dilation_x, const Expr &dilation_y, const Expr &gcd_x, const Expr &gcd_y,
+    const Expr &inverse_x, const Expr &inverse_y, const Expr &groups, const Expr &tile_order,
+    const PixelFormOrder &pixel_order) {
   ConvTranspose2dFuncs f;
   f.tile_order = tile_order;
   f.groups = groups;
   f.input_channels = input_channels;
   f.in_channels_per_group = input_channels / groups;
   f.out_channels_per_group = out_channels_per_group;
-  f.phase_x =
-      make_axis_phases("x", stride_x, padding_x, dilation_x, kernel_width, closed_forms_only);
-  f.phase_y =
-      make_axis_phases("y", stride_y, padding_y, dilation_y, kernel_height, closed_forms_only);
+  f.phase_x = make_axis_phases(stride_x, padding_x, dilation_x, kernel_width, gcd_x, inverse_x);
+  f.phase_y = make_axis_phases(stride_y, padding_y, dilation_y, kernel_height, gcd_y, inverse_y);
 
   Func zero_outside =
       BoundaryConditions::constant_exterior(input, 0.0f, {{0, input_width}, {0, input_height}});
@@ -207,17 +184,15 @@ ConvTranspose2dFuncs define_conv_transpose2d(
   // contribute nothing: they are skipped, so small inputs do not pay for the
   // zero border in y. Columns keep the border where a schedule vectorizes
   // or unrolls along x (a predicate on qx would sit inside the vector); the
-  // images-innermost variant skips them too. Stated for the closed forms,
-  // where the input row and column are plain arithmetic (no table loads);
-  // elsewhere the border stays.
+  // images-innermost variant skips them too.
   auto make_reduction = [&](const std::string &name, bool skip_border_columns) {
     RDom r(0, f.in_channels_per_group, 0, f.phase_y.max_taps, 0, f.phase_x.max_taps, name);
     r.where(r.y < f.phase_y.num_taps(f.ry) && r.z < f.phase_x.num_taps(f.rx));
     Expr iy = f.phase_y.input(f.qy, f.ry, r.y);
-    r.where(!f.phase_y.closed_form || (iy >= 0 && iy < input_height));
+    r.where(iy >= 0 && iy < input_height);
     if (skip_border_columns) {
       Expr ix = f.phase_x.input(f.qx, f.rx, r.z);
-      r.where(!f.phase_x.closed_form || (ix >= 0 && ix < input_width));
+      r.where(ix >= 0 && ix < input_width);
     }
     return r;
   };

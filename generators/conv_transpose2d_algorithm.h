@@ -10,17 +10,19 @@ namespace convt_gen {
 // phase), the taps that reach phase r are k = first_tap(r) + j * tap_step for
 // j < num_taps(r), and they read input i = input(q, r, j).
 // Each phase is then a stride-1 correlation, so the work is exactly the true
-// FLOP count (every input pixel meets every tap once).
+// FLOP count (every input pixel meets every tap once). All closed forms, from
+// two run-time constants per axis (generators/phase_constants.h): no tables,
+// no searches, for any stride and dilation.
 struct AxisPhases {
   Halide::Expr stride, padding, dilation, kernel;
-  Halide::Expr closed_form;       // d == 1 or s == 1: no tables needed
-  Halide::Expr tap_step;          // s / gcd(d, s)
-  Halide::Expr input_step;        // d / gcd(d, s)
-  Halide::Expr max_taps;          // bound on any phase's taps: ceil(k / s) when d == 1
-  Halide::Func step_search;       // one-entry table behind tap_step for dilation > 1
-  Halide::Func first_tap_search;  // table behind first_tap for dilation > 1 (or undefined)
+  Halide::Expr gcd;         // gcd(d, s), from the runtime
+  Halide::Expr inverse;     // (d / gcd)^-1 mod (s / gcd), from the runtime
+  Halide::Expr simple;      // d == 1 or s == 1: first_tap(r) = (r + p) mod s (specializations)
+  Halide::Expr tap_step;    // s / gcd
+  Halide::Expr input_step;  // d / gcd
+  Halide::Expr max_taps;    // ceil(k / tap_step): bound on any phase's taps
 
-  // First tap of phase r; >= tap_step when phase r gets no tap.
+  // First tap of phase r; tap_step when phase r gets no tap.
   Halide::Expr first_tap(const Halide::Expr &r) const;
   Halide::Expr num_taps(const Halide::Expr &r) const;
   Halide::Expr input(const Halide::Expr &q, const Halide::Expr &r, const Halide::Expr &j) const;
@@ -112,10 +114,8 @@ struct ConvTranspose2dFuncs {
 // library serves every configuration; the output buffer's extent carries
 // output_padding. tile_order (0 to 3) chooses between four evaluation orders
 // of the same result, for schedules. input(x, y, c, n),
-// weight(kx, ky, co_in_group, ci), bias(co). closed_forms_only drops the tap
-// tables (step_search, first_tap_search stay undefined), so only dilation 1
-// or stride 1 per axis is right (the caller must refuse the rest): Halide's
-// autoschedulers cannot bound Funcs read inside reduction domains.
+// weight(kx, ky, co_in_group, ci), bias(co); gcd_x, inverse_x (and _y) are
+// convt_phase::phase_constants of each axis's stride and dilation.
 // pixel_order orders the GPU form's reduction and pixels.
 ConvTranspose2dFuncs define_conv_transpose2d(
     const Halide::Func &input, const Halide::Expr &input_width, const Halide::Expr &input_height,
@@ -124,7 +124,8 @@ ConvTranspose2dFuncs define_conv_transpose2d(
     const Halide::Expr &out_channels_per_group, const Halide::Func &bias,
     const Halide::Expr &stride_x, const Halide::Expr &stride_y, const Halide::Expr &padding_x,
     const Halide::Expr &padding_y, const Halide::Expr &dilation_x, const Halide::Expr &dilation_y,
-    const Halide::Expr &groups, const Halide::Expr &tile_order, bool closed_forms_only = false,
+    const Halide::Expr &gcd_x, const Halide::Expr &gcd_y, const Halide::Expr &inverse_x,
+    const Halide::Expr &inverse_y, const Halide::Expr &groups, const Halide::Expr &tile_order,
     const PixelFormOrder &pixel_order = {});
 
 }  // namespace convt_gen

@@ -26,6 +26,13 @@ class ConvTranspose2dGenerator : public Generator<ConvTranspose2dGenerator> {
   Input<int32_t> padding_y{"padding_y", 0, 0, 1 << 28};
   Input<int32_t> dilation_x{"dilation_x", 1, 1, 1 << 20};
   Input<int32_t> dilation_y{"dilation_y", 1, 1, 1 << 20};
+  // convt_phase::phase_constants (generators/phase_constants.h) of each
+  // axis's stride and dilation: gcd(d, s) and the inverse of d / gcd modulo
+  // s / gcd, which the algorithm's closed forms take.
+  Input<int32_t> gcd_x{"gcd_x", 1, 1, 1 << 20};
+  Input<int32_t> gcd_y{"gcd_y", 1, 1, 1 << 20};
+  Input<int32_t> inverse_x{"inverse_x", 0, 0, 1 << 20};
+  Input<int32_t> inverse_y{"inverse_y", 0, 0, 1 << 20};
   Input<int32_t> groups{"groups", 1, 1, 1 << 28};
   // 0: tiles along x; 1: tiles along output channels and x (phase rows too
   // narrow for x vectors); 2: tiles along output channels and images (narrow
@@ -77,30 +84,25 @@ class ConvTranspose2dGenerator : public Generator<ConvTranspose2dGenerator> {
       est_out_h{"est_out_h", 32}, est_out_w{"est_out_w", 32}, est_groups{"est_groups", 1};
 
   void generate() {
-    // The GEMM kernel's staged tiles hold one group's channels: it takes
-    // groups 1 only (the runtime runs wider groups one call per group), and
-    // with the constant the group arithmetic folds away.
+    // The gemm kernels' tiles hold one group's channels: they take groups 1
+    // only (the runtime runs wider groups one call per group), and with the
+    // constant the group arithmetic folds away.
     const bool gemm = hand_gpu_schedule() && gpu_kernel != GpuKernel::kDirect;
     const PixelFormOrder pixel_order =
         hand_gpu_schedule() ? gpu_pixel_order(gpu_schedule()) : PixelFormOrder{};
-    funcs_ = define_conv_transpose2d(
-        input, input.dim(0).extent(), input.dim(1).extent(), input.dim(2).extent(),
-        input.dim(3).extent(), weight, weight.dim(0).extent(), weight.dim(1).extent(),
-        weight.dim(2).extent(), bias, stride_x, stride_y, padding_x, padding_y, dilation_x,
-        dilation_y, gemm ? Expr(1) : groups, tile_order,
-        /*closed_forms_only=*/using_autoscheduler() || gemm, pixel_order);
-    // Autoschedulers get the pure per-pixel form of the same sums, without
-    // the tap tables: a call with dilation and stride both above 1 on one
-    // axis fails its requirement rather than answering wrongly. The hand GPU
-    // schedules take the GPU form.
+    funcs_ = define_conv_transpose2d(input, input.dim(0).extent(), input.dim(1).extent(),
+                                     input.dim(2).extent(), input.dim(3).extent(), weight,
+                                     weight.dim(0).extent(), weight.dim(1).extent(),
+                                     weight.dim(2).extent(), bias, stride_x, stride_y, padding_x,
+                                     padding_y, dilation_x, dilation_y, gcd_x, gcd_y, inverse_x,
+                                     inverse_y, gemm ? Expr(1) : groups, tile_order, pixel_order);
+    // Autoschedulers get the pure per-pixel form of the same sums (they
+    // cannot take the phase-by-phase writes); the hand GPU schedules take
+    // the GPU form.
     output = using_autoscheduler() ? funcs_.output_by_pixel
              : hand_gpu_schedule() ? funcs_.output_by_phase_pixels
                                    : funcs_.output;
-    if (gemm) add_requirement(groups == 1, "the gemm kernel takes groups 1 only");
-    if (using_autoscheduler() || gemm) {
-      add_requirement((dilation_x == 1 || stride_x == 1) && (dilation_y == 1 || stride_y == 1),
-                      "this kernel needs dilation 1 or stride 1 on each axis");
-    }
+    if (gemm) add_requirement(groups == 1, "the gemm kernels take groups 1 only");
     funcs_.input_dense_rows = input.dim(0).stride() == 1;
   }
 
@@ -143,6 +145,10 @@ class ConvTranspose2dGenerator : public Generator<ConvTranspose2dGenerator> {
     padding_y.set_estimate(est_padding_y);
     dilation_x.set_estimate(1);
     dilation_y.set_estimate(1);
+    gcd_x.set_estimate(1);
+    gcd_y.set_estimate(1);
+    inverse_x.set_estimate(1);
+    inverse_y.set_estimate(1);
     groups.set_estimate(est_groups);
     tile_order.set_estimate(0);
     output.set_estimates({{0, est_out_w}, {0, est_out_h}, {0, est_c_out}, {0, est_n}});

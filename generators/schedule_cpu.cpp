@@ -31,12 +31,6 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
   const int cx_depth = vec * t.cx_channel_vectors;
   const int img_depth = vec * t.img_channel_vectors;
 
-  // Phase tables: a handful of integers per call.
-  for (AxisPhases *a : {&f.phase_x, &f.phase_y}) {
-    a->step_search.compute_root();
-    a->first_tap_search.compute_root();
-  }
-
   // Zero-bordered copies of the input, so the hot loops have no bounds
   // tests: one per evaluation order that reads it (input_padded.in(...)),
   // each computed where that order wants it, since an unused order's copy is
@@ -66,11 +60,11 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
   };
 
   // Specializations, each with the same tiling. Dilation 1 or stride 1
-  // (nearly every real layer) makes the phase geometry closed-form
-  // arithmetic, hoisted out of the FMA loop instead of table loads; stride 1
-  // along x stores whole vectors (otherwise a strided scatter); groups 1 and
-  // depthwise fold the channel-group arithmetic away.
-  Expr closed = f.phase_x.closed_form && f.phase_y.closed_form;
+  // (nearly every real layer) makes the phase geometry simpler arithmetic
+  // (no gcd or inverse); stride 1 along x stores whole vectors (otherwise a
+  // strided scatter); groups 1 and depthwise fold the channel-group
+  // arithmetic away.
+  Expr simple = f.phase_x.simple && f.phase_y.simple;
   Expr stride_x_1 = f.phase_x.stride == 1;
   Expr groups_1 = f.groups == 1;
   Expr depthwise = f.in_channels_per_group == 1 && f.out_channels_per_group == 1;
@@ -111,7 +105,7 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
     Func packed = f.weight_phase.in(sum);
     packed.compute_at(at).reorder_storage(f.co, f.c, f.jx, f.jy, f.rx, f.ry);
     Expr two_taps =
-        closed && f.phase_x.stride == 2 && f.phase_x.max_taps == 2 && f.phase_y.max_taps == 2;
+        simple && f.phase_x.stride == 2 && f.phase_x.max_taps == 2 && f.phase_y.max_taps == 2;
     auto unroll_taps = [&](Stage s, bool both_phase_axes) {
       s.unroll(f.jx, 2, TailStrategy::GuardWithIf)
           .unroll(f.jy, 2, TailStrategy::GuardWithIf)
@@ -187,13 +181,13 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
   Expr x_tasks = batch * blocks(t.x_channels);
   Expr one_phase = f.phase_x.stride == 1 && f.phase_y.stride == 1;
   Expr x_blocks = x_tasks >= 16 || (x_tasks >= t.enough_blocks && !one_phase);
-  for (const Expr &case_ : {closed && stride_x_1 && groups_1, closed && groups_1}) {
+  for (const Expr &case_ : {simple && stride_x_1 && groups_1, simple && groups_1}) {
     tile_x(by_x.specialize(case_ && x_blocks), false);
     tile_x(by_x.specialize(case_), true);
   }
-  tile_x(by_x.specialize(closed && depthwise), false);
-  tile_x(by_x.specialize(closed && x_blocks), false);
-  tile_x(by_x.specialize(closed), true);
+  tile_x(by_x.specialize(simple && depthwise), false);
+  tile_x(by_x.specialize(simple && x_blocks), false);
+  tile_x(by_x.specialize(simple), true);
   tile_x(by_x.specialize(x_blocks), false);
   tile_x(by_x, true);
 
@@ -234,8 +228,8 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
   };
   Stage by_channel = f.output.update(1);
   Expr cx_blocks = blocks(cx_depth) >= t.enough_blocks;
-  tile_channels_x(by_channel.specialize(closed && groups_1 && cx_blocks), false);
-  tile_channels_x(by_channel.specialize(closed && groups_1), true);
+  tile_channels_x(by_channel.specialize(simple && groups_1 && cx_blocks), false);
+  tile_channels_x(by_channel.specialize(simple && groups_1), true);
   tile_channels_x(by_channel, true);
 
   padded_rows(f.input_padded.in(f.phase_sum_by_channel), LoopLevel::root(), f.tile_order == 1);
@@ -260,8 +254,8 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
   };
   Stage by_image = f.output.update(3);
   Expr img_blocks = blocks(img_depth) >= t.enough_blocks;
-  tile_channels_images(by_image.specialize(closed && groups_1 && img_blocks), false);
-  tile_channels_images(by_image.specialize(closed && groups_1), true);
+  tile_channels_images(by_image.specialize(simple && groups_1 && img_blocks), false);
+  tile_channels_images(by_image.specialize(simple && groups_1), true);
   tile_channels_images(by_image, true);
 
   channel_tile_in_registers(f.phase_sum_by_image, f.n, t.img_images, img_depth,
@@ -301,7 +295,7 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
         .unroll(xni);
   };
   Stage x_images = f.output.update(4);
-  tile_x_images(x_images.specialize(closed && groups_1));
+  tile_x_images(x_images.specialize(simple && groups_1));
   tile_x_images(x_images);
 
   f.phase_sum_x_images.compute_at(f.output, xqxo)

@@ -10,7 +10,7 @@
 // the L1 cache. A warp's 32 threads hold 32 consecutive pixels per register
 // (PixelFormOrder), so each of its input loads is one coalesced line.
 //
-// - gemm: dense layers (groups 1, closed-form phases). The weights are
+// - gemm: dense layers (groups 1). The weights are
 //   packed per phase with output channels innermost (a first launch), so a
 //   thread's channels are one 128-bit load per 4, and the same for every
 //   thread of a warp (a broadcast). Per input channel and tap: `pixels`
@@ -18,9 +18,8 @@
 // - gemm_split: gemm with the reduction split into slices summed by a
 //   third launch, for layers whose pixels x channels alone are too few
 //   threads to fill the GPU (small planes, many input channels).
-// - direct: every other layer (depthwise, narrow groups, dilation with
-//   stride, few output channels): the same tiles over the weights as
-//   given, one launch.
+// - direct: every other layer (depthwise, narrow groups, few output
+//   channels): the same tiles over the weights as given, one launch.
 //
 // Why no shared memory: staging A and B per block needs the reduction loop
 // outside the thread loops, and then the block's accumulators are one
@@ -141,15 +140,14 @@ void pack_weights(ConvTranspose2dFuncs &f) {
 }
 
 void schedule_direct(ConvTranspose2dFuncs &f, const GpuTiles &t) {
-  // Specializations, each its own kernel: closed-form phase geometry
-  // (dilation 1 or stride 1 per axis: no table loads in the reduction), with
-  // and without groups.
+  // Specializations, each its own kernel: dilation 1 or stride 1 per axis
+  // (simpler phase arithmetic), with and without groups.
   Func out = f.output_by_phase_pixels;
   TileVars v;
   Stage by_pixels = out.update(0);
-  Expr closed = f.phase_x.closed_form && f.phase_y.closed_form;
-  tile_output(f, by_pixels.specialize(closed && f.groups == 1), t, v);
-  tile_output(f, by_pixels.specialize(closed), t, v);
+  Expr simple = f.phase_x.simple && f.phase_y.simple;
+  tile_output(f, by_pixels.specialize(simple && f.groups == 1), t, v);
+  tile_output(f, by_pixels.specialize(simple), t, v);
   tile_output(f, by_pixels, t, v);
   RVar kco("kco"), kci("kci");
   f.pixel_sum.update().split(f.r_taps.x, kco, kci, t.k_unroll).unroll(kci);
@@ -219,12 +217,6 @@ void schedule_gemm_split(ConvTranspose2dFuncs &f, const GpuTiles &t) {
 void schedule_gpu(ConvTranspose2dFuncs &f, const Target &target, GpuKernel kernel,
                   const GpuTiles &t) {
   (void)target;
-  // Phase tables (direct kernel, dilation and stride both above 1 on an
-  // axis): a handful of integers per call, made on the host.
-  for (AxisPhases *a : {&f.phase_x, &f.phase_y}) {
-    if (a->step_search.defined()) a->step_search.compute_root();
-    if (a->first_tap_search.defined()) a->first_tap_search.compute_root();
-  }
   // The output's pure definition is undefined (never computed); a GPU
   // schedule for it tells Halide that nothing touches the output on the
   // host, so callers' device-only output buffers are accepted.

@@ -27,21 +27,14 @@ namespace {
 // The GPU pipelines ignore the CPU's evaluation orders.
 [[maybe_unused]] int32_t no_tile_order(const ConvGeometry & /*g*/) { return 0; }
 
-bool closed_form_phases(const ConvGeometry &g) {
-  for (int a = 0; a < 2; ++a) {
-    if (g.dilation[a] != 1 && g.stride[a] != 1) return false;
-  }
-  return true;
-}
-
 // The kernels each (CUDA or OpenCL) backend lists.
 struct GpuKernels {
   const Kernel &gemm, &gemm_split, &direct;
 };
 
 // gemm and gemm_split take groups 1 (wider groups run one call per group,
-// see conv_transpose2d.cpp) and phases in closed form.
-bool takes_gemm(const ConvGeometry &g) { return g.groups == 1 && closed_form_phases(g); }
+// see conv_transpose2d.cpp).
+bool takes_gemm(const ConvGeometry &g) { return g.groups == 1; }
 
 // gemm_split: the reduction splits into two slices or more
 // (convt_gpu::split_slices: the layer's pixels and channels alone would give

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "convt/errors.h"
+#include "phase_constants.h"
 #include "strided_copy.h"
 #include "workspace.h"
 
@@ -148,10 +149,15 @@ void run_kernel(const Kernel &kernel, const ConvGeometry &g, const ConstTensorVi
     device.bind(b_buf, bias ? bias->device() : Device::kCPU, true);
     device.bind(out_buf, out.device(), false);
   }
+  // Per axis: Halide lists x (W) first, the geometry (H, W).
+  const convt_phase::PhaseConstants px = convt_phase::phase_constants(g.stride[1], g.dilation[1]);
+  const convt_phase::PhaseConstants py = convt_phase::phase_constants(g.stride[0], g.dilation[0]);
   const int rc = kernel.fn(&context, &in_buf.buf, &w_buf.buf, &b_buf.buf,
                            static_cast<int32_t>(g.stride[1]), static_cast<int32_t>(g.stride[0]),
                            static_cast<int32_t>(g.padding[1]), static_cast<int32_t>(g.padding[0]),
                            static_cast<int32_t>(g.dilation[1]), static_cast<int32_t>(g.dilation[0]),
+                           static_cast<int32_t>(px.gcd), static_cast<int32_t>(py.gcd),
+                           static_cast<int32_t>(px.inverse), static_cast<int32_t>(py.inverse),
                            static_cast<int32_t>(g.groups), kernel.tile_order(g), &out_buf.buf);
   if (rc != 0) throw_kernel_error(kernel, context, rc, "");
   if (gpu) {

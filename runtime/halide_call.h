@@ -12,10 +12,13 @@ namespace convt::detail {
 
 // The signature every generated conv_transpose2d flavour shares (the
 // user_context feature puts the context first).
+// gcd_x, inverse_x (and _y): convt_phase::phase_constants of the axis's
+// stride and dilation (generators/phase_constants.h).
 using KernelFn = int (*)(const void *user_context, halide_buffer_t *input, halide_buffer_t *weight,
                          halide_buffer_t *bias, int32_t stride_x, int32_t stride_y,
                          int32_t padding_x, int32_t padding_y, int32_t dilation_x,
-                         int32_t dilation_y, int32_t groups, int32_t tile_order,
+                         int32_t dilation_y, int32_t gcd_x, int32_t gcd_y, int32_t inverse_x,
+                         int32_t inverse_y, int32_t groups, int32_t tile_order,
                          halide_buffer_t *output);
 
 struct Kernel {

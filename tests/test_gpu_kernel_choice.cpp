@@ -21,6 +21,8 @@ TEST(GpuKernelChoice, LargeDenseLayersRunTheGemm) {
   EXPECT_EQ(kernel_for({1, 128, 320, 480}, {128, 64, 2, 2}, 2, 0), "opencl-gemm");  // unet_up4
   EXPECT_EQ(kernel_for({1, 21, 16, 16}, {21, 21, 64, 64}, 32, 0), "opencl-gemm");   // fcn32s
   EXPECT_EQ(kernel_for({1, 32, 256, 512}, {32, 32, 3, 3}, 2, 1), "opencl-gemm");    // linknet
+  // Dilation and stride together: the same phase forms (gcd and inverse).
+  EXPECT_EQ(kernel_for({1, 32, 256, 512}, {32, 32, 3, 3}, 2, 2, 1, 2), "opencl-gemm");
 }
 
 TEST(GpuKernelChoice, FewPixelsAndManyInputChannelsSplitTheReduction) {
@@ -29,14 +31,13 @@ TEST(GpuKernelChoice, FewPixelsAndManyInputChannelsSplitTheReduction) {
   EXPECT_EQ(kernel_for({8, 2048, 8, 6}, {2048, 256, 4, 4}, 2, 1),
             "opencl-gemm-split");  // simplebaseline
   EXPECT_EQ(kernel_for({1, 256, 33, 33}, {256, 256, 3, 3}, 1, 6, 1, 6), "opencl-gemm-split");
+  EXPECT_EQ(kernel_for({4, 64, 24, 24}, {64, 64, 3, 3}, 2, 2, 1, 2), "opencl-gemm-split");
 }
 
 TEST(GpuKernelChoice, EverythingElseRunsTheDirectKernel) {
   EXPECT_EQ(kernel_for({8, 256, 16, 16}, {256, 1, 4, 4}, 2, 1, 256), "opencl-direct");  // depthwise
   EXPECT_EQ(kernel_for({8, 256, 14, 14}, {256, 8, 3, 3}, 2, 1, 32),
             "opencl-direct");  // narrow groups
-  EXPECT_EQ(kernel_for({4, 64, 24, 24}, {64, 64, 3, 3}, 2, 2, 1, 2),
-            "opencl-direct");  // dilation and stride
   EXPECT_EQ(kernel_for({1, 6, 32, 32}, {6, 3, 5, 5}, 1, 0), "opencl-direct");  // 3 output channels
 }
 

@@ -1,0 +1,44 @@
+// The two per-axis constants of the phase decomposition that need a loop to
+// find (a gcd and a modular inverse): the runtime computes them once per call
+// and passes them to every kernel as scalars, and the algorithm
+// (conv_transpose2d_algorithm.cpp) derives each phase's taps from them in
+// closed form. Plain C++: the runtime includes it without Halide.
+#pragma once
+
+#include <cstdint>
+
+namespace convt_phase {
+
+// With output o = q * s + r, the taps k that reach phase r solve
+// k * d = r + p (mod s): none unless g = gcd(d, s) divides r + p, else
+// k = ((r + p) / g) * inverse (mod s / g) and every s / g after it, where
+// inverse is the inverse of d / g modulo s / g (0 when s / g is 1).
+struct PhaseConstants {
+  int64_t gcd;
+  int64_t inverse;
+};
+
+constexpr PhaseConstants phase_constants(int64_t stride, int64_t dilation) {
+  int64_t a = dilation, b = stride;
+  while (b != 0) {
+    const int64_t t = a % b;
+    a = b;
+    b = t;
+  }
+  const int64_t g = a;
+  const int64_t modulus = stride / g;
+  // Extended Euclid on (d / g, s / g): x with x * (d / g) = 1 (mod s / g).
+  int64_t r0 = (dilation / g) % modulus, r1 = modulus, x0 = 1, x1 = 0;
+  while (r1 != 0) {
+    const int64_t q = r0 / r1;
+    const int64_t r2 = r0 - q * r1, x2 = x0 - q * x1;
+    r0 = r1;
+    r1 = r2;
+    x0 = x1;
+    x1 = x2;
+  }
+  const int64_t inverse = modulus == 1 ? 0 : ((x0 % modulus) + modulus) % modulus;
+  return {g, inverse};
+}
+
+}  // namespace convt_phase
