@@ -37,7 +37,7 @@ TEST(GpuKernelChoice, FewPixelsAndManyInputChannelsSplitTheReduction) {
 TEST(GpuKernelChoice, EverythingElseRunsTheDirectKernel) {
   EXPECT_EQ(kernel_for({8, 256, 16, 16}, {256, 1, 4, 4}, 2, 1, 256), "opencl-direct");  // depthwise
   EXPECT_EQ(kernel_for({8, 256, 14, 14}, {256, 8, 3, 3}, 2, 1, 32),
-            "opencl-direct");  // narrow groups
+            "opencl-direct");                                                  // narrow groups
   EXPECT_EQ(kernel_for({1, 6, 32, 32}, {6, 3, 5, 5}, 1, 0), "opencl-direct");  // 3 output channels
 }
 
