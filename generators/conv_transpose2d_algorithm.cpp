@@ -16,12 +16,25 @@ AxisPhases make_axis_phases(const Expr &stride, const Expr &padding, const Expr 
   a.gcd = gcd;
   a.inverse = inverse;
   // Dilation 1 or stride 1 (nearly every real layer): specializations on
-  // `simple` fold the gcd and the inverse away.
+  // `simple` fold the gcd away.
   a.simple = dilation == 1 || stride == 1;
   a.tap_step = select(a.simple, stride, stride / gcd);
   a.input_step = select(a.simple, dilation, dilation / gcd);
+  a.count = min(kernel, a.tap_step);
   a.max_taps = (kernel + a.tap_step - 1) / a.tap_step;
+  a.covers_all = a.count == stride;
   return a;
+}
+
+// The bias fill's domain for an output Func: (x, y, once) over the whole
+// output when some residue has no phase (a stride above the kernel size,
+// or a gcd above 1), else empty. The third dimension (0 or 1 iterations)
+// lets a GPU schedule skip the launch.
+RDom fill_domain(const Func &out, const AxisPhases &x, const AxisPhases &y,
+                 const std::string &name) {
+  const Expr fill = !(x.covers_all && y.covers_all);
+  return RDom(0, out.output_buffer().dim(0).extent(), 0, out.output_buffer().dim(1).extent(), 0,
+              select(fill, 1, 0), name);
 }
 
 // The GPU form (see ConvTranspose2dFuncs::pixel_sum): the same phase sums
@@ -36,18 +49,14 @@ void define_pixel_form(ConvTranspose2dFuncs &f, const Func &bias, const Expr &cl
   const Expr out_height = out.output_buffer().dim(1).extent();
   const Expr batch = out.output_buffer().dim(3).extent();
   const Expr &sx = f.phase_x.stride, &sy = f.phase_y.stride;
-  // Phase r of an axis of o outputs holds ceil((o - r) / s) of them.
-  auto pixels_of = [](const Expr &outputs, const Expr &stride, const Expr &r) {
-    return (outputs - r + stride - 1) / stride;
-  };
   // The pixel that m stands for (PixelFormOrder).
   const int group = order.lanes * order.per_lane;
   auto pixel_of = [&](const Expr &m) {
     if (group == 1) return m;
     return m / group * group + m % order.per_lane * order.lanes + m / order.per_lane % order.lanes;
   };
-  f.phase_columns = pixels_of(out_width, sx, f.rx);
-  f.phase_rows = pixels_of(out_height, sy, f.ry);
+  f.phase_columns = f.phase_x.outputs_of(out_width, f.rx);
+  f.phase_rows = f.phase_y.outputs_of(out_height, f.ry);
   const Expr pixel = pixel_of(f.m);
   f.pixel_qx = pixel % f.phase_columns;
   f.pixel_qy = pixel / f.phase_columns % f.phase_rows;
@@ -66,7 +75,7 @@ void define_pixel_form(ConvTranspose2dFuncs &f, const Func &bias, const Expr &cl
   const int step = order.channel_step;
   f.r_taps = RDom(0, (channels + step - 1) / step * step, 0, f.phase_y.max_taps, 0,
                   f.phase_x.max_taps, "r_taps");
-  f.r_taps.where(f.r_taps.y < f.phase_y.num_taps(ry) && f.r_taps.z < f.phase_x.num_taps(rx));
+  f.r_taps.where(f.phase_y.has_tap(ry, f.r_taps.y) && f.phase_x.has_tap(rx, f.r_taps.z));
   RVar ci = f.r_taps.x, tjy = f.r_taps.y, tjx = f.r_taps.z;
   // Channels past the group's read zeros on both sides (pixel_input and
   // weight_phase), so even an input of infinities adds nothing there.
@@ -76,57 +85,67 @@ void define_pixel_form(ConvTranspose2dFuncs &f, const Func &bias, const Expr &cl
       f.pixel_input(f.m, in_channel_of(clamped_co, ci), tjx, tjy, rx, ry) *
       f.weight_phase(tjx, tjy, f.co, ci, rx, ry);
 
-  // Every phase's pixels: m runs to phase 0's count (the largest, rounded
-  // up to whole groups of the pixel order) and stops at each phase's own.
-  // Phases that write nothing (a stride beyond the output) are left out.
-  // The clamps only touch skipped points and keep bounds inference, which
-  // ignores the predicate, inside the output.
-  const Expr most = batch * pixels_of(out_height, sy, 0) * pixels_of(out_width, sx, 0);
-  f.r_pixels = RDom(0, (most + group - 1) / group * group, 0, min(sx, out_width), 0,
-                    min(sy, out_height), "r_pixels");
+  // Every phase's pixels: m runs to the most any phase has (ceil(o / s)
+  // per axis, rounded up to whole groups of the pixel order) and stops at
+  // each phase's own. The clamps only touch skipped points and keep bounds
+  // inference, which ignores the predicate, inside the output.
+  const Expr most = batch * ((out_height + sy - 1) / sy) * ((out_width + sx - 1) / sx);
+  f.r_pixels = RDom(0, (most + group - 1) / group * group, 0, f.phase_x.count, 0, f.phase_y.count,
+                    "r_pixels");
   RVar pm = f.r_pixels.x, prx = f.r_pixels.y, pry = f.r_pixels.z;
-  const Expr columns = pixels_of(out_width, sx, prx), rows = pixels_of(out_height, sy, pry);
+  const Expr columns = f.phase_x.outputs_of(out_width, prx);
+  const Expr rows = f.phase_y.outputs_of(out_height, pry);
   const Expr p = pixel_of(pm);
   f.r_pixels.where(p < batch * rows * columns);
-  Expr x = p % columns * sx + prx;
-  Expr y = p / columns % rows * sy + pry;
+  Expr x = p % columns * sx + f.phase_x.offset(prx);
+  Expr y = p / columns % rows * sy + f.phase_y.offset(pry);
   Expr n = p / (columns * rows);
+  f.r_pixel_fill = fill_domain(out, f.phase_x, f.phase_y, "r_pixel_fill");
+  out(f.r_pixel_fill.x, f.r_pixel_fill.y, f.co, f.n) = bias(clamped_co);
   out(clamp(x, 0, out_width - 1), clamp(y, 0, out_height - 1), f.co, clamp(n, 0, batch - 1)) =
       f.pixel_sum(pm, f.co, prx, pry);
 }
 
 }  // namespace
 
-// The smallest k with k * d = r + p (mod s), from gcd and inverse
-// (phase_constants.h); tap_step when there is none. The product is taken in
-// 64 bits: both factors are below s, up to 2^20.
-Expr AxisPhases::first_tap(const Expr &r) const {
+// Halide's % is Euclidean: the residue is in [0, s) for any sign. t * d is
+// below kernel * dilation, which the runtime keeps under 2^30.
+Expr AxisPhases::offset(const Expr &t) const { return (t * dilation - padding) % stride; }
+
+// (As a bound on the tap's kernel index rather than a tap count: the
+// phase-level condition Halide derives from it, that tap 0 exists, then
+// simplifies away for every phase below count.)
+Expr AxisPhases::has_tap(const Expr &t, const Expr &j) const { return t + j * tap_step < kernel; }
+
+// Exact division: offset(t) = t * d - p (mod s). (A phase past count is
+// never read; the min keeps its index finite for bounds inference.)
+Expr AxisPhases::input(const Expr &q, const Expr &t, const Expr &j) const {
+  const Expr phase = min(t, count - 1);
+  return q + (offset(phase) + padding - phase * dilation) / stride - j * input_step;
+}
+
+// Kernel index of tap j of phase t: below the kernel size under the
+// has_tap guard, and clamped there for the taps past it that schedules
+// evaluate anyway (weight packs cover max_taps taps of every phase).
+Expr AxisPhases::tap(const Expr &t, const Expr &j) const {
+  return min(t + j * tap_step, kernel - 1);
+}
+
+Expr AxisPhases::outputs_of(const Expr &outputs, const Expr &t) const {
+  return max((outputs - offset(t) + stride - 1) / stride, 0);
+}
+
+// The first tap k with k * d = r + p (mod s): k = ((r + p) / g) * inverse
+// (mod s / g) when g = gcd divides r + p. The product is taken in 64 bits:
+// both factors are below s, up to 2^20.
+Expr AxisPhases::phase_of(const Expr &r) const {
   const Expr u = r + padding;
-  const Expr general =
+  const Expr first =
       select(u % gcd == 0,
              cast<int32_t>(cast<int64_t>(u / gcd % tap_step) * cast<int64_t>(inverse) % tap_step),
              tap_step);
-  return select(simple, u % stride, general);
-}
-
-Expr AxisPhases::num_taps(const Expr &r) const {
-  Expr k0 = first_tap(r);
-  return select(k0 < min(tap_step, kernel), (kernel - k0 + tap_step - 1) / tap_step, 0);
-}
-
-// Input index read by tap j of phase r at q. Exact division: for a phase
-// with taps, first_tap * d = r + p (mod s). (Phases without taps are never
-// read; the min keeps their index finite.)
-Expr AxisPhases::input(const Expr &q, const Expr &r, const Expr &j) const {
-  Expr k0 = min(first_tap(r), tap_step - 1);
-  return q + (r + padding - k0 * dilation) / stride - j * input_step;
-}
-
-// Kernel index of tap j of phase r: in [0, kernel) under the num_taps guard,
-// and clamped there for the taps past it that schedules evaluate anyway
-// (weight packs cover max_taps taps of every phase).
-Expr AxisPhases::tap(const Expr &r, const Expr &j) const {
-  return clamp(first_tap(r) + j * tap_step, 0, kernel - 1);
+  const Expr k0 = select(simple, u % stride, first);
+  return select(k0 < count, k0, kernel);
 }
 
 ConvTranspose2dFuncs define_conv_transpose2d(
@@ -187,7 +206,7 @@ ConvTranspose2dFuncs define_conv_transpose2d(
   // images-innermost variant skips them too.
   auto make_reduction = [&](const std::string &name, bool skip_border_columns) {
     RDom r(0, f.in_channels_per_group, 0, f.phase_y.max_taps, 0, f.phase_x.max_taps, name);
-    r.where(r.y < f.phase_y.num_taps(f.ry) && r.z < f.phase_x.num_taps(f.rx));
+    r.where(f.phase_y.has_tap(f.ry, r.y) && f.phase_x.has_tap(f.rx, r.z));
     Expr iy = f.phase_y.input(f.qy, f.ry, r.y);
     r.where(iy >= 0 && iy < input_height);
     if (skip_border_columns) {
@@ -202,11 +221,16 @@ ConvTranspose2dFuncs define_conv_transpose2d(
   // The per-phase correlation. Built once per use below, so each can be
   // scheduled at its own loop level and in its own order. The group comes
   // from the clamped channel, so channels past C_out read real input
-  // channels (their sums are discarded).
-  auto make_phase_sum = [&](const std::string &name, const RDom &r) {
+  // channels (their sums are discarded). Rows (and, where the reduction
+  // skips them, columns) outside the input are never read: clamping the
+  // index changes no value read and keeps the zero-bordered copy, which
+  // bounds inference sizes without the predicates, to the input's rows
+  // however far a dilated kernel reaches.
+  auto make_phase_sum = [&](const std::string &name, const RDom &r, bool skips_border_columns) {
     RVar ci = r.x, jy = r.y, jx = r.z;
     Expr ix = f.phase_x.input(f.qx, f.rx, jx);
-    Expr iy = f.phase_y.input(f.qy, f.ry, jy);
+    Expr iy = clamp(f.phase_y.input(f.qy, f.ry, jy), 0, input_height - 1);
+    if (skips_border_columns) ix = clamp(ix, 0, input_width - 1);
     Func p(name);
     p(f.qx, f.qy, f.co, f.n, f.rx, f.ry) = bias(clamped_co);
     p(f.qx, f.qy, f.co, f.n, f.rx, f.ry) +=
@@ -214,41 +238,52 @@ ConvTranspose2dFuncs define_conv_transpose2d(
         f.weight_phase(jx, jy, f.co, ci, f.rx, f.ry);
     return p;
   };
-  f.phase_sum = make_phase_sum("phase_sum", f.r);
-  f.phase_sum_by_channel = make_phase_sum("phase_sum_by_channel", f.r);
-  f.phase_sum_edge = make_phase_sum("phase_sum_edge", f.r);
-  f.phase_sum_by_image = make_phase_sum("phase_sum_by_image", f.r_by_image);
-  f.phase_sum_x_images = make_phase_sum("phase_sum_x_images", f.r);
+  f.phase_sum = make_phase_sum("phase_sum", f.r, false);
+  f.phase_sum_by_channel = make_phase_sum("phase_sum_by_channel", f.r, false);
+  f.phase_sum_edge = make_phase_sum("phase_sum_edge", f.r, false);
+  f.phase_sum_by_image = make_phase_sum("phase_sum_by_image", f.r_by_image, true);
+  f.phase_sum_x_images = make_phase_sum("phase_sum_x_images", f.r, false);
 
-  // Output pixel o = q * s + r belongs to phase r. The output is written from
-  // phase space, so each phase's tile of phase_sum has exact bounds; the pure
-  // definition is never evaluated. The output buffer's extent carries
-  // output_padding.
+  // Output pixel o = q * s + offset(t) belongs to phase t. The output is
+  // written from phase space, so each phase's tile of phase_sum has exact
+  // bounds; the pure definition is never evaluated. The output buffer's
+  // extent carries output_padding.
   f.output = Func("conv_transpose2d");
   f.output(f.x, f.y, f.co, f.n) = undef<float>();
   Expr output_width = f.output.output_buffer().dim(0).extent();
   Expr output_height = f.output.output_buffer().dim(1).extent();
-  Expr full_columns = output_width / stride_x;  // q with all s_x phases in range
-  Expr edge_columns = output_width % stride_x;  // phases of q = full_columns
+  Expr full_columns = output_width / stride_x;  // q with every residue in range
+  Expr edge_columns = output_width % stride_x;  // residues in range at q = full_columns
   Expr qy_extent = (output_height + stride_y - 1) / stride_y;
-  // Rows: the where-clause skips o >= H_out; the min() only touches skipped
-  // points and keeps bounds inference, which ignores the predicate, in range.
+  // Output row and column of phase space. The where-clauses skip outputs
+  // past the edge; the min() only touches skipped points and keeps bounds
+  // inference, which ignores the predicates, in range.
   auto row = [&](const Expr &qy, const Expr &ry) {
-    return min(qy * stride_y + ry, output_height - 1);
+    return min(qy * stride_y + f.phase_y.offset(ry), output_height - 1);
   };
+  auto column = [&](const Expr &qx, const Expr &rx) {
+    return min(qx * stride_x + f.phase_x.offset(rx), output_width - 1);
+  };
+  auto row_in_range = [&](const Expr &qy, const Expr &ry) {
+    return qy * stride_y + f.phase_y.offset(ry) < output_height;
+  };
+
+  // The bias, wherever no phase writes (fill_domain): the whole output,
+  // which the phases then overwrite where they have taps. One pass over
+  // the output, however many residues are bias only.
+  f.r_fill = fill_domain(f.output, f.phase_x, f.phase_y, "r_fill");
+  f.output(f.r_fill.x, f.r_fill.y, f.co, f.n) = bias(clamped_co);
 
   // Full columns q < W_out / s_x, where every phase lands in range, so no
   // column predicate (the hot stores stay unmasked). Written by one of four
   // updates with the same values, chosen by tile_order (the others' domains
   // are empty): phase_sum for tiles along x, phase_sum_by_channel for tiles
-  // along output channels and x, phase_sum_by_image (update 3) for tiles
-  // along output channels and images, phase_sum_x_images (update 4) for
-  // tiles along x and images.
+  // along output channels and x, phase_sum_by_image for tiles along output
+  // channels and images, phase_sum_x_images for tiles along x and images.
   // Every dimension of an unchosen or column-less domain is empty, and
-  // vertical phases stop at H_out, so loops that a schedule places between
-  // the phases and the columns (repacking, say) run only where there is
-  // work, even for strides far beyond the output's size.
-  Expr row_phases = min(stride_y, output_height);
+  // only phases with taps have loops, so loops that a schedule places
+  // between the phases and the columns (repacking, say) run only where
+  // there is work, even for strides far beyond the kernel or the output.
   // rows_outermost orders the domain (qx, rx, ry, qy) rather than (qx, qy,
   // rx, ry): a schedule may then walk every phase of one row before the
   // next row, so the input rows that row reads are fetched once for all
@@ -256,42 +291,45 @@ ConvTranspose2dFuncs define_conv_transpose2d(
   auto full_column_domain = [&](int order, bool rows_outermost, const std::string &name) {
     Expr chosen = tile_order == order && full_columns > 0;
     Expr qx = select(chosen, full_columns, 0), qy = select(chosen, qy_extent, 0);
-    Expr rx = select(chosen, stride_x, 0), ry = select(chosen, row_phases, 0);
+    Expr rx = select(chosen, f.phase_x.count, 0), ry = select(chosen, f.phase_y.count, 0);
     RDom d = rows_outermost ? RDom(0, qx, 0, rx, 0, ry, 0, qy, name)
                             : RDom(0, qx, 0, qy, 0, rx, 0, ry, name);
     RVar dqy = rows_outermost ? d.w : d.y, dry = rows_outermost ? d.z : d.w;
-    d.where(dqy * stride_y + dry < output_height);
+    d.where(row_in_range(dqy, dry));
     return d;
   };
   f.r_out = full_column_domain(0, false, "r_out");
-  f.output(f.r_out.x * stride_x + f.r_out.z, row(f.r_out.y, f.r_out.w), f.co, f.n) =
-      f.phase_sum(f.r_out.x, f.r_out.y, f.co, f.n, f.r_out.z, f.r_out.w);
+  f.output(f.r_out.x * stride_x + f.phase_x.offset(f.r_out.z), row(f.r_out.y, f.r_out.w), f.co,
+           f.n) = f.phase_sum(f.r_out.x, f.r_out.y, f.co, f.n, f.r_out.z, f.r_out.w);
   f.r_out_by_channel = full_column_domain(1, false, "r_out_by_channel");
   const RDom &rc = f.r_out_by_channel;
-  f.output(rc.x * stride_x + rc.z, row(rc.y, rc.w), f.co, f.n) =
+  f.output(rc.x * stride_x + f.phase_x.offset(rc.z), row(rc.y, rc.w), f.co, f.n) =
       f.phase_sum_by_channel(rc.x, rc.y, f.co, f.n, rc.z, rc.w);
 
-  // Edge update: the last W_out % s_x columns, phases 0 .. edge_columns - 1.
-  f.r_edge = RDom(0, edge_columns, 0, qy_extent, 0, row_phases, "r_edge");
+  // Edge update: the last W_out % s_x columns, the phases whose residue is
+  // below edge_columns.
+  f.r_edge = RDom(0, select(edge_columns > 0, f.phase_x.count, 0), 0, qy_extent, 0, f.phase_y.count,
+                  "r_edge");
   RVar erx = f.r_edge.x, eqy = f.r_edge.y, ery = f.r_edge.z;
-  f.r_edge.where(eqy * stride_y + ery < output_height);
-  f.output(full_columns * stride_x + erx, row(eqy, ery), f.co, f.n) =
+  f.r_edge.where(f.phase_x.offset(erx) < edge_columns && row_in_range(eqy, ery));
+  f.output(column(full_columns, erx), row(eqy, ery), f.co, f.n) =
       f.phase_sum_edge(full_columns, eqy, f.co, f.n, erx, ery);
 
   f.r_out_by_image = full_column_domain(2, false, "r_out_by_image");
   const RDom &ri = f.r_out_by_image;
-  f.output(ri.x * stride_x + ri.z, row(ri.y, ri.w), f.co, f.n) =
+  f.output(ri.x * stride_x + f.phase_x.offset(ri.z), row(ri.y, ri.w), f.co, f.n) =
       f.phase_sum_by_image(ri.x, ri.y, f.co, f.n, ri.z, ri.w);
   f.r_out_x_images = full_column_domain(3, true, "r_out_x_images");
   const RDom &rxi = f.r_out_x_images;
-  f.output(rxi.x * stride_x + rxi.y, row(rxi.w, rxi.z), f.co, f.n) =
+  f.output(rxi.x * stride_x + f.phase_x.offset(rxi.y), row(rxi.w, rxi.z), f.co, f.n) =
       f.phase_sum_x_images(rxi.x, rxi.w, f.co, f.n, rxi.y, rxi.z);
 
   define_pixel_form(f, bias, clamped_co, in_channel_of, pixel_order);
 
   f.output_by_pixel = Func("conv_transpose2d_by_pixel");
   f.output_by_pixel(f.x, f.y, f.co, f.n) =
-      f.phase_sum(f.x / stride_x, f.y / stride_y, f.co, f.n, f.x % stride_x, f.y % stride_y);
+      f.phase_sum(f.x / stride_x, f.y / stride_y, f.co, f.n, f.phase_x.phase_of(f.x % stride_x),
+                  f.phase_y.phase_of(f.y % stride_y));
   return f;
 }
 

@@ -6,27 +6,39 @@
 
 namespace convt_gen {
 
-// Per-axis phase (sub-pixel) geometry. With output o = q * s + r (r is the
-// phase), the taps that reach phase r are k = first_tap(r) + j * tap_step for
-// j < num_taps(r), and they read input i = input(q, r, j).
-// Each phase is then a stride-1 correlation, so the work is exactly the true
-// FLOP count (every input pixel meets every tap once). All closed forms, from
-// two run-time constants per axis (generators/phase_constants.h): no tables,
-// no searches, for any stride and dilation.
+// Per-axis phase (sub-pixel) geometry. Output o = q * s + r meets the
+// taps k with k * d = r + p (mod s); they lie tap_step = s / gcd(d, s)
+// apart. A phase is indexed by its first tap t: phase t (0 <= t < count)
+// holds the taps t + j * tap_step (has_tap(t, j)) and writes the outputs
+// of residue offset(t), reading input i = input(q, t, j). Each phase is then
+// a stride-1 correlation, so the work is exactly the true FLOP count (every
+// input pixel meets every tap once), and only phases with taps exist: the
+// residues no tap reaches (a stride above the kernel size, or a gcd above
+// 1) are bias only, filled separately. All closed forms, from run-time
+// scalars: no tables, no searches, for any stride and dilation.
 struct AxisPhases {
   Halide::Expr stride, padding, dilation, kernel;
   Halide::Expr gcd;         // gcd(d, s), from the runtime
-  Halide::Expr inverse;     // (d / gcd)^-1 mod (s / gcd), from the runtime
-  Halide::Expr simple;      // d == 1 or s == 1: first_tap(r) = (r + p) mod s (specializations)
+  Halide::Expr inverse;     // (d / gcd)^-1 mod (s / gcd), from the runtime (phase_of only)
+  Halide::Expr simple;      // d == 1 or s == 1: no gcd (specializations)
   Halide::Expr tap_step;    // s / gcd
   Halide::Expr input_step;  // d / gcd
-  Halide::Expr max_taps;    // ceil(k / tap_step): bound on any phase's taps
+  Halide::Expr count;       // phases with taps: min(kernel, tap_step)
+  Halide::Expr max_taps;    // phase 0's taps, the most any phase has: ceil(k / tap_step)
+  Halide::Expr covers_all;  // every residue has a phase (count == stride): no bias fill
 
-  // First tap of phase r; tap_step when phase r gets no tap.
-  Halide::Expr first_tap(const Halide::Expr &r) const;
-  Halide::Expr num_taps(const Halide::Expr &r) const;
-  Halide::Expr input(const Halide::Expr &q, const Halide::Expr &r, const Halide::Expr &j) const;
-  Halide::Expr tap(const Halide::Expr &r, const Halide::Expr &j) const;
+  // Output residue of phase t: (t * d - p) mod s.
+  Halide::Expr offset(const Halide::Expr &t) const;
+  // Whether phase t has a tap j: none for t >= kernel.
+  Halide::Expr has_tap(const Halide::Expr &t, const Halide::Expr &j) const;
+  Halide::Expr input(const Halide::Expr &q, const Halide::Expr &t, const Halide::Expr &j) const;
+  Halide::Expr tap(const Halide::Expr &t, const Halide::Expr &j) const;
+  // Outputs of phase t in an axis of `outputs` outputs: ceil((outputs - offset) / s), or 0.
+  Halide::Expr outputs_of(const Halide::Expr &outputs, const Halide::Expr &t) const;
+  // The phase writing residue r (its first tap), or kernel (a phase with
+  // no taps) when no tap reaches r. For the per-pixel form only: it needs
+  // the inverse.
+  Halide::Expr phase_of(const Halide::Expr &r) const;
 };
 
 // How the GPU form (ConvTranspose2dFuncs::pixel_sum) orders its reduction
@@ -44,7 +56,8 @@ struct PixelFormOrder {
 };
 
 struct ConvTranspose2dFuncs {
-  // Pure variables. Output: (x, y, co, n); phase space: (qx, qy, co, n, rx, ry).
+  // Pure variables. Output: (x, y, co, n); phase space: (qx, qy, co, n, rx, ry),
+  // rx and ry the phases (AxisPhases: first taps), o = q * s + offset.
   Halide::Var x{"x"}, y{"y"}, co{"co"}, n{"n"};
   Halide::Var qx{"qx"}, qy{"qy"}, rx{"rx"}, ry{"ry"};
   Halide::Var c{"c"};
@@ -57,12 +70,13 @@ struct ConvTranspose2dFuncs {
   // images-innermost variant's also skips taps that read the zero border's
   // columns.
   Halide::RDom r, r_by_image;
-  // Output positions in phase space, o = q * s + r: (qx, qy, rx, ry) over
-  // the full columns (r_out when tile_order is 0, r_out_by_channel when 1,
+  // Output positions in phase space: (qx, qy, rx, ry) over the full
+  // columns (r_out when tile_order is 0, r_out_by_channel when 1,
   // r_out_by_image when 2; the others are empty), r_out_x_images the same
   // in the order (qx, rx, ry, qy) when tile_order is 3, and (rx, qy, ry)
-  // over the last W_out % s_x columns.
-  Halide::RDom r_out, r_out_by_channel, r_out_by_image, r_out_x_images, r_edge;
+  // over the last W_out % s_x columns. r_fill: (x, y, once) over the whole
+  // output when some residue has no phase, else empty.
+  Halide::RDom r_out, r_out_by_channel, r_out_by_image, r_out_x_images, r_edge, r_fill;
 
   Halide::Func input_padded;  // zero outside the input: no bounds tests in the hot loop
   // weight_phase(jx, jy, co, ci, rx, ry): tap (jx, jy) of phase (rx, ry),
@@ -78,7 +92,8 @@ struct ConvTranspose2dFuncs {
   Halide::Func phase_sum_by_image;    // the same, to be tiled along channels and images
   Halide::Func phase_sum_x_images;    // the same, to be tiled along x and images
   Halide::Func phase_sum_edge;        // the same, feeding the edge columns
-  Halide::Func output;                // output(x, y, co, n), written phase by phase
+  // output(x, y, co, n): the bias fill, then phase by phase (OutputUpdate).
+  Halide::Func output;
   // The same output as a pure gather from phase_sum, one pixel at a time.
   // Slower to schedule well, but Halide's autoschedulers accept it, where
   // the phase-by-phase writes of `output` (updates that scatter) stop them.
@@ -105,9 +120,22 @@ struct ConvTranspose2dFuncs {
   // its input channels run to a multiple of PixelFormOrder::channel_step.
   Halide::RDom r_taps;
   Halide::Func pixel_sum;  // pixel_sum(m, co, rx, ry) = bias + taps
-  // (m, rx, ry) over every pixel and every phase that has output.
-  Halide::RDom r_pixels;
-  Halide::Func output_by_phase_pixels;  // output(x, y, co, n), written from pixel_sum
+  // (m, rx, ry) over every pixel of every phase; r_pixel_fill as r_fill.
+  Halide::RDom r_pixels, r_pixel_fill;
+  // output(x, y, co, n): update 0 the bias fill (r_pixel_fill), update 1
+  // every phase's pixels from pixel_sum.
+  Halide::Func output_by_phase_pixels;
+};
+
+// The updates of ConvTranspose2dFuncs::output, in order. The fill comes
+// first: the phases overwrite it where they have taps.
+enum OutputUpdate : int {
+  kFill = 0,       // r_fill: bias where no phase writes
+  kByX = 1,        // r_out: tile_order 0
+  kByChannel = 2,  // r_out_by_channel: tile_order 1
+  kEdge = 3,       // r_edge
+  kByImage = 4,    // r_out_by_image: tile_order 2
+  kXImages = 5,    // r_out_x_images: tile_order 3
 };
 
 // Defines the Funcs. The scalar parameters are run-time values, so one AOT
@@ -115,7 +143,8 @@ struct ConvTranspose2dFuncs {
 // output_padding. tile_order (0 to 3) chooses between four evaluation orders
 // of the same result, for schedules. input(x, y, c, n),
 // weight(kx, ky, co_in_group, ci), bias(co); gcd_x, inverse_x (and _y) are
-// convt_phase::phase_constants of each axis's stride and dilation.
+// convt_phase::phase_constants of each axis's stride and dilation
+// (generators/phase_constants.h).
 // pixel_order orders the GPU form's reduction and pixels.
 ConvTranspose2dFuncs define_conv_transpose2d(
     const Halide::Func &input, const Halide::Expr &input_width, const Halide::Expr &input_height,

@@ -27,8 +27,9 @@ class ConvTranspose2dGenerator : public Generator<ConvTranspose2dGenerator> {
   Input<int32_t> dilation_x{"dilation_x", 1, 1, 1 << 20};
   Input<int32_t> dilation_y{"dilation_y", 1, 1, 1 << 20};
   // convt_phase::phase_constants (generators/phase_constants.h) of each
-  // axis's stride and dilation: gcd(d, s) and the inverse of d / gcd modulo
-  // s / gcd, which the algorithm's closed forms take.
+  // axis's stride and dilation: gcd(d, s), which spaces a phase's taps, and
+  // the inverse of d / gcd modulo s / gcd, which finds a residue's phase
+  // (the per-pixel form only).
   Input<int32_t> gcd_x{"gcd_x", 1, 1, 1 << 20};
   Input<int32_t> gcd_y{"gcd_y", 1, 1, 1 << 20};
   Input<int32_t> inverse_x{"inverse_x", 0, 0, 1 << 20};

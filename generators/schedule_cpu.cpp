@@ -61,7 +61,7 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
 
   // Specializations, each with the same tiling. Dilation 1 or stride 1
   // (nearly every real layer) makes the phase geometry simpler arithmetic
-  // (no gcd or inverse); stride 1 along x stores whole vectors (otherwise a
+  // (no gcd); stride 1 along x stores whole vectors (otherwise a
   // strided scatter); groups 1 and depthwise fold the channel-group
   // arithmetic away.
   Expr simple = f.phase_x.simple && f.phase_y.simple;
@@ -174,7 +174,7 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
         .vectorize(qxi, vec)
         .unroll(coi);
   };
-  Stage by_x = f.output.update(0);
+  Stage by_x = f.output.update(kByX);
   // A layer with one phase (stride 1) and few blocks shares its rows
   // instead: one wake of the pool per block is cheap there, and a few
   // blocks split unevenly (dilated_s1: 11 blocks, 6 to 5; 1.53 to 1.43 ms).
@@ -226,7 +226,7 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
         .vectorize(ccoi, vec)
         .unroll(cqxi);
   };
-  Stage by_channel = f.output.update(1);
+  Stage by_channel = f.output.update(kByChannel);
   Expr cx_blocks = blocks(cx_depth) >= t.enough_blocks;
   tile_channels_x(by_channel.specialize(simple && groups_1 && cx_blocks), false);
   tile_channels_x(by_channel.specialize(simple && groups_1), true);
@@ -252,7 +252,7 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
         .vectorize(icoi, vec)
         .unroll(ini);
   };
-  Stage by_image = f.output.update(3);
+  Stage by_image = f.output.update(kByImage);
   Expr img_blocks = blocks(img_depth) >= t.enough_blocks;
   tile_channels_images(by_image.specialize(simple && groups_1 && img_blocks), false);
   tile_channels_images(by_image.specialize(simple && groups_1), true);
@@ -294,7 +294,7 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
         .unroll(xcoi)
         .unroll(xni);
   };
-  Stage x_images = f.output.update(4);
+  Stage x_images = f.output.update(kXImages);
   tile_x_images(x_images.specialize(simple && groups_1));
   tile_x_images(x_images);
 
@@ -321,8 +321,18 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
   padded_rows(f.input_padded.in(f.phase_sum_x_images), LoopLevel(f.output, xno), Expr(false));
   pack_weights(f.phase_sum_x_images, LoopLevel(f.output, xno), PackSpan::kFewChannels);
 
+  // --- Bias fill (only where some residue has no phase) -------------------
+  // A store-bound pass: whole vectors along x, rows in parallel.
+  RVar fx = f.r_fill.x, fy = f.r_fill.y, fxo("fxo"), fxi("fxi");
+  f.output.update(kFill)
+      .allow_race_conditions()
+      .split(fx, fxo, fxi, vec, TailStrategy::GuardWithIf)
+      .reorder(fxi, fxo, fy, f.co, f.n, f.r_fill.z)
+      .vectorize(fxi)
+      .parallel(fy, 8);
+
   // --- Edge columns (at most s_x - 1 per row): one pixel at a time ---------
-  Stage edge = f.output.update(2);
+  Stage edge = f.output.update(kEdge);
   edge.allow_race_conditions().reorder(f.r_edge.x, f.co, f.r_edge.y, f.r_edge.z, f.n).parallel(f.n);
   f.phase_sum_edge.compute_at(f.output, f.r_edge.x);
 }
