@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "checked_math.h"
 #include "convt/errors.h"
 
 namespace convt::detail {
@@ -22,6 +23,17 @@ constexpr int64_t kMaxIndex = std::numeric_limits<int32_t>::max();
 // they keep the phase arithmetic inside int32.
 constexpr int64_t kMaxStrideOrDilation = int64_t{1} << 20;
 constexpr int64_t kMaxPaddingOrGroups = int64_t{1} << 28;
+// A phase's input index subtracts up to dilation * (kernel size - 1).
+constexpr int64_t kMaxKernelReach = int64_t{1} << 30;
+// Extra multiply-adds the kernels may spend on the zero border beyond the
+// layer's true count: 16 times that count, plus 2^30 (a second's work or
+// less) for any layer. Real layers stay near 1x; only a kernel whose
+// dilated reach dwarfs the input comes near.
+constexpr int64_t kMaxWorkFactor = 16;
+constexpr int64_t kWorkAllowance = int64_t{1} << 30;
+// Columns a CPU x tile may compute past a phase row's end (knobs allow up
+// to 8 vectors of 16 lanes): the zero-bordered copy covers them.
+constexpr int64_t kMaxTileColumns = 256;
 
 std::string pair_to_string(const std::array<int64_t, 2> &p) {
   return "(" + std::to_string(p[0]) + ", " + std::to_string(p[1]) + ")";
@@ -80,6 +92,11 @@ void check_rank(const char *name, const Shape &shape, int64_t lo, int64_t hi) {
       fail<ValueError>(std::string(name) + " shape " + shape_to_string(shape) +
                        " has a negative size");
     }
+    if (e > kMaxIndex) {
+      fail<ValueError>(std::string(name) + " shape " + shape_to_string(shape) + " has a size " +
+                       std::to_string(e) +
+                       " beyond the kernels' 32-bit indexing (at most 2^31 - 1)");
+    }
   }
 }
 
@@ -128,23 +145,31 @@ void check_view(const char *name, const void *data, DType dtype, const Shape &sh
     fail<ValueError>(std::string(name) + " has " + std::to_string(strides.size()) +
                      " strides for shape " + shape_to_string(shape));
   }
-  int64_t numel = 1;
   int64_t span = 1;  // in elements
   for (size_t d = 0; d < shape.size(); ++d) {
-    numel *= shape[d];
     if (shape[d] > kMaxIndex || strides[d] > kMaxIndex || strides[d] < -kMaxIndex) {
       fail<ValueError>(std::string(name) + " shape " + shape_to_string(shape) + " with strides " +
                        shape_to_string(strides) +
                        " exceeds the kernels' 32-bit indexing (each size and stride must be "
                        "below 2^31)");
     }
+    // Each term is below 2^62 and the sum stops growing past 2^31.
     if (shape[d] > 0) span += (shape[d] - 1) * (strides[d] < 0 ? -strides[d] : strides[d]);
-    if (span > kMaxIndex) break;
+    span = std::min(span, kMaxIndex + 1);
   }
-  if (numel > 0 && span * static_cast<int64_t>(dtype_size(dtype)) > kMaxIndex) {
+  const int64_t numel = saturating_numel(shape);
+  const auto item = static_cast<int64_t>(dtype_size(dtype));
+  if (numel > 0 && span * item > kMaxIndex) {
     fail<ValueError>(std::string(name) + " shape " + shape_to_string(shape) + " with strides " +
                      shape_to_string(strides) +
                      " spans more than 2^31 bytes, beyond the kernels' 32-bit indexing");
+  }
+  // Zero or overlapping strides can view many elements in a short span; GPU
+  // calls copy such views densely, and the kernels count elements in int32.
+  if (saturating_mul(numel, item) > kMaxIndex) {
+    fail<ValueError>(std::string(name) + " shape " + shape_to_string(shape) + " has " +
+                     (numel == kSaturated ? std::string("more than 2^63") : std::to_string(numel)) +
+                     " elements, more than 2^31 bytes: beyond the kernels' 32-bit indexing");
   }
   if (numel > 0 && data == nullptr) {
     fail<ValueError>(std::string(name) + " data is null but its shape " + shape_to_string(shape) +
@@ -233,16 +258,29 @@ ConvGeometry resolve_geometry(const Shape &input_shape, const Shape &weight_shap
     fail<ValueError>("groups " + std::to_string(groups) + " must divide the input channels " +
                      std::to_string(g.in_channels));
   }
-  g.out_channels = weight_shape[1] * groups;
+  g.out_channels = weight_shape[1] * groups;  // below 2^59: no overflow
+  if (g.out_channels > kMaxIndex) {
+    fail<ValueError>("output channels " + std::to_string(g.out_channels) + " (weight shape " +
+                     shape_to_string(weight_shape) + " dim 1 times groups " +
+                     std::to_string(groups) +
+                     ") exceed the kernels' 32-bit indexing (at most 2^31 - 1)");
+  }
   g.kernel_height = weight_shape[2];
   g.kernel_width = weight_shape[3];
+  const std::array<int64_t, 2> reach{g.dilation[0] * (g.kernel_height - 1),
+                                     g.dilation[1] * (g.kernel_width - 1)};  // below 2^51
+  if (reach[0] > kMaxKernelReach || reach[1] > kMaxKernelReach) {
+    fail<ValueError>("dilation " + pair_to_string(g.dilation) + " times kernel size - 1 (" +
+                     std::to_string(g.kernel_height - 1) + ", " +
+                     std::to_string(g.kernel_width - 1) + ") is " + pair_to_string(reach) +
+                     ", beyond the kernels' int32 phase arithmetic (at most 2^30)");
+  }
 
   const std::array<int64_t, 2> in_size{g.in_height, g.in_width};
   const std::array<int64_t, 2> kernel{g.kernel_height, g.kernel_width};
   std::array<int64_t, 2> out{};
-  for (int a = 0; a < 2; ++a) {
-    out[a] = (in_size[a] - 1) * g.stride[a] - 2 * g.padding[a] + g.dilation[a] * (kernel[a] - 1) +
-             g.output_padding[a] + 1;
+  for (int a = 0; a < 2; ++a) {  // each term below 2^52: no overflow
+    out[a] = (in_size[a] - 1) * g.stride[a] - 2 * g.padding[a] + reach[a] + g.output_padding[a] + 1;
   }
   if (out[0] < 1 || out[1] < 1) {
     fail<ValueError>("output size " + pair_to_string(out) + " must be at least (1, 1); input " +
@@ -257,6 +295,14 @@ ConvGeometry resolve_geometry(const Shape &input_shape, const Shape &weight_shap
   }
   g.out_height = out[0];
   g.out_width = out[1];
+  const int64_t elements = saturating_numel(g.output_shape());
+  if (saturating_mul(elements, 4) > kMaxIndex) {
+    fail<ValueError>(
+        "output shape " + shape_to_string(g.output_shape()) + " has " +
+        (elements == kSaturated ? std::string("more than 2^63") : std::to_string(elements)) +
+        " elements, more than 2^31 bytes of float32: beyond the kernels' 32-bit "
+        "indexing");
+  }
   return g;
 }
 
@@ -282,19 +328,57 @@ void check_inputs(const ConvGeometry &g, const ConstTensorView &input,
     }
     check_view("bias", bias->data(), bias->dtype(), bias->shape(), bias->strides());
   }
-  // The kernel reads the input through a zero-bordered float32 copy; bound its
-  // size the way the kernel's bounds inference does (rows and columns touched).
-  int64_t workspace = g.batch * g.in_channels;
-  const std::array<int64_t, 2> out{g.out_height, g.out_width};
-  const std::array<int64_t, 2> kernel{g.kernel_height, g.kernel_width};
-  for (int a = 0; a < 2; ++a) {
-    const int64_t reach = out[a] / g.stride[a] + (kernel[a] + 1) * g.dilation[a] + 4;
-    workspace = reach > kMaxIndex ? kMaxIndex : workspace * reach;
-    if (workspace * 4 > kMaxIndex) {
-      fail<ValueError>("input shape " + shape_to_string(input.shape()) +
-                       " with this kernel, stride and dilation needs a zero-bordered copy over "
-                       "2^31 bytes, beyond the kernels' 32-bit indexing");
-    }
+}
+
+namespace {
+
+// Multiply-adds one axis contributes to the kernels' work, per (input
+// channel, output channel, image) and before the other axis: every tap
+// of a phase at every column of its output (ceil(W_out / s) x k), the
+// zero border included. The GPU kernels do the same along y; the CPU
+// kernels skip rows outside the input there (H_in x k, the true count).
+int64_t axis_work(int64_t out, int64_t stride, int64_t kernel) {
+  return saturating_mul((out + stride - 1) / stride, kernel);
+}
+
+}  // namespace
+
+void check_work(const ConvGeometry &g, WorkForm form) {
+  const int64_t per_pair =
+      saturating_mul(g.batch, saturating_mul(g.out_channels, g.in_channels / g.groups));
+  const int64_t true_x = g.in_width * g.kernel_width;
+  const int64_t true_y = g.in_height * g.kernel_height;
+  const int64_t true_work = saturating_mul(per_pair, saturating_mul(true_x, true_y));
+  const int64_t work_x = axis_work(g.out_width, g.stride[1], g.kernel_width);
+  const int64_t work_y = form == WorkForm::kPixelTiles
+                             ? axis_work(g.out_height, g.stride[0], g.kernel_height)
+                             : true_y;
+  const int64_t work = saturating_mul(per_pair, saturating_mul(work_x, work_y));
+  const int64_t limit = saturating_add(saturating_mul(kMaxWorkFactor, true_work), kWorkAllowance);
+  if (work > limit) {
+    fail<ValueError>("kernel " + pair_to_string({g.kernel_height, g.kernel_width}) +
+                     " with dilation " + pair_to_string(g.dilation) +
+                     " reaches far beyond the input " + pair_to_string({g.in_height, g.in_width}) +
+                     " at stride " + pair_to_string(g.stride) + ": the kernels would spend " +
+                     (work == kSaturated ? std::string("more than 2^63") : std::to_string(work)) +
+                     " multiply-adds, mostly on the zero border, for " + std::to_string(true_work) +
+                     " true ones; convt refuses more than 16 times the true count plus 2^30");
+  }
+  // The CPU kernels read the input through a zero-bordered float32 copy:
+  // every input row, and the columns that the phases' taps and x tiles
+  // reach (at most ceil(W_out / s) + 2 (k - 1) d / s + 3 + a tile).
+  const int64_t columns = (g.out_width + g.stride[1] - 1) / g.stride[1] +
+                          2 * g.dilation[1] * (g.kernel_width - 1) / g.stride[1] + 3 +
+                          kMaxTileColumns;
+  const int64_t copy =
+      saturating_mul(saturating_mul(g.batch, g.in_channels), saturating_mul(g.in_height, columns));
+  if (form == WorkForm::kPhaseRows && saturating_mul(copy, 4) > kMaxIndex) {
+    fail<ValueError>("input " + pair_to_string({g.in_height, g.in_width}) + " with " +
+                     std::to_string(g.batch * g.in_channels) +
+                     " planes, kernel, stride and dilation needs a zero-bordered copy of " +
+                     std::to_string(copy) +
+                     " float32 values, more than 2^31 bytes: beyond the kernels' 32-bit "
+                     "indexing");
   }
 }
 

@@ -34,6 +34,17 @@ ConvGeometry resolve_geometry(const Shape &input_shape, const Shape &weight_shap
 void check_inputs(const ConvGeometry &g, const ConstTensorView &input,
                   const ConstTensorView &weight, const std::optional<ConstTensorView> &bias);
 
+// How a kernel spends its multiply-adds: the CPU kernels skip the taps
+// that read rows outside the input; the GPU kernels compute every tap of a
+// phase at every pixel.
+enum class WorkForm { kPhaseRows, kPixelTiles };
+
+// The work and workspace a call needs, from its geometry: refuses a layer
+// whose kernels would spend far more than its true multiply-adds on the
+// input's zero border (a dilated kernel reaching far beyond a small input),
+// or whose zero-bordered input copy exceeds 32-bit indexing.
+void check_work(const ConvGeometry &g, WorkForm form);
+
 // The caller-provided output: shape, dtype, data, indexing limits, and no
 // overlap with the inputs or with itself.
 void check_output(const ConvGeometry &g, const TensorView &out, const ConstTensorView &input,

@@ -53,7 +53,7 @@ bool dense(const ConvGeometry &g) { return g.out_channels * 2 >= convt_gpu::kGem
 // CONVT_GPU_KERNEL=direct, =gemm or =gemm_split runs every layer the named
 // kernel takes on it (the test suites cover each kernel's whole range this
 // way); unset, the first kernel that applies runs.
-const Kernel &choose(const ConvGeometry &g, const GpuKernels &k) {
+[[maybe_unused]] const Kernel &choose(const ConvGeometry &g, const GpuKernels &k) {
   static const char *const forced = std::getenv("CONVT_GPU_KERNEL");  // read once
   if (forced != nullptr && std::strcmp(forced, "direct") == 0) return k.direct;
   if (forced != nullptr && std::strcmp(forced, "gemm") == 0) {

@@ -1,17 +1,26 @@
 #include "convt/tensor.h"
 
+#include <cstddef>
 #include <sstream>
 #include <utility>
 
+#include "checked_math.h"
 #include "convt/errors.h"
 
 namespace convt {
 
 namespace {
 
-int64_t product(const Shape &shape) {
-  int64_t n = 1;
-  for (int64_t e : shape) n *= e;
+// The element count, or ValueError naming `what` when it does not fit in
+// int64 (negative sizes count as 0 here: validation reports them).
+int64_t product(const Shape &shape, const char *what) {
+  Shape sizes = shape;
+  for (int64_t &e : sizes) e = e < 0 ? 0 : e;
+  const int64_t n = detail::saturating_numel(sizes);
+  if (n == detail::kSaturated) {
+    throw ValueError(std::string(what) + ": shape " + shape_to_string(shape) +
+                     " has more elements than int64 counts");
+  }
   return n;
 }
 
@@ -40,7 +49,12 @@ Shape contiguous_strides(const Shape &shape) {
   int64_t s = 1;
   for (size_t d = shape.size(); d-- > 0;) {
     strides[d] = s;
-    s *= shape[d] > 0 ? shape[d] : 1;
+    // Past the outermost dimension the running product is never used.
+    if (d > 0) s = detail::saturating_mul(s, shape[d] > 0 ? shape[d] : 1);
+    if (s == detail::kSaturated) {
+      throw ValueError("contiguous_strides(): shape " + shape_to_string(shape) +
+                       " has strides beyond int64");
+    }
   }
   return strides;
 }
@@ -75,7 +89,7 @@ TensorView::TensorView(float *data, const Shape &shape, Device device)
 TensorView::TensorView(Tensor &tensor)
     : TensorView(tensor.data(), tensor.shape(), tensor.strides()) {}
 
-int64_t TensorView::numel() const { return product(shape_); }
+int64_t TensorView::numel() const { return product(shape_, "TensorView::numel()"); }
 
 ConstTensorView::ConstTensorView(const float *data, const Shape &shape)
     : ConstTensorView(data, DType::kFloat32, shape, contiguous_strides(shape)) {}
@@ -100,14 +114,19 @@ ConstTensorView::ConstTensorView(const TensorView &view)
 ConstTensorView::ConstTensorView(const Tensor &tensor)
     : ConstTensorView(tensor.data(), tensor.shape(), tensor.strides()) {}
 
-int64_t ConstTensorView::numel() const { return product(shape_); }
+int64_t ConstTensorView::numel() const { return product(shape_, "ConstTensorView::numel()"); }
 
 Tensor::Tensor(Shape shape) : shape_(std::move(shape)) {
   for (int64_t e : shape_) {
     if (e < 0)
       throw ValueError("Tensor(): shape " + shape_to_string(shape_) + " has a negative size");
   }
-  values_.assign(static_cast<size_t>(product(shape_)), 0.0f);
+  const int64_t n = product(shape_, "Tensor()");
+  if (static_cast<uint64_t>(n) > values_.max_size()) {
+    throw ValueError("Tensor(): shape " + shape_to_string(shape_) + " has " + std::to_string(n) +
+                     " elements, more than a float vector can hold");
+  }
+  values_.assign(static_cast<size_t>(n), 0.0f);
 }
 
 Tensor Tensor::full(Shape shape, float value) {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "convt/convt.h"
+#include "guard_pages.h"
 #include "test_util.h"
 
 namespace convt_test {
@@ -93,13 +94,16 @@ double run_conv_case(const ConvCase &c) {
   std::mt19937 rng(c.seed);
   const convt::Shape in_shape4{p.n, p.c_in, p.h_in, p.w_in};
   const convt::Shape w_shape{p.c_in, p.c_out / p.groups, p.kh, p.kw};
-  const std::vector<float> input =
+  std::vector<float> input =
       random_values(static_cast<size_t>(p.n * p.c_in * p.h_in * p.w_in), rng);
-  const std::vector<float> weight =
+  std::vector<float> weight =
       random_values(static_cast<size_t>(p.c_in * (p.c_out / p.groups) * p.kh * p.kw), rng);
-  const std::vector<float> bias =
+  std::vector<float> bias =
       c.bias ? random_values(static_cast<size_t>(p.c_out), rng) : std::vector<float>{};
   const std::vector<double> want = reference_conv_transpose2d(p, input, weight, bias);
+  // Every buffer convt sees, against a guard page when CONVT_GUARD_PAGES
+  // is set (guard_pages.h).
+  GuardedArena arena(guard_pages_mode());
 
   convt::Shape in_shape = in_shape4;
   if (!c.batched) in_shape.erase(in_shape.begin());
@@ -110,10 +114,10 @@ double run_conv_case(const ConvCase &c) {
   switch (c.layout) {
     case Layout::kContiguous: {
       std::optional<convt::ConstTensorView> b;
-      if (c.bias) b = convt::ConstTensorView(bias.data(), {p.c_out});
+      if (c.bias) b = convt::ConstTensorView(arena.place(bias), {p.c_out});
       const convt::Tensor out = convt::conv_transpose2d(
-          convt::ConstTensorView(input.data(), in_shape),
-          convt::ConstTensorView(weight.data(), w_shape), b, {p.stride[0], p.stride[1]},
+          convt::ConstTensorView(arena.place(input), in_shape),
+          convt::ConstTensorView(arena.place(weight), w_shape), b, {p.stride[0], p.stride[1]},
           {p.padding[0], p.padding[1]}, {p.output_padding[0], p.output_padding[1]}, p.groups,
           {p.dilation[0], p.dilation[1]});
       EXPECT_EQ(out.shape(), out_shape);
@@ -122,27 +126,30 @@ double run_conv_case(const ConvCase &c) {
     }
     case Layout::kSliced:
     case Layout::kStridedOut: {
-      const Embedded ei = embed(input, in_shape, 2);
-      const Embedded ew = embed(weight, w_shape, 1);
-      const Embedded eb = embed(bias, {p.c_out}, 3);
+      Embedded ei = embed(input, in_shape, 2);
+      Embedded ew = embed(weight, w_shape, 1);
+      Embedded eb = embed(bias, {p.c_out}, 3);
       Embedded eo =
           embed(std::vector<float>(static_cast<size_t>(p.n * p.c_out * p.h_out() * p.w_out())),
                 out_shape, 1);
       convt::Shape out_strides = eo.strides;
       std::vector<float> spread;  // kStridedOut: W stride 2
-      float *out_base = eo.buffer.data() + eo.offset;
+      float *out_base = arena.place(eo.buffer) + eo.offset;
       if (c.layout == Layout::kStridedOut) {
         out_strides = convt::contiguous_strides(out_shape);
         for (auto &s : out_strides) s *= 2;
-        spread.assign(static_cast<size_t>(2 * p.n * p.c_out * p.h_out() * p.w_out()), 0.0f);
-        out_base = spread.data();
+        // Its last element's stride-2 gap is not part of the view.
+        const int64_t values = p.n * p.c_out * p.h_out() * p.w_out();
+        spread.assign(static_cast<size_t>(values > 0 ? 2 * values - 1 : 0), 0.0f);
+        out_base = arena.place(spread);
       }
       std::optional<convt::ConstTensorView> b;
-      if (c.bias) b = convt::ConstTensorView(eb.buffer.data() + eb.offset, {p.c_out}, eb.strides);
+      if (c.bias)
+        b = convt::ConstTensorView(arena.place(eb.buffer) + eb.offset, {p.c_out}, eb.strides);
       convt::conv_transpose2d_out(
           convt::TensorView(out_base, out_shape, out_strides),
-          convt::ConstTensorView(ei.buffer.data() + ei.offset, in_shape, ei.strides),
-          convt::ConstTensorView(ew.buffer.data() + ew.offset, w_shape, ew.strides), b,
+          convt::ConstTensorView(arena.place(ei.buffer) + ei.offset, in_shape, ei.strides),
+          convt::ConstTensorView(arena.place(ew.buffer) + ew.offset, w_shape, ew.strides), b,
           {p.stride[0], p.stride[1]}, {p.padding[0], p.padding[1]},
           {p.output_padding[0], p.output_padding[1]}, p.groups, {p.dilation[0], p.dilation[1]});
       got = gather(out_base, out_shape, out_strides);
@@ -170,12 +177,12 @@ double run_conv_case(const ConvCase &c) {
                   weight[static_cast<size_t>(((ci * cog + co) * p.kh + y) * p.kw + x)];
       const convt::Shape w_strides{cog, 1, p.kw * p.c_in * cog, p.c_in * cog};
       std::optional<convt::ConstTensorView> b;
-      if (c.bias) b = convt::ConstTensorView(bias.data(), {p.c_out});
+      if (c.bias) b = convt::ConstTensorView(arena.place(bias), {p.c_out});
       const convt::Tensor out = convt::conv_transpose2d(
-          convt::ConstTensorView(nhwc.data(), in_shape, in_strides),
-          convt::ConstTensorView(w_perm.data(), w_shape, w_strides), b, {p.stride[0], p.stride[1]},
-          {p.padding[0], p.padding[1]}, {p.output_padding[0], p.output_padding[1]}, p.groups,
-          {p.dilation[0], p.dilation[1]});
+          convt::ConstTensorView(arena.place(nhwc), in_shape, in_strides),
+          convt::ConstTensorView(arena.place(w_perm), w_shape, w_strides), b,
+          {p.stride[0], p.stride[1]}, {p.padding[0], p.padding[1]},
+          {p.output_padding[0], p.output_padding[1]}, p.groups, {p.dilation[0], p.dilation[1]});
       EXPECT_EQ(out.shape(), out_shape);
       got.assign(out.data(), out.data() + out.numel());
       break;

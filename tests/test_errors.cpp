@@ -2,12 +2,15 @@
 // value; a kernel failure becomes RuntimeError instead of aborting.
 #include <gtest/gtest.h>
 
+#include <array>
 #include <functional>
 #include <string>
 #include <vector>
 
 #include "backends.h"
+#include "conv_case.h"
 #include "convt/convt.h"
+#include "test_util.h"
 
 namespace {
 
@@ -212,12 +215,158 @@ TEST_F(Errors, ThirtyTwoBitIndexingLimits) {
   const ConstTensorView huge_stride(x.data(), {1, 4, 5, 5}, {100, int64_t{1} << 31, 5, 1});
   expect_error<convt::ValueError>([&] { convt::conv_transpose2d(huge_stride, w); },
                                   {"input", "32-bit"});
-  const ConstTensorView huge_span(x.data(), {1, 4, 1 << 14, 1 << 14});
-  expect_error<convt::ValueError>([&] { convt::conv_transpose2d(huge_span, w); },
+  const ConstTensorView huge_span(x.data(), {1, 8, 1 << 13, 1 << 13});
+  const Tensor w8 = Tensor::full({8, 1, 1, 1}, 1.0f);
+  expect_error<convt::ValueError>([&] { convt::conv_transpose2d(huge_span, w8); },
                                   {"input", "2^31 bytes"});
   const ConstTensorView huge_extent(x.data(), {1, 4, int64_t{1} << 32, 1}, {0, 0, 0, 0});
   expect_error<convt::ValueError>([&] { convt::conv_transpose2d(huge_extent, w); },
-                                  {"output size (4294967298, 3)", "32-bit"});
+                                  {"input shape (1, 4, 4294967296, 1)", "2^31 - 1"});
+}
+
+// --- Limits: inputs that once crashed, read out of bounds, returned a wrong
+// or hollow result, or ran for minutes. Each now gives a correct result
+// (against the float64 reference) or a ValueError naming the limit, before
+// anything is allocated. ------------------------------------------------------
+
+// A contiguous case with bias, no output padding unless given.
+convt_test::ConvCase limit_case(const convt::Shape &input, const convt::Shape &weight,
+                                std::array<int64_t, 2> stride,
+                                std::array<int64_t, 2> dilation = {1, 1},
+                                std::array<int64_t, 2> padding = {0, 0},
+                                std::array<int64_t, 2> output_padding = {0, 0}) {
+  convt_test::ConvCase c;
+  convt_test::RefParams &p = c.p;
+  p.n = input[0];
+  p.c_in = input[1];
+  p.h_in = input[2];
+  p.w_in = input[3];
+  p.c_out = weight[1];
+  p.kh = weight[2];
+  p.kw = weight[3];
+  p.stride = stride;
+  p.dilation = dilation;
+  p.padding = padding;
+  p.output_padding = output_padding;
+  c.seed = 31;
+  return c;
+}
+
+TEST(Limits, StridesFarBeyondTheKernelAreCorrect) {
+  // Phases with fewer taps than others once read past the weights.
+  EXPECT_LE(convt_test::run_conv_case(limit_case({1, 1, 2, 1}, {1, 1, 2, 1}, {32768, 1})),
+            convt_test::kTolerance);
+  EXPECT_LE(convt_test::run_conv_case(limit_case({1, 1, 2, 1}, {1, 1, 2, 16}, {2048, 1})),
+            convt_test::kTolerance);
+  // Quadratic in the stride once; now 7 x 7 outputs of three phases.
+  EXPECT_LE(
+      convt_test::run_conv_case(limit_case({1, 1, 1, 1}, {1, 1, 3, 3}, {200000, 200000}, {3, 3})),
+      convt_test::kTolerance);
+  // 16 million outputs of which 16 have a tap: one fill, one phase.
+  EXPECT_LE(convt_test::run_conv_case(
+                limit_case({1, 1, 4, 4}, {1, 1, 1, 1}, {1000, 1000}, {1, 1}, {0, 0}, {999, 999})),
+            convt_test::kTolerance);
+}
+
+TEST(Limits, StrideTimesDilationBeyondInt32IsCorrect) {
+  // Output 60000 = tap 1 at dilation 60000 of input 0; its phase
+  // arithmetic once overflowed int32 and gave 0.
+  const Tensor x = Tensor::full({1, 1, 1, 2}, 3.0f);
+  Tensor w({1, 1, 1, 2});
+  w.at({0, 0, 0, 0}) = 5.0f;
+  w.at({0, 0, 0, 1}) = 7.0f;
+  const Tensor out = convt::conv_transpose2d(x, w, std::nullopt, {1, 40000}, 0, 0, 1, {1, 60000});
+  ASSERT_EQ(out.shape(), (convt::Shape{1, 1, 1, 100001}));
+  EXPECT_EQ(out.at({0, 0, 0, 60000}), 21.0f);
+  EXPECT_EQ(out.at({0, 0, 0, 40000}), 15.0f);
+  EXPECT_EQ(out.at({0, 0, 0, 100000}), 21.0f);
+  EXPECT_EQ(out.at({0, 0, 0, 1}), 0.0f);
+  EXPECT_LE(
+      convt_test::run_conv_case(limit_case({1, 1, 1, 2}, {1, 1, 1, 2}, {1, 40000}, {1, 60000})),
+      convt_test::kTolerance);
+}
+
+TEST(Limits, HugePaddingAndDilationNeedNoHugeCopy) {
+  // A 1 x 2 output whose taps reach 3.9 million rows: the zero-bordered
+  // copy covers the input's rows only.
+  EXPECT_LE(convt_test::run_conv_case(
+                limit_case({1, 1, 4, 2}, {1, 1, 6, 1}, {1, 1}, {786145, 1}, {1965364, 0})),
+            convt_test::kTolerance);
+}
+
+TEST(Limits, OutputsBeyondThirtyTwoBitIndexingAreValueErrors) {
+  const float one = 1.0f;
+  const ConstTensorView x(&one, {1, 1, 2, 2}, {0, 0, 0, 0});
+  const ConstTensorView w(&one, {1, 1, 1, 1}, {0, 0, 0, 0});
+  // 46342 x 46342 outputs: once allocated (8.6 GB) before the kernel failed.
+  expect_error<convt::ValueError>(
+      [&] { convt::conv_transpose2d(x, w, std::nullopt, 46341); },
+      {"output shape (1, 1, 46342, 46342)", "2147580964 elements", "2^31 bytes"});
+  expect_error<convt::ValueError>(
+      [&] { convt::conv_transpose2d_output_shape(x.shape(), w.shape(), 46341); },
+      {"output shape (1, 1, 46342, 46342)"});
+  // Broadcast views whose output's element count once wrapped to 0.
+  const ConstTensorView wide(&one, {1, int64_t{1} << 28, 1, 1}, {0, 0, 0, 0});
+  expect_error<convt::ValueError>(
+      [&] { convt::conv_transpose2d(x, wide, std::nullopt, (1 << 20) - 1); },
+      {"output shape (1, 268435456, 1048576, 1048576)", "more than 2^63 elements"});
+  const ConstTensorView wider(&one, {1, int64_t{1} << 30, 1, 1}, {0, 0, 0, 0});
+  expect_error<convt::ValueError>(
+      [&] { convt::conv_transpose2d(x, wider, std::nullopt, (1 << 20) - 1); },
+      {"output shape (1, 1073741824, 1048576, 1048576)", "more than 2^63 elements"});
+  // A broadcast weight of 2^30 elements: its dense copy (GPU calls) would
+  // pass 2^31 bytes.
+  const ConstTensorView planes(&one, {1, 1024, 1, 1}, {0, 0, 0, 0});
+  const ConstTensorView w30(&one, {1024, 1, 1024, 1024}, {0, 0, 0, 0});
+  expect_error<convt::ValueError>([&] { convt::conv_transpose2d(planes, w30); },
+                                  {"weight shape (1024, 1, 1024, 1024)", "2^31 bytes"});
+}
+
+TEST(Limits, OutputShapeNeverOverflows) {
+  expect_error<convt::ValueError>(
+      [&] {
+        convt::conv_transpose2d_output_shape({1, 1, 1, (int64_t{1} << 44) + 1}, {1, 1, 1, 1},
+                                             int64_t{1} << 20);
+      },
+      {"input shape (1, 1, 1, 17592186044417)", "2^31 - 1"});
+  expect_error<convt::ValueError>(
+      [&] {
+        convt::conv_transpose2d_output_shape({1, 3, 1, 1}, {3, 1431655766, 1, 1}, 1, 0, 0, 3);
+      },
+      {"output channels 4294967298", "groups 3"});
+  expect_error<convt::ValueError>(
+      [&] {
+        convt::conv_transpose2d_output_shape({1, 1, 1, 1}, {1, 1, 1, 1026}, 1, 0, 0, 1, 1 << 20);
+      },
+      {"dilation (1048576, 1048576)", "(0, 1025)", "2^30"});
+}
+
+TEST(Limits, WorkFarBeyondTheTrueCountIsValueError) {
+  // A 512 x 512 kernel at dilation 2 and stride 3 on an 8 x 8 input: most of
+  // what the kernels would compute is the zero border. One channel pair is
+  // cheap enough to run (within 16 times the true work plus 2^30)...
+  EXPECT_LE(convt_test::run_conv_case(limit_case({1, 1, 8, 8}, {1, 1, 512, 512}, {3, 3}, {2, 2})),
+            convt_test::kTolerance);
+  // ... 16 x 16 channels (once minutes) are refused.
+  const float one = 1.0f;
+  const ConstTensorView x(&one, {1, 16, 8, 8}, {0, 0, 0, 0});
+  const ConstTensorView w(&one, {16, 16, 512, 512}, {0, 0, 0, 0});
+  expect_error<convt::ValueError>(
+      [&] { convt::conv_transpose2d(x, w, std::nullopt, 3, 0, 0, 1, 2); },
+      {"kernel (512, 512) with dilation (2, 2)", "input (8, 8)", "multiply-adds", "16 times"});
+}
+
+TEST(Limits, TensorSizesNeverOverflow) {
+  const int64_t big = int64_t{1} << 32;
+  expect_error<convt::ValueError>([&] { Tensor t({big, big}); }, {"Tensor()", "int64"});
+  expect_error<convt::ValueError>(
+      [&] {
+        convt::contiguous_strides({big, big, big});
+      },
+      {"contiguous_strides()", "int64"});
+  const float one = 1.0f;
+  const ConstTensorView v(&one, {big, big, big}, {0, 0, 0});
+  expect_error<convt::ValueError>([&] { (void)v.numel(); }, {"numel()", "int64"});
 }
 
 TEST_F(Errors, OutTensorChecks) {

@@ -1,13 +1,17 @@
 // Sweeps conv_transpose2d against the float64 reference on random non-zero
 // data: every stride, padding, output_padding, dilation and kernel size in
-// the ranges, groups 1 / 2 / depthwise, batch 1-3 and unbatched,
-// every memory layout, with and without bias.
+// small ranges (stride 1-3, dilation 1-3, kernel 1-5), phase geometry far
+// outside them (strides to 300, common factors of stride and dilation),
+// groups 1 / 2 / depthwise, batch 1-3 and unbatched, every memory layout,
+// with and without bias.
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <vector>
 
 #include "conv_case.h"
+#include "guard_pages.h"
 #include "test_util.h"
 
 namespace convt_test {
@@ -283,6 +287,88 @@ std::vector<ConvCase> gpu_tile_cases() {
   return cases;
 }
 
+// Phase geometry off the usual path: strides and dilations with a common
+// factor (a phase's taps s / gcd apart, residues no tap reaches), strides
+// far beyond the kernel (most residues bias only: the fill), large strides,
+// dilations and paddings, through each evaluation order the CPU planner
+// picks by shape (wide rows: x tiles; narrow rows with 16 or more output
+// channels and dilation 1: channel tiles along x, or along images for
+// batches of 4 or more; at most 3 output channels in batches of 4 or more:
+// x tiles across images).
+std::vector<ConvCase> phase_geometry_cases() {
+  struct Axis {
+    int64_t stride, dilation, kernel, padding;
+  };
+  const Axis axes[] = {{4, 2, 5, 1},  {6, 4, 3, 0}, {6, 9, 4, 2},   {5, 1, 2, 0},
+                       {8, 1, 3, 1},  {7, 3, 2, 0}, {12, 8, 3, 5},  {37, 1, 1, 0},
+                       {3, 6, 4, 7},  {2, 1, 1, 0}, {64, 6, 3, 0},  {1, 5, 3, 6},
+                       {10, 4, 7, 9}, {9, 6, 5, 2}, {300, 1, 2, 0}, {2, 2, 3, 1}};
+  constexpr int kAxes = sizeof(axes) / sizeof(axes[0]);
+  std::vector<ConvCase> cases;
+  for (int i = 0; i < 48; ++i) {
+    ConvCase c;
+    RefParams &p = c.p;
+    const int order = i % 4;
+    const Axis ax[2] = {axes[(i * 5 + 3) % kAxes], axes[i % kAxes]};  // (H, W)
+    for (int a = 0; a < 2; ++a) {
+      p.stride[a] = ax[a].stride;
+      // Channel tiles (orders 1 and 2) take dilation 1 only.
+      p.dilation[a] = order == 1 || order == 2 ? 1 : ax[a].dilation;
+      p.padding[a] = ax[a].padding;
+      const int64_t limit = std::max(p.stride[a], p.dilation[a]);
+      p.output_padding[a] = (i + a) % 3 == 0 ? limit - 1 : (i * 7) % limit;
+    }
+    p.kh = ax[0].kernel;
+    p.kw = ax[1].kernel;
+    const bool huge_stride = p.stride[0] > 32 || p.stride[1] > 32;
+    p.h_in = huge_stride ? 1 + i % 2 : 2 + (i * 3) % 5;
+    // Rows of 16 phase columns or more for x tiles, a few for the others.
+    p.w_in = huge_stride ? 1 + i % 3 : order == 0 ? 17 + i % 9 : 1 + (i * 7) % 4;
+    p.n = order >= 2 ? 4 + i % 3 : 1 + i % 2;
+    if (order == 1 || order == 2) {
+      p.groups = 1;
+      p.c_in = 1 + (i * 11) % 9;
+      p.c_out = 16 + (i * 5) % 20;
+    } else if (order == 3) {
+      p.groups = i % 8 == 3 ? 3 : 1;
+      p.c_in = p.groups * (1 + i % 4);
+      p.c_out = p.groups == 3 ? 3 : 1 + i % 3;
+    } else {
+      set_channels(p, i, 6);
+    }
+    c.bias = i % 3 != 1;  // the fill writes the bias, or zeros
+    c.batched = i % 9 != 4 || order >= 2;
+    if (!c.batched) p.n = 1;
+    c.layout = kLayouts[(i / 4) % 4];
+    c.seed = 18000 + static_cast<uint32_t>(i);
+    if (p.h_out() >= 1 && p.w_out() >= 1) cases.push_back(c);
+  }
+  return cases;
+}
+
+// The guard pages fault on the first byte outside a placed buffer, on
+// either side (so the .guard_after and .guard_before suites can fail).
+TEST(GuardPagesDeathTest, FaultOneFloatOutside) {
+  std::vector<float> values(37, 1.0f);
+  EXPECT_DEATH(
+      {
+        GuardedArena arena(GuardPages::kAfter);
+        volatile float *p = arena.place(values);
+        std::printf("%f\n", static_cast<double>(p[values.size()]));
+      },
+      "");
+  EXPECT_DEATH(
+      {
+        GuardedArena arena(GuardPages::kBefore);
+        volatile float *p = arena.place(values);
+        std::printf("%f\n", static_cast<double>(p[-1]));
+      },
+      "");
+  GuardedArena arena(GuardPages::kAfter);
+  const float *inside = arena.place(values);
+  EXPECT_EQ(inside[0] + inside[values.size() - 1], 2.0f);
+}
+
 class Sweep : public ::testing::TestWithParam<ConvCase> {};
 
 TEST_P(Sweep, MatchesFloat64Reference) {
@@ -301,6 +387,8 @@ INSTANTIATE_TEST_SUITE_P(XImageTiles, Sweep, ::testing::ValuesIn(x_image_tile_ca
 INSTANTIATE_TEST_SUITE_P(WideGroups, Sweep, ::testing::ValuesIn(wide_group_cases()), case_name);
 INSTANTIATE_TEST_SUITE_P(TwoTapPhases, Sweep, ::testing::ValuesIn(two_tap_cases()), case_name);
 INSTANTIATE_TEST_SUITE_P(GpuTiles, Sweep, ::testing::ValuesIn(gpu_tile_cases()), case_name);
+INSTANTIATE_TEST_SUITE_P(PhaseGeometry, Sweep, ::testing::ValuesIn(phase_geometry_cases()),
+                         case_name);
 
 }  // namespace
 }  // namespace convt_test
