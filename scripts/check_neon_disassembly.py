@@ -16,11 +16,13 @@ general-dilation paths store their accumulators each iteration.
 
 Usage: check_neon_disassembly.py --objdump aarch64-linux-gnu-objdump \
            --library libconvt_arm_neon.a --kernel convt_arm_neon \
-           --expect 1=13 --expect 2=7
+           --updates generators/conv_transpose2d_algorithm.h \
+           --expect kByX=13 --expect kByChannel=7
 where --expect U=N says the kernel's entry function hands N closures of output
 update U to halide_do_par_for: one or more per specialization (Halide can
 split a specialization's loop nest in two), a count fixed by the schedule, so
-a schedule that stops specializing is noticed.
+a schedule that stops specializing is noticed. U is a name of the
+OutputUpdate enum, read from the --updates header, or a Halide stage number.
 """
 import argparse
 import re
@@ -36,6 +38,7 @@ TARGET_RE = re.compile(r"\b([0-9a-f]+) <")
 FP_MUL_RE = re.compile(r"^(fmla|fmls|fmadd|fmsub|fnmadd|fnmsub|fmul)$")
 VECTOR_4S_RE = re.compile(r"^v\d+\.4s")
 SPILL_RE = re.compile(r"^(ldr|str|ldp|stp|ldur|stur)$")
+UPDATE_RE = re.compile(r"^\s*(k\w+)\s*=\s*(\d+),")
 
 
 def parse(objdump, library):
@@ -105,21 +108,43 @@ def closure_tree(root, refs, kernel):
     return seen
 
 
+def output_updates(header):
+    """OutputUpdate's names and values, from the header both sides share."""
+    text = open(header).read()
+    body = text[text.index("enum OutputUpdate"):]
+    body = body[:body.index("};")]
+    return {m.group(1): int(m.group(2))
+            for m in (UPDATE_RE.match(line) for line in body.splitlines()) if m}
+
+
+def stage_of(name, updates):
+    """Halide numbers a Func's stages from its pure definition: update i is
+    stage i + 1."""
+    if name.isdigit():
+        return int(name)
+    if name not in updates:
+        raise SystemExit(f"unknown output update {name!r}; known: {sorted(updates)}")
+    return updates[name] + 1
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--objdump", required=True)
     ap.add_argument("--library", required=True)
     ap.add_argument("--kernel", required=True)
+    ap.add_argument("--updates", help="header defining enum OutputUpdate")
     ap.add_argument("--expect", action="append", default=[], metavar="UPDATE=COUNT")
     args = ap.parse_args()
+    updates = output_updates(args.updates) if args.updates else {}
 
     code, refs = parse(args.objdump, args.library)
     failures = []
     for spec in args.expect:
-        update, count = (int(v) for v in spec.split("="))
+        update, count = spec.split("=")
+        count = int(count)
         # A specialization's closure is an update's outermost parallel loop:
         # referenced by the kernel's entry function itself.
-        prefix = f"{args.kernel}_par_for_conv_transpose2d_s{update}_"
+        prefix = f"{args.kernel}_par_for_conv_transpose2d_s{stage_of(update, updates)}_"
         roots = sorted(r for r in refs.get(args.kernel, ()) if r.startswith(prefix))
         print(f"update {update}: {len(roots)} parallel closures (expected {count})")
         if len(roots) != count:
