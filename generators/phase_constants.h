@@ -1,24 +1,28 @@
 // The two per-axis constants of the phase decomposition that need a loop to
 // find (a gcd and a modular inverse): the runtime computes them once per call
 // and passes them to every kernel as scalars, and the algorithm
-// (conv_transpose2d_algorithm.cpp) derives each phase's taps from them in
-// closed form. Plain C++: the runtime includes it without Halide.
+// (conv_transpose2d_algorithm.cpp, AxisPhases) works in closed form from
+// them. Plain C++: the runtime includes it without Halide.
 #pragma once
 
 #include <cstdint>
 
 namespace convt_phase {
 
-// With output o = q * s + r, the taps k that reach phase r solve
-// k * d = r + p (mod s): none unless g = gcd(d, s) divides r + p, else
-// k = ((r + p) / g) * inverse (mod s / g) and every s / g after it, where
-// inverse is the inverse of d / g modulo s / g (0 when s / g is 1).
+// The taps k that meet output o = q * s + r solve k * d = r + p (mod s):
+// none unless g = gcd(d, s) divides r + p, else k = ((r + p) / g) * inverse
+// (mod s / g) and every s / g after it, where inverse is the inverse of
+// d / g modulo s / g (0 when s / g is 1). So g spaces a phase's taps, and
+// the inverse finds the phase (first tap) of a residue.
 struct PhaseConstants {
   int64_t gcd;
   int64_t inverse;
 };
 
+// For stride and dilation of 1 or more (validation's ranges); anything
+// else gives {1, 0}.
 constexpr PhaseConstants phase_constants(int64_t stride, int64_t dilation) {
+  if (stride < 1 || dilation < 1) return {1, 0};
   int64_t a = dilation, b = stride;
   while (b != 0) {
     const int64_t t = a % b;

@@ -26,7 +26,8 @@ const char *dtype_name(DType dtype);
 enum class Device { kCPU, kCUDA };
 const char *device_name(Device device);  // "cpu", "cuda"
 
-// Row-major (C-contiguous) strides for `shape`.
+// Row-major (C-contiguous) strides for `shape`; ValueError when they
+// overflow int64.
 Shape contiguous_strides(const Shape &shape);
 
 class Tensor;
@@ -45,7 +46,7 @@ class TensorView {
   const Shape &shape() const { return shape_; }
   const Shape &strides() const { return strides_; }
   int64_t dim() const { return static_cast<int64_t>(shape_.size()); }
-  int64_t numel() const;
+  int64_t numel() const;  // ValueError when the count overflows int64
 
  private:
   void *data_;
@@ -71,7 +72,7 @@ class ConstTensorView {
   const Shape &shape() const { return shape_; }
   const Shape &strides() const { return strides_; }
   int64_t dim() const { return static_cast<int64_t>(shape_.size()); }
-  int64_t numel() const;
+  int64_t numel() const;  // ValueError when the count overflows int64
 
  private:
   const void *data_;
@@ -84,7 +85,8 @@ class ConstTensorView {
 class Tensor {
  public:
   Tensor() = default;
-  // Zero-filled contiguous float32 tensor.
+  // Zero-filled contiguous float32 tensor; ValueError for a negative size
+  // or an element count that no vector can hold.
   explicit Tensor(Shape shape);
   static Tensor full(Shape shape, float value);
 
