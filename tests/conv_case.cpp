@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <optional>
 #include <random>
 #include <sstream>
@@ -85,22 +86,48 @@ std::string ConvCase::name() const {
   return s.str();
 }
 
-double run_conv_case(const ConvCase &c) {
+namespace {
+
+// The case's random tensors, from its seed.
+struct CaseData {
+  std::vector<float> input, weight, bias;
+};
+
+CaseData case_data(const ConvCase &c) {
   const RefParams &p = c.p;
-  if (!c.batched && p.n != 1) {
-    ADD_FAILURE() << "an unbatched case has batch 1, got " << p.n;
+  std::mt19937 rng(c.seed);
+  CaseData d;
+  d.input = random_values(static_cast<size_t>(p.n * p.c_in * p.h_in * p.w_in), rng);
+  d.weight = random_values(static_cast<size_t>(p.c_in * (p.c_out / p.groups) * p.kh * p.kw), rng);
+  if (c.bias) d.bias = random_values(static_cast<size_t>(p.c_out), rng);
+  return d;
+}
+
+}  // namespace
+
+double run_conv_case(const ConvCase &c) {
+  if (!c.batched && c.p.n != 1) {
+    ADD_FAILURE() << "an unbatched case has batch 1, got " << c.p.n;
     return 1.0;
   }
-  std::mt19937 rng(c.seed);
+  const CaseData d = case_data(c);
+  const std::vector<double> want = reference_conv_transpose2d(c.p, d.input, d.weight, d.bias);
+  const std::vector<float> got = convt_output(c);
+  if (got.size() != want.size()) {
+    ADD_FAILURE() << "output has " << got.size() << " values, reference " << want.size();
+    return 1.0;
+  }
+  return relative_error(got, want);
+}
+
+std::vector<float> convt_output(const ConvCase &c) {
+  const RefParams &p = c.p;
+  CaseData d = case_data(c);
+  std::vector<float> &input = d.input;
+  std::vector<float> &weight = d.weight;
+  std::vector<float> &bias = d.bias;
   const convt::Shape in_shape4{p.n, p.c_in, p.h_in, p.w_in};
   const convt::Shape w_shape{p.c_in, p.c_out / p.groups, p.kh, p.kw};
-  std::vector<float> input =
-      random_values(static_cast<size_t>(p.n * p.c_in * p.h_in * p.w_in), rng);
-  std::vector<float> weight =
-      random_values(static_cast<size_t>(p.c_in * (p.c_out / p.groups) * p.kh * p.kw), rng);
-  std::vector<float> bias =
-      c.bias ? random_values(static_cast<size_t>(p.c_out), rng) : std::vector<float>{};
-  const std::vector<double> want = reference_conv_transpose2d(p, input, weight, bias);
   // Every buffer convt sees, against a guard page when CONVT_GUARD_PAGES
   // is set (guard_pages.h).
   GuardedArena arena(guard_pages_mode());
@@ -188,11 +215,36 @@ double run_conv_case(const ConvCase &c) {
       break;
     }
   }
-  if (got.size() != want.size()) {
-    ADD_FAILURE() << "output has " << got.size() << " values, reference " << want.size();
-    return 1.0;
-  }
-  return relative_error(got, want);
+  return got;
+}
+
+std::vector<ConvCase> cases_for_every_path() {
+  auto make = [](std::array<int64_t, 4> input, std::array<int64_t, 4> weight, int64_t stride,
+                 int64_t padding, int64_t groups, Layout layout) {
+    ConvCase c;
+    RefParams &p = c.p;
+    p.n = input[0];
+    p.c_in = input[1];
+    p.h_in = input[2];
+    p.w_in = input[3];
+    p.c_out = weight[1] * groups;
+    p.kh = weight[2];
+    p.kw = weight[3];
+    p.stride = {stride, stride};
+    p.padding = {padding, padding};
+    p.groups = groups;
+    c.layout = layout;
+    c.seed = 21000 + static_cast<uint32_t>(input[3] * 7 + weight[1]);
+    return c;
+  };
+  return {
+      make({1, 8, 20, 40}, {8, 6, 3, 3}, 2, 1, 1, Layout::kContiguous),   // x tiles
+      make({2, 8, 3, 3}, {8, 24, 4, 4}, 2, 1, 1, Layout::kSliced),        // channel tiles along x
+      make({5, 8, 3, 3}, {8, 24, 3, 3}, 2, 0, 1, Layout::kChannelsLast),  // along images
+      make({4, 5, 12, 30}, {5, 2, 3, 3}, 1, 1, 1, Layout::kContiguous),   // x tiles across images
+      make({1, 64, 6, 6}, {64, 16, 3, 3}, 2, 1, 2, Layout::kContiguous),  // one call per group
+      make({1, 4, 5, 5}, {4, 4, 1, 1}, 3, 0, 1, Layout::kStridedOut),     // bias fill
+  };
 }
 
 }  // namespace convt_test

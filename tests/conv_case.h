@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include "reference.h"
 
@@ -33,5 +34,14 @@ inline void PrintTo(const ConvCase &c, std::ostream *os) { *os << c.name(); }
 // Runs the case through convt and returns the normwise relative error against
 // the reference; records a gtest failure if shapes disagree.
 double run_conv_case(const ConvCase &c);
+
+// The case's convt output in row-major order (the same tensors every time:
+// they come from the case's seed).
+std::vector<float> convt_output(const ConvCase &c);
+
+// One layer per CPU evaluation order (x tiles, channel tiles along x and
+// along images, x tiles across images), one run as a call per group, and
+// one with bias-only residues and a strided output.
+std::vector<ConvCase> cases_for_every_path();
 
 }  // namespace convt_test

@@ -1,9 +1,9 @@
 // Kernel launches per call on the GPU path, counted on OpenCL (PoCL runs it
-// on the CPU): every clEnqueueNDRangeKernel is counted through Halide's
-// symbol-lookup hook. A call's launches must not grow with the stride (all
-// phases run in one launch) and stay within a small constant for each of
-// the three GPU kernels; residues that no tap reaches cost one more launch
-// (the bias fill), at any stride. The counts go to launches_report.txt.
+// on the CPU): every clEnqueueNDRangeKernel is counted (gpu_symbol_hooks.h).
+// A call's launches must not grow with the stride (all phases run in one
+// launch) and stay within a small constant for each of the three GPU
+// kernels; residues that no tap reaches cost one more launch (the bias
+// fill), at any stride. The counts go to launches_report.txt.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -16,9 +16,9 @@
 #include <string>
 #include <vector>
 
-#include "HalideRuntime.h"
 #include "conv_case.h"
 #include "convt/convt.h"
+#include "gpu_symbol_hooks.h"
 #include "test_util.h"
 
 namespace convt_test {
@@ -26,30 +26,21 @@ namespace {
 
 using EnqueueFn = int32_t (*)(void *, void *, uint32_t, const size_t *, const size_t *,
                               const size_t *, uint32_t, const void *, void *);
-EnqueueFn real_enqueue = nullptr;
+void *real_enqueue = nullptr;
 int launches = 0;
 
 int32_t counting_enqueue(void *queue, void *kernel, uint32_t dims, const size_t *offset,
                          const size_t *global, const size_t *local, uint32_t events,
                          const void *wait, void *event) {
   ++launches;
-  return real_enqueue(queue, kernel, dims, offset, global, local, events, wait, event);
-}
-
-halide_get_library_symbol_t previous_lookup = nullptr;
-
-void *lookup(void *lib, const char *name) {
-  void *symbol = previous_lookup(lib, name);
-  if (symbol != nullptr && std::strcmp(name, "clEnqueueNDRangeKernel") == 0) {
-    real_enqueue = reinterpret_cast<EnqueueFn>(symbol);
-    return reinterpret_cast<void *>(&counting_enqueue);
-  }
-  return symbol;
+  return reinterpret_cast<EnqueueFn>(real_enqueue)(queue, kernel, dims, offset, global, local,
+                                                   events, wait, event);
 }
 
 // Before the OpenCL runtime resolves its entry points (the first call).
 const bool kHooked = [] {
-  previous_lookup = halide_set_custom_get_library_symbol(lookup);
+  hook_gpu_symbol("clEnqueueNDRangeKernel", reinterpret_cast<void *>(&counting_enqueue),
+                  &real_enqueue);
   return true;
 }();
 
