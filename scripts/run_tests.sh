@@ -2,8 +2,9 @@
 # The test command: set up, build for this machine and cross-build for
 # AArch64, then run both test suites (CTest); the AArch64 one runs under
 # qemu-aarch64, and the x86 and OpenCL sweep and golden suites once more
-# with the kernels built from a schedule file. Extra arguments go to the host build's
-# configure step.
+# with the kernels built from a schedule file; last, the reliability checks
+# (scripts/reliability.sh: sanitizers, fuzzing, valgrind). Extra arguments
+# go to the host build's configure step.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${CONVT_BUILD_DIR:-$root/build}"
@@ -25,3 +26,4 @@ cmake --preset host -S "$root" -B "$build-schedule" -DCONVT_TARGETS="x86-avx2;cu
   -DCONVT_SCHEDULE="$knobs" -DCONVT_BUILD_EXAMPLES=OFF
 cmake --build "$build-schedule" --parallel "$(nproc)" --target test_sweep test_golden
 ctest --test-dir "$build-schedule" --output-on-failure --parallel "$(nproc)" -R "Sweep|Golden"
+bash "$root/scripts/reliability.sh"

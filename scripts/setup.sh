@@ -3,7 +3,9 @@
 #   - Debian packages: a C++ toolchain, Python venv support, GoogleTest, for
 #     the AArch64 build the cross toolchain, its objdump and qemu-user,
 #     OpenCL on the CPU (PoCL) to test the GPU schedule without a GPU, and
-#     Google Benchmark with oneDNN for the CPU comparison (cpu_vs_onednn);
+#     Google Benchmark with oneDNN for the CPU comparison (cpu_vs_onednn),
+#     and for the reliability checks clang with its sanitizer and libFuzzer
+#     runtimes and valgrind;
 #   - a project-local virtualenv (.venv) with Halide, CMake and Ninja from PyPI.
 # Safe to run repeatedly; does nothing when everything is already present.
 set -euo pipefail
@@ -13,7 +15,8 @@ venv="$root/.venv"
 apt_packages=(g++ python3-venv libgtest-dev
               g++-aarch64-linux-gnu binutils-aarch64-linux-gnu qemu-user
               pocl-opencl-icd ocl-icd-libopencl1 ocl-icd-opencl-dev
-              libbenchmark-dev libdnnl-dev)
+              libbenchmark-dev libdnnl-dev
+              clang libclang-rt-dev valgrind)
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
