@@ -288,7 +288,8 @@ ConvTranspose2dFuncs define_conv_transpose2d(
   // rx, ry): a schedule may then walk every phase of one row before the
   // next row, so the input rows that row reads are fetched once for all
   // phases. (Halide keeps an update's reduction loops in their RDom's order.)
-  auto full_column_domain = [&](int order, bool rows_outermost, const std::string &name) {
+  auto full_column_domain = [&](convt_order::TileOrder order, bool rows_outermost,
+                                const std::string &name) {
     Expr chosen = tile_order == order && full_columns > 0;
     Expr qx = select(chosen, full_columns, 0), qy = select(chosen, qy_extent, 0);
     Expr rx = select(chosen, f.phase_x.count, 0), ry = select(chosen, f.phase_y.count, 0);
@@ -298,10 +299,11 @@ ConvTranspose2dFuncs define_conv_transpose2d(
     d.where(row_in_range(dqy, dry));
     return d;
   };
-  f.r_out = full_column_domain(0, false, "r_out");
+  f.r_out = full_column_domain(convt_order::kXTiles, false, "r_out");
   f.output(f.r_out.x * stride_x + f.phase_x.offset(f.r_out.z), row(f.r_out.y, f.r_out.w), f.co,
            f.n) = f.phase_sum(f.r_out.x, f.r_out.y, f.co, f.n, f.r_out.z, f.r_out.w);
-  f.r_out_by_channel = full_column_domain(1, false, "r_out_by_channel");
+  f.r_out_by_channel =
+      full_column_domain(convt_order::kChannelTilesAlongX, false, "r_out_by_channel");
   const RDom &rc = f.r_out_by_channel;
   f.output(rc.x * stride_x + f.phase_x.offset(rc.z), row(rc.y, rc.w), f.co, f.n) =
       f.phase_sum_by_channel(rc.x, rc.y, f.co, f.n, rc.z, rc.w);
@@ -315,11 +317,12 @@ ConvTranspose2dFuncs define_conv_transpose2d(
   f.output(column(full_columns, erx), row(eqy, ery), f.co, f.n) =
       f.phase_sum_edge(full_columns, eqy, f.co, f.n, erx, ery);
 
-  f.r_out_by_image = full_column_domain(2, false, "r_out_by_image");
+  f.r_out_by_image =
+      full_column_domain(convt_order::kChannelTilesAlongImages, false, "r_out_by_image");
   const RDom &ri = f.r_out_by_image;
   f.output(ri.x * stride_x + f.phase_x.offset(ri.z), row(ri.y, ri.w), f.co, f.n) =
       f.phase_sum_by_image(ri.x, ri.y, f.co, f.n, ri.z, ri.w);
-  f.r_out_x_images = full_column_domain(3, true, "r_out_x_images");
+  f.r_out_x_images = full_column_domain(convt_order::kXTilesAcrossImages, true, "r_out_x_images");
   const RDom &rxi = f.r_out_x_images;
   f.output(rxi.x * stride_x + f.phase_x.offset(rxi.y), row(rxi.w, rxi.z), f.co, f.n) =
       f.phase_sum_x_images(rxi.x, rxi.w, f.co, f.n, rxi.y, rxi.z);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "Halide.h"
+#include "tile_order.h"
 
 namespace convt_gen {
 
@@ -71,9 +72,10 @@ struct ConvTranspose2dFuncs {
   // columns.
   Halide::RDom r, r_by_image;
   // Output positions in phase space: (qx, qy, rx, ry) over the full
-  // columns (r_out when tile_order is 0, r_out_by_channel when 1,
-  // r_out_by_image when 2; the others are empty), r_out_x_images the same
-  // in the order (qx, rx, ry, qy) when tile_order is 3, and (rx, qy, ry)
+  // columns (r_out for kXTiles, r_out_by_channel for kChannelTilesAlongX,
+  // r_out_by_image for kChannelTilesAlongImages; the others are empty),
+  // r_out_x_images the same in the order (qx, rx, ry, qy) for
+  // kXTilesAcrossImages, and (rx, qy, ry)
   // over the last W_out % s_x columns. r_fill: (x, y, once) over the whole
   // output when some residue has no phase, else empty.
   Halide::RDom r_out, r_out_by_channel, r_out_by_image, r_out_x_images, r_edge, r_fill;
@@ -131,17 +133,17 @@ struct ConvTranspose2dFuncs {
 // first: the phases overwrite it where they have taps.
 enum OutputUpdate : int {
   kFill = 0,       // r_fill: bias where no phase writes
-  kByX = 1,        // r_out: tile_order 0
-  kByChannel = 2,  // r_out_by_channel: tile_order 1
+  kByX = 1,        // r_out: kXTiles
+  kByChannel = 2,  // r_out_by_channel: kChannelTilesAlongX
   kEdge = 3,       // r_edge
-  kByImage = 4,    // r_out_by_image: tile_order 2
-  kXImages = 5,    // r_out_x_images: tile_order 3
+  kByImage = 4,    // r_out_by_image: kChannelTilesAlongImages
+  kXImages = 5,    // r_out_x_images: kXTilesAcrossImages
 };
 
 // Defines the Funcs. The scalar parameters are run-time values, so one AOT
 // library serves every configuration; the output buffer's extent carries
-// output_padding. tile_order (0 to 3) chooses between four evaluation orders
-// of the same result, for schedules. input(x, y, c, n),
+// output_padding. tile_order (a convt_order::TileOrder) chooses between four
+// evaluation orders of the same result, for schedules. input(x, y, c, n),
 // weight(kx, ky, co_in_group, ci), bias(co); gcd_x, inverse_x (and _y) are
 // convt_phase::phase_constants of each axis's stride and dilation
 // (generators/phase_constants.h).

@@ -35,11 +35,9 @@ class ConvTranspose2dGenerator : public Generator<ConvTranspose2dGenerator> {
   Input<int32_t> inverse_x{"inverse_x", 0, 0, 1 << 20};
   Input<int32_t> inverse_y{"inverse_y", 0, 0, 1 << 20};
   Input<int32_t> groups{"groups", 1, 1, 1 << 28};
-  // 0: tiles along x; 1: tiles along output channels and x (phase rows too
-  // narrow for x vectors); 2: tiles along output channels and images (narrow
-  // rows, several images); 3: tiles along x and images (few output
-  // channels). Same result; the caller picks by shape.
-  Input<int32_t> tile_order{"tile_order", 0, 0, 3};
+  // A convt_order::TileOrder (tile_order.h): same result, the caller picks
+  // by shape.
+  Input<int32_t> tile_order{"tile_order", 0, 0, convt_order::kTileOrders - 1};
   Output<Buffer<float, 4>> output{"output"};
 
   // Schedule knobs: the CPU schedule's tile shapes and parallel grain

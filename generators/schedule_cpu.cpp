@@ -2,8 +2,8 @@
 // shapes come from the target's file (schedule_x86.cpp, schedule_arm.cpp).
 //
 // The hot loop is one phase's stride-1 correlation over a register tile of
-// accumulators, in the evaluation order the runtime picks per call
-// (runtime/cpu_tile_order.cpp):
+// accumulators, in the tile order the runtime picks per call
+// (convt_order::TileOrder in tile_order.h; runtime/cpu_tile_order.cpp):
 //  0  x tiles: (qx vectors) x (output channels), fed per (input channel,
 //     tap) by input vector loads and one broadcast weight per channel.
 //  1  channel tiles along x: (qx positions) x (channel vectors), fed by
@@ -196,7 +196,8 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
   // guards stay outside the FMA loop. bound_extent fixes the tile size even
   // for a row's last, partial tile (else the accumulators spill to memory);
   // phase rows narrower than the tile compute idle lanes.
-  padded_rows(f.input_padded.in(f.phase_sum), LoopLevel::root(), f.tile_order == 0);
+  padded_rows(f.input_padded.in(f.phase_sum), LoopLevel::root(),
+              f.tile_order == convt_order::kXTiles);
   f.phase_sum.compute_at(f.output, qxo)
       .bound_extent(f.qx, x_width)
       .bound_extent(f.co, t.x_channels)
@@ -232,7 +233,8 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
   tile_channels_x(by_channel.specialize(simple && groups_1), true);
   tile_channels_x(by_channel, true);
 
-  padded_rows(f.input_padded.in(f.phase_sum_by_channel), LoopLevel::root(), f.tile_order == 1);
+  padded_rows(f.input_padded.in(f.phase_sum_by_channel), LoopLevel::root(),
+              f.tile_order == convt_order::kChannelTilesAlongX);
   channel_tile_in_registers(f.phase_sum_by_channel, f.qx, t.cx_columns, cx_depth,
                             LoopLevel(f.output, cqxo), f.r);
   pack_weights(f.phase_sum_by_channel, LoopLevel(f.output, crx), PackSpan::kPhase);

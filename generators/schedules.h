@@ -14,13 +14,13 @@ namespace convt_gen {
 // for its registers (x86_tiles, arm_tiles); the generator's knobs
 // (conv_transpose2d_generator.cpp) override any of them.
 struct CpuTiles {
-  int x_vectors;            // tile_order 0: qx vectors per tile
+  int x_vectors;            // kXTiles: qx vectors per tile
   int x_channels;           //   output channels per tile (one broadcast weight each)
-  int cx_columns;           // tile_order 1: qx positions per tile
+  int cx_columns;           // kChannelTilesAlongX: qx positions per tile
   int cx_channel_vectors;   //   output-channel vectors per tile
-  int img_images;           // tile_order 2: images per tile
+  int img_images;           // kChannelTilesAlongImages: images per tile
   int img_channel_vectors;  //   output-channel vectors per tile
-  int xi_vectors;           // tile_order 3: qx vectors per tile
+  int xi_vectors;           // kXTilesAcrossImages: qx vectors per tile
   int xi_channels;          //   output channels per tile
   int xi_images;            //   images per tile
   int pad_vectors;          // vectors per step of the zero-bordered input copy

@@ -9,6 +9,7 @@
 #include "convt_x86_avx2.h"
 #include "convt_x86_avx512.h"
 #include "convt_x86_sse41.h"
+#include "tile_order.h"
 
 namespace convt::detail {
 
@@ -67,7 +68,9 @@ const Kernel &choose() {
 bool avx2_is_faster(const ConvGeometry &g) {
   const bool narrow_rows = g.out_width / g.stride[1] < 32;
   const int32_t order = cpu_tile_order(g, 32);
-  const bool full_channel_tiles = (order == 1 || order == 2) && g.out_channels >= 32;
+  const bool full_channel_tiles = (order == convt_order::kChannelTilesAlongX ||
+                                   order == convt_order::kChannelTilesAlongImages) &&
+                                  g.out_channels >= 32;
   return narrow_rows && !full_channel_tiles;
 }
 

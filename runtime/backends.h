@@ -21,8 +21,9 @@ const Kernel &cpu_kernel_for(const ConvGeometry &g);
 const Kernel *cuda_kernel_for(const ConvGeometry &g);
 const Kernel *opencl_kernel_for(const ConvGeometry &g);
 
-// Evaluation order for the CPU schedules (runtime/cpu_tile_order.cpp),
-// given how many phase columns the kernel's x tiles hold.
+// The tile order (convt_order::TileOrder) for the CPU schedules
+// (runtime/cpu_tile_order.cpp), given how many phase columns the kernel's
+// x tiles hold.
 int32_t cpu_tile_order(const ConvGeometry &g, int64_t x_tile_columns);
 
 }  // namespace convt::detail

@@ -4,6 +4,7 @@
 // and NEON, 32 with AVX-512): channel tiles 16 to 32 output channels deep,
 // image tiles of 4 to 8 images, 3-channel x tiles across 4 images.
 #include "backends.h"
+#include "tile_order.h"
 
 namespace convt::detail {
 
@@ -17,12 +18,12 @@ namespace convt::detail {
 // x tiles as in channel tiles; fcn32s_upscore, 16 columns and 21 channels,
 // 1.3x faster in x tiles.)
 int32_t cpu_tile_order(const ConvGeometry &g, int64_t x_tile_columns) {
-  if (g.out_channels <= 3 && g.batch >= 4) return 3;  // x tiles across images
+  if (g.out_channels <= 3 && g.batch >= 4) return convt_order::kXTilesAcrossImages;
   const bool narrow_rows = g.out_width / g.stride[1] < x_tile_columns;
   const bool eligible =
       g.dilation[0] == 1 && g.dilation[1] == 1 && g.groups == 1 && g.out_channels >= 16;
-  if (!narrow_rows || !eligible) return 0;
-  return g.batch >= 4 ? 2 : 1;
+  if (!narrow_rows || !eligible) return convt_order::kXTiles;
+  return g.batch >= 4 ? convt_order::kChannelTilesAlongImages : convt_order::kChannelTilesAlongX;
 }
 
 }  // namespace convt::detail

@@ -24,8 +24,8 @@ using KernelFn = int (*)(const void *user_context, halide_buffer_t *input, halid
 struct Kernel {
   const char *name;
   KernelFn fn;
-  // The kernel's evaluation order for a call: 0 tiles along x, 1 along
-  // output channels (see the generator). Same result, different speed.
+  // The kernel's tile order for a call (convt_order::TileOrder,
+  // generators/tile_order.h). Same result, different speed.
   int32_t (*tile_order)(const ConvGeometry &g);
   // GPU kernels only (nullptr for CPU ones): the Halide device interface,
   // and how to wrap / unwrap a caller's device pointer (CUDA only).

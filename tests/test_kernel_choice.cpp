@@ -5,8 +5,11 @@
 #include <string>
 
 #include "backends.h"
+#include "tile_order.h"
 
 namespace {
+
+using namespace convt_order;
 
 int32_t order_for(const convt::Shape &input, const convt::Shape &weight, int64_t stride,
                   int64_t padding, int64_t groups = 1, int64_t dilation = 1) {
@@ -16,15 +19,20 @@ int32_t order_for(const convt::Shape &input, const convt::Shape &weight, int64_t
 }
 
 TEST(KernelChoice, NarrowPhaseRowsOfBatchesTileAlongChannelsAndImages) {
-  EXPECT_EQ(order_for({64, 512, 4, 4}, {512, 256, 4, 4}, 2, 1), 2);   // dcgan_g_mid
-  EXPECT_EQ(order_for({8, 2048, 8, 6}, {2048, 256, 4, 4}, 2, 1), 2);  // simplebaseline_r50
-  EXPECT_EQ(order_for({64, 100, 1, 1}, {100, 512, 4, 4}, 1, 0), 2);   // dcgan_g_first
-  EXPECT_EQ(order_for({5, 5, 3, 4}, {5, 20, 3, 3}, 2, 1), 2);         // N not a multiple of 4
+  EXPECT_EQ(order_for({64, 512, 4, 4}, {512, 256, 4, 4}, 2, 1),
+            kChannelTilesAlongImages);  // dcgan_g_mid
+  EXPECT_EQ(order_for({8, 2048, 8, 6}, {2048, 256, 4, 4}, 2, 1),
+            kChannelTilesAlongImages);  // simplebaseline_r50
+  EXPECT_EQ(order_for({64, 100, 1, 1}, {100, 512, 4, 4}, 1, 0),
+            kChannelTilesAlongImages);  // dcgan_g_first
+  EXPECT_EQ(order_for({5, 5, 3, 4}, {5, 20, 3, 3}, 2, 1),
+            kChannelTilesAlongImages);  // N not a multiple of 4
 }
 
 TEST(KernelChoice, NarrowPhaseRowsOfFewImagesTileAlongChannelsAndX) {
-  EXPECT_EQ(order_for({1, 1024, 8, 8}, {1024, 256, 4, 4}, 2, 1), 1);
-  EXPECT_EQ(order_for({3, 5, 3, 4}, {5, 20, 3, 3}, 2, 1), 1);  // C_out not a multiple of the tile
+  EXPECT_EQ(order_for({1, 1024, 8, 8}, {1024, 256, 4, 4}, 2, 1), kChannelTilesAlongX);
+  EXPECT_EQ(order_for({3, 5, 3, 4}, {5, 20, 3, 3}, 2, 1),
+            kChannelTilesAlongX);  // C_out not a multiple of the tile
 }
 
 // "Narrow" is narrower than the kernel's x tile: 16 phase columns with AVX2
@@ -32,22 +40,22 @@ TEST(KernelChoice, NarrowPhaseRowsOfFewImagesTileAlongChannelsAndX) {
 TEST(KernelChoice, NarrowMeansNarrowerThanTheXTile) {
   const convt::detail::ConvGeometry pix2pix = convt::detail::resolve_geometry(
       {1, 1024, 16, 16}, {1024, 256, 4, 4}, 2, 1, 0, 1, 1);  // 16 columns a phase row
-  EXPECT_EQ(convt::detail::cpu_tile_order(pix2pix, 16), 0);
-  EXPECT_EQ(convt::detail::cpu_tile_order(pix2pix, 32), 1);
+  EXPECT_EQ(convt::detail::cpu_tile_order(pix2pix, 16), kXTiles);
+  EXPECT_EQ(convt::detail::cpu_tile_order(pix2pix, 32), kChannelTilesAlongX);
 }
 
 TEST(KernelChoice, BatchesWithFewOutputChannelsTileAlongXAndImages) {
-  EXPECT_EQ(order_for({64, 64, 32, 32}, {64, 3, 4, 4}, 2, 1), 3);   // dcgan_g_last
-  EXPECT_EQ(order_for({4, 6, 5, 5}, {6, 1, 3, 3}, 1, 0, 1, 2), 3);  // dilation 2
-  EXPECT_EQ(order_for({3, 64, 32, 32}, {64, 3, 4, 4}, 2, 1), 0);    // batch of 3
+  EXPECT_EQ(order_for({64, 64, 32, 32}, {64, 3, 4, 4}, 2, 1), kXTilesAcrossImages);  // dcgan_g_last
+  EXPECT_EQ(order_for({4, 6, 5, 5}, {6, 1, 3, 3}, 1, 0, 1, 2), kXTilesAcrossImages);  // dilation 2
+  EXPECT_EQ(order_for({3, 64, 32, 32}, {64, 3, 4, 4}, 2, 1), kXTiles);                // batch of 3
 }
 
 TEST(KernelChoice, OtherLayersTileAlongX) {
-  EXPECT_EQ(order_for({1, 256, 64, 64}, {256, 128, 3, 3}, 2, 1), 0);  // wide rows
-  EXPECT_EQ(order_for({2, 5, 3, 4}, {5, 8, 3, 3}, 2, 1), 0);          // few channels
-  EXPECT_EQ(order_for({2, 8, 3, 4}, {8, 10, 3, 3}, 2, 1, 2), 0);      // groups 2
-  EXPECT_EQ(order_for({2, 5, 3, 4}, {5, 32, 3, 3}, 2, 1, 1, 2), 0);   // dilation 2
-  EXPECT_EQ(order_for({8, 8, 3, 4}, {8, 32, 3, 3}, 1, 1, 1, 2), 0);   // dilation 2, stride 1
+  EXPECT_EQ(order_for({1, 256, 64, 64}, {256, 128, 3, 3}, 2, 1), kXTiles);  // wide rows
+  EXPECT_EQ(order_for({2, 5, 3, 4}, {5, 8, 3, 3}, 2, 1), kXTiles);          // few channels
+  EXPECT_EQ(order_for({2, 8, 3, 4}, {8, 10, 3, 3}, 2, 1, 2), kXTiles);      // groups 2
+  EXPECT_EQ(order_for({2, 5, 3, 4}, {5, 32, 3, 3}, 2, 1, 1, 2), kXTiles);   // dilation 2
+  EXPECT_EQ(order_for({8, 8, 3, 4}, {8, 32, 3, 3}, 1, 1, 1, 2), kXTiles);   // dilation 2, stride 1
 }
 
 // On AVX-512 machines, layers whose phase rows are narrower than its

@@ -13,6 +13,7 @@
 #include "conv_case.h"
 #include "guard_pages.h"
 #include "test_util.h"
+#include "tile_order.h"
 
 namespace convt_test {
 namespace {
@@ -108,8 +109,8 @@ std::vector<ConvCase> tile_cases() {
 }
 
 // Narrow phase rows with 16 or more output channels, groups 1, dilation 1:
-// the kernels tile these along output channels, and along x (tile_order 1)
-// for batches of up to 3, along images (tile_order 2, which also skips taps
+// the kernels tile these along output channels, and along x (kChannelTilesAlongX)
+// for batches of up to 3, along images (kChannelTilesAlongImages, which skips taps
 // that read the zero border's columns) for batches of 4 to 9. Channel counts
 // that are not multiples of the channel tile, and batches that are not
 // multiples of the image tile, check the clamped tails.
@@ -143,7 +144,7 @@ std::vector<ConvCase> narrow_row_cases(bool image_tiles) {
 }
 
 // Batches of 4 or more with at most 3 output channels: x tiles across
-// images (tile_order 3), with every stride, dilation and group count; batches
+// images (kXTilesAcrossImages), with every stride, dilation and group count; batches
 // that are not multiples of the image tile check its clamped tail.
 std::vector<ConvCase> x_image_tile_cases() {
   std::vector<ConvCase> cases;
@@ -202,7 +203,7 @@ std::vector<ConvCase> wide_group_cases() {
 
 // The usual upsampling layer, stride 2 along x and two taps per phase on
 // both axes (kernel 3 or 4 along x; ceil(k_h / s_h) = 2), with rows wide
-// enough for x tiles (tile_order 0) on AVX2 and AVX-512: the schedules
+// enough for x tiles (kXTiles) on AVX2 and AVX-512: the schedules
 // repack these weights with unrolled taps and phases. Channel counts that
 // are not multiples of the x tiles' channels check the clamped tail.
 std::vector<ConvCase> two_tap_cases() {
@@ -228,7 +229,7 @@ std::vector<ConvCase> two_tap_cases() {
     if (p.h_out() >= 1 && p.w_out() >= 1) cases.push_back(c);
   }
   // The same layers with narrow rows in batches of 4 to 9 and 16 or more
-  // output channels: channel tiles along images (tile_order 2), whose
+  // output channels: channel tiles along images (kChannelTilesAlongImages), whose
   // packs cover every phase of a channel block.
   for (int i = 0; i < 10; ++i) {
     ConvCase c;
@@ -308,12 +309,15 @@ std::vector<ConvCase> phase_geometry_cases() {
   for (int i = 0; i < 48; ++i) {
     ConvCase c;
     RefParams &p = c.p;
-    const int order = i % 4;
+    const int32_t order = i % convt_order::kTileOrders;
+    const bool channel_tiles =
+        order == convt_order::kChannelTilesAlongX || order == convt_order::kChannelTilesAlongImages;
+    const bool across_images = order >= convt_order::kChannelTilesAlongImages;
     const Axis ax[2] = {axes[(i * 5 + 3) % kAxes], axes[i % kAxes]};  // (H, W)
     for (int a = 0; a < 2; ++a) {
       p.stride[a] = ax[a].stride;
-      // Channel tiles (orders 1 and 2) take dilation 1 only.
-      p.dilation[a] = order == 1 || order == 2 ? 1 : ax[a].dilation;
+      // Channel tiles take dilation 1 only.
+      p.dilation[a] = channel_tiles ? 1 : ax[a].dilation;
       p.padding[a] = ax[a].padding;
       const int64_t limit = std::max(p.stride[a], p.dilation[a]);
       p.output_padding[a] = (i + a) % 3 == 0 ? limit - 1 : (i * 7) % limit;
@@ -323,13 +327,13 @@ std::vector<ConvCase> phase_geometry_cases() {
     const bool huge_stride = p.stride[0] > 32 || p.stride[1] > 32;
     p.h_in = huge_stride ? 1 + i % 2 : 2 + (i * 3) % 5;
     // Rows of 16 phase columns or more for x tiles, a few for the others.
-    p.w_in = huge_stride ? 1 + i % 3 : order == 0 ? 17 + i % 9 : 1 + (i * 7) % 4;
-    p.n = order >= 2 ? 4 + i % 3 : 1 + i % 2;
-    if (order == 1 || order == 2) {
+    p.w_in = huge_stride ? 1 + i % 3 : order == convt_order::kXTiles ? 17 + i % 9 : 1 + (i * 7) % 4;
+    p.n = across_images ? 4 + i % 3 : 1 + i % 2;
+    if (channel_tiles) {
       p.groups = 1;
       p.c_in = 1 + (i * 11) % 9;
       p.c_out = 16 + (i * 5) % 20;
-    } else if (order == 3) {
+    } else if (order == convt_order::kXTilesAcrossImages) {
       p.groups = i % 8 == 3 ? 3 : 1;
       p.c_in = p.groups * (1 + i % 4);
       p.c_out = p.groups == 3 ? 3 : 1 + i % 3;
@@ -337,7 +341,7 @@ std::vector<ConvCase> phase_geometry_cases() {
       set_channels(p, i, 6);
     }
     c.bias = i % 3 != 1;  // the fill writes the bias, or zeros
-    c.batched = i % 9 != 4 || order >= 2;
+    c.batched = i % 9 != 4 || across_images;
     if (!c.batched) p.n = 1;
     c.layout = kLayouts[(i / 4) % 4];
     c.seed = 18000 + static_cast<uint32_t>(i);

@@ -1,0 +1,38 @@
+// The CPU kernels' tile orders: four evaluation orders of the same result
+// (generators/schedule_cpu.cpp says how each tiles the work). The runtime
+// picks one per call (runtime/cpu_tile_order.cpp) and passes it to the
+// kernel as its tile_order argument; the algorithm gives each its own
+// output update (OutputUpdate). Plain C++: the runtime includes it without
+// Halide.
+#pragma once
+
+#include <cstdint>
+
+namespace convt_order {
+
+enum TileOrder : int32_t {
+  kXTiles = 0,                   // register tiles along x, by image and channel block
+  kChannelTilesAlongX = 1,       // channel vectors by x positions, for narrow phase rows
+  kChannelTilesAlongImages = 2,  // channel vectors by images, for narrow rows in batches
+  kXTilesAcrossImages = 3,       // x vectors by channels by images, for 1 to 3 channels
+};
+
+constexpr int32_t kTileOrders = 4;
+
+// Names for reports and test messages.
+constexpr const char *tile_order_name(int32_t order) {
+  switch (order) {
+    case kXTiles:
+      return "x tiles";
+    case kChannelTilesAlongX:
+      return "channel tiles along x";
+    case kChannelTilesAlongImages:
+      return "channel tiles along images";
+    case kXTilesAcrossImages:
+      return "x tiles across images";
+    default:
+      return "none";
+  }
+}
+
+}  // namespace convt_order
