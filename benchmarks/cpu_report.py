@@ -1,13 +1,23 @@
 #!/usr/bin/env python3
-"""CPU report: convt against oneDNN (default ISA and capped at AVX2) and PyTorch.
+"""CPU report: convt against the best of oneDNN 2.6, oneDNN 3.2 and PyTorch.
+
+Layers: every file given with --shapes (default ../shared/bench/shapes.json
+and zoo.json), and with --random N --seed S, N layers sampled from the ranges
+real models use (random_layers), each capped at --max-gflop.
 
 Runs, on this machine: fma_peak (float32 FMA peak, AVX2 and AVX-512, one core
-and all), mem_bandwidth (copy bandwidth), cpu_vs_onednn twice (oneDNN reads
-ONEDNN_MAX_CPU_ISA once per process): convt's AVX2 library against oneDNN
-capped at AVX2, then convt's AVX-512 library against oneDNN at its default
-ISA, interleaved layer by layer; and torch_cpu.py. Writes
-<out>/cpu_<date>.json (machine, versions, per-layer figures), .md (the
-tables) and .png (speed-up per layer), and prints the tables. Run through
+and all), mem_bandwidth (copy bandwidth), then per ISA tier (capped at AVX2:
+ONEDNN_MAX_CPU_ISA=AVX2, CONVT_MAX_CPU_ISA=avx2, ATEN_CPU_CAPABILITY=avx2;
+then, on machines with AVX-512, the default ISA) --rounds rounds of three programs in a shuffled order:
+cpu_vs_onednn (convt and Debian's oneDNN 2.6, interleaved layer by layer),
+cpu_vs_onednn3 (convt and oneDNN 3.2 from PyPI; the two oneDNNs cannot
+share a process) and torch_cpu.py. Each figure is the median over rounds of
+each round's median, so a slow spell of the machine lands on every side.
+Per layer and tier the best peer is the fastest of the three.
+
+Writes <out>/cpu_<date>.json (machine, versions, layers with their
+parameters, per-layer figures), .md (the tables) and .png (speed-up over the
+best peer per layer), and prints the tables. Run through
 scripts/cpu_report.sh, which builds first.
 """
 import argparse
@@ -16,10 +26,18 @@ import json
 import math
 import os
 import platform
+import random
+import statistics
 import subprocess
 import sys
+import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+BENCH = os.path.join(HERE, "..", "..", "shared", "bench")
+TIERS = {"avx2": {"ONEDNN_MAX_CPU_ISA": "AVX2", "CONVT_MAX_CPU_ISA": "avx2",
+                  "ATEN_CPU_CAPABILITY": "avx2"},
+         "default": {}}
+PEERS = ("onednn26", "onednn32", "torch")
 
 
 def run_json(cmd, env=None):
@@ -28,14 +46,117 @@ def run_json(cmd, env=None):
     return json.loads(out)
 
 
-def harness(build, shapes, layers, isa_cap):
-    """Medians per layer and implementation; isa_cap "AVX2" caps both."""
-    env = {"ONEDNN_MAX_CPU_ISA": "AVX2", "CONVT_MAX_CPU_ISA": "avx2"} if isa_cap else {}
-    env["OMP_NUM_THREADS"] = str(os.cpu_count())
-    cmd = [os.path.join(build, "benchmarks", "cpu_vs_onednn"), "--shapes", shapes,
+# --- Layers -----------------------------------------------------------------
+
+def output_size(size, k, s, p, op, d):
+    return (size - 1) * s - 2 * p + d * (k - 1) + op + 1
+
+
+def gflop(L):
+    return 2e-9 * L["N"] * L["C_in"] * L["H"] * L["W"] * (L["C_out"] // L["groups"]) \
+        * L["kernel"][0] * L["kernel"][1]
+
+
+def log_uniform(rng, lo, hi):
+    return int(round(math.exp(rng.uniform(math.log(lo), math.log(hi + 0.999)) - 0.4999)))
+
+
+def random_layers(n, seed, max_gflop):
+    """n layers from the ranges real models use: batch 1-64, channels 1-2048,
+    spatial 1-256, kernels 1-16, strides 1-8, dilation 1-3, groups 1, 2, 4
+    or depthwise; sizes log-uniform, then batch, spatial size and channels
+    halved in turn until the layer is under max_gflop."""
+    rng = random.Random(seed)
+    layers = []
+    while len(layers) < n:
+        kind = rng.choices(["dense", "grouped", "depthwise"], [0.75, 0.1, 0.15])[0]
+        c_in, c_out = log_uniform(rng, 1, 2048), log_uniform(rng, 1, 2048)
+        groups = 1
+        if kind == "grouped":
+            groups = rng.choice([2, 4])
+            c_in, c_out = max(groups, c_in - c_in % groups), max(groups, c_out - c_out % groups)
+        elif kind == "depthwise":
+            c_in = c_out = groups = log_uniform(rng, 8, 1024)
+        h = w = log_uniform(rng, 1, 256)
+        if rng.random() < 0.15:  # 1-row (audio) layers and non-square inputs
+            h = 1 if rng.random() < 0.5 else max(1, h // rng.choice([2, 4]))
+        s = rng.choices([1, 2, 3, 4, 8], [0.3, 0.5, 0.07, 0.08, 0.05])[0]
+        k = min(16, max(1, rng.choice([1, 2, 3, 4, 5, 7, s, 2 * s])))
+        kh, kw = (1, k) if h == 1 else (k, k)
+        sh, sw = (1, s) if h == 1 else (s, s)
+        d = rng.choices([1, 2, 3], [0.85, 0.1, 0.05])[0]
+        p = rng.randint(0, d * (k - 1) // 2)
+        op = rng.randint(0, max(s, d) - 1) if rng.random() < 0.3 else 0
+        ph, pw = (0, p) if h == 1 else (p, p)
+        oph, opw = (0, op) if h == 1 else (op, op)
+        L = dict(name=f"random{seed}_{len(layers)}", model=f"random layer (seed {seed})",
+                 N=log_uniform(rng, 1, 64), C_in=c_in, H=h, W=w, C_out=c_out,
+                 kernel=[kh, kw], stride=[sh, sw], padding=[ph, pw],
+                 output_padding=[oph, opw], groups=groups, dilation=[1 if h == 1 else d, d])
+        for field in ("N", "H", "W", "C_in", "C_out") * 12:
+            if gflop(L) <= max_gflop:
+                break
+            if field in ("C_in", "C_out"):
+                if L["groups"] == 1 and L[field] > 1:
+                    L[field] //= 2
+            elif L[field] > 1:
+                L[field] //= 2
+        heights = output_size(L["H"], kh, L["stride"][0], L["padding"][0],
+                              L["output_padding"][0], L["dilation"][0])
+        widths = output_size(L["W"], kw, L["stride"][1], L["padding"][1],
+                             L["output_padding"][1], L["dilation"][1])
+        if gflop(L) > max_gflop or heights < 1 or widths < 1 or \
+                L["N"] * L["C_out"] * heights * widths > 1 << 26:
+            continue
+        layers.append(L)
+    return layers
+
+
+# --- Machine ----------------------------------------------------------------
+
+def cpu_model():
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor()
+
+
+def cpu_caches():
+    """{"L1d": "32K", "L2": "512K", "L3": "..."} of cpu0, from sysfs."""
+    caches = {}
+    base = "/sys/devices/system/cpu/cpu0/cache"
+    for index in sorted(os.listdir(base)) if os.path.isdir(base) else []:
+        try:
+            read = lambda f: open(os.path.join(base, index, f)).read().strip()
+            if read("type") == "Instruction":
+                continue
+            caches[f"L{read('level')}" + ("d" if read("type") == "Data" else "")] = read("size")
+        except OSError:
+            pass
+    return caches
+
+
+def isa_features():
+    wanted = ("avx2", "fma", "avx512f", "avx512_vnni", "avx512_bf16", "avx512_fp16",
+              "amx_tile", "amx_bf16")
+    for line in open("/proc/cpuinfo"):
+        if line.startswith("flags"):
+            flags = line.split(":", 1)[1].split()
+            return [f for f in wanted if f in flags]
+    return []
+
+
+# --- Timing -----------------------------------------------------------------
+
+def harness(program, layers_file, names, env, repetitions):
+    """{layer: {"convt": {...}, "onednn": {...}}} of one cpu_vs_onednn run."""
+    cmd = [program, "--shapes", layers_file, "--repetitions", str(repetitions),
            "--benchmark_format=json", "--benchmark_enable_random_interleaving=true"] + \
-        [a for l in layers for a in ("--layer", l)]
-    data = run_json(cmd, env)
+        [a for n in names for a in ("--layer", n)]
+    data = run_json(cmd, {**env, "OMP_NUM_THREADS": str(os.cpu_count())})
     rows = {}
     for b in data["benchmarks"]:
         if b.get("aggregate_name") != "median":
@@ -48,14 +169,43 @@ def harness(build, shapes, layers, isa_cap):
     return data["context"], rows
 
 
-def cpu_model():
-    try:
-        for line in open("/proc/cpuinfo"):
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor()
+def time_tier(args, tier, layers_file, names, python_torch):
+    """Per layer: lists of per-round medians for convt and each peer, with
+    labels and versions; rounds of the programs in a shuffled order."""
+    env = TIERS[tier]
+    programs = {"onednn26": os.path.join(args.build, "benchmarks", "cpu_vs_onednn"),
+                "onednn32": os.path.join(args.build, "benchmarks", "cpu_vs_onednn3")}
+    programs = {k: v for k, v in programs.items() if os.path.exists(v)}
+    samples, info = {}, {"versions": {}, "labels": {}, "heap": {}}
+    order = list(programs) + ([] if python_torch is None else ["torch"])
+    rng = random.Random(f"{tier}")
+    for r in range(args.rounds):
+        rng.shuffle(order)
+        for peer in order:
+            if peer == "torch":
+                out = run_json([python_torch, os.path.join(HERE, "torch_cpu.py"), "--shapes",
+                                layers_file, "--reps", str(args.repetitions)] +
+                               [a for n in names for a in ("--layer", n)], env)
+                info["versions"]["torch"] = out["torch"]
+                for layer, ms in out["layers"].items():
+                    samples.setdefault(layer, {}).setdefault("torch", []).append(ms)
+                continue
+            ctx, rows = harness(programs[peer], layers_file, names, env, args.repetitions)
+            info["versions"][peer] = ctx.get("onednn_version")
+            info["versions"]["convt_kernel"] = ctx.get("convt_kernel")
+            info["context"] = ctx
+            for layer, impls in rows.items():
+                s = samples.setdefault(layer, {})
+                s.setdefault("convt", []).append(impls["convt"]["ms"])
+                s.setdefault(peer, []).append(impls["onednn"]["ms"])
+                info["labels"].setdefault(layer, {})["convt"] = impls["convt"]["label"]
+                info["labels"][layer][peer] = impls["onednn"]["label"]
+                info["labels"][layer]["rel_diff"] = max(
+                    info["labels"][layer].get("rel_diff", 0), impls["convt"]["rel_diff"])
+                if peer == "onednn26":
+                    info["heap"][layer] = impls
+        print(f"{tier}: round {r + 1} of {args.rounds} done", flush=True)
+    return samples, info
 
 
 def geomean(values):
@@ -63,133 +213,175 @@ def geomean(values):
     return math.exp(sum(math.log(v) for v in values) / len(values)) if values else None
 
 
-def fmt(v, digits=2):
+def fmt(v, digits=3):
     return "-" if v is None else f"{v:.{digits}f}"
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--build", default="build")
-    ap.add_argument("--shapes", default=os.path.join(HERE, "..", "..", "shared", "bench",
-                                                     "shapes.json"))
+    ap.add_argument("--shapes", action="append", default=[],
+                    help="a layer file (repeatable; default shapes.json and zoo.json)")
+    ap.add_argument("--random", type=int, default=0, metavar="N",
+                    help="also N random layers (random_layers)")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--max-gflop", type=float, default=2.0,
+                    help="the random layers' FLOP budget each")
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--repetitions", type=int, default=5, help="timed calls per round")
     ap.add_argument("--out", default=os.path.join(HERE, "results"))
+    ap.add_argument("--name", default=None, help="output file stem (default cpu_<date>)")
     ap.add_argument("--layer", action="append", default=[], help="only this layer (repeatable)")
     ap.add_argument("--no-torch", action="store_true", help="leave PyTorch out")
     args = ap.parse_args()
-    shapes = os.path.abspath(args.shapes)
     date = datetime.date.today().isoformat()
+
+    files = args.shapes or [os.path.join(BENCH, "shapes.json"), os.path.join(BENCH, "zoo.json")]
+    layers = []
+    for f in files:
+        set_name = os.path.splitext(os.path.basename(f))[0]
+        layers += [dict(L, set=set_name) for L in json.load(open(f))["layers"]]
+    if args.random:
+        layers += [dict(L, set=f"random (seed {args.seed})")
+                   for L in random_layers(args.random, args.seed, args.max_gflop)]
+    if args.layer:
+        layers = [L for L in layers if L["name"] in args.layer]
+    names = [L["name"] for L in layers]
+    if len(set(names)) != len(names):
+        sys.exit("cpu_report: layer names repeat across the files")
+    work = tempfile.mkdtemp(prefix="convt_report_")
+    layers_file = os.path.join(work, "layers.json")
+    json.dump({"layers": layers}, open(layers_file, "w"))
 
     peak = run_json([os.path.join(args.build, "benchmarks", "fma_peak")])
     print("peak GFLOP/s:", json.dumps(peak), flush=True)
     bandwidth = run_json([os.path.join(args.build, "benchmarks", "mem_bandwidth")])
     print("copy bandwidth GB/s:", json.dumps(bandwidth["copy_gbs"]), flush=True)
-    ctx_avx2, avx2 = harness(args.build, shapes, args.layer, "AVX2")
-    print("convt and oneDNN capped at AVX2: done", flush=True)
-    ctx, default = harness(args.build, shapes, args.layer, None)
-    print("convt and oneDNN at the default ISA: done", flush=True)
-    torch = None
-    if not args.no_torch:
-        cmd = [sys.executable, os.path.join(HERE, "torch_cpu.py"), "--shapes", shapes]
-        torch = run_json(cmd + [a for l in args.layer for a in ("--layer", l)])
-        print("PyTorch: done", flush=True)
+    python_torch = None if args.no_torch else sys.executable
+    # Without AVX-512 the default ISA is AVX2: one tier serves as both.
+    tiers = {"avx2": time_tier(args, "avx2", layers_file, [], python_torch)}
+    tiers["default"] = (time_tier(args, "default", layers_file, [], python_torch)
+                        if "avx512f" in isa_features() else tiers["avx2"])
 
     cores = peak["cores"]
-    avx2_peak = peak["avx2"][str(cores)]
-    avx512_peak = peak.get("avx512", {}).get(str(cores))
+    peaks = {"avx2": peak["avx2"][str(cores)],
+             "avx512": peak.get("avx512", {}).get(str(cores))}
     gbs = bandwidth["copy_gbs"][str(cores)]
-    layers = []
-    for L in json.load(open(shapes))["layers"]:
+    rows = []
+    for L in layers:
         name = L["name"]
-        if name not in default:
-            continue
-        flops = 2 * L["N"] * L["C_in"] * L["H"] * L["W"] * (L["C_out"] // L["groups"]) \
-            * L["kernel"][0] * L["kernel"][1]
         kh, kw = L["kernel"]
-        h_out = (L["H"] - 1) * L["stride"][0] - 2 * L["padding"][0] \
-            + L["dilation"][0] * (kh - 1) + L["output_padding"][0] + 1
-        w_out = (L["W"] - 1) * L["stride"][1] - 2 * L["padding"][1] \
-            + L["dilation"][1] * (kw - 1) + L["output_padding"][1] + 1
+        h_out = output_size(L["H"], kh, L["stride"][0], L["padding"][0],
+                            L["output_padding"][0], L["dilation"][0])
+        w_out = output_size(L["W"], kw, L["stride"][1], L["padding"][1],
+                            L["output_padding"][1], L["dilation"][1])
         # Compulsory traffic: read input, weights and bias once, write the output.
         moved = 4 * (L["N"] * L["C_in"] * L["H"] * L["W"]
                      + L["C_in"] * (L["C_out"] // L["groups"]) * kh * kw + L["C_out"]
                      + L["N"] * L["C_out"] * h_out * w_out)
-        c2, c5 = avx2[name]["convt"]["ms"], default[name]["convt"]["ms"]
-        row = dict(layer=name, gflop=flops * 1e-9, mbytes_moved=moved * 1e-6,
-                   convt_avx2_ms=c2, convt_avx2_kernel=avx2[name]["convt"]["label"],
-                   convt_avx2_fraction_of_peak=flops / c2 * 1e-6 / avx2_peak,
-                   onednn_avx2_ms=avx2[name]["onednn"]["ms"],
-                   onednn_avx2_impl=avx2[name]["onednn"]["label"],
-                   convt_ms=c5, convt_kernel=default[name]["convt"]["label"],
-                   convt_fraction_of_peak=(flops / c5 * 1e-6 / avx512_peak
-                                           if avx512_peak else None),
-                   onednn_ms=default[name]["onednn"]["ms"],
-                   onednn_impl=default[name]["onednn"]["label"],
-                   convt_gbs=moved / c5 * 1e-6, convt_fraction_of_bandwidth=moved / c5 * 1e-6 / gbs,
-                   convt_heap_mib=default[name]["convt"]["heap_mib"],
-                   onednn_heap_mib=default[name]["onednn"]["heap_mib"],
-                   convt_warm_call_allocations=default[name]["convt"]["warm_allocations"],
-                   max_rel_diff_vs_onednn=max(avx2[name]["convt"]["rel_diff"],
-                                              default[name]["convt"]["rel_diff"]),
-                   torch_ms=torch["layers"].get(name) if torch else None)
-        row["speedup_avx2"] = row["onednn_avx2_ms"] / c2
-        row["speedup"] = row["onednn_ms"] / c5
-        row["speedup_vs_torch"] = row["torch_ms"] / c5 if row["torch_ms"] else None
-        layers.append(row)
+        row = dict(layer=name, set=L["set"], params=L, gflop=gflop(L), mbytes_moved=moved * 1e-6)
+        for tier, (samples, info) in tiers.items():
+            s = samples.get(name, {})
+            med = {k: statistics.median(v) for k, v in s.items() if v}
+            if "convt" not in med:
+                continue
+            peers = {p: med[p] for p in PEERS if p in med}
+            best = min(peers, key=peers.get) if peers else None
+            kernel = info["labels"][name]["convt"]
+            isa_peak = peaks["avx512"] if "avx512" in kernel and peaks["avx512"] else peaks["avx2"]
+            row[tier] = dict(
+                convt_ms=med["convt"], convt_kernel=kernel,
+                **{f"{p}_ms": peers.get(p) for p in PEERS},
+                **{f"{p}_impl": info["labels"][name].get(p) for p in ("onednn26", "onednn32")},
+                best_peer=best, best_peer_ms=peers.get(best),
+                speedup_vs_best=peers[best] / med["convt"] if best else None,
+                fraction_of_peak=row["gflop"] / med["convt"] * 1e3 / isa_peak,
+                fraction_of_bandwidth=moved / med["convt"] * 1e-6 / gbs,
+                max_rel_diff_vs_onednn=info["labels"][name]["rel_diff"])
+            heap = info["heap"].get(name)
+            if heap and tier == "default":
+                row["convt_heap_mib"] = heap["convt"]["heap_mib"]
+                row["onednn26_heap_mib"] = heap["onednn"]["heap_mib"]
+                row["convt_warm_call_allocations"] = heap["convt"]["warm_allocations"]
+        rows.append(row)
 
-    summary = {k: geomean([r[k] for r in layers])
-               for k in ("speedup_avx2", "speedup", "speedup_vs_torch")}
+    sets = list(dict.fromkeys(r["set"] for r in rows))
+    summary = {}
+    for st in sets:
+        for tier in TIERS:
+            ratios = [r[tier]["speedup_vs_best"] for r in rows
+                      if r["set"] == st and tier in r and r[tier]["speedup_vs_best"]]
+            if ratios:
+                summary.setdefault(st, {})[tier] = dict(
+                    geomean=geomean(ratios), min=min(ratios), layers=len(ratios),
+                    slower=sum(x < 1 for x in ratios))
+    versions = {k: v for _, info in tiers.values() for k, v in info["versions"].items()}
+    versions["convt_kernel_capped"] = tiers["avx2"][1]["versions"].get("convt_kernel")
+    versions["halide"] = "21.0.0"
+    versions["convt_commit"] = subprocess.run(
+        ["git", "-C", HERE, "rev-parse", "--short", "HEAD"], capture_output=True,
+        text=True).stdout.strip()
+    ctx = tiers["default"][1].get("context", {})
     report = dict(
         date=date,
-        machine=dict(cpu=cpu_model(), cores=cores, host=ctx.get("host_name"),
-                     mhz_per_cpu=ctx.get("mhz_per_cpu")),
-        versions=dict(convt_kernel=ctx.get("convt_kernel"),
-                      convt_kernel_capped=ctx_avx2.get("convt_kernel"),
-                      onednn=ctx.get("onednn_version"),
-                      torch=torch["torch"] if torch else None, halide="21.0.0",
-                      convt_commit=subprocess.run(["git", "-C", HERE, "rev-parse", "--short",
-                                                   "HEAD"], capture_output=True,
-                                                  text=True).stdout.strip()),
-        peak_gflops=peak, copy_bandwidth_gbs=bandwidth["copy_gbs"], geomean=summary,
-        layers=layers)
+        machine=dict(cpu=cpu_model(), cores=cores, caches=cpu_caches(), isa=isa_features(),
+                     host=ctx.get("host_name"), mhz_per_cpu=ctx.get("mhz_per_cpu")),
+        method=dict(rounds=args.rounds, repetitions=args.repetitions, random=args.random,
+                    seed=args.seed, max_gflop=args.max_gflop, files=files),
+        versions=versions, peak_gflops=peak, copy_bandwidth_gbs=bandwidth["copy_gbs"],
+        summary=summary, layers=rows)
 
     os.makedirs(args.out, exist_ok=True)
-    stem = os.path.join(args.out, f"cpu_{date}")
+    stem = os.path.join(args.out, args.name or f"cpu_{date}")
     json.dump(report, open(stem + ".json", "w"), indent=1)
 
-    k2, k5 = report["versions"]["convt_kernel_capped"], report["versions"]["convt_kernel"]
-    lines = [f"{report['machine']['cpu']}, {cores} cores; float32 FMA peak {avx2_peak:.0f} "
-             f"GFLOP/s AVX2, {avx512_peak or 0:.0f} AVX-512; copy bandwidth {gbs:.0f} GB/s; "
-             f"oneDNN {report['versions']['onednn']}, PyTorch {report['versions']['torch']}; "
-             f"{date}; medians",
-             "",
-             f"| layer | GFLOP | convt {k2} ms | oneDNN AVX2 ms | speed-up | % AVX2 peak | "
-             f"convt {k5} ms | oneDNN ms | speed-up | % AVX-512 peak | PyTorch ms | "
-             f"vs PyTorch |",
-             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
-    for r in layers:
-        frac = r["convt_fraction_of_peak"]
-        lines.append(
-            f"| {r['layer']} | {r['gflop']:.3f} | {r['convt_avx2_ms']:.3f} | "
-            f"{r['onednn_avx2_ms']:.3f} | {r['speedup_avx2']:.2f}x | "
-            f"{100 * r['convt_avx2_fraction_of_peak']:.0f}% | {r['convt_ms']:.3f} | "
-            f"{r['onednn_ms']:.3f} | {r['speedup']:.2f}x | "
-            f"{'-' if frac is None else f'{100 * frac:.0f}%'} | {fmt(r['torch_ms'], 3)} | "
-            f"{fmt(r['speedup_vs_torch'])}x |")
-    lines.append(f"| geometric mean | | | | {fmt(summary['speedup_avx2'])}x | | | | "
-                 f"{fmt(summary['speedup'])}x | | | {fmt(summary['speedup_vs_torch'])}x |")
-    lines += ["",
-              f"Memory (convt {k5}): compulsory traffic (input, weights and output once) "
+    m = report["machine"]
+    k2, k5 = versions["convt_kernel_capped"], versions.get("convt_kernel")
+    lines = [f"{m['cpu']}, {cores} cores, caches "
+             f"{', '.join(f'{k} {v}' for k, v in m['caches'].items())}, "
+             f"{' '.join(m['isa'])}; float32 FMA peak {peaks['avx2']:.0f} GFLOP/s AVX2, "
+             f"{peaks['avx512'] or 0:.0f} AVX-512; copy bandwidth {gbs:.0f} GB/s; "
+             f"oneDNN {versions.get('onednn26')} and {versions.get('onednn32')}, "
+             f"PyTorch {versions.get('torch')}; {date}; median of {args.rounds} rounds "
+             f"of {args.repetitions} calls each, programs in shuffled order", ""]
+    for st in sets:
+        lines += [f"### {st}", "",
+                  f"| layer | GFLOP | convt {k2} ms | oneDNN 2.6 | oneDNN 3.2 | PyTorch | "
+                  f"vs best (AVX2) | convt {k5} ms | oneDNN 2.6 | oneDNN 3.2 | PyTorch | "
+                  f"vs best | % peak |",
+                  "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | "
+                  "---: | ---: | ---: |"]
+        for r in (r for r in rows if r["set"] == st):
+            cells = [r["layer"], f"{r['gflop']:.3f}"]
+            for tier in TIERS:
+                t = r.get(tier)
+                if not t:
+                    cells += ["-"] * 5
+                    continue
+                cells += [fmt(t["convt_ms"]), fmt(t["onednn26_ms"]), fmt(t["onednn32_ms"]),
+                          fmt(t["torch_ms"]), f"{fmt(t['speedup_vs_best'], 2)}x"]
+            cells.append(f"{100 * r['default']['fraction_of_peak']:.0f}%"
+                         if "default" in r else "-")
+            lines.append("| " + " | ".join(cells) + " |")
+        sa, sd = summary.get(st, {}).get("avx2"), summary.get(st, {}).get("default")
+        describe = lambda x: "-" if not x else (
+            f"{x['geomean']:.2f}x geomean, min {x['min']:.2f}x, "
+            f"{x['slower']} of {x['layers']} slower")
+        lines += ["", f"Against the best peer: AVX2 tier {describe(sa)}; "
+                      f"default ISA {describe(sd)}.", ""]
+    lines += [f"Memory (convt {k5}): compulsory traffic (input, weights and output once) "
               f"against the copy bandwidth, and heap memory beyond the caller's tensors "
-              f"(convt: its cached workspace; oneDNN: buffers in its layouts and scratch).",
+              f"(convt: its cached workspace; oneDNN 2.6: buffers in its layouts and scratch).",
               "",
-              "| layer | MB moved | convt GB/s | % of bandwidth | convt heap MiB | "
-              "oneDNN heap MiB | convt allocations per warm call |",
-              "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
-    for r in layers:
-        lines.append(f"| {r['layer']} | {r['mbytes_moved']:.1f} | {r['convt_gbs']:.1f} | "
-                     f"{100 * r['convt_fraction_of_bandwidth']:.0f}% | "
-                     f"{r['convt_heap_mib']:.1f} | {r['onednn_heap_mib']:.1f} | "
-                     f"{r['convt_warm_call_allocations']:.0f} |")
+              "| layer | MB moved | % of bandwidth | convt heap MiB | oneDNN heap MiB | "
+              "convt allocations per warm call |",
+              "| --- | ---: | ---: | ---: | ---: | ---: |"]
+    for r in rows:
+        if "convt_heap_mib" in r:
+            lines.append(f"| {r['layer']} | {r['mbytes_moved']:.1f} | "
+                         f"{100 * r['default']['fraction_of_bandwidth']:.0f}% | "
+                         f"{r['convt_heap_mib']:.1f} | {r['onednn26_heap_mib']:.1f} | "
+                         f"{r['convt_warm_call_allocations']:.0f} |")
     table = "\n".join(lines) + "\n"
     open(stem + ".md", "w").write(table)
     print(table)
@@ -201,21 +393,18 @@ def main():
     except ImportError:
         print("no matplotlib: PNG not written")
         return 0
-    fig, ax = plt.subplots(figsize=(11, 4.5))
-    names = [r["layer"] for r in layers]
-    series = [(f"convt {k2} vs oneDNN capped at AVX2", "speedup_avx2"),
-              (f"convt {k5} vs oneDNN, default ISA", "speedup"),
-              (f"convt {k5} vs PyTorch", "speedup_vs_torch")]
-    width = 0.8 / len(series)
-    for i, (label, key) in enumerate(series):
-        ax.bar([j + (i - 1) * width for j in range(len(names))],
-               [r[key] or 0 for r in layers], width, label=label)
+    fig, ax = plt.subplots(figsize=(max(11, 0.25 * len(rows)), 4.5))
+    names = [r["layer"] for r in rows]
+    for i, (tier, label) in enumerate((("avx2", f"convt {k2}, AVX2 tier"),
+                                       ("default", f"convt {k5}, default ISA"))):
+        ax.bar([j + (i - 0.5) * 0.4 for j in range(len(names))],
+               [(r.get(tier) or {}).get("speedup_vs_best") or 0 for r in rows], 0.4, label=label)
     ax.axhline(1.0, color="black", linewidth=0.8)
     ax.set_yscale("log")
-    ax.set_xticks(range(len(names)), names, rotation=30, ha="right")
-    ax.set_ylabel("convt speed-up (x, log scale)")
-    ax.set_title(f"convt speed-up per layer, "
-                 f"{report['machine']['cpu']}, {cores} cores, {date}")
+    ax.set_xticks(range(len(names)), names, rotation=60, ha="right", fontsize=7)
+    ax.set_ylabel("speed-up over the best peer (log)")
+    ax.set_title(f"convt against the best of oneDNN 2.6, 3.2 and PyTorch, {m['cpu']}, "
+                 f"{cores} cores, {date}")
     ax.legend()
     fig.tight_layout()
     fig.savefig(stem + ".png", dpi=110)

@@ -11,14 +11,18 @@
 // measured (counters convt_heap_MiB, onednn_heap_MiB): the most it holds
 // beyond the caller's tensors during a call, including what it keeps
 // between calls.
-//   cpu_vs_onednn [--shapes FILE] [--layer NAME]... [Google Benchmark flags]
+//   cpu_vs_onednn [--shapes FILE] [--layer NAME]... [--repetitions N]
+//                 [Google Benchmark flags]
 // oneDNN reads ONEDNN_MAX_CPU_ISA once, so each ISA cap is a separate run
-// (benchmarks/cpu_report.py makes both).
+// (benchmarks/cpu_report.py makes both). Built twice: against Debian's
+// oneDNN 2.6 (cpu_vs_onednn) and oneDNN 3.2 (cpu_vs_onednn3), which cannot
+// share a process; cpu_report.py alternates rounds of the two.
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <string>
 #include <vector>
@@ -99,9 +103,16 @@ void report(benchmark::State &state, const LayerRun &r, double rel_diff, const H
 
 int main(int argc, char **argv) {
   convt_bench::LayerChoice choice{CONVT_DEFAULT_SHAPES, {}};
+  int repetitions = 15;
   std::vector<char *> rest{argv[0]};
-  for (int i = 1; i < argc; ++i)
-    if (!convt_bench::take_layer_option(argc, argv, i, choice)) rest.push_back(argv[i]);
+  for (int i = 1; i < argc; ++i) {
+    if (convt_bench::take_layer_option(argc, argv, i, choice)) continue;
+    if (std::string(argv[i]) == "--repetitions" && i + 1 < argc) {
+      repetitions = std::max(1, std::atoi(argv[++i]));
+      continue;
+    }
+    rest.push_back(argv[i]);
+  }
   int rest_argc = static_cast<int>(rest.size());
   benchmark::Initialize(&rest_argc, rest.data());
   if (benchmark::ReportUnrecognizedArguments(rest_argc, rest.data())) return 2;
@@ -124,12 +135,12 @@ int main(int argc, char **argv) {
     LayerRun *r = run.get();
     const double rel_diff = r->max_rel_diff();
     const HeapUse heap = measure_heap(*r);
-    auto tune = [](benchmark::internal::Benchmark *b) {
+    auto tune = [repetitions](benchmark::internal::Benchmark *b) {
       b->Unit(benchmark::kMillisecond)
           ->UseRealTime()
           ->MinWarmUpTime(0.1)
           ->MinTime(0.05)
-          ->Repetitions(15)
+          ->Repetitions(repetitions)
           ->ReportAggregatesOnly(true);
     };
     tune(benchmark::RegisterBenchmark((r->layer.name + "/convt").c_str(),

@@ -39,11 +39,19 @@ OnednnDeconv::OnednnDeconv(const Layer &l, const float *x, const float *w, const
   const memory::dims pad_l{l.padding[0], l.padding[1]};
   const memory::dims pad_r{l.padding[0] - l.output_padding[0], l.padding[1] - l.output_padding[1]};
 
+  // oneDNN 3 folded the operation descriptor into the primitive descriptor.
+#if DNNL_VERSION_MAJOR >= 3
+  pd_ = dnnl::deconvolution_forward::primitive_desc(
+      engine_, dnnl::prop_kind::forward_inference, dnnl::algorithm::deconvolution_direct,
+      desc(src_dims, tag::any), desc(weight_dims, tag::any), desc(bias_dims, tag::x),
+      desc(dst_dims, tag::any), strides, dilates, pad_l, pad_r);
+#else
   dnnl::deconvolution_forward::desc d(
       dnnl::prop_kind::forward_inference, dnnl::algorithm::deconvolution_direct,
       desc(src_dims, tag::any), desc(weight_dims, tag::any), desc(bias_dims, tag::x),
       desc(dst_dims, tag::any), strides, dilates, pad_l, pad_r);
   pd_ = dnnl::deconvolution_forward::primitive_desc(d, engine_);
+#endif
   deconv_ = dnnl::deconvolution_forward(pd_);
 
   user_src_ = memory(desc(src_dims, tag::nchw), engine_, const_cast<float *>(x));
