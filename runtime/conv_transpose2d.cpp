@@ -38,14 +38,9 @@ const detail::Kernel &usable_cuda_kernel(const ConvGeometry &g) {
 // the CPU kernel (the flavour for the call's shape); in a GPU-only build, on the CUDA kernel
 // (copied in and out). CONVT_HOST_KERNEL=cuda or =opencl sends host tensors to that GPU kernel
 // instead, which is how the test suites run the GPU schedules (OpenCL on PoCL without a GPU).
-const char *host_kernel_choice() {
-  static const char *const choice = std::getenv("CONVT_HOST_KERNEL");  // read once
-  return choice;
-}
-
 const detail::Kernel &select_kernel(const ConvGeometry &g, const ConstTensorView &input) {
   if (input.device() == Device::kCUDA) return usable_cuda_kernel(g);
-  const char *choice = host_kernel_choice();
+  static const char *const choice = std::getenv("CONVT_HOST_KERNEL");  // read once
   if (choice != nullptr && std::strcmp(choice, "cuda") == 0) return usable_cuda_kernel(g);
   if (choice != nullptr && std::strcmp(choice, "opencl") == 0) {
     const detail::Kernel *kernel = detail::opencl_kernel_for(g);
@@ -59,13 +54,10 @@ const detail::Kernel &select_kernel(const ConvGeometry &g, const ConstTensorView
   return detail::has_cpu_kernel() ? detail::cpu_kernel_for(g) : usable_cuda_kernel(g);
 }
 
-// The form of the kernels select_kernel picks, for the work check.
-detail::WorkForm work_form(const ConstTensorView &input) {
-  const char *choice = host_kernel_choice();
-  const bool gpu = input.device() == Device::kCUDA || !detail::has_cpu_kernel() ||
-                   (choice != nullptr &&
-                    (std::strcmp(choice, "cuda") == 0 || std::strcmp(choice, "opencl") == 0));
-  return gpu ? detail::WorkForm::kPixelTiles : detail::WorkForm::kPhaseRows;
+// The form of a kernel's work, for the work check.
+detail::WorkForm work_form(const detail::Kernel &kernel) {
+  return kernel.device_interface != nullptr ? detail::WorkForm::kPixelTiles
+                                            : detail::WorkForm::kPhaseRows;
 }
 
 // Channels [first, first + count) of dimension `dim` of a float32 view.
@@ -137,7 +129,7 @@ Tensor conv_transpose2d(const ConstTensorView &input, const ConstTensorView &wei
   const ConvGeometry g = detail::resolve_geometry(input.shape(), weight.shape(), stride, padding,
                                                   output_padding, groups, dilation);
   detail::check_inputs(g, input, weight, bias);
-  detail::check_work(g, work_form(input));
+  detail::check_work(g, work_form(select_kernel(g, input)));
   Tensor out(g.output_shape());
   compute(g, out, input, weight, bias);
   return out;
@@ -151,7 +143,7 @@ void conv_transpose2d_out(const TensorView &out, const ConstTensorView &input,
                                                   output_padding, groups, dilation);
   detail::check_inputs(g, input, weight, bias);
   detail::check_output(g, out, input, weight, bias);
-  detail::check_work(g, work_form(input));
+  detail::check_work(g, work_form(select_kernel(g, input)));
   compute(g, out, input, weight, bias);
 }
 

@@ -94,6 +94,13 @@ std::map<int64_t, int> launches_by_stride(const char *kernel, Taps taps) {
   return counts;
 }
 
+// One line of launches_report.txt: a kernel's launches at each stride.
+void report_counts(std::ostream &report, const char *kernel, const std::map<int64_t, int> &counts) {
+  report << kernel << ":";
+  for (const auto &[s, n] : counts) report << " s" << s << "=" << n;
+  report << "\n";
+}
+
 bool counting_opencl() {
   const char *host_kernel = std::getenv("CONVT_HOST_KERNEL");
   return host_kernel != nullptr && std::strcmp(host_kernel, "opencl") == 0 && kHooked;
@@ -106,9 +113,7 @@ TEST(Launches, DoNotGrowWithTheStride) {
   report << "kernel launches per call (OpenCL), by stride; two taps per phase\n";
   for (const char *kernel : {"gemm", "gemm_split", "direct"}) {
     const std::map<int64_t, int> counts = launches_by_stride(kernel, Taps::kTwoPerPhase);
-    report << kernel << ":";
-    for (const auto &[s, n] : counts) report << " s" << s << "=" << n;
-    report << "\n";
+    report_counts(report, kernel, counts);
     for (const auto &[s, n] : counts) {
       EXPECT_EQ(n, counts.at(1)) << kernel << " layer: " << n << " launches at stride " << s << ", "
                                  << counts.at(1) << " at stride 1";
@@ -125,9 +130,7 @@ TEST(Launches, BiasOnlyResiduesAddOneFillLaunch) {
   report << "one-tap kernels (stride s leaves s * s - 1 residues bias only):\n";
   for (const char *kernel : {"gemm", "gemm_split", "direct"}) {
     const std::map<int64_t, int> counts = launches_by_stride(kernel, Taps::kOne);
-    report << kernel << ":";
-    for (const auto &[s, n] : counts) report << " s" << s << "=" << n;
-    report << "\n";
+    report_counts(report, kernel, counts);
     for (const auto &[s, n] : counts) {
       if (s == 1) continue;  // every residue has its tap: no fill
       EXPECT_EQ(n, counts.at(1) + 1) << kernel << " layer, one tap: " << n << " launches at stride "
