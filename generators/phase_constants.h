@@ -12,8 +12,8 @@ namespace convt_phase {
 // The taps k that meet output o = q * s + r solve k * d = r + p (mod s):
 // none unless g = gcd(d, s) divides r + p, else k = ((r + p) / g) * inverse
 // (mod s / g) and every s / g after it, where inverse is the inverse of
-// d / g modulo s / g (0 when s / g is 1). So g spaces a phase's taps, and
-// the inverse finds the phase (first tap) of a residue.
+// d / g modulo s / g (0 when s / g is 1). So s / g spaces a phase's taps,
+// and the inverse finds the phase (first tap) of a residue.
 struct PhaseConstants {
   int64_t gcd;
   int64_t inverse;

@@ -44,22 +44,6 @@ Embedded embed(const std::vector<float> &values, const convt::Shape &shape, int6
   return e;
 }
 
-// Reads a strided view back into contiguous order.
-std::vector<float> gather(const float *base, const convt::Shape &shape,
-                          const convt::Shape &strides) {
-  int64_t total = 1;
-  for (int64_t s : shape) total *= s;
-  std::vector<float> out(static_cast<size_t>(total));
-  convt::Shape index(shape.size(), 0);
-  for (int64_t i = 0; i < total; ++i) {
-    int64_t off = 0;
-    for (size_t d = 0; d < shape.size(); ++d) off += index[d] * strides[d];
-    out[static_cast<size_t>(i)] = base[off];
-    for (size_t d = shape.size(); d-- > 0 && ++index[d] == shape[d];) index[d] = 0;
-  }
-  return out;
-}
-
 const char *layout_name(Layout l) {
   switch (l) {
     case Layout::kContiguous:
@@ -122,10 +106,7 @@ double run_conv_case(const ConvCase &c) {
 
 std::vector<float> convt_output(const ConvCase &c) {
   const RefParams &p = c.p;
-  CaseData d = case_data(c);
-  std::vector<float> &input = d.input;
-  std::vector<float> &weight = d.weight;
-  std::vector<float> &bias = d.bias;
+  auto [input, weight, bias] = case_data(c);
   const convt::Shape in_shape4{p.n, p.c_in, p.h_in, p.w_in};
   const convt::Shape w_shape{p.c_in, p.c_out / p.groups, p.kh, p.kw};
   // Every buffer convt sees, against a guard page when CONVT_GUARD_PAGES

@@ -1,5 +1,5 @@
-// Helpers shared by the tests (and tuning/trial.cpp): random data and the
-// accuracy check.
+// Helpers shared by the tests (and tuning/trial.cpp): random data, the
+// accuracy check, and reading strided results back.
 #pragma once
 
 #include <algorithm>
@@ -34,5 +34,22 @@ inline double relative_error(const std::vector<float> &got, const std::vector<do
 }
 
 constexpr double kTolerance = 1e-5;
+
+// Reads a strided view (shape and strides in elements, sizes >= 0) back
+// into row-major order.
+inline std::vector<float> gather(const float *base, const std::vector<int64_t> &shape,
+                                 const std::vector<int64_t> &strides) {
+  int64_t total = 1;
+  for (int64_t s : shape) total *= s;
+  std::vector<float> out(static_cast<size_t>(total));
+  std::vector<int64_t> index(shape.size(), 0);
+  for (int64_t i = 0; i < total; ++i) {
+    int64_t off = 0;
+    for (size_t d = 0; d < shape.size(); ++d) off += index[d] * strides[d];
+    out[static_cast<size_t>(i)] = base[off];
+    for (size_t d = shape.size(); d-- > 0 && ++index[d] == shape[d];) index[d] = 0;
+  }
+  return out;
+}
 
 }  // namespace convt_test

@@ -269,17 +269,9 @@ Placement place(Bytes &in, convt_test::GuardedArena &arena, std::vector<std::vec
   return Placement::kBacked;
 }
 
-// The view's elements in row-major order.
+// The view's elements in row-major order (sizes checked small first).
 std::vector<float> gather(const Placed &t) {
-  std::vector<float> out(static_cast<size_t>(element_count(t.shape)));
-  Shape index(t.shape.size(), 0);
-  for (size_t i = 0; i < out.size(); ++i) {
-    int64_t off = 0;
-    for (size_t d = 0; d < t.shape.size(); ++d) off += index[d] * t.strides[d];
-    out[i] = t.data[off];
-    for (size_t d = t.shape.size(); d-- > 0 && ++index[d] == t.shape[d];) index[d] = 0;
-  }
-  return out;
+  return convt_test::gather(t.data, t.shape, t.strides);
 }
 
 std::string describe(const char *name, const Placed &t) {
