@@ -309,10 +309,11 @@ ConvTranspose2dFuncs define_conv_transpose2d(
       f.phase_sum_by_channel(rc.x, rc.y, f.co, f.n, rc.z, rc.w);
 
   // Edge update: the last W_out % s_x columns, the phases whose residue is
-  // below edge_columns.
-  f.r_edge = RDom(0, select(edge_columns > 0, f.phase_x.count, 0), 0, qy_extent, 0, f.phase_y.count,
+  // below edge_columns. Rows innermost, so a schedule can tile an edge
+  // column's rows under one phase's weights.
+  f.r_edge = RDom(0, qy_extent, 0, select(edge_columns > 0, f.phase_x.count, 0), 0, f.phase_y.count,
                   "r_edge");
-  RVar erx = f.r_edge.x, eqy = f.r_edge.y, ery = f.r_edge.z;
+  RVar eqy = f.r_edge.x, erx = f.r_edge.y, ery = f.r_edge.z;
   f.r_edge.where(f.phase_x.offset(erx) < edge_columns && row_in_range(eqy, ery));
   f.output(column(full_columns, erx), row(eqy, ery), f.co, f.n) =
       f.phase_sum_edge(full_columns, eqy, f.co, f.n, erx, ery);

@@ -75,7 +75,7 @@ struct ConvTranspose2dFuncs {
   // columns (r_out for kXTiles, r_out_by_channel for kChannelTilesAlongX,
   // r_out_by_image for kChannelTilesAlongImages; the others are empty),
   // r_out_x_images the same in the order (qx, rx, ry, qy) for
-  // kXTilesAcrossImages, and r_edge (rx, qy, ry) over the last W_out % s_x
+  // kXTilesAcrossImages, and r_edge (qy, rx, ry) over the last W_out % s_x
   // columns. r_fill: (x, y, once) over the whole output when some residue
   // has no phase, else empty.
   Halide::RDom r_out, r_out_by_channel, r_out_by_image, r_out_x_images, r_edge, r_fill;

@@ -252,6 +252,57 @@ std::vector<ConvCase> two_tap_cases() {
   return cases;
 }
 
+// Outputs whose width is not a multiple of the x stride: the last W_out % s_x
+// columns of each row are the CPU's edge update, register tiles of (rows) x
+// (output-channel vectors) specialized for groups 1 and depthwise, with
+// channel blocks in parallel when there are 4 or more (over 72 channels
+// with AVX2's 24-channel tiles, 96 with AVX-512's 32) and images in
+// parallel otherwise. Outputs narrower than the stride are all edge (1 x 1
+// and 1-row inputs); row counts that are not multiples of the tile's rows,
+// narrow groups and dilations sharing a factor with the stride check the
+// tails and the general phase arithmetic.
+std::vector<ConvCase> edge_column_cases() {
+  std::vector<ConvCase> cases;
+  for (int i = 0; i < 30; ++i) {
+    ConvCase c;
+    RefParams &p = c.p;
+    const int kind = i % 3;               // groups 1, depthwise, narrow groups
+    const bool many_blocks = i % 2 == 0;  // channel blocks in parallel, or images
+    const bool one_row = i % 6 == 1;
+    p.stride = {one_row ? 1 : 1 + i % 3, 2 + i % 4};
+    p.dilation = {1, i % 5 == 3 ? 2 : 1};
+    p.kh = one_row ? 1 : 1 + (i * 2) % 4;
+    p.kw = 1 + (i * 3) % 5;
+    p.padding = {std::min<int64_t>(i % 2, p.kh - 1), std::min<int64_t>(i % 3, p.kw - 1)};
+    p.output_padding[0] = i % 4 == 2 ? std::max(p.stride[0], p.dilation[0]) - 1 : 0;
+    p.output_padding[1] = i % 4 == 1 ? std::max(p.stride[1], p.dilation[1]) - 1 : 0;
+    p.h_in = one_row ? 1 : 1 + (i * 5) % 9;
+    p.w_in = i % 4 == 3 ? 1 : 2 + (i * 7) % 11;
+    p.n = 1 + i % 3;
+    const int64_t channels = many_blocks ? 97 + (i * 13) % 40 : 1 + (i * 11) % 40;
+    if (kind == 0) {
+      p.groups = 1;
+      p.c_in = 1 + (i * 5) % 12;
+      p.c_out = channels;
+    } else if (kind == 1) {
+      p.groups = channels;
+      p.c_in = channels;
+      p.c_out = channels;
+    } else {  // groups too narrow to run one call per group
+      p.groups = 3 + i % 4;
+      p.c_in = p.groups * (1 + i % 3);
+      p.c_out = p.groups * std::max<int64_t>(1, channels / p.groups);
+    }
+    c.bias = i % 3 != 2;
+    c.batched = i % 7 != 5;
+    if (!c.batched) p.n = 1;
+    c.layout = kLayouts[i % 4];
+    c.seed = 19000 + static_cast<uint32_t>(i);
+    if (p.h_out() >= 1 && p.w_out() >= 1 && p.w_out() % p.stride[1] != 0) cases.push_back(c);
+  }
+  return cases;
+}
+
 // The GPU kernels' tiles (generators/gpu_contract.h): phases with more
 // pixels than a block's 256 and with a partial last block, channel counts
 // around the 16-channel thread tiles and 32-channel blocks, and reductions
@@ -390,6 +441,7 @@ INSTANTIATE_TEST_SUITE_P(ImageTiles, Sweep, ::testing::ValuesIn(narrow_row_cases
 INSTANTIATE_TEST_SUITE_P(XImageTiles, Sweep, ::testing::ValuesIn(x_image_tile_cases()), case_name);
 INSTANTIATE_TEST_SUITE_P(WideGroups, Sweep, ::testing::ValuesIn(wide_group_cases()), case_name);
 INSTANTIATE_TEST_SUITE_P(TwoTapPhases, Sweep, ::testing::ValuesIn(two_tap_cases()), case_name);
+INSTANTIATE_TEST_SUITE_P(EdgeColumns, Sweep, ::testing::ValuesIn(edge_column_cases()), case_name);
 INSTANTIATE_TEST_SUITE_P(GpuTiles, Sweep, ::testing::ValuesIn(gpu_tile_cases()), case_name);
 INSTANTIATE_TEST_SUITE_P(PhaseGeometry, Sweep, ::testing::ValuesIn(phase_geometry_cases()),
                          case_name);
