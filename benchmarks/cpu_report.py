@@ -13,7 +13,9 @@ cpu_vs_onednn (convt and Debian's oneDNN 2.6, interleaved layer by layer),
 cpu_vs_onednn3 (convt and oneDNN 3.2 from PyPI; the two oneDNNs cannot
 share a process) and torch_cpu.py. Each figure is the median over rounds of
 each round's median, so a slow spell of the machine lands on every side.
-Per layer and tier the best peer is the fastest of the three.
+Per layer and tier the best peer is the fastest of the three. --plan measure
+runs convt with CONVT_PLAN=measure (its first call of each layer, in the
+warm-up, times every candidate plan); the default is the planner's rules.
 
 Writes <out>/cpu_<date>.json (machine, versions, layers with their
 parameters, per-layer figures), .md (the tables) and .png (speed-up over the
@@ -172,7 +174,7 @@ def harness(program, layers_file, names, env, repetitions):
 def time_tier(args, tier, layers_file, names, python_torch):
     """Per layer: lists of per-round medians for convt and each peer, with
     labels and versions; rounds of the programs in a shuffled order."""
-    env = TIERS[tier]
+    env = {**TIERS[tier], "CONVT_PLAN": args.plan}
     programs = {"onednn26": os.path.join(args.build, "benchmarks", "cpu_vs_onednn"),
                 "onednn32": os.path.join(args.build, "benchmarks", "cpu_vs_onednn3")}
     programs = {k: v for k, v in programs.items() if os.path.exists(v)}
@@ -233,6 +235,9 @@ def main():
     ap.add_argument("--name", default=None, help="output file stem (default cpu_<date>)")
     ap.add_argument("--layer", action="append", default=[], help="only this layer (repeatable)")
     ap.add_argument("--no-torch", action="store_true", help="leave PyTorch out")
+    ap.add_argument("--plan", choices=("rules", "measure"), default="rules",
+                    help="convt's planning (CONVT_PLAN): the rules on the shape, or the "
+                         "fastest candidate timed on the first call of each layer")
     args = ap.parse_args()
     date = datetime.date.today().isoformat()
 
@@ -327,6 +332,7 @@ def main():
         machine=dict(cpu=cpu_model(), cores=cores, caches=cpu_caches(), isa=isa_features(),
                      host=ctx.get("host_name"), mhz_per_cpu=ctx.get("mhz_per_cpu")),
         method=dict(rounds=args.rounds, repetitions=args.repetitions, random=args.random,
+                    convt_planning=args.plan,
                     seed=args.seed, max_gflop=args.max_gflop, files=files),
         versions=versions, peak_gflops=peak, copy_bandwidth_gbs=bandwidth["copy_gbs"],
         summary=summary, layers=rows)
@@ -343,7 +349,8 @@ def main():
              f"{peaks['avx512'] or 0:.0f} AVX-512; copy bandwidth {gbs:.0f} GB/s; "
              f"oneDNN {versions.get('onednn26')} and {versions.get('onednn32')}, "
              f"PyTorch {versions.get('torch')}; {date}; median of {args.rounds} rounds "
-             f"of {args.repetitions} calls each, programs in shuffled order", ""]
+             f"of {args.repetitions} calls each, programs in shuffled order; convt planning: "
+             f"{args.plan} (CONVT_PLAN={args.plan})", ""]
     for st in sets:
         lines += [f"### {st}", "",
                   f"| layer | GFLOP | convt {k2} ms | oneDNN 2.6 | oneDNN 3.2 | PyTorch | "

@@ -5,27 +5,14 @@
 #include <string>
 
 #include "conv_transpose2d_algorithm.h"
+#include "cpu_tiles.h"
 #include "gpu_contract.h"
 
 namespace convt_gen {
 
-// Register tiles and parallel grain of the CPU schedule (schedule_cpu.cpp),
-// in vectors of the target's natural width. Each target's file picks them
-// for its registers (x86_tiles, arm_tiles); the generator's knobs
-// (conv_transpose2d_generator.cpp) override any of them.
-struct CpuTiles {
-  int x_vectors;            // kXTiles: qx vectors per tile
-  int x_channels;           //   output channels per tile (one broadcast weight each)
-  int cx_columns;           // kChannelTilesAlongX: qx positions per tile
-  int cx_channel_vectors;   //   output-channel vectors per tile
-  int img_images;           // kChannelTilesAlongImages: images per tile
-  int img_channel_vectors;  //   output-channel vectors per tile
-  int xi_vectors;           // kXTilesAcrossImages: qx vectors per tile
-  int xi_channels;          //   output channels per tile
-  int xi_images;            //   images per tile
-  int pad_vectors;          // vectors per step of the zero-bordered input copy
-  int enough_blocks = 4;    // fewest channel blocks run in parallel (else rows)
-};
+// Register tiles of the CPU schedule (generators/cpu_tiles.h); the
+// generator's knobs (conv_transpose2d_generator.cpp) override any of them.
+using CpuTiles = convt_tiles::CpuTiles;
 
 // The CPU schedule, for any CPU target with the given tiles.
 void schedule_cpu(ConvTranspose2dFuncs &f, const Halide::Target &target, const CpuTiles &t);

@@ -2,18 +2,21 @@
 // every ARMv8-A CPU, so there is a single flavour and nothing to detect.
 #include "backends.h"
 #include "convt_arm_neon.h"
+#include "cpu_tiles.h"
 
 namespace convt::detail {
 
 bool has_cpu_kernel() { return true; }
 
 const Kernel &cpu_kernel() {
-  // x tiles of 4 q registers: 16 columns.
-  static const Kernel neon{"arm-neon", convt_arm_neon,
-                           [](const ConvGeometry &g) { return cpu_tile_order(g, 16); }};
+  static const Kernel neon{
+      "arm-neon", convt_arm_neon,
+      convt_tiles::x_tile_columns(convt_tiles::kNeonTiles, convt_tiles::kNeonLanes)};
   return neon;
 }
 
 const Kernel &cpu_kernel_for(const ConvGeometry & /*g*/) { return cpu_kernel(); }
+
+std::vector<const Kernel *> cpu_kernels() { return {&cpu_kernel()}; }
 
 }  // namespace convt::detail

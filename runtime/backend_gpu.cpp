@@ -24,9 +24,6 @@ namespace convt::detail {
 
 namespace {
 
-// The GPU pipelines ignore the CPU's evaluation orders.
-[[maybe_unused]] int32_t no_tile_order(const ConvGeometry & /*g*/) { return 0; }
-
 // The kernels each (CUDA or OpenCL) backend lists.
 struct GpuKernels {
   const Kernel &gemm, &gemm_split, &direct;
@@ -73,7 +70,7 @@ const Kernel *cuda_kernel_for(const ConvGeometry &g) {
   auto kernel = [](const char *name, KernelFn fn) {
     return Kernel{name,
                   fn,
-                  no_tile_order,
+                  0,  // no x tiles
                   halide_cuda_device_interface,
                   halide_cuda_wrap_device_ptr,
                   halide_cuda_detach_device_ptr};
@@ -91,7 +88,7 @@ const Kernel *cuda_kernel_for(const ConvGeometry &g) {
 const Kernel *opencl_kernel_for(const ConvGeometry &g) {
 #if defined(CONVT_HAVE_OPENCL)
   auto kernel = [](const char *name, KernelFn fn) {
-    return Kernel{name, fn, no_tile_order, halide_opencl_device_interface};
+    return Kernel{name, fn, 0, halide_opencl_device_interface};
   };
   static const Kernel gemm = kernel("opencl-gemm", convt_opencl_gemm);
   static const Kernel gemm_split = kernel("opencl-gemm-split", convt_opencl_gemm_split);

@@ -13,4 +13,6 @@ const Kernel &cpu_kernel() {
 
 const Kernel &cpu_kernel_for(const ConvGeometry & /*g*/) { return cpu_kernel(); }
 
+std::vector<const Kernel *> cpu_kernels() { return {}; }
+
 }  // namespace convt::detail

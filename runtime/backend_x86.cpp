@@ -9,6 +9,7 @@
 #include "convt_x86_avx2.h"
 #include "convt_x86_avx512.h"
 #include "convt_x86_sse41.h"
+#include "cpu_tiles.h"
 #include "tile_order.h"
 
 namespace convt::detail {
@@ -44,14 +45,13 @@ bool capped_to(const char *isa) {
   return cap != nullptr && std::strcmp(cap, isa) == 0;
 }
 
-// x tiles of 2 vectors: 32 columns with AVX-512, 16 with AVX2 (8 with
-// SSE4.1, which keeps AVX2's rule: it is the fallback, not tuned).
+using convt_tiles::x_tile_columns;
 const Kernel avx512{"x86-avx512", convt_x86_avx512,
-                    [](const ConvGeometry &g) { return cpu_tile_order(g, 32); }};
+                    x_tile_columns(convt_tiles::kX86Avx512Tiles, convt_tiles::kAvx512Lanes)};
 const Kernel avx2{"x86-avx2", convt_x86_avx2,
-                  [](const ConvGeometry &g) { return cpu_tile_order(g, 16); }};
+                  x_tile_columns(convt_tiles::kX86Avx2Tiles, convt_tiles::kAvx2Lanes)};
 const Kernel sse41{"x86-sse41", convt_x86_sse41,
-                   [](const ConvGeometry &g) { return cpu_tile_order(g, 16); }};
+                   x_tile_columns(convt_tiles::kX86Avx2Tiles, convt_tiles::kSse41Lanes)};
 
 const Kernel &choose() {
   if (capped_to("sse41") || !has_avx2()) return sse41;
@@ -66,8 +66,8 @@ const Kernel &choose() {
 // 14.5 against 27.5 ms; pix2pix_unet_mid (16 columns, 256 channels) stays
 // faster on AVX-512, 6.8 against 11.1 ms.
 bool avx2_is_faster(const ConvGeometry &g) {
-  const bool narrow_rows = g.out_width / g.stride[1] < 32;
-  const int32_t order = cpu_tile_order(g, 32);
+  const bool narrow_rows = g.out_width / g.stride[1] < avx512.x_tile_columns;
+  const int32_t order = cpu_tile_order(g, avx512.x_tile_columns);
   const bool full_channel_tiles = (order == convt_order::kChannelTilesAlongX ||
                                    order == convt_order::kChannelTilesAlongImages) &&
                                   g.out_channels >= 32;
@@ -86,6 +86,12 @@ const Kernel &cpu_kernel() {
 const Kernel &cpu_kernel_for(const ConvGeometry &g) {
   const Kernel &best = cpu_kernel();
   return &best == &avx512 && avx2_is_faster(g) ? avx2 : best;
+}
+
+std::vector<const Kernel *> cpu_kernels() {
+  const Kernel &best = cpu_kernel();
+  if (&best == &avx512) return {&avx512, &avx2};
+  return {&best};
 }
 
 }  // namespace convt::detail

@@ -2,6 +2,8 @@
 // defines the selector for its device.
 #pragma once
 
+#include <vector>
+
 #include "halide_call.h"
 
 namespace convt::detail {
@@ -15,15 +17,19 @@ const Kernel &cpu_kernel();
 // that runs this shape faster.
 const Kernel &cpu_kernel_for(const ConvGeometry &g);
 
+// Every CPU flavour this machine runs (under CONVT_MAX_CPU_ISA's cap), the
+// best first: the candidates of a measured plan. Empty without CPU kernels.
+std::vector<const Kernel *> cpu_kernels();
+
 // The GPU kernel for one call (runtime/backend_gpu.cpp), nullptr when the
 // backend is not built: CUDA, and the same schedules for OpenCL, which tests
 // run on the CPU through PoCL.
 const Kernel *cuda_kernel_for(const ConvGeometry &g);
 const Kernel *opencl_kernel_for(const ConvGeometry &g);
 
-// The tile order (convt_order::TileOrder) for the CPU schedules
-// (runtime/cpu_tile_order.cpp), given how many phase columns the kernel's
-// x tiles hold.
+// The tile order (convt_order::TileOrder) the planner's rules pick for the
+// CPU schedules (runtime/plan.cpp), given how many phase columns the
+// kernel's x tiles hold.
 int32_t cpu_tile_order(const ConvGeometry &g, int64_t x_tile_columns);
 
 }  // namespace convt::detail

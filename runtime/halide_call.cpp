@@ -116,8 +116,8 @@ ConstTensorView dense_host_copy(const ConstTensorView &v, std::vector<float> *st
 
 }  // namespace
 
-void run_kernel(const Kernel &kernel, const ConvGeometry &g, const ConstTensorView &given_input,
-                const ConstTensorView &given_weight,
+void run_kernel(const Kernel &kernel, int32_t tile_order, const ConvGeometry &g,
+                const ConstTensorView &given_input, const ConstTensorView &given_weight,
                 const std::optional<ConstTensorView> &given_bias, const TensorView &out) {
   install_error_handler();
   install_workspace_allocator();
@@ -158,7 +158,7 @@ void run_kernel(const Kernel &kernel, const ConvGeometry &g, const ConstTensorVi
                            static_cast<int32_t>(g.dilation[1]), static_cast<int32_t>(g.dilation[0]),
                            static_cast<int32_t>(px.gcd), static_cast<int32_t>(py.gcd),
                            static_cast<int32_t>(px.inverse), static_cast<int32_t>(py.inverse),
-                           static_cast<int32_t>(g.groups), kernel.tile_order(g), &out_buf.buf);
+                           static_cast<int32_t>(g.groups), tile_order, &out_buf.buf);
   if (rc != 0) throw_kernel_error(kernel, context, rc, "");
   if (gpu) {
     // Host output: copy back. Device output: wait for the kernel, so the

@@ -24,9 +24,10 @@ using KernelFn = int (*)(const void *user_context, halide_buffer_t *input, halid
 struct Kernel {
   const char *name;
   KernelFn fn;
-  // The kernel's tile order for a call (convt_order::TileOrder,
-  // generators/tile_order.h). Same result, different speed.
-  int32_t (*tile_order)(const ConvGeometry &g);
+  // CPU kernels: the phase columns one x tile holds, the width below which
+  // the planner's rules call phase rows narrow (runtime/plan.cpp). 0 for GPU
+  // kernels.
+  int64_t x_tile_columns;
   // GPU kernels only (nullptr for CPU ones): the Halide device interface,
   // and how to wrap / unwrap a caller's device pointer (CUDA only).
   const halide_device_interface_t *(*device_interface)() = nullptr;
@@ -34,12 +35,14 @@ struct Kernel {
   int (*detach_device_ptr)(void *user_context, halide_buffer_t *buf) = nullptr;
 };
 
-// Runs `kernel` for a validated call. `out` must have unit stride along W.
+// Runs `kernel` for a validated call in tile order `tile_order`
+// (convt_order::TileOrder; GPU kernels ignore it). `out` must have unit
+// stride along W.
 // A GPU kernel reads and writes Device::kCUDA views in place; host views are
 // copied to the device and the output back, and the call returns when the
 // result is complete.
-void run_kernel(const Kernel &kernel, const ConvGeometry &g, const ConstTensorView &input,
-                const ConstTensorView &weight, const std::optional<ConstTensorView> &bias,
-                const TensorView &out);
+void run_kernel(const Kernel &kernel, int32_t tile_order, const ConvGeometry &g,
+                const ConstTensorView &input, const ConstTensorView &weight,
+                const std::optional<ConstTensorView> &bias, const TensorView &out);
 
 }  // namespace convt::detail

@@ -15,6 +15,7 @@
 #include "backends.h"
 #include "conv_case.h"
 #include "convt/convt.h"
+#include "plan.h"
 
 namespace convt_test {
 namespace {
@@ -65,7 +66,8 @@ TEST(Concurrency, CallsErrorsAndWorkspaceReleaseTogether) {
       convt::Tensor out({1, 3, 6, 6});
       while (!done) {
         try {
-          convt::detail::run_kernel(convt::detail::cpu_kernel(), g, x, w_short, std::nullopt, out);
+          convt::detail::run_plan(convt::detail::plan_call(g, convt::Device::kCPU), g, x, w_short,
+                                  std::nullopt, out);
           ++unexpected;
         } catch (const convt::RuntimeError &e) {
           const std::string msg = e.what();

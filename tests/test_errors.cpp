@@ -12,6 +12,7 @@
 #include "backends.h"
 #include "conv_case.h"
 #include "convt/convt.h"
+#include "plan.h"
 #include "test_util.h"
 
 namespace {
@@ -413,12 +414,13 @@ TEST(KernelErrors, HalideErrorBecomesRuntimeError) {
   const convt::detail::ConvGeometry g =
       convt::detail::resolve_geometry(x.shape(), w.shape(), 1, 0, 0, 1, 1);
   Tensor out({1, 3, 6, 6});
-  EXPECT_NO_THROW(
-      convt::detail::run_kernel(convt::detail::cpu_kernel(), g, x, w, std::nullopt, out));
+  EXPECT_NO_THROW(convt::detail::run_plan(convt::detail::plan_call(g, convt::Device::kCPU), g, x, w,
+                                          std::nullopt, out));
   EXPECT_EQ(out.at({0, 1, 3, 3}), 36.0f);
   expect_error<convt::RuntimeError>(
       [&] {
-        convt::detail::run_kernel(convt::detail::cpu_kernel(), g, x, w_short, std::nullopt, out);
+        convt::detail::run_plan(convt::detail::plan_call(g, convt::Device::kCPU), g, x, w_short,
+                                std::nullopt, out);
       },
       {std::string("conv_transpose2d(): kernel ") + convt::cpu_kernel_name() + " failed",
        "weight"});

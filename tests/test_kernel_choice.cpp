@@ -1,10 +1,12 @@
-// Which evaluation order the CPU dispatcher picks, so the sweep's channel-tile
-// cases are known to run channel tiles and wide layers x tiles.
+// The CPU planner's rules (runtime/plan.cpp) on named shapes: which
+// evaluation order, flavour and group split a call takes, so the sweep's
+// channel-tile cases are known to run channel tiles and wide layers x tiles.
 #include <gtest/gtest.h>
 
 #include <string>
 
 #include "backends.h"
+#include "plan.h"
 #include "tile_order.h"
 
 namespace {
@@ -15,7 +17,7 @@ int32_t order_for(const convt::Shape &input, const convt::Shape &weight, int64_t
                   int64_t padding, int64_t groups = 1, int64_t dilation = 1) {
   const convt::detail::ConvGeometry g =
       convt::detail::resolve_geometry(input, weight, stride, padding, 0, groups, dilation);
-  return convt::detail::cpu_kernel().tile_order(g);
+  return convt::detail::plan_call(g, convt::Device::kCPU).tile_order;
 }
 
 TEST(KernelChoice, NarrowPhaseRowsOfBatchesTileAlongChannelsAndImages) {
@@ -66,15 +68,46 @@ TEST(KernelChoice, NarrowRowsRunOnAvx2UnlessTheyFillAvx512ChannelTiles) {
   if (best != "x86-avx512") GTEST_SKIP() << "this machine's kernel is " << best;
   auto kernel_for = [](const convt::Shape &input, const convt::Shape &weight, int64_t stride,
                        int64_t padding, int64_t groups) {
-    return std::string(
-        convt::detail::cpu_kernel_for(
-            convt::detail::resolve_geometry(input, weight, stride, padding, 0, groups, 1))
-            .name);
+    return std::string(convt::detail::plan_call(convt::detail::resolve_geometry(
+                                                    input, weight, stride, padding, 0, groups, 1),
+                                                convt::Device::kCPU)
+                           .kernel->name);
   };
   EXPECT_EQ(kernel_for({8, 256, 16, 16}, {256, 1, 4, 4}, 2, 1, 256), "x86-avx2");      // centernet
   EXPECT_EQ(kernel_for({1, 21, 16, 16}, {21, 21, 64, 64}, 32, 0, 1), "x86-avx2");      // fcn32s
   EXPECT_EQ(kernel_for({1, 1024, 16, 16}, {1024, 256, 4, 4}, 2, 1, 1), "x86-avx512");  // pix2pix
   EXPECT_EQ(kernel_for({1, 256, 64, 64}, {256, 128, 3, 3}, 2, 1, 1), "x86-avx512");    // wide rows
+}
+
+// Groups of 16 or more input and output channels run one call per group,
+// each in the order its own shape takes; narrow groups and depthwise layers
+// run in one call.
+TEST(KernelChoice, WideGroupsRunOneCallPerGroup) {
+  auto plan_for = [](const convt::Shape &input, const convt::Shape &weight, int64_t groups) {
+    return convt::detail::plan_call(
+        convt::detail::resolve_geometry(input, weight, 2, 1, 0, groups, 1), convt::Device::kCPU);
+  };
+  const convt::detail::Plan wide = plan_for({1, 64, 6, 6}, {64, 16, 3, 3}, 2);
+  EXPECT_TRUE(wide.per_group);
+  EXPECT_EQ(wide.tile_order, kChannelTilesAlongX);  // 32 in, 16 out, 6-column phase rows
+  EXPECT_FALSE(plan_for({1, 24, 6, 6}, {24, 8, 3, 3}, 3).per_group);   // 8 per group
+  EXPECT_FALSE(plan_for({2, 32, 6, 6}, {32, 1, 3, 3}, 32).per_group);  // depthwise
+  EXPECT_FALSE(plan_for({1, 64, 6, 6}, {64, 32, 3, 3}, 1).per_group);  // one group
+}
+
+// The rules' plan is one of the candidates a measured choice times.
+TEST(KernelChoice, TheRulesPlanIsACandidate) {
+  for (int64_t groups : {1, 2}) {
+    const convt::detail::ConvGeometry g =
+        convt::detail::resolve_geometry({2, 32, 5, 5}, {32, 16, 3, 3}, 2, 1, 0, groups, 1);
+    const convt::detail::Plan rules = convt::detail::plan_call(g, convt::Device::kCPU);
+    bool found = false;
+    for (const convt::detail::Plan &p : convt::detail::cpu_plans(g)) {
+      found = found || (p.kernel == rules.kernel && p.tile_order == rules.tile_order &&
+                        p.per_group == rules.per_group);
+    }
+    EXPECT_TRUE(found) << "groups " << groups;
+  }
 }
 
 }  // namespace

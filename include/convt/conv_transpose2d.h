@@ -67,6 +67,24 @@ Shape conv_transpose2d_output_shape(const Shape &input_shape, const Shape &weigh
 // for reuse, because allocating it fresh each call costs page faults.
 void release_workspace();
 
+// How a call picks among the CPU kernels' equivalent ways of running a
+// shape: the kernel flavour (AVX-512 or AVX2 on x86), the evaluation order
+// (tile order), and for grouped layers one call per group or one in all.
+// - kRules (the default): rules on the shape and the kernels' tile
+//   widths (runtime/plan.cpp), at no cost per call.
+// - kMeasure: the first call of each new geometry (shapes and parameters)
+//   times every candidate and keeps the fastest for the rest of the process,
+//   like cuDNN's benchmark mode. That first call costs up to 3 runs of each
+//   of the 4 to 16 candidates (one, for a candidate twice as slow as the
+//   best so far). Candidates give the same values (the test suites check it
+//   bit for bit).
+// CONVT_PLAN=measure in the environment starts the process in kMeasure
+// (=rules, or unset, in kRules).
+// set_planning also forgets every measured choice. GPU calls are not
+// affected.
+enum class Planning { kRules, kMeasure };
+void set_planning(Planning planning);
+
 // The CPU kernel flavour calls run on this machine: "x86-avx512",
 // "x86-avx2" or "x86-sse41" in an x86 build (chosen from the CPU's features;
 // CONVT_MAX_CPU_ISA=avx2 or =sse41 caps it), "arm-neon" in an AArch64 build.

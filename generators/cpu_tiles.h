@@ -1,0 +1,79 @@
+// The CPU schedule's register tiles per target family, as plain constants:
+// the generator builds its kernels with them (schedule_x86.cpp,
+// schedule_arm.cpp; its knobs may override any) and the runtime's planner
+// reads the same numbers (runtime/plan.cpp: the x tile's width decides what a
+// narrow phase row is). Plain C++: the runtime includes it without Halide.
+#pragma once
+
+#include <cstdint>
+
+namespace convt_tiles {
+
+// Register tiles and parallel grain of the CPU schedule
+// (generators/schedule_cpu.cpp), in vectors of the target's natural width.
+struct CpuTiles {
+  int x_vectors;            // kXTiles: qx vectors per tile
+  int x_channels;           //   output channels per tile (one broadcast weight each)
+  int cx_columns;           // kChannelTilesAlongX (and edge columns): positions per tile
+  int cx_channel_vectors;   //   output-channel vectors per tile
+  int img_images;           // kChannelTilesAlongImages: images per tile
+  int img_channel_vectors;  //   output-channel vectors per tile
+  int xi_vectors;           // kXTilesAcrossImages: qx vectors per tile
+  int xi_channels;          //   output channels per tile
+  int xi_images;            //   images per tile
+  int pad_vectors;          // vectors per step of the zero-bordered input copy
+  int enough_blocks = 4;    // fewest channel blocks run in parallel (else rows)
+};
+
+// float32 lanes of a vector register.
+constexpr int kSse41Lanes = 4, kAvx2Lanes = 8, kAvx512Lanes = 16, kNeonLanes = 4;
+
+// x86-64. The machine model: FMA with 4-cycle latency on 2 ports, so at
+// least 8 independent accumulators must be in flight, and 16 vector
+// registers (32 with AVX-512). A tile of A x B accumulators fed per
+// reduction step by A vector loads and B broadcasts needs A x B + (A or B)
+// + 1 registers.
+//
+// AVX2 and SSE4.1: 16 registers, 12 accumulators.
+// - x tiles: 2 vectors x 6 channels; 2 loads and 6 broadcasts per 12
+//   FMAs. (4 vectors x 3 channels would need 17 registers, and spills.)
+// - channel tiles along x: 4 columns x 3 channel vectors (24 channels
+//   with AVX2), so phase rows of 4, 8 or 16 columns leave no idle column.
+// - channel tiles along images: 4 images x 3 channel vectors.
+// - x tiles across images: 1 vector x 3 channels x 4 images; 4 loads
+//   and 3 broadcasts per 12 FMAs, 16 registers in all.
+constexpr CpuTiles kX86Avx2Tiles{2, 6, 4, 3, 4, 3, 1, 3, 4, 1};
+
+// AVX-512: 32 registers of 16 lanes, 24 accumulators.
+// - x tiles: 2 vectors (32 columns) x 12 channels; 2 loads and 12
+//   broadcasts per 24 FMAs.
+// - channel tiles along x: 8 columns x 2 vectors (32 channels): phase
+//   rows of 8 or 16 columns fill them, and 32 channels waste little of
+//   C_out = 21 (fcn32s) or 256.
+// - channel tiles along images: 8 images x 2 vectors.
+// - x tiles across images: 2 vectors x 3 channels x 4 images.
+constexpr CpuTiles kX86Avx512Tiles{2, 12, 8, 2, 8, 2, 2, 3, 4, 1};
+
+// AArch64 NEON. The machine model: 32 vector registers of 128 bits (4
+// float32 lanes), and a fused multiply-add (fmla) with 4-cycle latency
+// issued on 2 pipes on the common big cores (Cortex-A76/A78/X1, Neoverse
+// N1/V1), so at least 8 independent accumulators must be in flight. With
+// twice the registers of AVX2 and half the lanes, the register tile is
+// shaped by register count, not by vector width: 24 accumulators, leaving 8
+// registers for the operands.
+// - x tiles: 4 vectors (16 columns) x 6 channels. Per (input channel, tap)
+//   that is 4 input loads and 6 weight broadcasts (ld1r) for 24 fmla; live
+//   registers 24 + 4 inputs + 1-2 broadcasts <= 30 of 32.
+// - channel tiles: 6 positions (columns, or images) x 4 vectors (16) of
+//   output channels = 24 accumulators, fed by 4 packed weight vectors and 6
+//   broadcast inputs.
+// - x tiles across images: 2 vectors (8 columns) x 3 channels x 4 images.
+// - the zero-bordered copy moves 4 q registers per step.
+constexpr CpuTiles kNeonTiles{4, 6, 6, 4, 6, 4, 2, 3, 4, 4};
+
+// Phase columns one x tile holds.
+constexpr int64_t x_tile_columns(const CpuTiles &t, int lanes) {
+  return static_cast<int64_t>(t.x_vectors) * lanes;
+}
+
+}  // namespace convt_tiles

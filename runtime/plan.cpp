@@ -1,0 +1,272 @@
+#include "plan.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <limits>
+#include <map>
+#include <mutex>
+#include <string>
+#include <tuple>
+
+#include "backends.h"
+#include "convt/errors.h"
+#include "tile_order.h"
+
+namespace convt {
+
+namespace detail {
+
+namespace {
+
+// --- Rules: the plan from the shape alone ---------------------------------
+
+// The tile orders, each with when it applies; the first that applies runs
+// (generators/schedule_cpu.cpp says how each tiles the work). "Narrow"
+// phase rows are narrower than the kernel's x tile (Kernel::x_tile_columns).
+// (Measured on AVX2, pix2pix_unet_mid: 16-column phase rows run as fast in
+// x tiles as in channel tiles; fcn32s_upscore, 16 columns and 21 channels,
+// 1.3x faster in x tiles.)
+struct OrderRule {
+  int32_t order;
+  bool (*applies)(const ConvGeometry &g, int64_t x_tile_columns);
+};
+
+bool narrow_rows(const ConvGeometry &g, int64_t x_tile_columns) {
+  return g.out_width / g.stride[1] < x_tile_columns;
+}
+
+// Channel tiles need channels to fill them (16 to 32 deep); the schedules
+// specialize them for dilation 1 and groups 1.
+bool fills_channel_tiles(const ConvGeometry &g) {
+  return g.dilation[0] == 1 && g.dilation[1] == 1 && g.groups == 1 && g.out_channels >= 16;
+}
+
+constexpr OrderRule kOrderRules[] = {
+    // At most 3 output channels in a batch (the x tiles hold 6 channels).
+    {convt_order::kXTilesAcrossImages,
+     [](const ConvGeometry &g, int64_t) { return g.out_channels <= 3 && g.batch >= 4; }},
+    // Narrow rows in a batch that fills an image tile (4 to 8 images).
+    {convt_order::kChannelTilesAlongImages,
+     [](const ConvGeometry &g, int64_t columns) {
+       return narrow_rows(g, columns) && fills_channel_tiles(g) && g.batch >= 4;
+     }},
+    // Narrow rows of fewer images.
+    {convt_order::kChannelTilesAlongX,
+     [](const ConvGeometry &g, int64_t columns) {
+       return narrow_rows(g, columns) && fills_channel_tiles(g);
+     }},
+    {convt_order::kXTiles, [](const ConvGeometry &, int64_t) { return true; }},
+};
+
+// Groups wide enough to fill the kernels' channel tiles run as one call per
+// group with groups 1: the group-1 specializations (and on GPUs the gemm
+// kernel) then apply, and a channel tile never straddles two groups (which
+// costs it one input load per channel instead of one per tile). Narrow
+// groups and depthwise layers stay in one call.
+bool runs_per_group(const ConvGeometry &g) {
+  return g.groups > 1 && g.in_channels / g.groups >= 16 && g.out_channels / g.groups >= 16;
+}
+
+// The geometry each call of a plan sees.
+ConvGeometry per_group_geometry(const ConvGeometry &g) {
+  ConvGeometry one = g;
+  one.groups = 1;
+  one.in_channels = g.in_channels / g.groups;
+  one.out_channels = g.out_channels / g.groups;
+  return one;
+}
+
+// The CUDA kernel for `g`, once the driver has a device; else RuntimeError
+// saying why.
+const Kernel &usable_cuda_kernel(const ConvGeometry &g) {
+  const Kernel *kernel = cuda_kernel_for(g);
+  if (kernel == nullptr) {
+    throw RuntimeError(
+        "conv_transpose2d(): tensors on cuda, but this build has no CUDA backend "
+        "(configure with -DCONVT_TARGETS=...;cuda)");
+  }
+  std::string reason;
+  if (!cuda_available(&reason)) {
+    throw RuntimeError("conv_transpose2d(): CUDA is unavailable: " + reason);
+  }
+  return *kernel;
+}
+
+// Which kernel runs a call: the input's device decides. Host tensors run on
+// the CPU kernel (the flavour for the call's shape); in a GPU-only build, on
+// the CUDA kernel (copied in and out). CONVT_HOST_KERNEL=cuda or =opencl
+// sends host tensors to that GPU kernel instead, which is how the test
+// suites run the GPU schedules (OpenCL on PoCL without a GPU).
+const Kernel &select_kernel(const ConvGeometry &g, Device device) {
+  if (device == Device::kCUDA) return usable_cuda_kernel(g);
+  static const char *const choice = std::getenv("CONVT_HOST_KERNEL");  // read once
+  if (choice != nullptr && std::strcmp(choice, "cuda") == 0) return usable_cuda_kernel(g);
+  if (choice != nullptr && std::strcmp(choice, "opencl") == 0) {
+    const Kernel *kernel = opencl_kernel_for(g);
+    if (kernel == nullptr) {
+      throw RuntimeError(
+          "conv_transpose2d(): CONVT_HOST_KERNEL=opencl, but this build has no "
+          "OpenCL kernel (it comes with the cuda target when tests are built)");
+    }
+    return *kernel;
+  }
+  return has_cpu_kernel() ? cpu_kernel_for(g) : usable_cuda_kernel(g);
+}
+
+// Channels [first, first + count) of dimension `dim` of a float32 view.
+ConstTensorView channel_slice(const ConstTensorView &v, size_t dim, int64_t first, int64_t count) {
+  Shape shape = v.shape();
+  shape[dim] = count;
+  const float *data = static_cast<const float *>(v.data()) + first * v.strides()[dim];
+  return {data, DType::kFloat32, shape, v.strides(), v.device()};
+}
+TensorView channel_slice(const TensorView &v, size_t dim, int64_t first, int64_t count) {
+  Shape shape = v.shape();
+  shape[dim] = count;
+  float *data = static_cast<float *>(v.data()) + first * v.strides()[dim];
+  return {data, DType::kFloat32, shape, v.strides(), v.device()};
+}
+
+// --- Measurement ----------------------------------------------------------
+
+Planning initial_planning() {
+  const char *mode = std::getenv("CONVT_PLAN");
+  return mode != nullptr && std::strcmp(mode, "measure") == 0 ? Planning::kMeasure
+                                                              : Planning::kRules;
+}
+
+std::mutex &planning_mutex() {
+  static std::mutex m;
+  return m;
+}
+
+Planning &planning() {
+  static Planning p = initial_planning();
+  return p;
+}
+
+// What a measured plan depends on: the geometry (layouts change little).
+using GeometryKey = std::tuple<bool, int64_t, int64_t, int64_t, int64_t, int64_t, int64_t, int64_t,
+                               int64_t, int64_t, int64_t, int64_t, int64_t, int64_t, int64_t,
+                               int64_t, int64_t, int64_t, int64_t>;
+
+GeometryKey key_of(const ConvGeometry &g) {
+  return {g.batched,      g.batch,         g.in_channels,       g.in_height,        g.in_width,
+          g.out_channels, g.kernel_height, g.kernel_width,      g.out_height,       g.out_width,
+          g.groups,       g.stride[0],     g.stride[1],         g.padding[0],       g.padding[1],
+          g.dilation[0],  g.dilation[1],   g.output_padding[0], g.output_padding[1]};
+}
+
+std::map<GeometryKey, Plan> &measured_plans() {
+  static std::map<GeometryKey, Plan> plans;
+  return plans;
+}
+
+// Seconds one run of `plan` takes: the faster of two, after one that warms
+// the workspace and caches. A candidate whose first run already takes
+// `give_up` seconds or more is not run again (some orders are 10x slower
+// than the best on some layers, and the first call pays for every run).
+double seconds_for(const Plan &plan, const std::function<void(const Plan &)> &run, double give_up) {
+  double best = 0;
+  for (int i = 0; i < 3; ++i) {
+    const auto start = std::chrono::steady_clock::now();
+    run(plan);
+    const double s =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (i == 0 && s >= give_up) return s;
+    if (i == 1 || (i == 2 && s < best)) best = s;
+  }
+  return best;
+}
+
+}  // namespace
+
+int32_t cpu_tile_order(const ConvGeometry &g, int64_t x_tile_columns) {
+  for (const OrderRule &rule : kOrderRules) {
+    if (rule.applies(g, x_tile_columns)) return rule.order;
+  }
+  return convt_order::kXTiles;
+}
+
+Plan plan_call(const ConvGeometry &g, Device device) {
+  Plan plan;
+  plan.per_group = runs_per_group(g);
+  const ConvGeometry call = plan.per_group ? per_group_geometry(g) : g;
+  plan.kernel = &select_kernel(call, device);
+  if (plan.kernel->device_interface == nullptr) {
+    plan.tile_order = cpu_tile_order(call, plan.kernel->x_tile_columns);
+  }
+  return plan;
+}
+
+std::vector<Plan> cpu_plans(const ConvGeometry &g) {
+  std::vector<Plan> plans;
+  if (!has_cpu_kernel()) return plans;
+  for (const Kernel *kernel : cpu_kernels()) {
+    for (const bool per_group : {false, true}) {
+      if (per_group && g.groups == 1) continue;
+      for (int32_t order = 0; order < convt_order::kTileOrders; ++order) {
+        plans.push_back({kernel, order, per_group});
+      }
+    }
+  }
+  return plans;
+}
+
+void run_plan(const Plan &plan, const ConvGeometry &g, const ConstTensorView &input,
+              const ConstTensorView &weight, const std::optional<ConstTensorView> &bias,
+              const TensorView &out) {
+  if (!plan.per_group) {
+    run_kernel(*plan.kernel, plan.tile_order, g, input, weight, bias, out);
+    return;
+  }
+  const ConvGeometry one = per_group_geometry(g);
+  const size_t channel_dim = input.shape().size() - 3;  // C of (N, C, H, W) or (C, H, W)
+  for (int64_t group = 0; group < g.groups; ++group) {
+    std::optional<ConstTensorView> group_bias;
+    if (bias) group_bias = channel_slice(*bias, 0, group * one.out_channels, one.out_channels);
+    run_kernel(*plan.kernel, plan.tile_order, one,
+               channel_slice(input, channel_dim, group * one.in_channels, one.in_channels),
+               channel_slice(weight, 0, group * one.in_channels, one.in_channels), group_bias,
+               channel_slice(out, channel_dim, group * one.out_channels, one.out_channels));
+  }
+}
+
+Plan measured_plan(const ConvGeometry &g, const Plan &plan,
+                   const std::function<void(const Plan &)> &run) {
+  if (plan.kernel->device_interface != nullptr) return plan;
+  // One measurement at a time: concurrent ones would time each other.
+  const std::lock_guard<std::mutex> lock(planning_mutex());
+  if (planning() != Planning::kMeasure) return plan;
+  const GeometryKey key = key_of(g);
+  auto found = measured_plans().find(key);
+  if (found != measured_plans().end()) return found->second;
+  // The rules' plan first, so a tie keeps it.
+  Plan best = plan;
+  double best_seconds = seconds_for(plan, run, std::numeric_limits<double>::infinity());
+  for (const Plan &candidate : cpu_plans(g)) {
+    if (candidate.kernel == plan.kernel && candidate.tile_order == plan.tile_order &&
+        candidate.per_group == plan.per_group) {
+      continue;
+    }
+    const double s = seconds_for(candidate, run, 2 * best_seconds);
+    if (s < best_seconds) {
+      best = candidate;
+      best_seconds = s;
+    }
+  }
+  measured_plans()[key] = best;
+  return best;
+}
+
+}  // namespace detail
+
+void set_planning(Planning p) {
+  const std::lock_guard<std::mutex> lock(detail::planning_mutex());
+  detail::planning() = p;
+  detail::measured_plans().clear();
+}
+
+}  // namespace convt

@@ -1,0 +1,45 @@
+// How a call runs, decided in one place: which kernel, which of its
+// equivalent evaluation orders, and whether groups run as separate calls.
+// Every candidate gives the same result; they differ in speed only.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <vector>
+
+#include "arguments.h"
+#include "halide_call.h"
+
+namespace convt::detail {
+
+struct Plan {
+  const Kernel *kernel = nullptr;
+  // convt_order::TileOrder (generators/tile_order.h); GPU kernels ignore it.
+  int32_t tile_order = 0;
+  // One call per group, with groups 1, on channel slices of every tensor.
+  bool per_group = false;
+};
+
+// The plan for a call whose input is on `device`, from the rules in
+// plan.cpp: no cost, no state. Throws RuntimeError when no kernel can run it.
+Plan plan_call(const ConvGeometry &g, Device device);
+
+// Every plan the CPU kernels offer for `g`: each flavour this machine runs,
+// each tile order, and, for grouped layers, one call per group or one call
+// in all. The heuristic's plan is among them. Empty without CPU kernels.
+std::vector<Plan> cpu_plans(const ConvGeometry &g);
+
+// Runs a validated call with `plan`. `out` must have unit stride along W.
+void run_plan(const Plan &plan, const ConvGeometry &g, const ConstTensorView &input,
+              const ConstTensorView &weight, const std::optional<ConstTensorView> &bias,
+              const TensorView &out);
+
+// Under Planning::kMeasure, and for a CPU plan: the fastest of cpu_plans(g),
+// timed by `run` (which runs a plan on the call's own tensors) on the first
+// call of this geometry and remembered for the process's later calls.
+// Otherwise returns `plan`, the rules' choice.
+Plan measured_plan(const ConvGeometry &g, const Plan &plan,
+                   const std::function<void(const Plan &)> &run);
+
+}  // namespace convt::detail

@@ -1,0 +1,136 @@
+// Every plan the CPU planner can choose (runtime/plan.h: each flavour this
+// machine runs x each tile order x one call per group or one in all) gives
+// the float64 reference's result, and the same bits as every other plan, on
+// layers that reach each schedule path: wide and narrow phase rows, batches,
+// few output channels, edge columns, bias-only residues, wide and narrow
+// groups, depthwise, dilation with a common factor. The measured choice
+// (Planning::kMeasure) runs through the public API.
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "backends.h"
+#include "convt/convt.h"
+#include "plan.h"
+#include "reference.h"
+#include "test_util.h"
+#include "tile_order.h"
+
+namespace {
+
+using convt_test::RefParams;
+
+struct PlanCase {
+  const char *name;
+  RefParams p;
+};
+
+RefParams params(int64_t n, int64_t c_in, int64_t h, int64_t w, int64_t c_out, int64_t k, int64_t s,
+                 int64_t pad, int64_t groups = 1, int64_t d = 1, int64_t op = 0) {
+  RefParams p;
+  p.n = n;
+  p.c_in = c_in;
+  p.h_in = h;
+  p.w_in = w;
+  p.c_out = c_out;
+  p.kh = p.kw = k;
+  p.stride = {s, s};
+  p.padding = {pad, pad};
+  p.groups = groups;
+  p.dilation = {d, d};
+  p.output_padding = {op, op};
+  return p;
+}
+
+const PlanCase kCases[] = {
+    {"wide_rows", params(1, 8, 5, 40, 20, 3, 2, 1)},
+    {"narrow_rows", params(2, 8, 3, 3, 24, 4, 2, 1)},
+    {"narrow_rows_batch", params(5, 8, 3, 3, 40, 3, 2, 0)},
+    {"few_channels_batch", params(4, 5, 6, 20, 2, 3, 1, 1)},
+    {"edge_columns", params(3, 6, 4, 5, 30, 3, 2, 0)},
+    {"all_edge", params(2, 7, 1, 1, 26, 2, 3, 0)},
+    {"bias_fill", params(1, 4, 5, 5, 4, 1, 3, 0)},
+    {"wide_groups", params(2, 32, 4, 6, 34, 3, 2, 1, 2)},
+    {"narrow_groups", params(2, 12, 4, 9, 9, 3, 2, 1, 3)},
+    {"depthwise", params(3, 20, 5, 7, 20, 3, 2, 1, 20)},
+    {"common_factor", params(2, 5, 4, 6, 18, 3, 4, 1, 1, 2, 1)},
+};
+
+class EveryPlan : public ::testing::TestWithParam<PlanCase> {};
+
+TEST_P(EveryPlan, MatchesTheReferenceAndEveryOtherPlan) {
+  const RefParams &p = GetParam().p;
+  std::mt19937 rng(31000 + static_cast<uint32_t>(p.c_out * 7 + p.w_in));
+  const std::vector<float> input =
+      convt_test::random_values(static_cast<size_t>(p.n * p.c_in * p.h_in * p.w_in), rng);
+  const std::vector<float> weight = convt_test::random_values(
+      static_cast<size_t>(p.c_in * (p.c_out / p.groups) * p.kh * p.kw), rng);
+  const std::vector<float> bias = convt_test::random_values(static_cast<size_t>(p.c_out), rng);
+  const std::vector<double> want = convt_test::reference_conv_transpose2d(p, input, weight, bias);
+
+  const convt::Shape in_shape{p.n, p.c_in, p.h_in, p.w_in};
+  const convt::Shape w_shape{p.c_in, p.c_out / p.groups, p.kh, p.kw};
+  const convt::detail::ConvGeometry g = convt::detail::resolve_geometry(
+      in_shape, w_shape, {p.stride[0], p.stride[1]}, {p.padding[0], p.padding[1]},
+      {p.output_padding[0], p.output_padding[1]}, p.groups, {p.dilation[0], p.dilation[1]});
+  const std::vector<convt::detail::Plan> plans = convt::detail::cpu_plans(g);
+  ASSERT_FALSE(plans.empty());
+  const size_t expected =
+      convt::detail::cpu_kernels().size() * convt_order::kTileOrders * (p.groups > 1 ? 2 : 1);
+  EXPECT_EQ(plans.size(), expected);
+
+  std::vector<float> first;
+  for (const convt::detail::Plan &plan : plans) {
+    const std::string which = std::string(plan.kernel->name) + ", " +
+                              convt_order::tile_order_name(plan.tile_order) +
+                              (plan.per_group ? ", per group" : "");
+    convt::Tensor out(g.output_shape());
+    std::fill(out.data(), out.data() + out.numel(), -12345.0f);  // every value written
+    convt::detail::run_plan(plan, g, convt::ConstTensorView(input.data(), in_shape),
+                            convt::ConstTensorView(weight.data(), w_shape),
+                            convt::ConstTensorView(bias.data(), {p.c_out}), out);
+    const std::vector<float> got(out.data(), out.data() + out.numel());
+    EXPECT_LE(convt_test::relative_error(got, want), 1e-5) << which;
+    if (first.empty()) {
+      first = got;
+    } else {
+      EXPECT_EQ(std::memcmp(first.data(), got.data(), got.size() * sizeof(float)), 0)
+          << which << " differs in its bits from " << plans.front().kernel->name << ", "
+          << convt_order::tile_order_name(plans.front().tile_order);
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Plans, EveryPlan, ::testing::ValuesIn(kCases),
+                         [](const ::testing::TestParamInfo<PlanCase> &info) {
+                           return std::string(info.param.name);
+                         });
+
+// The measured choice: the first call of a geometry times the candidates,
+// later calls reuse the choice; every result is the reference's.
+TEST(MeasuredPlanning, CallsMatchTheReference) {
+  convt::set_planning(convt::Planning::kMeasure);
+  for (const PlanCase &c : {kCases[1], kCases[7]}) {
+    const RefParams &p = c.p;
+    std::mt19937 rng(32000);
+    const std::vector<float> input =
+        convt_test::random_values(static_cast<size_t>(p.n * p.c_in * p.h_in * p.w_in), rng);
+    const std::vector<float> weight = convt_test::random_values(
+        static_cast<size_t>(p.c_in * (p.c_out / p.groups) * p.kh * p.kw), rng);
+    const std::vector<double> want = convt_test::reference_conv_transpose2d(p, input, weight, {});
+    for (int call = 0; call < 2; ++call) {
+      const convt::Tensor out = convt::conv_transpose2d(
+          convt::ConstTensorView(input.data(), {p.n, p.c_in, p.h_in, p.w_in}),
+          convt::ConstTensorView(weight.data(), {p.c_in, p.c_out / p.groups, p.kh, p.kw}),
+          std::nullopt, {p.stride[0], p.stride[1]}, {p.padding[0], p.padding[1]}, 0, p.groups);
+      const std::vector<float> got(out.data(), out.data() + out.numel());
+      EXPECT_LE(convt_test::relative_error(got, want), 1e-5) << c.name << " call " << call;
+    }
+  }
+  convt::set_planning(convt::Planning::kRules);
+}
+
+}  // namespace
