@@ -76,8 +76,10 @@ void release_workspace();
 //   times every candidate and keeps the fastest for the rest of the process,
 //   like cuDNN's benchmark mode. That first call costs up to 3 runs of each
 //   of the 4 to 16 candidates (one, for a candidate twice as slow as the
-//   best so far). Candidates give the same values (the test suites check it
-//   bit for bit).
+//   best so far). The candidates of one kernel flavour give the same bits
+//   (the test suites check it); where the choice is between AVX-512 and
+//   AVX2, results may differ in the last bits between processes (within
+//   1e-5 of the float64 reference, like the flavours themselves).
 // CONVT_PLAN=measure in the environment starts the process in kMeasure
 // (=rules, or unset, in kRules).
 // set_planning also forgets every measured choice. GPU calls are not
