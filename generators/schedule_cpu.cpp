@@ -3,7 +3,7 @@
 //
 // The hot loop is one phase's stride-1 correlation over a register tile of
 // accumulators, in the tile order the runtime picks per call
-// (convt_order::TileOrder in tile_order.h; runtime/cpu_tile_order.cpp):
+// (convt_order::TileOrder in tile_order.h; runtime/plan.cpp):
 //  0  x tiles: (qx vectors) x (output channels), fed per (input channel,
 //     tap) by input vector loads and one broadcast weight per channel.
 //  1  channel tiles along x: (qx positions) x (channel vectors), fed by
@@ -336,8 +336,12 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
   // --- Edge columns (the last W_out % s_x of each row) ---------------------
   // Channel tiles as in order 1, with an edge column's rows as the
   // positions: per channel block and phase, the phase's weights packed once
-  // (for every image, when the blocks are run in parallel), then register
-  // tiles of (rows) x (channel vectors). Layers whose output is narrower
+  // for every image, then the images (in parallel when the blocks are too
+  // few to share) and register tiles of (rows) x (channel vectors). (Packed
+  // per image, the weights of a 1 x 1 input in a batch of 37 were packed 37
+  // times for one use each: random1_6 of the report, 0.19 to 0.12 ms.) Only
+  // the phases with an edge residue are packed (random1_28: both phases,
+  // packed per block, 0.16 to 0.24 ms). Layers whose output is narrower
   // than the stride are all edge (1 x 1 and 1-row inputs), and one column
   // of 29 is 1/29 of a layer's work: one pixel at a time, unvectorized, it
   // took 69% of a 1 x 1 layer's time and a quarter of random1_16's. Each
@@ -350,11 +354,8 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
     s.allow_race_conditions()
         .split(eqy, eqyo, eqyi, t.cx_columns, TailStrategy::GuardWithIf)
         .split(f.co, ecoo, ecoi, cx_depth, TailStrategy::GuardWithIf);
-    if (parallel_blocks) {
-      s.reorder(ecoi, eqyi, eqyo, f.n, erx, ery, ecoo).parallel(ecoo);
-    } else {
-      s.reorder(ecoi, eqyi, eqyo, erx, ery, ecoo, f.n).parallel(f.n);
-    }
+    s.reorder(ecoi, eqyi, eqyo, f.n, erx, ery, ecoo)
+        .parallel(parallel_blocks ? VarOrRVar(ecoo) : VarOrRVar(f.n));
     s.vectorize(ecoi, vec).unroll(eqyi);
   };
   Stage edge = f.output.update(kEdge);

@@ -1,6 +1,6 @@
 // The CPU kernels' tile orders: four evaluation orders of the same result
 // (generators/schedule_cpu.cpp says how each tiles the work). The runtime
-// picks one per call (runtime/cpu_tile_order.cpp) and passes it to the
+// picks one per call (runtime/plan.cpp) and passes it to the
 // kernel as its tile_order argument; the algorithm gives each its own
 // output update (OutputUpdate). Plain C++: the runtime includes it without
 // Halide.
