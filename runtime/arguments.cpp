@@ -199,6 +199,13 @@ Shape ConvGeometry::output_shape() const {
   return {out_channels, out_height, out_width};
 }
 
+int64_t ConvGeometry::multiply_adds() const {
+  const int64_t per_pair =
+      saturating_mul(batch, saturating_mul(out_channels, in_channels / groups));
+  return saturating_mul(per_pair, saturating_mul(saturating_mul(in_width, kernel_width),
+                                                 saturating_mul(in_height, kernel_height)));
+}
+
 ConvGeometry resolve_geometry(const Shape &input_shape, const Shape &weight_shape,
                               const IntList &stride, const IntList &padding,
                               const IntList &output_padding, int64_t groups,
@@ -346,9 +353,8 @@ int64_t axis_work(int64_t out, int64_t stride, int64_t kernel) {
 void check_work(const ConvGeometry &g, WorkForm form) {
   const int64_t per_pair =
       saturating_mul(g.batch, saturating_mul(g.out_channels, g.in_channels / g.groups));
-  const int64_t true_x = g.in_width * g.kernel_width;
   const int64_t true_y = g.in_height * g.kernel_height;
-  const int64_t true_work = saturating_mul(per_pair, saturating_mul(true_x, true_y));
+  const int64_t true_work = g.multiply_adds();
   const int64_t work_x = axis_work(g.out_width, g.stride[1], g.kernel_width);
   const int64_t work_y = form == WorkForm::kPixelTiles
                              ? axis_work(g.out_height, g.stride[0], g.kernel_height)

@@ -21,6 +21,9 @@ struct ConvGeometry {
   std::array<int64_t, 2> stride{}, padding{}, output_padding{}, dilation{};
 
   Shape output_shape() const;  // unbatched calls drop N
+  // The true multiply-adds: every input pixel meets every tap once
+  // (saturating at 2^63 - 1).
+  int64_t multiply_adds() const;
 };
 
 // Shapes and parameters alone: everything conv_transpose2d_output_shape needs.

@@ -14,9 +14,11 @@ namespace convt::detail {
 
 namespace {
 
-// What a failing kernel said, collected through Halide's user_context.
+// What one kernel call carries through Halide's user_context: what a failure
+// said, and whether its parallel loops run on the calling thread.
 struct CallContext {
   std::string error;
+  bool serial = false;
 };
 
 // Replaces Halide's default handler, which would abort: record the message and
@@ -25,9 +27,27 @@ void record_halide_error(void *user_context, const char *message) {
   if (user_context != nullptr) static_cast<CallContext *>(user_context)->error += message;
 }
 
-void install_error_handler() {
+// Halide's parallel loops, but a serial call's run in order on the calling
+// thread (Plan::serial): for a small call, waking the pool for each loop
+// costs more than the loop's work.
+int run_parallel_loop(void *user_context, halide_task_t task, int min, int size, uint8_t *closure) {
+  const auto *context = static_cast<const CallContext *>(user_context);
+  if (context == nullptr || !context->serial) {
+    return halide_default_do_par_for(user_context, task, min, size, closure);
+  }
+  for (int i = min; i < min + size; ++i) {
+    const int rc = task(user_context, i, closure);
+    if (rc != 0) return rc;
+  }
+  return 0;
+}
+
+void install_runtime_hooks() {
   static std::once_flag once;
-  std::call_once(once, [] { halide_set_error_handler(record_halide_error); });
+  std::call_once(once, [] {
+    halide_set_error_handler(record_halide_error);
+    halide_set_custom_do_par_for(run_parallel_loop);
+  });
 }
 
 // A Halide view of an NCHW-style tensor: Halide lists dimensions innermost
@@ -116,10 +136,10 @@ ConstTensorView dense_host_copy(const ConstTensorView &v, std::vector<float> *st
 
 }  // namespace
 
-void run_kernel(const Kernel &kernel, int32_t tile_order, const ConvGeometry &g,
+void run_kernel(const Kernel &kernel, int32_t tile_order, bool serial, const ConvGeometry &g,
                 const ConstTensorView &given_input, const ConstTensorView &given_weight,
                 const std::optional<ConstTensorView> &given_bias, const TensorView &out) {
-  install_error_handler();
+  install_runtime_hooks();
   install_workspace_allocator();
   const bool gpu = kernel.device_interface != nullptr;
   std::vector<float> input_copy;
@@ -142,6 +162,7 @@ void run_kernel(const Kernel &kernel, int32_t tile_order, const ConvGeometry &g,
                             : HalideBuffer(&kZero, {g.out_channels}, {0}, 1);
 
   CallContext context;
+  context.serial = serial;
   DeviceBuffers device(kernel, &context);
   if (gpu) {
     device.bind(in_buf, input.device(), true);

@@ -36,12 +36,12 @@ struct Kernel {
 };
 
 // Runs `kernel` for a validated call in tile order `tile_order`
-// (convt_order::TileOrder; GPU kernels ignore it). `out` must have unit
-// stride along W.
+// (convt_order::TileOrder; GPU kernels ignore it), its parallel loops on the
+// calling thread when `serial`. `out` must have unit stride along W.
 // A GPU kernel reads and writes Device::kCUDA views in place; host views are
 // copied to the device and the output back, and the call returns when the
 // result is complete.
-void run_kernel(const Kernel &kernel, int32_t tile_order, const ConvGeometry &g,
+void run_kernel(const Kernel &kernel, int32_t tile_order, bool serial, const ConvGeometry &g,
                 const ConstTensorView &input, const ConstTensorView &weight,
                 const std::optional<ConstTensorView> &bias, const TensorView &out);
 

@@ -1,6 +1,7 @@
 #include "plan.h"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
@@ -68,6 +69,17 @@ constexpr OrderRule kOrderRules[] = {
 bool runs_per_group(const ConvGeometry &g) {
   return g.groups > 1 && g.in_channels / g.groups >= 16 && g.out_channels / g.groups >= 16;
 }
+
+// Calls of fewer multiply-adds run serially. Each parallel loop of a call
+// wakes the pool and waits for it, some microseconds (most of the time of
+// a 1 x 1 layer with a few hundred channels); a call runs a few such loops.
+// Below 2^17 multiply-adds the work of a loop is about that
+// (AMD EPYC, 2 cores: random1_33, 87k, 0.089 -> 0.069 ms serially;
+// random1_28, 215k, memory-bound, 0.16 -> 0.18 ms). The measured plan
+// times both.
+constexpr int64_t kSerialMultiplyAdds = int64_t{1} << 17;
+
+bool runs_serially(const ConvGeometry &g) { return g.multiply_adds() < kSerialMultiplyAdds; }
 
 // The geometry each call of a plan sees.
 ConvGeometry per_group_geometry(const ConvGeometry &g) {
@@ -137,13 +149,17 @@ Planning initial_planning() {
                                                               : Planning::kRules;
 }
 
+// Guards the measured plans, and makes measurements one at a time
+// (concurrent ones would time each other).
 std::mutex &planning_mutex() {
   static std::mutex m;
   return m;
 }
 
-Planning &planning() {
-  static Planning p = initial_planning();
+// Read on every call without the lock: calls under the rules never wait on
+// another thread's measurement.
+std::atomic<Planning> &planning() {
+  static std::atomic<Planning> p{initial_planning()};
   return p;
 }
 
@@ -164,21 +180,43 @@ std::map<GeometryKey, Plan> &measured_plans() {
   return plans;
 }
 
-// Seconds one run of `plan` takes: the faster of two, after one that warms
-// the workspace and caches. A candidate whose first run already takes
-// `give_up` seconds or more is not run again (some orders are 10x slower
-// than the best on some layers, and the first call pays for every run).
+// Timed runs of a candidate add up to at least this: two runs of a call of
+// tens of microseconds are at the mercy of one late thread wake-up
+// (random1_4 of the report, measured from two runs: 0.86 ms against the
+// rules' 0.62).
+constexpr double kTimedSeconds = 2e-3;
+
+// Seconds one run of `plan` takes: the fastest of the runs after one that
+// warms the workspace and caches, at least two and kTimedSeconds in all. A
+// candidate whose first run already takes `give_up` seconds or more is not
+// run again (some orders are 10x slower than the best on some layers, and
+// the first call pays for every run).
 double seconds_for(const Plan &plan, const std::function<void(const Plan &)> &run, double give_up) {
-  double best = 0;
-  for (int i = 0; i < 3; ++i) {
+  double best = std::numeric_limits<double>::infinity();
+  double timed = 0;
+  for (int i = 0;; ++i) {
     const auto start = std::chrono::steady_clock::now();
     run(plan);
     const double s =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    if (i == 0 && s >= give_up) return s;
-    if (i == 1 || (i == 2 && s < best)) best = s;
+    if (i == 0) {
+      if (s >= give_up) return s;
+      continue;
+    }
+    best = std::min(best, s);
+    timed += s;
+    if (i >= 2 && timed >= kTimedSeconds) return best;
   }
-  return best;
+}
+
+// Serial candidates are timed only when the best plan on the pool takes
+// less than this: a call's few pool wake-ups (microseconds each) cannot
+// matter beside more work.
+constexpr double kSerialWorthTiming = 1e-3;
+
+bool same_plan(const Plan &a, const Plan &b) {
+  return a.kernel == b.kernel && a.tile_order == b.tile_order && a.per_group == b.per_group &&
+         a.serial == b.serial;
 }
 
 }  // namespace
@@ -197,6 +235,7 @@ Plan plan_call(const ConvGeometry &g, Device device) {
   plan.kernel = &select_kernel(call, device);
   if (plan.kernel->device_interface == nullptr) {
     plan.tile_order = cpu_tile_order(call, plan.kernel->x_tile_columns);
+    plan.serial = runs_serially(g);
   }
   return plan;
 }
@@ -204,11 +243,13 @@ Plan plan_call(const ConvGeometry &g, Device device) {
 std::vector<Plan> cpu_plans(const ConvGeometry &g) {
   std::vector<Plan> plans;
   if (!has_cpu_kernel()) return plans;
-  for (const Kernel *kernel : cpu_kernels()) {
-    for (const bool per_group : {false, true}) {
-      if (per_group && g.groups == 1) continue;
-      for (int32_t order = 0; order < convt_order::kTileOrders; ++order) {
-        plans.push_back({kernel, order, per_group});
+  for (const bool serial : {false, true}) {
+    for (const Kernel *kernel : cpu_kernels()) {
+      for (const bool per_group : {false, true}) {
+        if (per_group && g.groups == 1) continue;
+        for (int32_t order = 0; order < convt_order::kTileOrders; ++order) {
+          plans.push_back({kernel, order, per_group, serial});
+        }
       }
     }
   }
@@ -219,7 +260,7 @@ void run_plan(const Plan &plan, const ConvGeometry &g, const ConstTensorView &in
               const ConstTensorView &weight, const std::optional<ConstTensorView> &bias,
               const TensorView &out) {
   if (!plan.per_group) {
-    run_kernel(*plan.kernel, plan.tile_order, g, input, weight, bias, out);
+    run_kernel(*plan.kernel, plan.tile_order, plan.serial, g, input, weight, bias, out);
     return;
   }
   const ConvGeometry one = per_group_geometry(g);
@@ -227,7 +268,7 @@ void run_plan(const Plan &plan, const ConvGeometry &g, const ConstTensorView &in
   for (int64_t group = 0; group < g.groups; ++group) {
     std::optional<ConstTensorView> group_bias;
     if (bias) group_bias = channel_slice(*bias, 0, group * one.out_channels, one.out_channels);
-    run_kernel(*plan.kernel, plan.tile_order, one,
+    run_kernel(*plan.kernel, plan.tile_order, plan.serial, one,
                channel_slice(input, channel_dim, group * one.in_channels, one.in_channels),
                channel_slice(weight, 0, group * one.in_channels, one.in_channels), group_bias,
                channel_slice(out, channel_dim, group * one.out_channels, one.out_channels));
@@ -237,20 +278,19 @@ void run_plan(const Plan &plan, const ConvGeometry &g, const ConstTensorView &in
 Plan measured_plan(const ConvGeometry &g, const Plan &plan,
                    const std::function<void(const Plan &)> &run) {
   if (plan.kernel->device_interface != nullptr) return plan;
-  // One measurement at a time: concurrent ones would time each other.
+  if (planning().load(std::memory_order_relaxed) != Planning::kMeasure) return plan;
   const std::lock_guard<std::mutex> lock(planning_mutex());
-  if (planning() != Planning::kMeasure) return plan;
+  if (planning().load(std::memory_order_relaxed) != Planning::kMeasure) return plan;
   const GeometryKey key = key_of(g);
   auto found = measured_plans().find(key);
   if (found != measured_plans().end()) return found->second;
-  // The rules' plan first, so a tie keeps it.
+  // The rules' plan first, so a tie keeps it. cpu_plans lists the serial
+  // candidates after those on the pool.
   Plan best = plan;
   double best_seconds = seconds_for(plan, run, std::numeric_limits<double>::infinity());
   for (const Plan &candidate : cpu_plans(g)) {
-    if (candidate.kernel == plan.kernel && candidate.tile_order == plan.tile_order &&
-        candidate.per_group == plan.per_group) {
-      continue;
-    }
+    if (same_plan(candidate, plan)) continue;
+    if (candidate.serial && best_seconds >= kSerialWorthTiming) continue;
     const double s = seconds_for(candidate, run, 2 * best_seconds);
     if (s < best_seconds) {
       best = candidate;
@@ -265,7 +305,7 @@ Plan measured_plan(const ConvGeometry &g, const Plan &plan,
 
 void set_planning(Planning p) {
   const std::lock_guard<std::mutex> lock(detail::planning_mutex());
-  detail::planning() = p;
+  detail::planning().store(p, std::memory_order_relaxed);
   detail::measured_plans().clear();
 }
 

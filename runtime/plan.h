@@ -1,5 +1,6 @@
 // How a call runs, decided in one place: which kernel, which of its
-// equivalent evaluation orders, and whether groups run as separate calls.
+// equivalent evaluation orders, whether groups run as separate calls, and
+// whether the kernel's parallel loops use the thread pool.
 // Every candidate gives the same result; they differ in speed only.
 #pragma once
 
@@ -19,6 +20,8 @@ struct Plan {
   int32_t tile_order = 0;
   // One call per group, with groups 1, on channel slices of every tensor.
   bool per_group = false;
+  // The kernel's parallel loops run on the calling thread (CPU kernels).
+  bool serial = false;
 };
 
 // The plan for a call whose input is on `device`, from the rules in
@@ -26,8 +29,9 @@ struct Plan {
 Plan plan_call(const ConvGeometry &g, Device device);
 
 // Every plan the CPU kernels offer for `g`: each flavour this machine runs,
-// each tile order, and, for grouped layers, one call per group or one call
-// in all. The heuristic's plan is among them. Empty without CPU kernels.
+// each tile order, for grouped layers one call per group or one call in
+// all, each on the thread pool and then each serial. The rules' plan is
+// among them. Empty without CPU kernels.
 std::vector<Plan> cpu_plans(const ConvGeometry &g);
 
 // Runs a validated call with `plan`. `out` must have unit stride along W.

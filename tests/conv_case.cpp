@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <array>
+#include <cstring>
 #include <optional>
 #include <random>
 #include <sstream>
@@ -10,6 +11,7 @@
 
 #include "convt/convt.h"
 #include "guard_pages.h"
+#include "plan.h"
 #include "test_util.h"
 
 namespace convt_test {
@@ -87,6 +89,31 @@ CaseData case_data(const ConvCase &c) {
   return d;
 }
 
+// The planner runs small calls serially and larger ones on the thread pool
+// (runtime/plan.h); the other choice must give the same bits, so every case
+// reaches each schedule path both ways.
+void expect_serial_and_pool_agree(const ConvCase &c, const std::vector<float> &got) {
+  const RefParams &p = c.p;
+  const CaseData d = case_data(c);
+  const convt::Shape in_shape{p.n, p.c_in, p.h_in, p.w_in};
+  const convt::Shape w_shape{p.c_in, p.c_out / p.groups, p.kh, p.kw};
+  const convt::detail::ConvGeometry g = convt::detail::resolve_geometry(
+      in_shape, w_shape, {p.stride[0], p.stride[1]}, {p.padding[0], p.padding[1]},
+      {p.output_padding[0], p.output_padding[1]}, p.groups, {p.dilation[0], p.dilation[1]});
+  convt::detail::Plan plan = convt::detail::plan_call(g, convt::Device::kCPU);
+  if (plan.kernel->device_interface != nullptr || g.batch == 0) return;  // no thread pool
+  plan.serial = !plan.serial;
+  convt::Tensor out(g.output_shape());
+  std::optional<convt::ConstTensorView> bias;
+  if (c.bias) bias = convt::ConstTensorView(d.bias.data(), {p.c_out});
+  convt::detail::run_plan(plan, g, convt::ConstTensorView(d.input.data(), in_shape),
+                          convt::ConstTensorView(d.weight.data(), w_shape), bias, out);
+  ASSERT_EQ(static_cast<size_t>(out.numel()), got.size());
+  EXPECT_EQ(std::memcmp(out.data(), got.data(), got.size() * sizeof(float)), 0)
+      << "run " << (plan.serial ? "serially" : "on the thread pool")
+      << ", the planner's other choice, the output differs in its bits";
+}
+
 }  // namespace
 
 double run_conv_case(const ConvCase &c) {
@@ -101,6 +128,7 @@ double run_conv_case(const ConvCase &c) {
     ADD_FAILURE() << "output has " << got.size() << " values, reference " << want.size();
     return 1.0;
   }
+  if (c.layout == Layout::kContiguous) expect_serial_and_pool_agree(c, got);
   return relative_error(got, want);
 }
 

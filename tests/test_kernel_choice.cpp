@@ -95,18 +95,35 @@ TEST(KernelChoice, WideGroupsRunOneCallPerGroup) {
   EXPECT_FALSE(plan_for({1, 64, 6, 6}, {64, 32, 3, 3}, 1).per_group);  // one group
 }
 
+// Calls under 2^17 true multiply-adds run their parallel loops on the
+// calling thread; larger ones on the pool.
+TEST(KernelChoice, SmallCallsRunSerially) {
+  auto serial = [](const convt::Shape &input, const convt::Shape &weight, int64_t stride) {
+    const convt::detail::ConvGeometry g =
+        convt::detail::resolve_geometry(input, weight, stride, 0, 0, 1, 1);
+    return convt::detail::plan_call(g, convt::Device::kCPU).serial;
+  };
+  // N x C_out x C_in x H x W x kH x kW: 2^17 - 2^11, then 2^17.
+  EXPECT_TRUE(serial({1, 63, 4, 4}, {63, 8, 4, 4}, 2));
+  EXPECT_FALSE(serial({1, 64, 4, 4}, {64, 8, 4, 4}, 2));
+  EXPECT_TRUE(serial({11, 4, 11, 11}, {4, 1, 4, 4}, 2));       // random1_33: 85184
+  EXPECT_FALSE(serial({64, 512, 4, 4}, {512, 256, 4, 4}, 2));  // dcgan_g_mid
+}
+
 // The rules' plan is one of the candidates a measured choice times.
 TEST(KernelChoice, TheRulesPlanIsACandidate) {
-  for (int64_t groups : {1, 2}) {
-    const convt::detail::ConvGeometry g =
-        convt::detail::resolve_geometry({2, 32, 5, 5}, {32, 16, 3, 3}, 2, 1, 0, groups, 1);
-    const convt::detail::Plan rules = convt::detail::plan_call(g, convt::Device::kCPU);
-    bool found = false;
-    for (const convt::detail::Plan &p : convt::detail::cpu_plans(g)) {
-      found = found || (p.kernel == rules.kernel && p.tile_order == rules.tile_order &&
-                        p.per_group == rules.per_group);
+  for (const convt::Shape &input : {convt::Shape{2, 32, 5, 5}, convt::Shape{1, 32, 1, 1}}) {
+    for (int64_t groups : {1, 2}) {
+      const convt::detail::ConvGeometry g =
+          convt::detail::resolve_geometry(input, {32, 16, 3, 3}, 2, 1, 0, groups, 1);
+      const convt::detail::Plan rules = convt::detail::plan_call(g, convt::Device::kCPU);
+      bool found = false;
+      for (const convt::detail::Plan &p : convt::detail::cpu_plans(g)) {
+        found = found || (p.kernel == rules.kernel && p.tile_order == rules.tile_order &&
+                          p.per_group == rules.per_group && p.serial == rules.serial);
+      }
+      EXPECT_TRUE(found) << "groups " << groups << ", " << (rules.serial ? "serial" : "pool");
     }
-    EXPECT_TRUE(found) << "groups " << groups;
   }
 }
 

@@ -1,5 +1,6 @@
 // Every plan the CPU planner can choose (runtime/plan.h: each flavour this
-// machine runs x each tile order x one call per group or one in all) gives
+// machine runs x each tile order x one call per group or one in all x on the
+// thread pool or serial) gives
 // the float64 reference's result, and the same bits as every other plan of
 // its flavour (flavours need only agree within 1e-5), on
 // layers that reach each schedule path: wide and narrow phase rows, batches,
@@ -81,15 +82,15 @@ TEST_P(EveryPlan, MatchesTheReferenceAndEveryOtherPlan) {
       {p.output_padding[0], p.output_padding[1]}, p.groups, {p.dilation[0], p.dilation[1]});
   const std::vector<convt::detail::Plan> plans = convt::detail::cpu_plans(g);
   ASSERT_FALSE(plans.empty());
-  const size_t expected =
-      convt::detail::cpu_kernels().size() * convt_order::kTileOrders * (p.groups > 1 ? 2 : 1);
+  const size_t expected = convt::detail::cpu_kernels().size() * convt_order::kTileOrders *
+                          (p.groups > 1 ? 2 : 1) * 2;  // x (pool, serial)
   EXPECT_EQ(plans.size(), expected);
 
   std::map<const convt::detail::Kernel *, std::pair<std::vector<float>, std::string>> first;
   for (const convt::detail::Plan &plan : plans) {
-    const std::string which = std::string(plan.kernel->name) + ", " +
-                              convt_order::tile_order_name(plan.tile_order) +
-                              (plan.per_group ? ", per group" : "");
+    const std::string which =
+        std::string(plan.kernel->name) + ", " + convt_order::tile_order_name(plan.tile_order) +
+        (plan.per_group ? ", per group" : "") + (plan.serial ? ", serial" : "");
     convt::Tensor out(g.output_shape());
     std::fill(out.data(), out.data() + out.numel(), -12345.0f);  // every value written
     convt::detail::run_plan(plan, g, convt::ConstTensorView(input.data(), in_shape),
