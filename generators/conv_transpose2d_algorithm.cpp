@@ -155,7 +155,7 @@ ConvTranspose2dFuncs define_conv_transpose2d(
     const Expr &stride_x, const Expr &stride_y, const Expr &padding_x, const Expr &padding_y,
     const Expr &dilation_x, const Expr &dilation_y, const Expr &gcd_x, const Expr &gcd_y,
     const Expr &inverse_x, const Expr &inverse_y, const Expr &groups, const Expr &tile_order,
-    const PixelFormOrder &pixel_order) {
+    const PixelFormOrder &pixel_order, int weight_block) {
   ConvTranspose2dFuncs f;
   f.tile_order = tile_order;
   f.groups = groups;
@@ -226,16 +226,22 @@ ConvTranspose2dFuncs define_conv_transpose2d(
   // index changes no value read and keeps the zero-bordered copy, which
   // bounds inference sizes without the predicates, to the input's rows
   // however far a dilated kernel reaches.
-  auto make_phase_sum = [&](const std::string &name, const RDom &r, bool skips_border_columns) {
+  f.weight_blocked = Func("weight_blocked");
+  f.weight_blocked(f.block_channel, f.c, f.jx, f.jy, f.rx, f.ry, f.block) =
+      f.weight_phase(f.jx, f.jy, f.block * weight_block + f.block_channel, f.c, f.rx, f.ry);
+  auto make_phase_sum = [&](const std::string &name, const RDom &r, bool skips_border_columns,
+                            bool blocked_weights = false) {
     RVar ci = r.x, jy = r.y, jx = r.z;
     Expr ix = f.phase_x.input(f.qx, f.rx, jx);
     Expr iy = clamp(f.phase_y.input(f.qy, f.ry, jy), 0, input_height - 1);
     if (skips_border_columns) ix = clamp(ix, 0, input_width - 1);
+    Expr w = blocked_weights ? f.weight_blocked(f.co % weight_block, ci, jx, jy, f.rx, f.ry,
+                                                f.co / weight_block)
+                             : f.weight_phase(jx, jy, f.co, ci, f.rx, f.ry);
     Func p(name);
     p(f.qx, f.qy, f.co, f.n, f.rx, f.ry) = bias(clamped_co);
     p(f.qx, f.qy, f.co, f.n, f.rx, f.ry) +=
-        f.input_padded(ix, iy, in_channel_of(clamped_co, ci), f.n) *
-        f.weight_phase(jx, jy, f.co, ci, f.rx, f.ry);
+        f.input_padded(ix, iy, in_channel_of(clamped_co, ci), f.n) * w;
     return p;
   };
   f.phase_sum = make_phase_sum("phase_sum", f.r, false);
@@ -243,6 +249,7 @@ ConvTranspose2dFuncs define_conv_transpose2d(
   f.phase_sum_edge = make_phase_sum("phase_sum_edge", f.r, false);
   f.phase_sum_by_image = make_phase_sum("phase_sum_by_image", f.r_by_image, true);
   f.phase_sum_x_images = make_phase_sum("phase_sum_x_images", f.r, false);
+  f.phase_sum_x_rows = make_phase_sum("phase_sum_x_rows", f.r, false, true);
 
   // Output pixel o = q * s + offset(t) belongs to phase t. The output is
   // written from phase space, so each phase's tile of phase_sum has exact
@@ -275,11 +282,12 @@ ConvTranspose2dFuncs define_conv_transpose2d(
   f.output(f.r_fill.x, f.r_fill.y, f.co, f.n) = bias(clamped_co);
 
   // Full columns q < W_out / s_x, where every phase lands in range, so no
-  // column predicate (the hot stores stay unmasked). Written by one of four
+  // column predicate (the hot stores stay unmasked). Written by one of five
   // updates with the same values, chosen by tile_order (the others' domains
   // are empty): phase_sum for tiles along x, phase_sum_by_channel for tiles
   // along output channels and x, phase_sum_by_image for tiles along output
-  // channels and images, phase_sum_x_images for tiles along x and images.
+  // channels and images, phase_sum_x_images for tiles along x and images,
+  // phase_sum_x_rows for tiles along x one row at a time.
   // Every dimension of an unchosen or column-less domain is empty, and
   // only phases with taps have loops, so loops that a schedule places
   // between the phases and the columns (repacking, say) run only where
@@ -327,6 +335,10 @@ ConvTranspose2dFuncs define_conv_transpose2d(
   const RDom &rxi = f.r_out_x_images;
   f.output(rxi.x * stride_x + f.phase_x.offset(rxi.y), row(rxi.w, rxi.z), f.co, f.n) =
       f.phase_sum_x_images(rxi.x, rxi.w, f.co, f.n, rxi.y, rxi.z);
+  f.r_out_x_rows = full_column_domain(convt_order::kXTilesByRow, true, "r_out_x_rows");
+  const RDom &rxr = f.r_out_x_rows;
+  f.output(rxr.x * stride_x + f.phase_x.offset(rxr.y), row(rxr.w, rxr.z), f.co, f.n) =
+      f.phase_sum_x_rows(rxr.x, rxr.w, f.co, f.n, rxr.y, rxr.z);
 
   define_pixel_form(f, bias, clamped_co, in_channel_of, pixel_order);
 

@@ -74,11 +74,12 @@ struct ConvTranspose2dFuncs {
   // Output positions in phase space: (qx, qy, rx, ry) over the full
   // columns (r_out for kXTiles, r_out_by_channel for kChannelTilesAlongX,
   // r_out_by_image for kChannelTilesAlongImages; the others are empty),
-  // r_out_x_images the same in the order (qx, rx, ry, qy) for
-  // kXTilesAcrossImages, and r_edge (qy, rx, ry) over the last W_out % s_x
+  // r_out_x_images and r_out_x_rows the same in the order (qx, rx, ry, qy)
+  // for kXTilesAcrossImages and kXTilesByRow, and r_edge (qy, rx, ry) over the last W_out % s_x
   // columns. r_fill: (x, y, once) over the whole output when some residue
   // has no phase, else empty.
-  Halide::RDom r_out, r_out_by_channel, r_out_by_image, r_out_x_images, r_edge, r_fill;
+  Halide::RDom r_out, r_out_by_channel, r_out_by_image, r_out_x_images, r_out_x_rows, r_edge,
+      r_fill;
 
   Halide::Func input_padded;  // zero outside the input: no bounds tests in the hot loop
   // weight_phase(jx, jy, co, ci, rx, ry): tap (jx, jy) of phase (rx, ry),
@@ -86,13 +87,21 @@ struct ConvTranspose2dFuncs {
   // taps lie s apart in the kernel; here they are adjacent, so a schedule can
   // stage just the taps a phase uses.
   Halide::Func weight_phase;
+  // weight_blocked(block_channel, c, jx, jy, rx, ry, block) = weight_phase(
+  // jx, jy, block * weight_block + block_channel, c, rx, ry): every weight, the channels of a
+  // block adjacent and blocks outermost, so a schedule can pack it once for
+  // tiles that read it whole many times (phase_sum_x_rows reads it).
+  Halide::Func weight_blocked;
+  Halide::Var block_channel{"block_channel"}, block{"block"};
   // 0: r_out / phase_sum write; 1: r_out_by_channel / ..._by_channel;
-  // 2: r_out_by_image / ..._by_image; 3: r_out_x_images / ..._x_images.
+  // 2: r_out_by_image / ..._by_image; 3: r_out_x_images / ..._x_images;
+  // 4: r_out_x_rows / ..._x_rows.
   Halide::Expr tile_order;
   Halide::Func phase_sum;             // phase_sum(qx, qy, co, n, rx, ry) = bias + taps
   Halide::Func phase_sum_by_channel;  // the same values, to be tiled along channels
   Halide::Func phase_sum_by_image;    // the same, to be tiled along channels and images
   Halide::Func phase_sum_x_images;    // the same, to be tiled along x and images
+  Halide::Func phase_sum_x_rows;      // the same, to be tiled along x, row by row
   Halide::Func phase_sum_edge;        // the same, feeding the edge columns
   // output(x, y, co, n): the bias fill, then phase by phase (OutputUpdate).
   Halide::Func output;
@@ -138,6 +147,7 @@ enum OutputUpdate : int {
   kEdge = 3,       // r_edge
   kByImage = 4,    // r_out_by_image: kChannelTilesAlongImages
   kXImages = 5,    // r_out_x_images: kXTilesAcrossImages
+  kXRows = 6,      // r_out_x_rows: kXTilesByRow
 };
 
 // Defines the Funcs. The scalar parameters are run-time values, so one AOT
@@ -147,7 +157,8 @@ enum OutputUpdate : int {
 // weight(kx, ky, co_in_group, ci), bias(co); gcd_x, inverse_x (and _y) are
 // convt_phase::phase_constants of each axis's stride and dilation
 // (generators/phase_constants.h).
-// pixel_order orders the GPU form's reduction and pixels.
+// pixel_order orders the GPU form's reduction and pixels; weight_block is
+// the output channels of a block of weight_blocked.
 ConvTranspose2dFuncs define_conv_transpose2d(
     const Halide::Func &input, const Halide::Expr &input_width, const Halide::Expr &input_height,
     const Halide::Expr &input_channels, const Halide::Expr &batch, const Halide::Func &weight,
@@ -157,6 +168,6 @@ ConvTranspose2dFuncs define_conv_transpose2d(
     const Halide::Expr &padding_y, const Halide::Expr &dilation_x, const Halide::Expr &dilation_y,
     const Halide::Expr &gcd_x, const Halide::Expr &gcd_y, const Halide::Expr &inverse_x,
     const Halide::Expr &inverse_y, const Halide::Expr &groups, const Halide::Expr &tile_order,
-    const PixelFormOrder &pixel_order = {});
+    const PixelFormOrder &pixel_order = {}, int weight_block = 1);
 
 }  // namespace convt_gen

@@ -89,12 +89,14 @@ class ConvTranspose2dGenerator : public Generator<ConvTranspose2dGenerator> {
     const bool gemm = hand_gpu_schedule() && gpu_kernel != GpuKernel::kDirect;
     const PixelFormOrder pixel_order =
         hand_gpu_schedule() ? gpu_pixel_order(gpu_schedule()) : PixelFormOrder{};
-    funcs_ = define_conv_transpose2d(input, input.dim(0).extent(), input.dim(1).extent(),
-                                     input.dim(2).extent(), input.dim(3).extent(), weight,
-                                     weight.dim(0).extent(), weight.dim(1).extent(),
-                                     weight.dim(2).extent(), bias, stride_x, stride_y, padding_x,
-                                     padding_y, dilation_x, dilation_y, gcd_x, gcd_y, inverse_x,
-                                     inverse_y, gemm ? Expr(1) : groups, tile_order, pixel_order);
+    // The CPU schedule packs weight_blocked in blocks of its x tile's channels.
+    const int weight_block = hand_cpu_schedule() ? cpu_tiles().x_channels : 1;
+    funcs_ = define_conv_transpose2d(
+        input, input.dim(0).extent(), input.dim(1).extent(), input.dim(2).extent(),
+        input.dim(3).extent(), weight, weight.dim(0).extent(), weight.dim(1).extent(),
+        weight.dim(2).extent(), bias, stride_x, stride_y, padding_x, padding_y, dilation_x,
+        dilation_y, gcd_x, gcd_y, inverse_x, inverse_y, gemm ? Expr(1) : groups, tile_order,
+        pixel_order, weight_block);
     // Autoschedulers get the pure per-pixel form of the same sums (they
     // cannot take the phase-by-phase writes); the hand GPU schedules take
     // the GPU form.
@@ -122,17 +124,25 @@ class ConvTranspose2dGenerator : public Generator<ConvTranspose2dGenerator> {
     }
     if (hand_gpu_schedule()) {
       schedule_gpu(funcs_, get_target(), gpu_kernel, gpu_schedule());
-    } else if (get_target().arch == Target::X86) {
-      schedule_cpu(funcs_, get_target(), with_knobs(x86_tiles(get_target())));
-    } else if (get_target().arch == Target::ARM && get_target().bits == 64) {
-      schedule_cpu(funcs_, get_target(), with_knobs(arm_tiles(get_target())));
     } else {
-      std::cerr << "conv_transpose2d: no schedule for target " << get_target().to_string() << "\n";
-      std::abort();  // generator time only: the build fails, not a user's program
+      schedule_cpu(funcs_, get_target(), cpu_tiles());
     }
   }
 
  private:
+  // A hand CPU schedule: neither an autoscheduler nor a GPU target.
+  bool hand_cpu_schedule() const { return !using_autoscheduler() && !hand_gpu_schedule(); }
+
+  // The target's CPU tiles, with every knob that is set in their place.
+  CpuTiles cpu_tiles() const {
+    if (get_target().arch == Target::X86) return with_knobs(x86_tiles(get_target()));
+    if (get_target().arch == Target::ARM && get_target().bits == 64) {
+      return with_knobs(arm_tiles(get_target()));
+    }
+    std::cerr << "conv_transpose2d: no schedule for target " << get_target().to_string() << "\n";
+    std::abort();  // generator time only: the build fails, not a user's program
+  }
+
   void set_estimates() {
     input.set_estimates({{0, est_w}, {0, est_h}, {0, est_c_in}, {0, est_n}});
     weight.set_estimates(

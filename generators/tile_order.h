@@ -1,4 +1,4 @@
-// The CPU kernels' tile orders: four evaluation orders of the same result
+// The CPU kernels' tile orders: five evaluation orders of the same result
 // (generators/schedule_cpu.cpp says how each tiles the work). The runtime
 // picks one per call (runtime/plan.cpp) and passes it to the
 // kernel as its tile_order argument; the algorithm gives each its own
@@ -15,9 +15,11 @@ enum TileOrder : int32_t {
   kChannelTilesAlongX = 1,       // channel vectors by x positions, for narrow phase rows
   kChannelTilesAlongImages = 2,  // channel vectors by images, for narrow rows in batches
   kXTilesAcrossImages = 3,       // x vectors by channels by images, for 1 to 3 channels
+  kXTilesByRow = 4,              // x tiles, each output row through every channel block and
+                                 // phase: for inputs larger than the cache
 };
 
-constexpr int32_t kTileOrders = 4;
+constexpr int32_t kTileOrders = 5;
 
 // Names for reports and test messages.
 constexpr const char *tile_order_name(int32_t order) {
@@ -30,6 +32,8 @@ constexpr const char *tile_order_name(int32_t order) {
       return "channel tiles along images";
     case kXTilesAcrossImages:
       return "x tiles across images";
+    case kXTilesByRow:
+      return "x tiles by row";
     default:
       return "none";
   }

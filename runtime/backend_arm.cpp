@@ -10,8 +10,10 @@ bool has_cpu_kernel() { return true; }
 
 const Kernel &cpu_kernel() {
   static const Kernel neon{
-      "arm-neon", convt_arm_neon,
-      convt_tiles::x_tile_columns(convt_tiles::kNeonTiles, convt_tiles::kNeonLanes)};
+      "arm-neon",
+      convt_arm_neon,
+      {convt_tiles::x_tile_columns(convt_tiles::kNeonTiles, convt_tiles::kNeonLanes),
+       convt_tiles::kNeonTiles.x_channels}};
   return neon;
 }
 

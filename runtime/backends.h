@@ -28,8 +28,7 @@ const Kernel *cuda_kernel_for(const ConvGeometry &g);
 const Kernel *opencl_kernel_for(const ConvGeometry &g);
 
 // The tile order (convt_order::TileOrder) the planner's rules pick for the
-// CPU schedules (runtime/plan.cpp), given how many phase columns the
-// kernel's x tiles hold.
-int32_t cpu_tile_order(const ConvGeometry &g, int64_t x_tile_columns);
+// CPU schedules (runtime/plan.cpp), given the kernel's x tile.
+int32_t cpu_tile_order(const ConvGeometry &g, const XTile &x_tile);
 
 }  // namespace convt::detail

@@ -21,13 +21,19 @@ using KernelFn = int (*)(const void *user_context, halide_buffer_t *input, halid
                          int32_t inverse_y, int32_t groups, int32_t tile_order,
                          halide_buffer_t *output);
 
+// A CPU kernel's x tile (convt_tiles::CpuTiles): the phase columns and
+// output channels it holds. The planner's rules call phase rows narrower
+// than its columns narrow, and count channel blocks by its channels
+// (runtime/plan.cpp).
+struct XTile {
+  int64_t columns = 0;
+  int64_t channels = 0;
+};
+
 struct Kernel {
   const char *name;
   KernelFn fn;
-  // CPU kernels: the phase columns one x tile holds, the width below which
-  // the planner's rules call phase rows narrow (runtime/plan.cpp). 0 for GPU
-  // kernels.
-  int64_t x_tile_columns;
+  XTile x_tile;  // CPU kernels; empty for GPU kernels
   // GPU kernels only (nullptr for CPU ones): the Halide device interface,
   // and how to wrap / unwrap a caller's device pointer (CUDA only).
   const halide_device_interface_t *(*device_interface)() = nullptr;

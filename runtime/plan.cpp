@@ -1,5 +1,7 @@
 #include "plan.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -25,17 +27,17 @@ namespace {
 
 // The tile orders, each with when it applies; the first that applies runs
 // (generators/schedule_cpu.cpp says how each tiles the work). "Narrow"
-// phase rows are narrower than the kernel's x tile (Kernel::x_tile_columns).
+// phase rows are narrower than the kernel's x tile (Kernel::x_tile).
 // (Measured on AVX2, pix2pix_unet_mid: 16-column phase rows run as fast in
 // x tiles as in channel tiles; fcn32s_upscore, 16 columns and 21 channels,
 // 1.3x faster in x tiles.)
 struct OrderRule {
   int32_t order;
-  bool (*applies)(const ConvGeometry &g, int64_t x_tile_columns);
+  bool (*applies)(const ConvGeometry &g, const XTile &x_tile);
 };
 
-bool narrow_rows(const ConvGeometry &g, int64_t x_tile_columns) {
-  return g.out_width / g.stride[1] < x_tile_columns;
+bool narrow_rows(const ConvGeometry &g, const XTile &x_tile) {
+  return g.out_width / g.stride[1] < x_tile.columns;
 }
 
 // Channel tiles need channels to fill them (16 to 32 deep); the schedules
@@ -44,21 +46,45 @@ bool fills_channel_tiles(const ConvGeometry &g) {
   return g.dilation[0] == 1 && g.dilation[1] == 1 && g.groups == 1 && g.out_channels >= 16;
 }
 
+// A cost model of the x tiles' traffic from beyond L2 (its size read at run
+// time), counting only what does not fit there. x tiles read one image's
+// input once per channel block and phase; x tiles by row read every weight
+// once per phase row. (unet_up4_k2, 78 MB of input per image, 11 blocks of
+// 6 channels x 4 phases: 425 ms in x tiles; cyclegan_up2 75 against 53 ms.
+// pix2pix_unet_mid keeps x tiles: its 16.8 MB of weights would be read once
+// for each of 16 rows.)
+bool rows_read_less(const ConvGeometry &g, const XTile &x_tile) {
+  const auto l2 = static_cast<double>(l2_cache_bytes());
+  const auto input = static_cast<double>(g.in_channels * g.in_height * g.in_width * 4);
+  const int64_t out_per_group = g.out_channels / g.groups;
+  const auto weights =
+      static_cast<double>(g.in_channels * out_per_group * g.kernel_height * g.kernel_width * 4);
+  const int64_t blocks =
+      (g.out_channels + x_tile.channels - 1) / std::max<int64_t>(x_tile.channels, 1);
+  const int64_t phases =
+      std::min(g.kernel_height, g.stride[0]) * std::min(g.kernel_width, g.stride[1]);
+  const int64_t rows = (g.out_height + g.stride[0] - 1) / g.stride[0];
+  const double by_block = input > l2 ? input * static_cast<double>(blocks * phases) : 0.0;
+  const double by_row = weights > l2 ? weights * static_cast<double>(rows) : 0.0;
+  return by_block > by_row;
+}
+
 constexpr OrderRule kOrderRules[] = {
     // At most 3 output channels in a batch (the x tiles hold 6 channels).
     {convt_order::kXTilesAcrossImages,
-     [](const ConvGeometry &g, int64_t) { return g.out_channels <= 3 && g.batch >= 4; }},
+     [](const ConvGeometry &g, const XTile &) { return g.out_channels <= 3 && g.batch >= 4; }},
     // Narrow rows in a batch that fills an image tile (4 to 8 images).
     {convt_order::kChannelTilesAlongImages,
-     [](const ConvGeometry &g, int64_t columns) {
-       return narrow_rows(g, columns) && fills_channel_tiles(g) && g.batch >= 4;
+     [](const ConvGeometry &g, const XTile &x_tile) {
+       return narrow_rows(g, x_tile) && fills_channel_tiles(g) && g.batch >= 4;
      }},
     // Narrow rows of fewer images.
     {convt_order::kChannelTilesAlongX,
-     [](const ConvGeometry &g, int64_t columns) {
-       return narrow_rows(g, columns) && fills_channel_tiles(g);
+     [](const ConvGeometry &g, const XTile &x_tile) {
+       return narrow_rows(g, x_tile) && fills_channel_tiles(g);
      }},
-    {convt_order::kXTiles, [](const ConvGeometry &, int64_t) { return true; }},
+    {convt_order::kXTilesByRow, rows_read_less},
+    {convt_order::kXTiles, [](const ConvGeometry &, const XTile &) { return true; }},
 };
 
 // Groups wide enough to fill the kernels' channel tiles run as one call per
@@ -221,9 +247,20 @@ bool same_plan(const Plan &a, const Plan &b) {
 
 }  // namespace
 
-int32_t cpu_tile_order(const ConvGeometry &g, int64_t x_tile_columns) {
+int64_t l2_cache_bytes() {
+  static const int64_t bytes = [] {
+#if defined(_SC_LEVEL2_CACHE_SIZE)
+    const long reported = sysconf(_SC_LEVEL2_CACHE_SIZE);
+    if (reported > 0) return static_cast<int64_t>(reported);
+#endif
+    return int64_t{1} << 20;
+  }();
+  return bytes;
+}
+
+int32_t cpu_tile_order(const ConvGeometry &g, const XTile &x_tile) {
   for (const OrderRule &rule : kOrderRules) {
-    if (rule.applies(g, x_tile_columns)) return rule.order;
+    if (rule.applies(g, x_tile)) return rule.order;
   }
   return convt_order::kXTiles;
 }
@@ -234,7 +271,7 @@ Plan plan_call(const ConvGeometry &g, Device device) {
   const ConvGeometry call = plan.per_group ? per_group_geometry(g) : g;
   plan.kernel = &select_kernel(call, device);
   if (plan.kernel->device_interface == nullptr) {
-    plan.tile_order = cpu_tile_order(call, plan.kernel->x_tile_columns);
+    plan.tile_order = cpu_tile_order(call, plan.kernel->x_tile);
     plan.serial = runs_serially(g);
   }
   return plan;

@@ -34,6 +34,11 @@ Plan plan_call(const ConvGeometry &g, Device device);
 // among them. Empty without CPU kernels.
 std::vector<Plan> cpu_plans(const ConvGeometry &g);
 
+// The L2 cache of this machine's cores, read once at run time (1 MiB where
+// the system does not say): the planner's rules compare a call's input
+// with it.
+int64_t l2_cache_bytes();
+
 // Runs a validated call with `plan`. `out` must have unit stride along W.
 void run_plan(const Plan &plan, const ConvGeometry &g, const ConstTensorView &input,
               const ConstTensorView &weight, const std::optional<ConstTensorView> &bias,

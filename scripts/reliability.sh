@@ -38,12 +38,12 @@ echo "== ASan + UBSan ($build-asan)"
 asan="$build-asan"
 configure_instrumented "$asan" address,undefined,fuzzer-no-link \
   test_api test_errors test_sweep test_golden test_workspace test_failure_injection \
-  test_determinism fuzz_replay fuzz_conv_transpose2d
+  test_determinism test_plans fuzz_replay fuzz_conv_transpose2d
 # halt_on_error: a first report fails the run; detect_leaks: LeakSanitizer too.
 export ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 ctest --test-dir "$asan" --output-on-failure --parallel "$(nproc)" \
-  -R "^(Api|Errors|KernelErrors|Limits|.*Sweep|.*Golden|Workspace|FailureInjection|Determinism)[./]|fuzz_corpus_replay" \
+  -R "^(Api|Errors|KernelErrors|Limits|.*Sweep|.*Golden|Workspace|FailureInjection|Determinism|Plans|MeasuredPlanning)[./]|fuzz_corpus_replay" \
   -E "\.(avx2|sse41|guard_after|guard_before)$"
 corpus="$asan/fuzz_corpus"
 rm -rf "$corpus" && mkdir -p "$corpus" && cp "$root"/tests/fuzz/corpus/* "$corpus"/

@@ -42,8 +42,8 @@ TEST(KernelChoice, NarrowPhaseRowsOfFewImagesTileAlongChannelsAndX) {
 TEST(KernelChoice, NarrowMeansNarrowerThanTheXTile) {
   const convt::detail::ConvGeometry pix2pix = convt::detail::resolve_geometry(
       {1, 1024, 16, 16}, {1024, 256, 4, 4}, 2, 1, 0, 1, 1);  // 16 columns a phase row
-  EXPECT_EQ(convt::detail::cpu_tile_order(pix2pix, 16), kXTiles);
-  EXPECT_EQ(convt::detail::cpu_tile_order(pix2pix, 32), kChannelTilesAlongX);
+  EXPECT_EQ(convt::detail::cpu_tile_order(pix2pix, {16, 6}), kXTiles);
+  EXPECT_EQ(convt::detail::cpu_tile_order(pix2pix, {32, 12}), kChannelTilesAlongX);
 }
 
 TEST(KernelChoice, BatchesWithFewOutputChannelsTileAlongXAndImages) {
@@ -53,11 +53,22 @@ TEST(KernelChoice, BatchesWithFewOutputChannelsTileAlongXAndImages) {
 }
 
 TEST(KernelChoice, OtherLayersTileAlongX) {
-  EXPECT_EQ(order_for({1, 256, 64, 64}, {256, 128, 3, 3}, 2, 1), kXTiles);  // wide rows
-  EXPECT_EQ(order_for({2, 5, 3, 4}, {5, 8, 3, 3}, 2, 1), kXTiles);          // few channels
-  EXPECT_EQ(order_for({2, 8, 3, 4}, {8, 10, 3, 3}, 2, 1, 2), kXTiles);      // groups 2
-  EXPECT_EQ(order_for({2, 5, 3, 4}, {5, 32, 3, 3}, 2, 1, 1, 2), kXTiles);   // dilation 2
-  EXPECT_EQ(order_for({8, 8, 3, 4}, {8, 32, 3, 3}, 1, 1, 1, 2), kXTiles);   // dilation 2, stride 1
+  EXPECT_EQ(order_for({1, 16, 16, 64}, {16, 128, 3, 3}, 2, 1), kXTiles);   // wide rows
+  EXPECT_EQ(order_for({2, 5, 3, 4}, {5, 8, 3, 3}, 2, 1), kXTiles);         // few channels
+  EXPECT_EQ(order_for({2, 8, 3, 4}, {8, 10, 3, 3}, 2, 1, 2), kXTiles);     // groups 2
+  EXPECT_EQ(order_for({2, 5, 3, 4}, {5, 32, 3, 3}, 2, 1, 1, 2), kXTiles);  // dilation 2
+  EXPECT_EQ(order_for({8, 8, 3, 4}, {8, 32, 3, 3}, 1, 1, 1, 2), kXTiles);  // dilation 2, stride 1
+}
+
+// One image's input larger than this machine's L2: each output row runs
+// through every channel block and phase (x tiles by row); smaller, x tiles.
+TEST(KernelChoice, InputsLargerThanL2TileByRow) {
+  const int64_t l2 = convt::detail::l2_cache_bytes();
+  const int64_t row_bytes = 16 * 64 * 4;  // 16 channels of 64 floats
+  EXPECT_EQ(order_for({1, 16, 2 * l2 / row_bytes, 64}, {16, 8, 3, 3}, 2, 1), kXTilesByRow);
+  EXPECT_EQ(order_for({2, 16, 2 * l2 / row_bytes, 64}, {16, 8, 3, 3}, 2, 1), kXTilesByRow);
+  EXPECT_EQ(order_for({1, 16, l2 / row_bytes / 2, 64}, {16, 8, 3, 3}, 2, 1), kXTiles);
+  EXPECT_EQ(order_for({64, 16, l2 / row_bytes / 2, 64}, {16, 8, 3, 3}, 2, 1), kXTiles);
 }
 
 // On AVX-512 machines, layers whose phase rows are narrower than its
