@@ -198,20 +198,23 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
   // over channels; input channels innermost in the reduction so the tap
   // guards stay outside the FMA loop. bound_extent fixes the tile size even
   // for a row's last, partial tile (else the accumulators spill to memory);
-  // phase rows narrower than the tile compute idle lanes.
+  // phase rows narrower than the tile compute idle lanes. (Orders 0 and 4.)
+  auto x_tile_in_registers = [&](Func sum, const LoopLevel &at) {
+    sum.compute_at(at)
+        .bound_extent(f.qx, x_width)
+        .bound_extent(f.co, t.x_channels)
+        .vectorize(f.qx, vec)
+        .unroll(f.qx)
+        .unroll(f.co);
+    sum.update()
+        .reorder(f.qx, f.co, f.r.x, f.r.z, f.r.y, f.qy, f.n, f.rx, f.ry)
+        .vectorize(f.qx, vec)
+        .unroll(f.qx)
+        .unroll(f.co);
+  };
   padded_rows(f.input_padded.in(f.phase_sum), LoopLevel::root(),
               f.tile_order == convt_order::kXTiles);
-  f.phase_sum.compute_at(f.output, qxo)
-      .bound_extent(f.qx, x_width)
-      .bound_extent(f.co, t.x_channels)
-      .vectorize(f.qx, vec)
-      .unroll(f.qx)
-      .unroll(f.co);
-  f.phase_sum.update()
-      .reorder(f.qx, f.co, f.r.x, f.r.z, f.r.y, f.qy, f.n, f.rx, f.ry)
-      .vectorize(f.qx, vec)
-      .unroll(f.qx)
-      .unroll(f.co);
+  x_tile_in_registers(f.phase_sum, LoopLevel(f.output, qxo));
   pack_weights(f.phase_sum, LoopLevel(f.output, ry), PackSpan::kPhaseRow, t.x_channels);
 
   // --- 1: channel tiles along x --------------------------------------------
@@ -357,17 +360,7 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
 
   padded_rows(f.input_padded.in(f.phase_sum_x_rows), LoopLevel::root(),
               f.tile_order == convt_order::kXTilesByRow);
-  f.phase_sum_x_rows.compute_at(f.output, rqxo)
-      .bound_extent(f.qx, x_width)
-      .bound_extent(f.co, t.x_channels)
-      .vectorize(f.qx, vec)
-      .unroll(f.qx)
-      .unroll(f.co);
-  f.phase_sum_x_rows.update()
-      .reorder(f.qx, f.co, f.r.x, f.r.z, f.r.y, f.qy, f.n, f.rx, f.ry)
-      .vectorize(f.qx, vec)
-      .unroll(f.qx)
-      .unroll(f.co);
+  x_tile_in_registers(f.phase_sum_x_rows, LoopLevel(f.output, rqxo));
   // (At n of the output's last update, which is kXRows's.)
   f.weight_blocked.compute_at(LoopLevel(f.output, f.n))
       .bound_extent(f.block_channel, t.x_channels)

@@ -74,9 +74,11 @@ void release_workspace();
 //   widths (runtime/plan.cpp), at no cost per call.
 // - kMeasure: the first call of each new geometry (shapes and parameters)
 //   times every candidate and keeps the fastest for the rest of the process,
-//   like cuDNN's benchmark mode. That first call costs up to 3 runs of each
-//   of the 4 to 16 candidates (one, for a candidate twice as slow as the
-//   best so far). The candidates of one kernel flavour give the same bits
+//   like cuDNN's benchmark mode. That first call runs each of the 10 to 40
+//   candidates (tile orders, per group or not, on the thread pool or
+//   serially) at least 3 times and for 2 ms in all (once, for a candidate
+//   twice as slow as the best so far; serial ones only where the best on the
+//   pool takes under 1 ms). The candidates of one kernel flavour give the same bits
 //   (the test suites check it); where the choice is between AVX-512 and
 //   AVX2, results may differ in the last bits between processes (within
 //   1e-5 of the float64 reference, like the flavours themselves).
