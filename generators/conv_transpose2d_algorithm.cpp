@@ -28,11 +28,11 @@ AxisPhases make_axis_phases(const Expr &stride, const Expr &padding, const Expr 
 
 // The bias fill's domain for an output Func: (x, y, once) over the whole
 // output when some residue has no phase (a stride above the kernel size,
-// or a gcd above 1), else empty. The third dimension (0 or 1 iterations)
-// lets a GPU schedule skip the launch.
-RDom fill_domain(const Func &out, const AxisPhases &x, const AxisPhases &y,
+// or a gcd above 1) or `always`, else empty. The third dimension (0 or 1
+// iterations) lets a GPU schedule skip the launch.
+RDom fill_domain(const Func &out, const AxisPhases &x, const AxisPhases &y, const Expr &always,
                  const std::string &name) {
-  const Expr fill = !(x.covers_all && y.covers_all);
+  const Expr fill = !(x.covers_all && y.covers_all) || always;
   return RDom(0, out.output_buffer().dim(0).extent(), 0, out.output_buffer().dim(1).extent(), 0,
               select(fill, 1, 0), name);
 }
@@ -100,7 +100,7 @@ void define_pixel_form(ConvTranspose2dFuncs &f, const Func &bias, const Expr &cl
   Expr x = p % columns * sx + f.phase_x.offset(prx);
   Expr y = p / columns % rows * sy + f.phase_y.offset(pry);
   Expr n = p / (columns * rows);
-  f.r_pixel_fill = fill_domain(out, f.phase_x, f.phase_y, "r_pixel_fill");
+  f.r_pixel_fill = fill_domain(out, f.phase_x, f.phase_y, Internal::const_false(), "r_pixel_fill");
   out(f.r_pixel_fill.x, f.r_pixel_fill.y, f.co, f.n) = bias(clamped_co);
   out(clamp(x, 0, out_width - 1), clamp(y, 0, out_height - 1), f.co, clamp(n, 0, batch - 1)) =
       f.pixel_sum(pm, f.co, prx, pry);
@@ -152,10 +152,10 @@ ConvTranspose2dFuncs define_conv_transpose2d(
     const Func &input, const Expr &input_width, const Expr &input_height,
     const Expr &input_channels, const Expr &batch, const Func &weight, const Expr &kernel_width,
     const Expr &kernel_height, const Expr &out_channels_per_group, const Func &bias,
-    const Expr &stride_x, const Expr &stride_y, const Expr &padding_x, const Expr &padding_y,
-    const Expr &dilation_x, const Expr &dilation_y, const Expr &gcd_x, const Expr &gcd_y,
-    const Expr &inverse_x, const Expr &inverse_y, const Expr &groups, const Expr &tile_order,
-    const PixelFormOrder &pixel_order, int weight_block) {
+    const Func &weight_columns, const Expr &stride_x, const Expr &stride_y, const Expr &padding_x,
+    const Expr &padding_y, const Expr &dilation_x, const Expr &dilation_y, const Expr &gcd_x,
+    const Expr &gcd_y, const Expr &inverse_x, const Expr &inverse_y, const Expr &groups,
+    const Expr &tile_order, const PixelFormOrder &pixel_order, int weight_block) {
   ConvTranspose2dFuncs f;
   f.tile_order = tile_order;
   f.groups = groups;
@@ -278,7 +278,8 @@ ConvTranspose2dFuncs define_conv_transpose2d(
   // The bias, wherever no phase writes (fill_domain): the whole output,
   // which the phases then overwrite where they have taps. One pass over
   // the output, however many residues are bias only.
-  f.r_fill = fill_domain(f.output, f.phase_x, f.phase_y, "r_fill");
+  const Expr by_columns = tile_order == convt_order::kColumns;
+  f.r_fill = fill_domain(f.output, f.phase_x, f.phase_y, by_columns, "r_fill");
   f.output(f.r_fill.x, f.r_fill.y, f.co, f.n) = bias(clamped_co);
 
   // Full columns q < W_out / s_x, where every phase lands in range, so no
@@ -319,8 +320,8 @@ ConvTranspose2dFuncs define_conv_transpose2d(
   // Edge update: the last W_out % s_x columns, the phases whose residue is
   // below edge_columns. Rows innermost, so a schedule can tile an edge
   // column's rows under one phase's weights.
-  f.r_edge = RDom(0, qy_extent, 0, select(edge_columns > 0, f.phase_x.count, 0), 0, f.phase_y.count,
-                  "r_edge");
+  f.r_edge = RDom(0, qy_extent, 0, select(edge_columns > 0 && !by_columns, f.phase_x.count, 0), 0,
+                  f.phase_y.count, "r_edge");
   RVar eqy = f.r_edge.x, erx = f.r_edge.y, ery = f.r_edge.z;
   f.r_edge.where(f.phase_x.offset(erx) < edge_columns && row_in_range(eqy, ery));
   f.output(column(full_columns, erx), row(eqy, ery), f.co, f.n) =
@@ -339,6 +340,43 @@ ConvTranspose2dFuncs define_conv_transpose2d(
   const RDom &rxr = f.r_out_x_rows;
   f.output(rxr.x * stride_x + f.phase_x.offset(rxr.y), row(rxr.w, rxr.z), f.co, f.n) =
       f.phase_sum_x_rows(rxr.x, rxr.w, f.co, f.n, rxr.y, rxr.z);
+
+  // The columns form: the GEMM, then each output row gathers its tap rows
+  // (the phase of its residue, as in phase space) and adds every column
+  // of them whose x lands in the row. Pixels are clamped where a
+  // schedule's fixed tiles overhang M (those sums are never read).
+  f.pixels = input_width * input_height * batch;
+  f.columns_per_group = kernel_width * kernel_height * out_channels_per_group;
+  f.r_columns = RDom(0, f.in_channels_per_group, "r_columns");
+  {
+    const Expr pm = clamp(f.m, 0, f.pixels - 1);
+    const Expr ci = f.g * f.in_channels_per_group + f.r_columns.x;
+    f.columns_sum = Func("columns_sum");
+    f.columns_sum(f.j, f.m, f.g) = 0.0f;
+    f.columns_sum(f.j, f.m, f.g) += input(pm % input_width, pm / input_width % input_height, ci,
+                                          pm / (input_width * input_height)) *
+                                    weight_columns(f.j, ci);
+    f.columns = Func("columns");
+    f.columns(f.j, f.m, f.g) = f.columns_sum(f.j, f.m, f.g);
+  }
+  {
+    const Expr ty = f.phase_y.phase_of(f.y % stride_y);  // kernel_height when no tap
+    // (The last dimension, once or never, lets a schedule place the GEMM
+    // where it runs only for this order.)
+    f.r_col2im = RDom(0, kernel_width, 0, input_width, 0, f.phase_y.max_taps, 0,
+                      select(by_columns, 1, 0), "r_col2im");
+    RVar kx = f.r_col2im.x, ix = f.r_col2im.y, jy = f.r_col2im.z;
+    const Expr x = ix * stride_x - padding_x + kx * dilation_x;
+    const Expr iy = f.phase_y.input(f.y / stride_y, ty, jy);
+    f.r_col2im.where(f.phase_y.has_tap(ty, jy) && iy >= 0 && iy < input_height && x >= 0 &&
+                     x < output_width);
+    const Expr ky = f.phase_y.tap(ty, jy);
+    const Expr group = select(groups == 1, 0, clamped_co / out_channels_per_group);
+    const Expr j = kx + kernel_width * (ky + kernel_height * co_in_group_of(clamped_co));
+    const Expr m = ix + input_width * (clamp(iy, 0, input_height - 1) + input_height * f.n);
+    const Expr xc = clamp(x, 0, output_width - 1);
+    f.output(xc, f.y, f.co, f.n) = f.output(xc, f.y, f.co, f.n) + f.columns(j, m, group);
+  }
 
   define_pixel_form(f, bias, clamped_co, in_channel_of, pixel_order);
 

@@ -105,6 +105,21 @@ struct ConvTranspose2dFuncs {
   Halide::Func phase_sum_edge;        // the same, feeding the edge columns
   // output(x, y, co, n): the bias fill, then phase by phase (OutputUpdate).
   Halide::Func output;
+  // The columns form (kColumns): no phases. columns(j, m, g) is, for input
+  // pixel m = ix + W_in * (iy + H_in * n) and column j = kx + kw * (ky + kh *
+  // co_in_group) of group g, the sum over the group's input channels of
+  // input * weight: a GEMM (M = input pixels, N = columns, K = input
+  // channels) reading the weights as the matrix weight_columns(j, ci), in
+  // which a schedule can load whole vectors of columns. r_columns: the
+  // group's input channels. r_col2im (kx, ix, tap row, once) adds each
+  // output row's columns into it after the bias fill (r_fill covers the
+  // whole output for this order); its last dimension is empty for the
+  // other orders.
+  Halide::Var j{"j"}, g{"g"};
+  Halide::Func columns_sum;  // the GEMM's reduction
+  Halide::Func columns;      // its result, where the output update reads it
+  Halide::RDom r_columns, r_col2im;
+  Halide::Expr pixels, columns_per_group;  // M and N of the GEMM
   // The same output as a pure gather from phase_sum, one pixel at a time.
   // Slower to schedule well, but Halide's autoschedulers accept it, where
   // the phase-by-phase writes of `output` (updates that scatter) stop them.
@@ -148,15 +163,17 @@ enum OutputUpdate : int {
   kByImage = 4,    // r_out_by_image: kChannelTilesAlongImages
   kXImages = 5,    // r_out_x_images: kXTilesAcrossImages
   kXRows = 6,      // r_out_x_rows: kXTilesByRow
+  kColumns = 7,    // r_col2im: kColumns (adds to the fill)
 };
 
 // Defines the Funcs. The scalar parameters are run-time values, so one AOT
 // library serves every configuration; the output buffer's extent carries
-// output_padding. tile_order (a convt_order::TileOrder) chooses between four
+// output_padding. tile_order (a convt_order::TileOrder) chooses between the
 // evaluation orders of the same result, for schedules. input(x, y, c, n),
 // weight(kx, ky, co_in_group, ci), bias(co); gcd_x, inverse_x (and _y) are
 // convt_phase::phase_constants of each axis's stride and dilation
-// (generators/phase_constants.h).
+// (generators/phase_constants.h). weight_columns(j, ci) is the same weights
+// as a matrix (ConvTranspose2dFuncs::columns).
 // pixel_order orders the GPU form's reduction and pixels; weight_block is
 // the output channels of a block of weight_blocked.
 ConvTranspose2dFuncs define_conv_transpose2d(
@@ -164,10 +181,10 @@ ConvTranspose2dFuncs define_conv_transpose2d(
     const Halide::Expr &input_channels, const Halide::Expr &batch, const Halide::Func &weight,
     const Halide::Expr &kernel_width, const Halide::Expr &kernel_height,
     const Halide::Expr &out_channels_per_group, const Halide::Func &bias,
-    const Halide::Expr &stride_x, const Halide::Expr &stride_y, const Halide::Expr &padding_x,
-    const Halide::Expr &padding_y, const Halide::Expr &dilation_x, const Halide::Expr &dilation_y,
-    const Halide::Expr &gcd_x, const Halide::Expr &gcd_y, const Halide::Expr &inverse_x,
-    const Halide::Expr &inverse_y, const Halide::Expr &groups, const Halide::Expr &tile_order,
-    const PixelFormOrder &pixel_order = {}, int weight_block = 1);
+    const Halide::Func &weight_columns, const Halide::Expr &stride_x, const Halide::Expr &stride_y,
+    const Halide::Expr &padding_x, const Halide::Expr &padding_y, const Halide::Expr &dilation_x,
+    const Halide::Expr &dilation_y, const Halide::Expr &gcd_x, const Halide::Expr &gcd_y,
+    const Halide::Expr &inverse_x, const Halide::Expr &inverse_y, const Halide::Expr &groups,
+    const Halide::Expr &tile_order, const PixelFormOrder &pixel_order = {}, int weight_block = 1);
 
 }  // namespace convt_gen

@@ -17,6 +17,10 @@ class ConvTranspose2dGenerator : public Generator<ConvTranspose2dGenerator> {
   // weight(kx, ky, co_in_group, ci), bias(co), output(x, y, co, n).
   Input<Buffer<float, 4>> input{"input"};
   Input<Buffer<float, 4>> weight{"weight"};
+  // The same weights as a matrix (j, ci), j = kx + kw * (ky + kh *
+  // co_in_group): the columns form reads whole vectors of j. The runtime
+  // passes the weight tensor's own memory when it is dense along j.
+  Input<Buffer<float, 2>> weight_columns{"weight_columns"};
   Input<Buffer<float, 1>> bias{"bias"};
   // Ranges keep the phase arithmetic in int32; runtime/arguments.cpp checks
   // the same limits and reports them as ValueError.
@@ -94,9 +98,9 @@ class ConvTranspose2dGenerator : public Generator<ConvTranspose2dGenerator> {
     funcs_ = define_conv_transpose2d(
         input, input.dim(0).extent(), input.dim(1).extent(), input.dim(2).extent(),
         input.dim(3).extent(), weight, weight.dim(0).extent(), weight.dim(1).extent(),
-        weight.dim(2).extent(), bias, stride_x, stride_y, padding_x, padding_y, dilation_x,
-        dilation_y, gcd_x, gcd_y, inverse_x, inverse_y, gemm ? Expr(1) : groups, tile_order,
-        pixel_order, weight_block);
+        weight.dim(2).extent(), bias, weight_columns, stride_x, stride_y, padding_x, padding_y,
+        dilation_x, dilation_y, gcd_x, gcd_y, inverse_x, inverse_y, gemm ? Expr(1) : groups,
+        tile_order, pixel_order, weight_block);
     // Autoschedulers get the pure per-pixel form of the same sums (they
     // cannot take the phase-by-phase writes); the hand GPU schedules take
     // the GPU form.
@@ -113,6 +117,7 @@ class ConvTranspose2dGenerator : public Generator<ConvTranspose2dGenerator> {
     // once per tile and is a stride-0 view of one zero when absent.
     input.dim(0).set_stride(Expr());
     weight.dim(0).set_stride(Expr());
+    weight_columns.dim(0).set_min(0).dim(1).set_min(0);
     bias.dim(0).set_stride(Expr());
     // The runtime passes whole tensors starting at 0, and the algorithm
     // writes output columns o = q * s + r from q = 0.
@@ -147,6 +152,8 @@ class ConvTranspose2dGenerator : public Generator<ConvTranspose2dGenerator> {
     input.set_estimates({{0, est_w}, {0, est_h}, {0, est_c_in}, {0, est_n}});
     weight.set_estimates(
         {{0, est_kw}, {0, est_kh}, {0, int(est_c_out) / int(est_groups)}, {0, est_c_in}});
+    weight_columns.set_estimates(
+        {{0, int(est_kw) * int(est_kh) * int(est_c_out) / int(est_groups)}, {0, est_c_in}});
     bias.set_estimates({{0, est_c_out}});
     stride_x.set_estimate(est_stride_x);
     stride_y.set_estimate(est_stride_y);

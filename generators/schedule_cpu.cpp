@@ -18,6 +18,10 @@
 //  4  x tiles by row: order 0's tiles, but each output row runs through
 //     every channel block and phase before the next, for inputs larger
 //     than the cache.
+//  5  columns: no phases. A GEMM of (input pixels of every image) x (tap,
+//     output channel) columns over input channels, then each output row
+//     adds its columns: for tiny inputs (a 1 x 1 input's images fill the
+//     tiles) and few output channels (the taps fill them).
 // Each order streams through memory in the order its reduction walks: the
 // weights of one phase (or phase row) and channel tile are repacked with the tile's
 // channels adjacent, and the input is copied once with a zero border and
@@ -361,11 +365,65 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
   padded_rows(f.input_padded.in(f.phase_sum_x_rows), LoopLevel::root(),
               f.tile_order == convt_order::kXTilesByRow);
   x_tile_in_registers(f.phase_sum_x_rows, LoopLevel(f.output, rqxo));
-  // (At n of the output's last update, which is kXRows's.)
+  // (At n of kXRows's update: the generated statements show it there.)
   f.weight_blocked.compute_at(LoopLevel(f.output, f.n))
       .bound_extent(f.block_channel, t.x_channels)
       .unroll(f.block_channel)
       .parallel(f.block);
+
+  // --- 5: columns -----------------------------------------------------------
+  // Register tiles of (vectors of columns) x (input pixels), the x tile's
+  // shape with columns for x and pixels for channels (the same register
+  // arithmetic): per input channel, x_vectors weight loads (a matrix row's
+  // columns are adjacent) and x_channels input broadcasts. Pixels run
+  // across images, so a batch of 1 x 1 inputs still fills the tiles. The
+  // last column tile shifts inwards (no read past the weights); narrower
+  // matrices take one vector, or none. Within a block of pixels, each
+  // column tile's weight panel serves every pixel tile from L1; the blocks
+  // run in parallel, or the column tiles when there is one block. Computed
+  // once, inside the col2im update's `once` loop, so the GEMM runs only
+  // when this order is chosen.
+  {
+    Var jo("jo"), ji("ji"), mb("mb"), mo("mo"), mi("mi");
+    const Expr J = f.columns_per_group;
+    constexpr int kBlockTiles = 16;
+    const Expr one_block = f.pixels <= kBlockTiles * t.x_channels;
+    auto tile_columns = [&](Stage c, int width, bool parallel_columns, TailStrategy j_tail) {
+      c.split(f.j, jo, ji, width, j_tail)
+          .split(f.m, mo, mi, t.x_channels, TailStrategy::RoundUp)
+          .split(mo, mb, mo, kBlockTiles, TailStrategy::GuardWithIf)
+          .reorder(ji, mi, mo, jo, mb, f.g)
+          .parallel(parallel_columns ? jo : mb)
+          .unroll(mi);
+      if (j_tail == TailStrategy::ShiftInwards) c.vectorize(ji, vec).unroll(ji);
+    };
+    // Every column, whatever the col2im's predicates leave of the region
+    // (the shifted last tile needs J columns).
+    f.columns.compute_at(LoopLevel(f.output, f.r_col2im.w)).bound(f.j, 0, J);
+    tile_columns(f.columns.specialize(J >= x_width && one_block), x_width, true,
+                 TailStrategy::ShiftInwards);
+    tile_columns(f.columns.specialize(J >= x_width), x_width, false, TailStrategy::ShiftInwards);
+    if (x_width > vec) {  // (else the same condition as the one above)
+      tile_columns(f.columns.specialize(J >= vec), vec, false, TailStrategy::ShiftInwards);
+    }
+    tile_columns(f.columns, vec, false, TailStrategy::GuardWithIf);
+    f.columns_sum.compute_at(f.columns, mo).bound_extent(f.m, t.x_channels).unroll(f.m);
+    f.columns_sum.update().reorder(f.j, f.m, f.r_columns.x, f.g).unroll(f.m);
+    f.columns_sum.specialize(J >= vec).vectorize(f.j, vec).unroll(f.j);
+    f.columns_sum.update().specialize(J >= vec).vectorize(f.j, vec).unroll(f.j);
+
+    // Each output row (of a channel and image: tasks in parallel) adds its
+    // tap rows' columns, kernel columns adjacent along x for dilation 1.
+    RVar kx = f.r_col2im.x, ix = f.r_col2im.y, jy = f.r_col2im.z, once = f.r_col2im.w;
+    Var rows("rows"), tasks("tasks");
+    Stage col2im = f.output.update(kColumns);
+    col2im.allow_race_conditions()
+        .reorder(kx, ix, jy, f.y, f.co, f.n, once)
+        .fuse(f.y, f.co, rows)
+        .fuse(rows, f.n, tasks)
+        .parallel(tasks, 8, TailStrategy::GuardWithIf);
+    col2im.specialize(f.phase_x.dilation == 1).vectorize(kx, vec, TailStrategy::GuardWithIf);
+  }
 
   // --- Bias fill (only where some residue has no phase) -------------------
   // A store-bound pass: whole vectors along x, rows in parallel.

@@ -1,4 +1,4 @@
-// The CPU kernels' tile orders: five evaluation orders of the same result
+// The CPU kernels' tile orders: six evaluation orders of the same result
 // (generators/schedule_cpu.cpp says how each tiles the work). The runtime
 // picks one per call (runtime/plan.cpp) and passes it to the
 // kernel as its tile_order argument; the algorithm gives each its own
@@ -17,9 +17,12 @@ enum TileOrder : int32_t {
   kXTilesAcrossImages = 3,       // x vectors by channels by images, for 1 to 3 channels
   kXTilesByRow = 4,              // x tiles, each output row through every channel block and
                                  // phase: for inputs larger than the cache
+  kColumns = 5,                  // a GEMM into (tap, channel) columns per input pixel, then the
+                                 // columns added into the output: for tiny inputs and few
+                                 // output channels
 };
 
-constexpr int32_t kTileOrders = 5;
+constexpr int32_t kTileOrders = 6;
 
 // Names for reports and test messages.
 constexpr const char *tile_order_name(int32_t order) {
@@ -34,6 +37,8 @@ constexpr const char *tile_order_name(int32_t order) {
       return "x tiles across images";
     case kXTilesByRow:
       return "x tiles by row";
+    case kColumns:
+      return "columns";
     default:
       return "none";
   }

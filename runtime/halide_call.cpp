@@ -134,6 +134,27 @@ ConstTensorView dense_host_copy(const ConstTensorView &v, std::vector<float> *st
   return {store->data(), v.shape()};
 }
 
+// The weights as the columns form's matrix (KernelFn's weight_columns):
+// (C_in, J) with the J = C_out_per_group * kh * kw values of an input
+// channel adjacent. The tensor's own memory when it is laid out so (the
+// usual contiguous weights); else a dense copy. GPU kernels do not read it.
+ConstTensorView weight_columns(const ConstTensorView &w, bool gpu, std::vector<float> *store) {
+  static const float kUnread = 0.0f;
+  if (gpu) return {&kUnread, DType::kFloat32, {1, 1}, {1, 1}, Device::kCPU};
+  const Shape &shape = w.shape();
+  const int64_t columns = shape[1] * shape[2] * shape[3];
+  const Shape dense = contiguous_strides(shape);
+  bool adjacent = true;
+  for (size_t d = 1; d < 4; ++d)
+    adjacent = adjacent && (shape[d] == 1 || w.strides()[d] == dense[d]);
+  if (adjacent) {
+    return {w.data(), DType::kFloat32, {shape[0], columns}, {w.strides()[0], 1}, Device::kCPU};
+  }
+  store->resize(static_cast<size_t>(w.numel()));
+  copy_strided(shape, static_cast<const float *>(w.data()), w.strides(), store->data(), dense);
+  return {store->data(), DType::kFloat32, {shape[0], columns}, {columns, 1}, Device::kCPU};
+}
+
 }  // namespace
 
 void run_kernel(const Kernel &kernel, int32_t tile_order, bool serial, const ConvGeometry &g,
@@ -145,6 +166,7 @@ void run_kernel(const Kernel &kernel, int32_t tile_order, bool serial, const Con
   std::vector<float> input_copy;
   std::vector<float> weight_copy;
   std::vector<float> bias_copy;
+  std::vector<float> columns_copy;
   const ConstTensorView input = gpu ? dense_host_copy(given_input, &input_copy) : given_input;
   const ConstTensorView weight = gpu ? dense_host_copy(given_weight, &weight_copy) : given_weight;
   std::optional<ConstTensorView> bias = given_bias;
@@ -155,6 +177,8 @@ void run_kernel(const Kernel &kernel, int32_t tile_order, bool serial, const Con
   }
   HalideBuffer in_buf(input.data(), input.shape(), input.strides(), 4);
   HalideBuffer w_buf(weight.data(), weight.shape(), weight.strides(), 4);
+  const ConstTensorView columns = weight_columns(weight, gpu, &columns_copy);
+  HalideBuffer wc_buf(columns.data(), columns.shape(), columns.strides(), 2);
   HalideBuffer out_buf(out.data(), out.shape(), out.strides(), 4);
   // No bias: a stride-0 view of a single zero, so the kernel needs no branch.
   static const float kZero = 0.0f;
@@ -173,7 +197,7 @@ void run_kernel(const Kernel &kernel, int32_t tile_order, bool serial, const Con
   // Per axis: Halide lists x (W) first, the geometry (H, W).
   const convt_phase::PhaseConstants px = convt_phase::phase_constants(g.stride[1], g.dilation[1]);
   const convt_phase::PhaseConstants py = convt_phase::phase_constants(g.stride[0], g.dilation[0]);
-  const int rc = kernel.fn(&context, &in_buf.buf, &w_buf.buf, &b_buf.buf,
+  const int rc = kernel.fn(&context, &in_buf.buf, &w_buf.buf, &wc_buf.buf, &b_buf.buf,
                            static_cast<int32_t>(g.stride[1]), static_cast<int32_t>(g.stride[0]),
                            static_cast<int32_t>(g.padding[1]), static_cast<int32_t>(g.padding[0]),
                            static_cast<int32_t>(g.dilation[1]), static_cast<int32_t>(g.dilation[0]),

@@ -14,9 +14,11 @@ namespace convt::detail {
 // user_context feature puts the context first).
 // gcd_x, inverse_x (and _y): convt_phase::phase_constants of the axis's
 // stride and dilation (generators/phase_constants.h).
+// weight_columns: the weights as a matrix (j, ci), j = kx + kw * (ky + kh *
+// co_in_group), for the columns form (tile order kColumns).
 using KernelFn = int (*)(const void *user_context, halide_buffer_t *input, halide_buffer_t *weight,
-                         halide_buffer_t *bias, int32_t stride_x, int32_t stride_y,
-                         int32_t padding_x, int32_t padding_y, int32_t dilation_x,
+                         halide_buffer_t *weight_columns, halide_buffer_t *bias, int32_t stride_x,
+                         int32_t stride_y, int32_t padding_x, int32_t padding_y, int32_t dilation_x,
                          int32_t dilation_y, int32_t gcd_x, int32_t gcd_y, int32_t inverse_x,
                          int32_t inverse_y, int32_t groups, int32_t tile_order,
                          halide_buffer_t *output);

@@ -14,6 +14,7 @@
 #include <tuple>
 
 #include "backends.h"
+#include "checked_math.h"
 #include "convt/errors.h"
 #include "tile_order.h"
 
@@ -70,7 +71,21 @@ bool rows_read_less(const ConvGeometry &g, const XTile &x_tile) {
   return by_block > by_row;
 }
 
+// The columns order's GEMM needs input channels to amortize its column
+// adds (one add per column value, against one FMA per input channel), and
+// pays where the phase orders' tiles idle: an image's whole input narrower
+// than an x tile, and fewer output channels than it holds. (AMD EPYC,
+// AVX2: random1_4 of the report, 3 x 3 inputs, 627 to 3 channels, 0.43 ms
+// in the best phase order against 0.13 in columns; random1_6, 1 x 1
+// inputs, 25 to 1, 0.040 against 0.011; vae_mnist_dec2, 14 x 14 inputs,
+// 32 to 1, 1.9 against 4.8, stays in phase orders.)
+bool columns_pay(const ConvGeometry &g, const XTile &x_tile) {
+  return g.in_channels / g.groups >= 16 && g.in_height * g.in_width < x_tile.columns &&
+         g.out_channels / g.groups < x_tile.channels;
+}
+
 constexpr OrderRule kOrderRules[] = {
+    {convt_order::kColumns, columns_pay},
     // At most 3 output channels in a batch (the x tiles hold 6 channels).
     {convt_order::kXTilesAcrossImages,
      [](const ConvGeometry &g, const XTile &) { return g.out_channels <= 3 && g.batch >= 4; }},
@@ -107,6 +122,15 @@ bool runs_per_group(const ConvGeometry &g) {
 constexpr int64_t kSerialMultiplyAdds = int64_t{1} << 17;
 
 bool runs_serially(const ConvGeometry &g) { return g.multiply_adds() < kSerialMultiplyAdds; }
+
+// The columns order's workspace: a float per (input pixel, column) of every
+// group. Measured plans try the order only up to kMaxColumnsBytes (its
+// column adds cost more than the phase orders' work long before that).
+int64_t columns_bytes(const ConvGeometry &g) {
+  return saturating_numel(
+      {g.batch, g.in_height, g.in_width, g.kernel_height, g.kernel_width, g.out_channels, 4});
+}
+constexpr int64_t kMaxColumnsBytes = int64_t{1} << 28;
 
 // The geometry each call of a plan sees.
 ConvGeometry per_group_geometry(const ConvGeometry &g) {
@@ -281,11 +305,13 @@ Plan plan_call(const ConvGeometry &g, Device device) {
 std::vector<Plan> cpu_plans(const ConvGeometry &g) {
   std::vector<Plan> plans;
   if (!has_cpu_kernel()) return plans;
+  const bool columns_fit = columns_bytes(g) <= kMaxColumnsBytes;
   for (const bool serial : {false, true}) {
     for (const Kernel *kernel : cpu_kernels()) {
       for (const bool per_group : {false, true}) {
         if (per_group && g.groups == 1) continue;
         for (int32_t order = 0; order < convt_order::kTileOrders; ++order) {
+          if (order == convt_order::kColumns && !columns_fit) continue;
           plans.push_back({kernel, order, per_group, serial});
         }
       }

@@ -29,9 +29,10 @@ struct Plan {
 Plan plan_call(const ConvGeometry &g, Device device);
 
 // Every plan the CPU kernels offer for `g`: each flavour this machine runs,
-// each tile order, for grouped layers one call per group or one call in
-// all, each on the thread pool and then each serial. The rules' plan is
-// among them. Empty without CPU kernels.
+// each tile order (columns only while its workspace stays under 256 MiB),
+// for grouped layers one call per group or one call in all, each on the
+// thread pool and then each serial. The rules' plan is among them. Empty
+// without CPU kernels.
 std::vector<Plan> cpu_plans(const ConvGeometry &g);
 
 // The L2 cache of this machine's cores, read once at run time (1 MiB where

@@ -2,11 +2,14 @@
 // machine runs x each tile order x one call per group or one in all x on the
 // thread pool or serial) gives
 // the float64 reference's result, and the same bits as every other plan of
-// its flavour (flavours need only agree within 1e-5), on
+// its flavour and form (the phase orders sum each output in one order, the
+// columns order in another; flavours need only agree within 1e-5), on
 // layers that reach each schedule path: wide and narrow phase rows, batches,
 // few output channels, edge columns, bias-only residues, wide and narrow
-// groups, depthwise, dilation with a common factor. The measured choice
-// (Planning::kMeasure) runs through the public API.
+// groups, depthwise, dilation with a common factor, and the columns order's
+// matrices (more columns than pixels, several pixel blocks, fewer columns
+// than two vectors or than one). The measured choice (Planning::kMeasure)
+// runs through the public API.
 #include <gtest/gtest.h>
 
 #include <cstring>
@@ -61,6 +64,10 @@ const PlanCase kCases[] = {
     {"narrow_groups", params(2, 12, 4, 9, 9, 3, 2, 1, 3)},
     {"depthwise", params(3, 20, 5, 7, 20, 3, 2, 1, 20)},
     {"common_factor", params(2, 5, 4, 6, 18, 3, 4, 1, 1, 2, 1)},
+    {"one_pixel_many_columns", params(1, 30, 1, 1, 40, 3, 2, 1)},
+    {"pixel_blocks", params(2, 6, 12, 10, 1, 5, 3, 2)},
+    {"columns_one_vector", params(3, 4, 2, 3, 1, 3, 1, 0)},
+    {"columns_under_a_vector", params(5, 3, 1, 2, 2, 1, 1, 0)},
 };
 
 class EveryPlan : public ::testing::TestWithParam<PlanCase> {};
@@ -86,7 +93,10 @@ TEST_P(EveryPlan, MatchesTheReferenceAndEveryOtherPlan) {
                           (p.groups > 1 ? 2 : 1) * 2;  // x (pool, serial)
   EXPECT_EQ(plans.size(), expected);
 
-  std::map<const convt::detail::Kernel *, std::pair<std::vector<float>, std::string>> first;
+  // The first result of each (flavour, form).
+  std::map<std::pair<const convt::detail::Kernel *, bool>,
+           std::pair<std::vector<float>, std::string>>
+      first;
   for (const convt::detail::Plan &plan : plans) {
     const std::string which =
         std::string(plan.kernel->name) + ", " + convt_order::tile_order_name(plan.tile_order) +
@@ -98,7 +108,8 @@ TEST_P(EveryPlan, MatchesTheReferenceAndEveryOtherPlan) {
                             convt::ConstTensorView(bias.data(), {p.c_out}), out);
     const std::vector<float> got(out.data(), out.data() + out.numel());
     EXPECT_LE(convt_test::relative_error(got, want), 1e-5) << which;
-    auto [it, inserted] = first.try_emplace(plan.kernel, got, which);
+    const bool columns = plan.tile_order == convt_order::kColumns;
+    auto [it, inserted] = first.try_emplace({plan.kernel, columns}, got, which);
     if (!inserted) {
       const std::vector<float> &same_flavour = it->second.first;
       EXPECT_EQ(std::memcmp(same_flavour.data(), got.data(), got.size() * sizeof(float)), 0)

@@ -346,7 +346,8 @@ std::vector<ConvCase> gpu_tile_cases() {
 // picks by shape (wide rows: x tiles; narrow rows with 16 or more output
 // channels and dilation 1: channel tiles along x, or along images for
 // batches of 4 or more; at most 3 output channels in batches of 4 or more:
-// x tiles across images).
+// x tiles across images; inputs of a few pixels with 16 or more input
+// channels per group and few output channels: columns).
 std::vector<ConvCase> phase_geometry_cases() {
   struct Axis {
     int64_t stride, dilation, kernel, padding;
@@ -362,7 +363,10 @@ std::vector<ConvCase> phase_geometry_cases() {
     RefParams &p = c.p;
     // The orders small shapes reach (x tiles by row takes an input larger
     // than L2: test_plans runs it on every path).
-    const int32_t order = i % convt_order::kXTilesByRow;
+    constexpr int32_t kReached[] = {convt_order::kXTiles, convt_order::kChannelTilesAlongX,
+                                    convt_order::kChannelTilesAlongImages,
+                                    convt_order::kXTilesAcrossImages, convt_order::kColumns};
+    const int32_t order = kReached[i % 5];
     const bool channel_tiles =
         order == convt_order::kChannelTilesAlongX || order == convt_order::kChannelTilesAlongImages;
     const bool across_images = order >= convt_order::kChannelTilesAlongImages;
@@ -381,11 +385,16 @@ std::vector<ConvCase> phase_geometry_cases() {
     p.h_in = huge_stride ? 1 + i % 2 : 2 + (i * 3) % 5;
     // Rows of 16 phase columns or more for x tiles, a few for the others.
     p.w_in = huge_stride ? 1 + i % 3 : order == convt_order::kXTiles ? 17 + i % 9 : 1 + (i * 7) % 4;
+    if (order == convt_order::kColumns) p.h_in = 1 + i % 3;
     p.n = across_images ? 4 + i % 3 : 1 + i % 2;
     if (channel_tiles) {
       p.groups = 1;
       p.c_in = 1 + (i * 11) % 9;
       p.c_out = 16 + (i * 5) % 20;
+    } else if (order == convt_order::kColumns) {
+      p.groups = i % 3 == 1 ? 2 : 1;
+      p.c_in = p.groups * (16 + i % 7);
+      p.c_out = p.groups * (1 + i % 5);
     } else if (order == convt_order::kXTilesAcrossImages) {
       p.groups = i % 8 == 3 ? 3 : 1;
       p.c_in = p.groups * (1 + i % 4);
