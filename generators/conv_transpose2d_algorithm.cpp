@@ -229,8 +229,14 @@ ConvTranspose2dFuncs define_conv_transpose2d(
   f.weight_blocked = Func("weight_blocked");
   f.weight_blocked(f.block_channel, f.c, f.jx, f.jy, f.rx, f.ry, f.block) =
       f.weight_phase(f.jx, f.jy, f.block * weight_block + f.block_channel, f.c, f.rx, f.ry);
+  // The channel and image read are clamped to the first when the sum's
+  // order is not chosen: a schedule's copy of the input for that order,
+  // sized by bounds inference (which does not see that the order's domain
+  // is empty), is then one plane rather than a sliver of every plane (a
+  // batch of 37 1 x 1 inputs paid more for the unchosen orders' slivers
+  // than for its own work).
   auto make_phase_sum = [&](const std::string &name, const RDom &r, bool skips_border_columns,
-                            bool blocked_weights = false) {
+                            const Expr &chosen, bool blocked_weights = false) {
     RVar ci = r.x, jy = r.y, jx = r.z;
     Expr ix = f.phase_x.input(f.qx, f.rx, jx);
     Expr iy = clamp(f.phase_y.input(f.qy, f.ry, jy), 0, input_height - 1);
@@ -238,18 +244,25 @@ ConvTranspose2dFuncs define_conv_transpose2d(
     Expr w = blocked_weights ? f.weight_blocked(f.co % weight_block, ci, jx, jy, f.rx, f.ry,
                                                 f.co / weight_block)
                              : f.weight_phase(jx, jy, f.co, ci, f.rx, f.ry);
+    const Expr c = min(in_channel_of(clamped_co, ci), select(chosen, input_channels - 1, 0));
+    const Expr n = min(f.n, select(chosen, batch - 1, 0));
     Func p(name);
     p(f.qx, f.qy, f.co, f.n, f.rx, f.ry) = bias(clamped_co);
-    p(f.qx, f.qy, f.co, f.n, f.rx, f.ry) +=
-        f.input_padded(ix, iy, in_channel_of(clamped_co, ci), f.n) * w;
+    p(f.qx, f.qy, f.co, f.n, f.rx, f.ry) += f.input_padded(ix, iy, c, n) * w;
     return p;
   };
-  f.phase_sum = make_phase_sum("phase_sum", f.r, false);
-  f.phase_sum_by_channel = make_phase_sum("phase_sum_by_channel", f.r, false);
-  f.phase_sum_edge = make_phase_sum("phase_sum_edge", f.r, false);
-  f.phase_sum_by_image = make_phase_sum("phase_sum_by_image", f.r_by_image, true);
-  f.phase_sum_x_images = make_phase_sum("phase_sum_x_images", f.r, false);
-  f.phase_sum_x_rows = make_phase_sum("phase_sum_x_rows", f.r, false, true);
+  auto chosen = [&](convt_order::TileOrder order) { return tile_order == order; };
+  f.phase_sum = make_phase_sum("phase_sum", f.r, false, chosen(convt_order::kXTiles));
+  f.phase_sum_by_channel =
+      make_phase_sum("phase_sum_by_channel", f.r, false, chosen(convt_order::kChannelTilesAlongX));
+  // (The edge columns are written whatever the order.)
+  f.phase_sum_edge = make_phase_sum("phase_sum_edge", f.r, false, Internal::const_true());
+  f.phase_sum_by_image = make_phase_sum("phase_sum_by_image", f.r_by_image, true,
+                                        chosen(convt_order::kChannelTilesAlongImages));
+  f.phase_sum_x_images =
+      make_phase_sum("phase_sum_x_images", f.r, false, chosen(convt_order::kXTilesAcrossImages));
+  f.phase_sum_x_rows =
+      make_phase_sum("phase_sum_x_rows", f.r, false, chosen(convt_order::kXTilesByRow), true);
 
   // Output pixel o = q * s + offset(t) belongs to phase t. The output is
   // written from phase space, so each phase's tile of phase_sum has exact
