@@ -71,17 +71,26 @@ bool rows_read_less(const ConvGeometry &g, const XTile &x_tile) {
   return by_block > by_row;
 }
 
+// The columns order's workspace: a float per (input pixel, column) of every
+// group. Plans take the order only up to kMaxColumnsBytes (its
+// column adds cost more than the phase orders' work long before that).
+int64_t columns_bytes(const ConvGeometry &g) {
+  return saturating_numel(
+      {g.batch, g.in_height, g.in_width, g.kernel_height, g.kernel_width, g.out_channels, 4});
+}
+constexpr int64_t kMaxColumnsBytes = int64_t{1} << 28;
+
 // The columns order's GEMM needs input channels to amortize its column
 // adds (one add per column value, against one FMA per input channel), and
 // pays where the phase orders' tiles idle: an image's whole input narrower
 // than an x tile, and fewer output channels than it holds. (AMD EPYC,
-// AVX2: random1_4 of the report, 3 x 3 inputs, 627 to 3 channels, 0.43 ms
-// in the best phase order against 0.13 in columns; random1_6, 1 x 1
-// inputs, 25 to 1, 0.040 against 0.011; vae_mnist_dec2, 14 x 14 inputs,
+// AVX2: random1_4 of the report, 3 x 3 inputs, 627 to 3 channels, 0.54 ms
+// in the best phase order against 0.16 in columns; random1_6, 1 x 1
+// inputs, 25 to 1, 0.10 against 0.032; vae_mnist_dec2, 14 x 14 inputs,
 // 32 to 1, 1.9 against 4.8, stays in phase orders.)
 bool columns_pay(const ConvGeometry &g, const XTile &x_tile) {
   return g.in_channels / g.groups >= 16 && g.in_height * g.in_width < x_tile.columns &&
-         g.out_channels / g.groups < x_tile.channels;
+         g.out_channels / g.groups < x_tile.channels && columns_bytes(g) <= kMaxColumnsBytes;
 }
 
 constexpr OrderRule kOrderRules[] = {
@@ -122,15 +131,6 @@ bool runs_per_group(const ConvGeometry &g) {
 constexpr int64_t kSerialMultiplyAdds = int64_t{1} << 17;
 
 bool runs_serially(const ConvGeometry &g) { return g.multiply_adds() < kSerialMultiplyAdds; }
-
-// The columns order's workspace: a float per (input pixel, column) of every
-// group. Measured plans try the order only up to kMaxColumnsBytes (its
-// column adds cost more than the phase orders' work long before that).
-int64_t columns_bytes(const ConvGeometry &g) {
-  return saturating_numel(
-      {g.batch, g.in_height, g.in_width, g.kernel_height, g.kernel_width, g.out_channels, 4});
-}
-constexpr int64_t kMaxColumnsBytes = int64_t{1} << 28;
 
 // The geometry each call of a plan sees.
 ConvGeometry per_group_geometry(const ConvGeometry &g) {
