@@ -194,6 +194,9 @@ def time_tier(args, tier, layers_file, names, python_torch):
                 continue
             ctx, rows = harness(programs[peer], layers_file, names, env, args.repetitions)
             info["versions"][peer] = ctx.get("onednn_version")
+            if peer == "onednn26" and str(ctx.get("onednn_version", "")).startswith("3."):
+                sys.exit(f"{programs[peer]} runs oneDNN {ctx['onednn_version']}, not 2.6: "
+                         "reconfigure the build so that it finds Debian's libdnnl-dev")
             info["versions"]["convt_kernel"] = ctx.get("convt_kernel")
             info["context"] = ctx
             for layer, impls in rows.items():
