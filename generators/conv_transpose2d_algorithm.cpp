@@ -229,23 +229,28 @@ ConvTranspose2dFuncs define_conv_transpose2d(
   f.weight_blocked = Func("weight_blocked");
   f.weight_blocked(f.block_channel, f.c, f.jx, f.jy, f.rx, f.ry, f.block) =
       f.weight_phase(f.jx, f.jy, f.block * weight_block + f.block_channel, f.c, f.rx, f.ry);
-  // The channel and image read are clamped to the first when the sum's
-  // order is not chosen: a schedule's copy of the input for that order,
-  // sized by bounds inference (which does not see that the order's domain
-  // is empty), is then one plane rather than a sliver of every plane (a
+  // The channel and image read (and the block and channel of the blocked
+  // weights) are the first when the sum's order is not chosen: a schedule's
+  // copy of the input, or pack of the weights, for that order, sized by
+  // bounds inference (which does not see that the order's domain is empty),
+  // is then one plane or one block rather than a sliver of every plane (a
   // batch of 37 1 x 1 inputs paid more for the unchosen orders' slivers
-  // than for its own work).
+  // than for its own work). A product with 0 or 1, not a min(): the
+  // addresses stay affine in the reduction, so the hot loops step them by a
+  // constant (a min() per channel made order 4's loop spill its
+  // accumulators).
   auto make_phase_sum = [&](const std::string &name, const RDom &r, bool skips_border_columns,
                             const Expr &chosen, bool blocked_weights = false) {
     RVar ci = r.x, jy = r.y, jx = r.z;
     Expr ix = f.phase_x.input(f.qx, f.rx, jx);
     Expr iy = clamp(f.phase_y.input(f.qy, f.ry, jy), 0, input_height - 1);
     if (skips_border_columns) ix = clamp(ix, 0, input_width - 1);
-    Expr w = blocked_weights ? f.weight_blocked(f.co % weight_block, ci, jx, jy, f.rx, f.ry,
-                                                f.co / weight_block)
+    const Expr keep = select(chosen, 1, 0);
+    Expr w = blocked_weights ? f.weight_blocked(f.co % weight_block, ci * keep, jx, jy, f.rx, f.ry,
+                                                (clamped_co / weight_block) * keep)
                              : f.weight_phase(jx, jy, f.co, ci, f.rx, f.ry);
-    const Expr c = min(in_channel_of(clamped_co, ci), select(chosen, input_channels - 1, 0));
-    const Expr n = min(f.n, select(chosen, batch - 1, 0));
+    const Expr c = in_channel_of(clamped_co, ci) * keep;
+    const Expr n = f.n * keep;
     Func p(name);
     p(f.qx, f.qy, f.co, f.n, f.rx, f.ry) = bias(clamped_co);
     p(f.qx, f.qy, f.co, f.n, f.rx, f.ry) += f.input_padded(ix, iy, c, n) * w;
