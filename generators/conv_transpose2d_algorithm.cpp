@@ -204,11 +204,12 @@ ConvTranspose2dFuncs define_conv_transpose2d(
   // zero border in y. Columns keep the border where a schedule vectorizes
   // or unrolls along x (a predicate on qx would sit inside the vector); the
   // images-innermost variant skips them too.
-  auto make_reduction = [&](const std::string &name, bool skip_border_columns) {
+  auto make_reduction = [&](const std::string &name, bool skip_border_columns,
+                            bool skip_border_rows = true) {
     RDom r(0, f.in_channels_per_group, 0, f.phase_y.max_taps, 0, f.phase_x.max_taps, name);
     r.where(f.phase_y.has_tap(f.ry, r.y) && f.phase_x.has_tap(f.rx, r.z));
     Expr iy = f.phase_y.input(f.qy, f.ry, r.y);
-    r.where(iy >= 0 && iy < input_height);
+    if (skip_border_rows) r.where(iy >= 0 && iy < input_height);
     if (skip_border_columns) {
       Expr ix = f.phase_x.input(f.qx, f.rx, r.z);
       r.where(ix >= 0 && ix < input_width);
@@ -217,6 +218,7 @@ ConvTranspose2dFuncs define_conv_transpose2d(
   };
   f.r = make_reduction("r", false);
   f.r_by_image = make_reduction("r_by_image", true);
+  f.r_by_rows = make_reduction("r_by_rows", false, false);
 
   // The per-phase correlation. Built once per use below, so each can be
   // scheduled at its own loop level and in its own order. The group comes
@@ -240,10 +242,12 @@ ConvTranspose2dFuncs define_conv_transpose2d(
   // constant (a min() per channel made order 4's loop spill its
   // accumulators).
   auto make_phase_sum = [&](const std::string &name, const RDom &r, bool skips_border_columns,
-                            const Expr &chosen, bool blocked_weights = false) {
+                            const Expr &chosen, bool blocked_weights = false,
+                            bool skips_border_rows = true) {
     RVar ci = r.x, jy = r.y, jx = r.z;
     Expr ix = f.phase_x.input(f.qx, f.rx, jx);
-    Expr iy = clamp(f.phase_y.input(f.qy, f.ry, jy), 0, input_height - 1);
+    Expr iy = f.phase_y.input(f.qy, f.ry, jy);
+    if (skips_border_rows) iy = clamp(iy, 0, input_height - 1);
     if (skips_border_columns) ix = clamp(ix, 0, input_width - 1);
     const Expr keep = select(chosen, 1, 0);
     Expr w = blocked_weights ? f.weight_blocked(f.co % weight_block, ci * keep, jx, jy, f.rx, f.ry,
@@ -268,6 +272,8 @@ ConvTranspose2dFuncs define_conv_transpose2d(
       make_phase_sum("phase_sum_x_images", f.r, false, chosen(convt_order::kXTilesAcrossImages));
   f.phase_sum_x_rows =
       make_phase_sum("phase_sum_x_rows", f.r, false, chosen(convt_order::kXTilesByRow), true);
+  f.phase_sum_across_rows = make_phase_sum("phase_sum_across_rows", f.r_by_rows, false,
+                                           chosen(convt_order::kXTilesAcrossRows), false, false);
 
   // Output pixel o = q * s + offset(t) belongs to phase t. The output is
   // written from phase space, so each phase's tile of phase_sum has exact
@@ -368,12 +374,17 @@ ConvTranspose2dFuncs define_conv_transpose2d(
   f.r_columns = RDom(0, f.in_channels_per_group, "r_columns");
   {
     const Expr pm = clamp(f.m, 0, f.pixels - 1);
+    f.columns_pixel = Func("columns_pixel");
+    f.columns_pixel(f.m) = {pm % input_width, pm / input_width % input_height,
+                            pm / (input_width * input_height)};
+    // (The clamps change no value; they bound the input's region.)
+    const Expr ix = clamp(f.columns_pixel(f.m)[0], 0, input_width - 1);
+    const Expr iy = clamp(f.columns_pixel(f.m)[1], 0, input_height - 1);
+    const Expr in = clamp(f.columns_pixel(f.m)[2], 0, batch - 1);
     const Expr ci = f.g * f.in_channels_per_group + f.r_columns.x;
     f.columns_sum = Func("columns_sum");
     f.columns_sum(f.j, f.m, f.g) = 0.0f;
-    f.columns_sum(f.j, f.m, f.g) += input(pm % input_width, pm / input_width % input_height, ci,
-                                          pm / (input_width * input_height)) *
-                                    weight_columns(f.j, ci);
+    f.columns_sum(f.j, f.m, f.g) += input(ix, iy, ci, in) * weight_columns(f.j, ci);
     f.columns = Func("columns");
     f.columns(f.j, f.m, f.g) = f.columns_sum(f.j, f.m, f.g);
   }
@@ -395,6 +406,14 @@ ConvTranspose2dFuncs define_conv_transpose2d(
     const Expr xc = clamp(x, 0, output_width - 1);
     f.output(xc, f.y, f.co, f.n) = f.output(xc, f.y, f.co, f.n) + f.columns(j, m, group);
   }
+
+  // x tiles across rows: the phase orders' update, after the columns so
+  // that the updates keep their numbers (OutputUpdate).
+  f.r_out_across_rows =
+      full_column_domain(convt_order::kXTilesAcrossRows, true, "r_out_across_rows");
+  const RDom &rar = f.r_out_across_rows;
+  f.output(rar.x * stride_x + f.phase_x.offset(rar.y), row(rar.w, rar.z), f.co, f.n) =
+      f.phase_sum_across_rows(rar.x, rar.w, f.co, f.n, rar.y, rar.z);
 
   define_pixel_form(f, bias, clamped_co, in_channel_of, pixel_order);
 

@@ -69,17 +69,19 @@ struct ConvTranspose2dFuncs {
 
   // Reduction over (input channel in group, tap row j, tap column j); the
   // images-innermost variant's also skips taps that read the zero border's
-  // columns.
-  Halide::RDom r, r_by_image;
+  // columns; the rows variant's keeps the taps that read the zero border's
+  // rows (a tile of rows shares one reduction).
+  Halide::RDom r, r_by_image, r_by_rows;
   // Output positions in phase space: (qx, qy, rx, ry) over the full
   // columns (r_out for kXTiles, r_out_by_channel for kChannelTilesAlongX,
   // r_out_by_image for kChannelTilesAlongImages; the others are empty),
-  // r_out_x_images and r_out_x_rows the same in the order (qx, rx, ry, qy)
-  // for kXTilesAcrossImages and kXTilesByRow, and r_edge (qy, rx, ry) over the last W_out % s_x
+  // r_out_x_images, r_out_x_rows and r_out_across_rows the same in the
+  // order (qx, rx, ry, qy) for kXTilesAcrossImages, kXTilesByRow and
+  // kXTilesAcrossRows, and r_edge (qy, rx, ry) over the last W_out % s_x
   // columns. r_fill: (x, y, once) over the whole output when some residue
   // has no phase, else empty.
-  Halide::RDom r_out, r_out_by_channel, r_out_by_image, r_out_x_images, r_out_x_rows, r_edge,
-      r_fill;
+  Halide::RDom r_out, r_out_by_channel, r_out_by_image, r_out_x_images, r_out_x_rows,
+      r_out_across_rows, r_edge, r_fill;
 
   Halide::Func input_padded;  // zero outside the input: no bounds tests in the hot loop
   // weight_phase(jx, jy, co, ci, rx, ry): tap (jx, jy) of phase (rx, ry),
@@ -95,14 +97,15 @@ struct ConvTranspose2dFuncs {
   Halide::Var block_channel{"block_channel"}, block{"block"};
   // 0: r_out / phase_sum write; 1: r_out_by_channel / ..._by_channel;
   // 2: r_out_by_image / ..._by_image; 3: r_out_x_images / ..._x_images;
-  // 4: r_out_x_rows / ..._x_rows.
+  // 4: r_out_x_rows / ..._x_rows; 6: r_out_across_rows / ..._across_rows.
   Halide::Expr tile_order;
-  Halide::Func phase_sum;             // phase_sum(qx, qy, co, n, rx, ry) = bias + taps
-  Halide::Func phase_sum_by_channel;  // the same values, to be tiled along channels
-  Halide::Func phase_sum_by_image;    // the same, to be tiled along channels and images
-  Halide::Func phase_sum_x_images;    // the same, to be tiled along x and images
-  Halide::Func phase_sum_x_rows;      // the same, to be tiled along x, row by row
-  Halide::Func phase_sum_edge;        // the same, feeding the edge columns
+  Halide::Func phase_sum;              // phase_sum(qx, qy, co, n, rx, ry) = bias + taps
+  Halide::Func phase_sum_by_channel;   // the same values, to be tiled along channels
+  Halide::Func phase_sum_by_image;     // the same, to be tiled along channels and images
+  Halide::Func phase_sum_x_images;     // the same, to be tiled along x and images
+  Halide::Func phase_sum_x_rows;       // the same, to be tiled along x, row by row
+  Halide::Func phase_sum_across_rows;  // the same, to be tiled along x and rows
+  Halide::Func phase_sum_edge;         // the same, feeding the edge columns
   // output(x, y, co, n): the bias fill, then phase by phase (OutputUpdate).
   Halide::Func output;
   // The columns form (kColumns): no phases. columns(j, m, g) is, for input
@@ -116,6 +119,10 @@ struct ConvTranspose2dFuncs {
   // whole output for this order); its last dimension is empty for the
   // other orders.
   Halide::Var j{"j"}, g{"g"};
+  // (x, y, image) of pixel m: a Func, so that a schedule computes its
+  // divisions once per pixel tile, outside the GEMM's reduction loop (LLVM
+  // does not hoist a division out of a loop that may run zero times).
+  Halide::Func columns_pixel;
   Halide::Func columns_sum;  // the GEMM's reduction
   Halide::Func columns;      // its result, where the output update reads it
   Halide::RDom r_columns, r_col2im;
@@ -156,14 +163,15 @@ struct ConvTranspose2dFuncs {
 // The updates of ConvTranspose2dFuncs::output, in order. The fill comes
 // first: the phases overwrite it where they have taps.
 enum OutputUpdate : int {
-  kFill = 0,       // r_fill: bias where no phase writes
-  kByX = 1,        // r_out: kXTiles
-  kByChannel = 2,  // r_out_by_channel: kChannelTilesAlongX
-  kEdge = 3,       // r_edge
-  kByImage = 4,    // r_out_by_image: kChannelTilesAlongImages
-  kXImages = 5,    // r_out_x_images: kXTilesAcrossImages
-  kXRows = 6,      // r_out_x_rows: kXTilesByRow
-  kColumns = 7,    // r_col2im: kColumns (adds to the fill)
+  kFill = 0,        // r_fill: bias where no phase writes
+  kByX = 1,         // r_out: kXTiles
+  kByChannel = 2,   // r_out_by_channel: kChannelTilesAlongX
+  kEdge = 3,        // r_edge
+  kByImage = 4,     // r_out_by_image: kChannelTilesAlongImages
+  kXImages = 5,     // r_out_x_images: kXTilesAcrossImages
+  kXRows = 6,       // r_out_x_rows: kXTilesByRow
+  kColumns = 7,     // r_col2im: kColumns (adds to the fill)
+  kAcrossRows = 8,  // r_out_across_rows: kXTilesAcrossRows
 };
 
 // Defines the Funcs. The scalar parameters are run-time values, so one AOT

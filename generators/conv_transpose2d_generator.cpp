@@ -59,6 +59,8 @@ class ConvTranspose2dGenerator : public Generator<ConvTranspose2dGenerator> {
   GeneratorParam<int> xi_vectors{"xi_vectors", 0, 0, 8};
   GeneratorParam<int> xi_channels{"xi_channels", 0, 0, 8};
   GeneratorParam<int> xi_images{"xi_images", 0, 0, 16};
+  GeneratorParam<int> xr_vectors{"xr_vectors", 0, 0, 8};
+  GeneratorParam<int> xr_rows{"xr_rows", 0, 0, 32};
   GeneratorParam<int> pad_vectors{"pad_vectors", 0, 0, 8};
   GeneratorParam<int> enough_blocks{"enough_blocks", 0, 0, 1024};
 
@@ -185,6 +187,8 @@ class ConvTranspose2dGenerator : public Generator<ConvTranspose2dGenerator> {
     set(t.xi_vectors, xi_vectors);
     set(t.xi_channels, xi_channels);
     set(t.xi_images, xi_images);
+    set(t.xr_vectors, xr_vectors);
+    set(t.xr_rows, xr_rows);
     set(t.pad_vectors, pad_vectors);
     set(t.enough_blocks, enough_blocks);
     return t;

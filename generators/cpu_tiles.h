@@ -21,6 +21,8 @@ struct CpuTiles {
   int xi_vectors;           // kXTilesAcrossImages: qx vectors per tile
   int xi_channels;          //   output channels per tile
   int xi_images;            //   images per tile
+  int xr_vectors;           // kXTilesAcrossRows: qx vectors per tile
+  int xr_rows;              //   phase rows per tile (one output channel)
   int pad_vectors;          // vectors per step of the zero-bordered input copy
   int enough_blocks = 4;    // fewest channel blocks run in parallel (else rows)
 };
@@ -42,7 +44,9 @@ constexpr int kSse41Lanes = 4, kAvx2Lanes = 8, kAvx512Lanes = 16, kNeonLanes = 4
 // - channel tiles along images: 4 images x 3 channel vectors.
 // - x tiles across images: 1 vector x 3 channels x 4 images; 4 loads
 //   and 3 broadcasts per 12 FMAs, 16 registers in all.
-constexpr CpuTiles kX86Avx2Tiles{2, 6, 4, 3, 4, 3, 1, 3, 4, 1};
+// - x tiles across rows: 2 vectors x 6 rows of one channel; 12 loads and
+//   1 broadcast per 12 FMAs (two loads a cycle keep up with two FMAs).
+constexpr CpuTiles kX86Avx2Tiles{2, 6, 4, 3, 4, 3, 1, 3, 4, 2, 6, 1};
 
 // AVX-512: 32 registers of 16 lanes, 24 accumulators.
 // - x tiles: 2 vectors (32 columns) x 12 channels; 2 loads and 12
@@ -52,7 +56,8 @@ constexpr CpuTiles kX86Avx2Tiles{2, 6, 4, 3, 4, 3, 1, 3, 4, 1};
 //   C_out = 21 (fcn32s) or 256.
 // - channel tiles along images: 8 images x 2 vectors.
 // - x tiles across images: 2 vectors x 3 channels x 4 images.
-constexpr CpuTiles kX86Avx512Tiles{2, 12, 8, 2, 8, 2, 2, 3, 4, 1};
+// - x tiles across rows: 2 vectors x 12 rows of one channel.
+constexpr CpuTiles kX86Avx512Tiles{2, 12, 8, 2, 8, 2, 2, 3, 4, 2, 12, 1};
 
 // AArch64 NEON. The machine model: 32 vector registers of 128 bits (4
 // float32 lanes), and a fused multiply-add (fmla) with 4-cycle latency
@@ -68,8 +73,9 @@ constexpr CpuTiles kX86Avx512Tiles{2, 12, 8, 2, 8, 2, 2, 3, 4, 1};
 //   output channels = 24 accumulators, fed by 4 packed weight vectors and 6
 //   broadcast inputs.
 // - x tiles across images: 2 vectors (8 columns) x 3 channels x 4 images.
+// - x tiles across rows: 4 vectors (16 columns) x 6 rows of one channel.
 // - the zero-bordered copy moves 4 q registers per step.
-constexpr CpuTiles kNeonTiles{4, 6, 6, 4, 6, 4, 2, 3, 4, 4};
+constexpr CpuTiles kNeonTiles{4, 6, 6, 4, 6, 4, 2, 3, 4, 4, 6, 4};
 
 // Phase columns one x tile holds.
 constexpr int64_t x_tile_columns(const CpuTiles &t, int lanes) {

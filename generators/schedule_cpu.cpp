@@ -22,6 +22,8 @@
 //     output channel) columns over input channels, then each output row
 //     adds its columns: for tiny inputs (a 1 x 1 input's images fill the
 //     tiles) and few output channels (the taps fill them).
+//  6  x tiles across rows: (qx vectors) x (phase rows) of one channel, for
+//     1 to 3 output channels in one to three images.
 // Each order streams through memory in the order its reduction walks: the
 // weights of one phase (or phase row) and channel tile are repacked with the tile's
 // channels adjacent, and the input is copied once with a zero border and
@@ -373,6 +375,60 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
       .specialize(f.tile_order == convt_order::kXTilesByRow)
       .parallel(f.block);
 
+  // --- 6: x tiles across rows ---------------------------------------------
+  // For 1 to 3 output channels in fewer images than order 3's image tile
+  // (one image with 3 channels would leave 3 of its 4 images idle; FSRCNN's
+  // 1-channel output, 11 of its 12 accumulators): (qx vectors) x (phase
+  // rows) of one channel, so every accumulator is a real output whatever
+  // the channel count. Each tile of xr_rows phase rows (tiles in parallel)
+  // is computed for every phase into a buffer (xr_rows x W_in x phases:
+  // 37 KB for FSRCNN's x4 layer), then written out, since the output
+  // update cannot put rows inside columns (Halide keeps its RVars in
+  // order). The taps that read the zero border's rows are not skipped
+  // (the tile's rows share one reduction), so the input's copy has zero
+  // rows around it; the weights of every phase are repacked per tile.
+  RVar aqx = f.r_out_across_rows.x, aqy = f.r_out_across_rows.w;
+  RVar aqyo("aqyo"), aqyi("aqyi");
+  auto tile_across_rows = [&](Stage s) {
+    s.allow_race_conditions()
+        .split(aqy, aqyo, aqyi, t.xr_rows, TailStrategy::GuardWithIf)
+        .parallel(aqyo)
+        .vectorize(aqx, vec, TailStrategy::GuardWithIf);
+  };
+  Stage across_rows = f.output.update(kAcrossRows);
+  tile_across_rows(across_rows.specialize(simple && groups_1));
+  tile_across_rows(across_rows);
+
+  {
+    const RDom &rr = f.r_by_rows;
+    const int xr_width = vec * t.xr_vectors;
+    Var aqxo("aqxo"), aqxi("aqxi");
+    Func sum = f.phase_sum_across_rows;
+    // The row tile's buffer, every phase; the register tile computed into it.
+    Func rows = sum.in(f.output);
+    rows.compute_at(f.output, aqyo)
+        .bound_extent(f.qy, t.xr_rows)
+        .split(f.qx, aqxo, aqxi, xr_width, TailStrategy::RoundUp)
+        .reorder(aqxi, f.qy, aqxo, f.co, f.n, f.rx, f.ry)
+        .vectorize(aqxi, vec)
+        .unroll(aqxi)
+        .unroll(f.qy);
+    sum.compute_at(rows, aqxo)
+        .bound_extent(f.qx, xr_width)
+        .bound_extent(f.qy, t.xr_rows)
+        .vectorize(f.qx, vec)
+        .unroll(f.qx)
+        .unroll(f.qy);
+    sum.update()
+        .reorder(f.qx, f.qy, rr.y, rr.z, rr.x, f.co, f.n, f.rx, f.ry)
+        .vectorize(f.qx, vec)
+        .unroll(f.qx)
+        .unroll(f.qy);
+    padded_rows(f.input_padded.in(sum), LoopLevel::root(),
+                f.tile_order == convt_order::kXTilesAcrossRows);
+    pack_weights(sum, LoopLevel(f.output, aqyo), PackSpan::kFewChannels);
+  }
+
   // --- 5: columns -----------------------------------------------------------
   // Register tiles of (vectors of columns) x (input pixels), the x tile's
   // shape with columns for x and pixels for channels (the same register
@@ -385,14 +441,25 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
   // run in parallel, or the column tiles when there is one block. Computed
   // once, inside the col2im update's `once` loop, so the GEMM runs only
   // when this order is chosen.
+  //
+  // When the pixels fill at most half a tile (a batch of one or two 1 x 1
+  // inputs), a tile of x_channels pixels would be mostly idle: one pixel
+  // per tile instead, and all the tile's accumulators on columns
+  // (x_vectors x x_channels vectors: one broadcast per that many loads and
+  // FMAs). The matrix is read once per pixel, from cache after the first.
   {
     Var jo("jo"), ji("ji"), mb("mb"), mo("mo"), mi("mi");
     const Expr J = f.columns_per_group;
     constexpr int kBlockTiles = 16;
     const Expr one_block = f.pixels <= kBlockTiles * t.x_channels;
-    auto tile_columns = [&](Stage c, int width, bool parallel_columns, TailStrategy j_tail) {
+    const Expr few_pixels = f.pixels * 2 <= t.x_channels;
+    const int row_width = x_width * t.x_channels;
+    // (The m split rounds up, so each tile's pixel count is a constant the
+    // GEMM's producers unroll over.)
+    auto tile_columns = [&](Stage c, int width, int tile_pixels, bool parallel_columns,
+                            TailStrategy j_tail) {
       c.split(f.j, jo, ji, width, j_tail)
-          .split(f.m, mo, mi, t.x_channels, TailStrategy::RoundUp)
+          .split(f.m, mo, mi, tile_pixels, TailStrategy::RoundUp)
           .split(mo, mb, mo, kBlockTiles, TailStrategy::GuardWithIf)
           .reorder(ji, mi, mo, jo, mb, f.g)
           .parallel(parallel_columns ? jo : mb)
@@ -402,14 +469,19 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
     // Every column, whatever the col2im's predicates leave of the region
     // (the shifted last tile needs J columns).
     f.columns.compute_at(LoopLevel(f.output, f.r_col2im.w)).bound(f.j, 0, J);
-    tile_columns(f.columns.specialize(J >= x_width && one_block), x_width, true,
+    tile_columns(f.columns.specialize(J >= row_width && few_pixels), row_width, 1, true,
                  TailStrategy::ShiftInwards);
-    tile_columns(f.columns.specialize(J >= x_width), x_width, false, TailStrategy::ShiftInwards);
+    tile_columns(f.columns.specialize(J >= x_width && one_block), x_width, t.x_channels, true,
+                 TailStrategy::ShiftInwards);
+    tile_columns(f.columns.specialize(J >= x_width), x_width, t.x_channels, false,
+                 TailStrategy::ShiftInwards);
     if (x_width > vec) {  // (else the same condition as the one above)
-      tile_columns(f.columns.specialize(J >= vec), vec, false, TailStrategy::ShiftInwards);
+      tile_columns(f.columns.specialize(J >= vec), vec, t.x_channels, false,
+                   TailStrategy::ShiftInwards);
     }
-    tile_columns(f.columns, vec, false, TailStrategy::GuardWithIf);
-    f.columns_sum.compute_at(f.columns, mo).bound_extent(f.m, t.x_channels).unroll(f.m);
+    tile_columns(f.columns, vec, t.x_channels, false, TailStrategy::GuardWithIf);
+    f.columns_pixel.compute_at(f.columns, mo).unroll(f.m);
+    f.columns_sum.compute_at(f.columns, mo).unroll(f.m);
     f.columns_sum.update().reorder(f.j, f.m, f.r_columns.x, f.g).unroll(f.m);
     f.columns_sum.specialize(J >= vec).vectorize(f.j, vec).unroll(f.j);
     f.columns_sum.update().specialize(J >= vec).vectorize(f.j, vec).unroll(f.j);

@@ -20,9 +20,11 @@ enum TileOrder : int32_t {
   kColumns = 5,                  // a GEMM into (tap, channel) columns per input pixel, then the
                                  // columns added into the output: for tiny inputs and few
                                  // output channels
+  kXTilesAcrossRows = 6,         // x vectors by phase rows, one channel at a time: for 1 to 3
+                                 // channels in fewer images than an image tile holds
 };
 
-constexpr int32_t kTileOrders = 6;
+constexpr int32_t kTileOrders = 7;
 
 // Names for reports and test messages.
 constexpr const char *tile_order_name(int32_t order) {
@@ -39,8 +41,30 @@ constexpr const char *tile_order_name(int32_t order) {
       return "x tiles by row";
     case kColumns:
       return "columns";
+    case kXTilesAcrossRows:
+      return "x tiles across rows";
     default:
       return "none";
+  }
+}
+
+// The sequence in which an order adds each output's terms. Orders of one
+// sequence give the same bits (in one kernel flavour); the sequences agree
+// within rounding only.
+enum SumOrder : int32_t {
+  kChannelsInnermost = 0,  // the phase orders: per tap, every input channel
+  kTapsInnermost = 1,      // x tiles across rows: per input channel, every tap (rows inner)
+  kColumnsThenRows = 2,    // columns: per tap, every channel; the taps in col2im's order
+};
+
+constexpr SumOrder sum_order(int32_t order) {
+  switch (order) {
+    case kXTilesAcrossRows:
+      return kTapsInnermost;
+    case kColumns:
+      return kColumnsThenRows;
+    default:
+      return kChannelsInnermost;
   }
 }
 

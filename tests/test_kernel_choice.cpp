@@ -49,7 +49,15 @@ TEST(KernelChoice, NarrowMeansNarrowerThanTheXTile) {
 TEST(KernelChoice, BatchesWithFewOutputChannelsTileAlongXAndImages) {
   EXPECT_EQ(order_for({64, 64, 32, 32}, {64, 3, 4, 4}, 2, 1), kXTilesAcrossImages);  // dcgan_g_last
   EXPECT_EQ(order_for({4, 6, 5, 5}, {6, 1, 3, 3}, 1, 0, 1, 2), kXTilesAcrossImages);  // dilation 2
-  EXPECT_EQ(order_for({3, 64, 32, 32}, {64, 3, 4, 4}, 2, 1), kXTiles);                // batch of 3
+}
+
+// Fewer images than an image tile, at most 3 output channels: tiles of one
+// channel's phase rows.
+TEST(KernelChoice, FewImagesWithFewOutputChannelsTileAlongXAndRows) {
+  EXPECT_EQ(order_for({3, 64, 32, 32}, {64, 3, 4, 4}, 2, 1), kXTilesAcrossRows);    // batch of 3
+  EXPECT_EQ(order_for({1, 56, 120, 120}, {56, 1, 9, 9}, 3, 4), kXTilesAcrossRows);  // fsrcnn x3
+  EXPECT_EQ(order_for({1, 6, 32, 32}, {6, 3, 5, 5}, 1, 0), kXTilesAcrossRows);  // the API example
+  EXPECT_EQ(order_for({2, 4, 5, 5}, {4, 1, 3, 3}, 2, 0, 1, 2), kXTilesAcrossRows);  // dilation 2
 }
 
 TEST(KernelChoice, OtherLayersTileAlongX) {

@@ -2,14 +2,14 @@
 // machine runs x each tile order x one call per group or one in all x on the
 // thread pool or serial) gives
 // the float64 reference's result, and the same bits as every other plan of
-// its flavour and form (the phase orders sum each output in one order, the
-// columns order in another; flavours need only agree within 1e-5), on
+// its flavour and summation sequence (convt_order::sum_order; flavours need
+// only agree within 1e-5), on
 // layers that reach each schedule path: wide and narrow phase rows, batches,
 // few output channels, edge columns, bias-only residues, wide and narrow
 // groups, depthwise, dilation with a common factor, and the columns order's
 // matrices (more columns than pixels, several pixel blocks, fewer columns
-// than two vectors or than one). The measured choice (Planning::kMeasure)
-// runs through the public API.
+// than two vectors or than one), and the row tiles of one channel. The measured choice
+// (Planning::kMeasure) runs through the public API.
 #include <gtest/gtest.h>
 
 #include <cstring>
@@ -68,6 +68,10 @@ const PlanCase kCases[] = {
     {"pixel_blocks", params(2, 6, 12, 10, 1, 5, 3, 2)},
     {"columns_one_vector", params(3, 4, 2, 3, 1, 3, 1, 0)},
     {"columns_under_a_vector", params(5, 3, 1, 2, 2, 1, 1, 0)},
+    // x tiles across rows: phase rows and columns that are not multiples of
+    // the tile, phases with 3 and with 2 taps, zero-border rows read.
+    {"rows_of_one_channel", params(1, 5, 23, 19, 1, 9, 4, 3, 1, 1, 1)},
+    {"rows_of_three_channels", params(2, 4, 13, 9, 3, 5, 3, 2, 1, 2, 2)},
 };
 
 class EveryPlan : public ::testing::TestWithParam<PlanCase> {};
@@ -93,8 +97,8 @@ TEST_P(EveryPlan, MatchesTheReferenceAndEveryOtherPlan) {
                           (p.groups > 1 ? 2 : 1) * 2;  // x (pool, serial)
   EXPECT_EQ(plans.size(), expected);
 
-  // The first result of each (flavour, form).
-  std::map<std::pair<const convt::detail::Kernel *, bool>,
+  // The first result of each (flavour, summation sequence).
+  std::map<std::pair<const convt::detail::Kernel *, convt_order::SumOrder>,
            std::pair<std::vector<float>, std::string>>
       first;
   for (const convt::detail::Plan &plan : plans) {
@@ -108,8 +112,8 @@ TEST_P(EveryPlan, MatchesTheReferenceAndEveryOtherPlan) {
                             convt::ConstTensorView(bias.data(), {p.c_out}), out);
     const std::vector<float> got(out.data(), out.data() + out.numel());
     EXPECT_LE(convt_test::relative_error(got, want), 1e-5) << which;
-    const bool columns = plan.tile_order == convt_order::kColumns;
-    auto [it, inserted] = first.try_emplace({plan.kernel, columns}, got, which);
+    const convt_order::SumOrder sums = convt_order::sum_order(plan.tile_order);
+    auto [it, inserted] = first.try_emplace({plan.kernel, sums}, got, which);
     if (!inserted) {
       const std::vector<float> &same_flavour = it->second.first;
       EXPECT_EQ(std::memcmp(same_flavour.data(), got.data(), got.size() * sizeof(float)), 0)

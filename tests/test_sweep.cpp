@@ -346,8 +346,9 @@ std::vector<ConvCase> gpu_tile_cases() {
 // picks by shape (wide rows: x tiles; narrow rows with 16 or more output
 // channels and dilation 1: channel tiles along x, or along images for
 // batches of 4 or more; at most 3 output channels in batches of 4 or more:
-// x tiles across images; inputs of a few pixels with 16 or more input
-// channels per group and few output channels: columns).
+// x tiles across images, in fewer images: x tiles across rows; inputs of a
+// few pixels with 16 or more input channels per group and few output
+// channels: columns).
 std::vector<ConvCase> phase_geometry_cases() {
   struct Axis {
     int64_t stride, dilation, kernel, padding;
@@ -363,13 +364,17 @@ std::vector<ConvCase> phase_geometry_cases() {
     RefParams &p = c.p;
     // The orders small shapes reach (x tiles by row takes an input larger
     // than L2: test_plans runs it on every path).
-    constexpr int32_t kReached[] = {convt_order::kXTiles, convt_order::kChannelTilesAlongX,
+    constexpr int32_t kReached[] = {convt_order::kXTiles,
+                                    convt_order::kChannelTilesAlongX,
                                     convt_order::kChannelTilesAlongImages,
-                                    convt_order::kXTilesAcrossImages, convt_order::kColumns};
-    const int32_t order = kReached[i % 5];
+                                    convt_order::kXTilesAcrossImages,
+                                    convt_order::kColumns,
+                                    convt_order::kXTilesAcrossRows};
+    const int32_t order = kReached[i % 6];
     const bool channel_tiles =
         order == convt_order::kChannelTilesAlongX || order == convt_order::kChannelTilesAlongImages;
-    const bool across_images = order >= convt_order::kChannelTilesAlongImages;
+    const bool across_rows = order == convt_order::kXTilesAcrossRows;
+    const bool across_images = order >= convt_order::kChannelTilesAlongImages && !across_rows;
     const Axis ax[2] = {axes[(i * 5 + 3) % kAxes], axes[i % kAxes]};  // (H, W)
     for (int a = 0; a < 2; ++a) {
       p.stride[a] = ax[a].stride;
@@ -386,7 +391,9 @@ std::vector<ConvCase> phase_geometry_cases() {
     // Rows of 16 phase columns or more for x tiles, a few for the others.
     p.w_in = huge_stride ? 1 + i % 3 : order == convt_order::kXTiles ? 17 + i % 9 : 1 + (i * 7) % 4;
     if (order == convt_order::kColumns) p.h_in = 1 + i % 3;
-    p.n = across_images ? 4 + i % 3 : 1 + i % 2;
+    p.n = across_images ? 4 + i % 3 : across_rows ? 1 + i % 3 : 1 + i % 2;
+    // Rows of a few phase-row tiles.
+    if (across_rows && !huge_stride) p.h_in = 3 + (i * 5) % 11;
     if (channel_tiles) {
       p.groups = 1;
       p.c_in = 1 + (i * 11) % 9;
@@ -395,7 +402,7 @@ std::vector<ConvCase> phase_geometry_cases() {
       p.groups = i % 3 == 1 ? 2 : 1;
       p.c_in = p.groups * (16 + i % 7);
       p.c_out = p.groups * (1 + i % 5);
-    } else if (order == convt_order::kXTilesAcrossImages) {
+    } else if (order == convt_order::kXTilesAcrossImages || across_rows) {
       p.groups = i % 8 == 3 ? 3 : 1;
       p.c_in = p.groups * (1 + i % 4);
       p.c_out = p.groups == 3 ? 3 : 1 + i % 3;
