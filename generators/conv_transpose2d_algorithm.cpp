@@ -417,10 +417,16 @@ ConvTranspose2dFuncs define_conv_transpose2d(
 
   define_pixel_form(f, bias, clamped_co, in_channel_of, pixel_order);
 
+  // A sum of its own, which reads every channel and image whatever
+  // tile_order says (an order's sum reads only the first plane when that
+  // order is not chosen: with phase_sum, the autoscheduled kernel was right
+  // only for calls planned in x tiles).
+  const Func by_pixel_sum =
+      make_phase_sum("phase_sum_by_pixel", f.r, false, Internal::const_true());
   f.output_by_pixel = Func("conv_transpose2d_by_pixel");
   f.output_by_pixel(f.x, f.y, f.co, f.n) =
-      f.phase_sum(f.x / stride_x, f.y / stride_y, f.co, f.n, f.phase_x.phase_of(f.x % stride_x),
-                  f.phase_y.phase_of(f.y % stride_y));
+      by_pixel_sum(f.x / stride_x, f.y / stride_y, f.co, f.n, f.phase_x.phase_of(f.x % stride_x),
+                   f.phase_y.phase_of(f.y % stride_y));
   return f;
 }
 
