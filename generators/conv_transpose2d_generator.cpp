@@ -63,6 +63,7 @@ class ConvTranspose2dGenerator : public Generator<ConvTranspose2dGenerator> {
   GeneratorParam<int> xr_rows{"xr_rows", 0, 0, 32};
   GeneratorParam<int> pad_vectors{"pad_vectors", 0, 0, 8};
   GeneratorParam<int> enough_blocks{"enough_blocks", 0, 0, 1024};
+  GeneratorParam<int> xi_channel_block{"xi_channel_block", 0, 0, 4096};
 
   // GPU targets: which kernel this pipeline is (gemm: the implicit GEMM of
   // dense layers, groups 1; direct: any layer), and its tiles (GpuTiles in
@@ -191,6 +192,7 @@ class ConvTranspose2dGenerator : public Generator<ConvTranspose2dGenerator> {
     set(t.xr_rows, xr_rows);
     set(t.pad_vectors, pad_vectors);
     set(t.enough_blocks, enough_blocks);
+    set(t.xi_channel_block, xi_channel_block);
     return t;
   }
 

@@ -12,19 +12,20 @@ namespace convt_tiles {
 // Register tiles and parallel grain of the CPU schedule
 // (generators/schedule_cpu.cpp), in vectors of the target's natural width.
 struct CpuTiles {
-  int x_vectors;            // kXTiles: qx vectors per tile
-  int x_channels;           //   output channels per tile (one broadcast weight each)
-  int cx_columns;           // kChannelTilesAlongX (and edge columns): positions per tile
-  int cx_channel_vectors;   //   output-channel vectors per tile
-  int img_images;           // kChannelTilesAlongImages: images per tile
-  int img_channel_vectors;  //   output-channel vectors per tile
-  int xi_vectors;           // kXTilesAcrossImages: qx vectors per tile
-  int xi_channels;          //   output channels per tile
-  int xi_images;            //   images per tile
-  int xr_vectors;           // kXTilesAcrossRows: qx vectors per tile
-  int xr_rows;              //   phase rows per tile (one output channel)
-  int pad_vectors;          // vectors per step of the zero-bordered input copy
-  int enough_blocks = 4;    // fewest channel blocks run in parallel (else rows)
+  int x_vectors;              // kXTiles: qx vectors per tile
+  int x_channels;             //   output channels per tile (one broadcast weight each)
+  int cx_columns;             // kChannelTilesAlongX (and edge columns): positions per tile
+  int cx_channel_vectors;     //   output-channel vectors per tile
+  int img_images;             // kChannelTilesAlongImages: images per tile
+  int img_channel_vectors;    //   output-channel vectors per tile
+  int xi_vectors;             // kXTilesAcrossImages: qx vectors per tile
+  int xi_channels;            //   output channels per tile
+  int xi_images;              //   images per tile
+  int xr_vectors;             // kXTilesAcrossRows: qx vectors per tile
+  int xr_rows;                //   phase rows per tile (one output channel)
+  int pad_vectors;            // vectors per step of the zero-bordered input copy
+  int enough_blocks = 4;      // fewest channel blocks run in parallel (else rows)
+  int xi_channel_block = 32;  // kXTilesAcrossImages: input channels per block of its reduction
 };
 
 // float32 lanes of a vector register.

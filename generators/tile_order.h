@@ -52,13 +52,16 @@ constexpr const char *tile_order_name(int32_t order) {
 // sequence give the same bits (in one kernel flavour); the sequences agree
 // within rounding only.
 enum SumOrder : int32_t {
-  kChannelsInnermost = 0,  // the phase orders: per tap, every input channel
+  kChannelsInnermost = 0,  // x tiles, channel tiles, x tiles by row: per tap, every channel
   kTapsInnermost = 1,      // x tiles across rows: per input channel, every tap (rows inner)
   kColumnsThenRows = 2,    // columns: per tap, every channel; the taps in col2im's order
+  kChannelBlocks = 3,      // x tiles across images: per block of channels, per tap, the block
 };
 
 constexpr SumOrder sum_order(int32_t order) {
   switch (order) {
+    case kXTilesAcrossImages:
+      return kChannelBlocks;
     case kXTilesAcrossRows:
       return kTapsInnermost;
     case kColumns:

@@ -57,6 +57,7 @@ X86_SPACE = {
     "xr_rows": [0, 2, 4, 6, 8],
     "pad_vectors": [0, 1, 2, 4],
     "enough_blocks": [0, 2, 4, 8, 16],
+    "xi_channel_block": [0, 8, 16, 64, 4096],
 }
 NEON_SPACE = dict(X86_SPACE, x_vectors=[0, 2, 3, 4])
 # The GPU kernels' tiles (convt_gpu::Tiles in generators/gpu_contract.h).
