@@ -389,21 +389,34 @@ ConvTranspose2dFuncs define_conv_transpose2d(
     f.columns(f.j, f.m, f.g) = f.columns_sum(f.j, f.m, f.g);
   }
   {
-    const Expr ty = f.phase_y.phase_of(f.y % stride_y);  // kernel_height when no tap
+    // Per output row, its phase (kernel_height when no tap reaches it) and
+    // the input row of that phase's first tap: divisions, in a Func so a
+    // schedule computes them once per row (inline, they sat in the inner
+    // loop, where LLVM does not hoist a division).
+    f.col2im_row = Func("col2im_row");
+    {
+      const Expr phase = f.phase_y.phase_of(f.y % stride_y);
+      f.col2im_row(f.y) = {phase, f.phase_y.input(f.y / stride_y, phase, 0)};
+    }
+    const Expr ty = clamp(f.col2im_row(f.y)[0], 0, kernel_height);
     // (The last dimension, once or never, lets a schedule place the GEMM
     // where it runs only for this order.)
     f.r_col2im = RDom(0, kernel_width, 0, input_width, 0, f.phase_y.max_taps, 0,
                       select(by_columns, 1, 0), "r_col2im");
     RVar kx = f.r_col2im.x, ix = f.r_col2im.y, jy = f.r_col2im.z;
     const Expr x = ix * stride_x - padding_x + kx * dilation_x;
-    const Expr iy = f.phase_y.input(f.y / stride_y, ty, jy);
+    const Expr iy = f.col2im_row(f.y)[1] - jy * f.phase_y.input_step;
     f.r_col2im.where(f.phase_y.has_tap(ty, jy) && iy >= 0 && iy < input_height && x >= 0 &&
                      x < output_width);
     const Expr ky = f.phase_y.tap(ty, jy);
     const Expr group = select(groups == 1, 0, clamped_co / out_channels_per_group);
     const Expr j = kx + kernel_width * (ky + kernel_height * co_in_group_of(clamped_co));
-    const Expr m = ix + input_width * (clamp(iy, 0, input_height - 1) + input_height * f.n);
-    const Expr xc = clamp(x, 0, output_width - 1);
+    // In range under the where clause: promised rather than clamped, so
+    // the output's x stays a dense vector along kx (a clamp made the
+    // vectorized adds scatters).
+    const Expr m =
+        ix + input_width * (unsafe_promise_clamped(iy, 0, input_height - 1) + input_height * f.n);
+    const Expr xc = unsafe_promise_clamped(x, 0, output_width - 1);
     f.output(xc, f.y, f.co, f.n) = f.output(xc, f.y, f.co, f.n) + f.columns(j, m, group);
   }
 

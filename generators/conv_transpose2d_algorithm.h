@@ -126,6 +126,7 @@ struct ConvTranspose2dFuncs {
   Halide::Func columns_sum;  // the GEMM's reduction
   Halide::Func columns;      // its result, where the output update reads it
   Halide::RDom r_columns, r_col2im;
+  Halide::Func col2im_row;                 // (phase, input row of its tap 0) of output row y
   Halide::Expr pixels, columns_per_group;  // M and N of the GEMM
   // The same output as a pure gather from phase_sum, one pixel at a time.
   // Slower to schedule well, but Halide's autoschedulers accept it, where

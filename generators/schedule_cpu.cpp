@@ -506,7 +506,11 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
         .fuse(f.y, f.co, rows)
         .fuse(rows, f.n, tasks)
         .parallel(tasks, 8, TailStrategy::GuardWithIf);
+    col2im.specialize(groups_1 && f.phase_x.dilation == 1)
+        .vectorize(kx, vec, TailStrategy::GuardWithIf);
     col2im.specialize(f.phase_x.dilation == 1).vectorize(kx, vec, TailStrategy::GuardWithIf);
+    // Once per call: a few ints per output row.
+    f.col2im_row.compute_root();
   }
 
   // --- Bias fill (only where some residue has no phase) -------------------
