@@ -87,10 +87,18 @@ constexpr int64_t kMaxColumnsBytes = int64_t{1} << 28;
 // AVX2: random1_4 of the report, 3 x 3 inputs, 627 to 3 channels, 0.54 ms
 // in the best phase order against 0.16 in columns; random1_6, 1 x 1
 // inputs, 25 to 1, 0.10 against 0.032; vae_mnist_dec2, 14 x 14 inputs,
-// 32 to 1, 1.9 against 4.8, stays in phase orders.)
+// 32 to 1, 1.9 against 4.8, stays in phase orders.) So does a call of at
+// most x_tile.channels / 2 input pixels in all, whatever its output
+// channels: the GEMM's tiles of one pixel read each weight once with every
+// accumulator busy, where the phase orders' tiles idle on the few pixels
+// (dcgan_g_first_b1, one 1 x 1 input, 100 to 512 channels: 0.20 ms in
+// columns, 0.55 in the best phase order, 0.77 in the one the rules took).
 bool columns_pay(const ConvGeometry &g, const XTile &x_tile) {
-  return g.in_channels / g.groups >= 16 && g.in_height * g.in_width < x_tile.columns &&
-         g.out_channels / g.groups < x_tile.channels && columns_bytes(g) <= kMaxColumnsBytes;
+  const bool tiny_input =
+      g.in_height * g.in_width < x_tile.columns && g.out_channels / g.groups < x_tile.channels;
+  const bool few_pixels = g.batch * g.in_height * g.in_width * 2 <= x_tile.channels;
+  return g.in_channels / g.groups >= 16 && (tiny_input || few_pixels) &&
+         columns_bytes(g) <= kMaxColumnsBytes;
 }
 
 constexpr OrderRule kOrderRules[] = {

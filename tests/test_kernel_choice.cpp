@@ -69,15 +69,20 @@ TEST(KernelChoice, OtherLayersTileAlongX) {
 }
 
 // Inputs of fewer pixels than an x tile's columns, 16 or more input channels
-// a group and fewer output channels than an x tile holds: the columns
-// order's GEMM.
+// a group and fewer output channels than an x tile holds, or at most half
+// an x tile's channels of input pixels in all: the columns order's GEMM.
 TEST(KernelChoice, TinyInputsWithFewOutputChannelsRunAsColumns) {
-  EXPECT_EQ(order_for({14, 627, 3, 3}, {627, 3, 2, 2}, 2, 0), kColumns);    // random1_4
-  EXPECT_EQ(order_for({37, 25, 1, 1}, {25, 1, 8, 8}, 8, 1), kColumns);      // 1 x 1 inputs
-  EXPECT_EQ(order_for({2, 32, 2, 2}, {32, 2, 3, 3}, 2, 1, 2), kColumns);    // groups 2
-  EXPECT_NE(order_for({128, 32, 14, 14}, {32, 1, 4, 4}, 2, 1), kColumns);   // 196 pixels
+  EXPECT_EQ(order_for({14, 627, 3, 3}, {627, 3, 2, 2}, 2, 0), kColumns);   // random1_4
+  EXPECT_EQ(order_for({37, 25, 1, 1}, {25, 1, 8, 8}, 8, 1), kColumns);     // 1 x 1 inputs
+  EXPECT_EQ(order_for({2, 32, 2, 2}, {32, 2, 3, 3}, 2, 1, 2), kColumns);   // groups 2
+  EXPECT_NE(order_for({128, 32, 14, 14}, {32, 1, 4, 4}, 2, 1), kColumns);  // 196 pixels
+  // At most half an x tile's channels of pixels in all, any output channels.
+  EXPECT_EQ(order_for({1, 100, 1, 1}, {100, 512, 4, 4}, 1, 0), kColumns);   // dcgan_g_first_b1
+  EXPECT_EQ(order_for({3, 64, 1, 1}, {64, 64, 3, 3}, 2, 1), kColumns);      // 3 pixels
+  EXPECT_NE(order_for({8, 64, 1, 1}, {64, 64, 3, 3}, 2, 1), kColumns);      // 8 pixels
   EXPECT_NE(order_for({15, 38, 1, 1}, {38, 1, 4, 4}, 2, 1, 38), kColumns);  // depthwise
-  EXPECT_NE(order_for({1, 453, 1, 1}, {453, 158, 3, 3}, 2, 1), kColumns);   // 158 out
+  EXPECT_EQ(order_for({1, 453, 1, 1}, {453, 158, 3, 3}, 2, 1), kColumns);   // random1_28
+  EXPECT_NE(order_for({8, 453, 1, 1}, {453, 158, 3, 3}, 2, 1), kColumns);   // 8 pixels, 158 out
   EXPECT_NE(order_for({5, 15, 1, 1}, {15, 1, 3, 3}, 2, 1), kColumns);       // 15 in
 }
 
