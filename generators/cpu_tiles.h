@@ -78,6 +78,14 @@ constexpr CpuTiles kX86Avx512Tiles{2, 12, 8, 2, 8, 2, 2, 3, 4, 2, 12, 1};
 // - the zero-bordered copy moves 4 q registers per step.
 constexpr CpuTiles kNeonTiles{4, 6, 6, 4, 6, 4, 2, 3, 4, 4, 6, 4};
 
+// Whether a columns GEMM of `pixels` input pixels takes tiles of one pixel:
+// its pixels fill at most half an x_channels-pixel tile. The schedule
+// specializes on it (with a Halide Expr) and the planner's rules read it.
+template <typename Pixels, typename Channels>
+auto columns_few_pixels(const Pixels &pixels, const Channels &x_channels) {
+  return pixels * 2 <= x_channels;
+}
+
 // Phase columns one x tile holds.
 constexpr int64_t x_tile_columns(const CpuTiles &t, int lanes) {
   return static_cast<int64_t>(t.x_vectors) * lanes;

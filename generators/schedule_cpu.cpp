@@ -458,8 +458,8 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
   // once, inside the col2im update's `once` loop, so the GEMM runs only
   // when this order is chosen.
   //
-  // When the pixels fill at most half a tile (a batch of one or two 1 x 1
-  // inputs), a tile of x_channels pixels would be mostly idle: one pixel
+  // When the pixels fill at most half a tile (one to three 1 x 1 inputs
+  // with AVX2's 6-pixel tiles), a tile of x_channels pixels would be mostly idle: one pixel
   // per tile instead, and all the tile's accumulators on columns
   // (x_vectors x x_channels vectors: one broadcast per that many loads and
   // FMAs). The matrix is read once per pixel, from cache after the first.
@@ -468,7 +468,7 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
     const Expr J = f.columns_per_group;
     constexpr int kBlockTiles = 16;
     const Expr one_block = f.pixels <= kBlockTiles * t.x_channels;
-    const Expr few_pixels = f.pixels * 2 <= t.x_channels;
+    const Expr few_pixels = convt_tiles::columns_few_pixels(f.pixels, t.x_channels);
     const int row_width = x_width * t.x_channels;
     // (The m split rounds up, so each tile's pixel count is a constant the
     // GEMM's producers unroll over.)

@@ -16,6 +16,7 @@
 #include "backends.h"
 #include "checked_math.h"
 #include "convt/errors.h"
+#include "cpu_tiles.h"
 #include "tile_order.h"
 
 namespace convt {
@@ -96,7 +97,8 @@ constexpr int64_t kMaxColumnsBytes = int64_t{1} << 28;
 bool columns_pay(const ConvGeometry &g, const XTile &x_tile) {
   const bool tiny_input =
       g.in_height * g.in_width < x_tile.columns && g.out_channels / g.groups < x_tile.channels;
-  const bool few_pixels = g.batch * g.in_height * g.in_width * 2 <= x_tile.channels;
+  const bool few_pixels =
+      convt_tiles::columns_few_pixels(g.batch * g.in_height * g.in_width, x_tile.channels);
   return g.in_channels / g.groups >= 16 && (tiny_input || few_pixels) &&
          columns_bytes(g) <= kMaxColumnsBytes;
 }
