@@ -121,22 +121,31 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
           .unroll(f.rx, 2, TailStrategy::GuardWithIf);
       if (both_phase_axes) s.unroll(f.ry, 2, TailStrategy::GuardWithIf);
     };
+    // Specializations: the unrolled taps of the usual layer (see above),
+    // and groups 1, which folds the group arithmetic away (computed in
+    // every case, a division per weight, in vectors scalarized: a batch
+    // of five 1 x 1 inputs with dilation 3 spent 89% of its call in it).
     switch (span) {
       case PackSpan::kPhase:
         packed.reorder(f.co, f.c, f.jx, f.jy, f.rx, f.ry).vectorize(f.co, vec);
         break;
       case PackSpan::kBlock:
         packed.reorder(f.co, f.jx, f.jy, f.rx, f.ry, f.c).vectorize(f.co, vec);
-        unroll_taps(packed.specialize(two_taps && f.phase_y.stride == 2), true);
+        for (const Expr &case_ : {groups_1 && two_taps, two_taps}) {
+          unroll_taps(packed.specialize(case_ && f.phase_y.stride == 2), true);
+        }
         break;
       case PackSpan::kPhaseRow:
         packed.reorder(f.co, f.jx, f.jy, f.c, f.rx, f.ry).bound_extent(f.co, channels).unroll(f.co);
-        unroll_taps(packed.specialize(two_taps).reorder(f.co, f.jx, f.jy, f.rx, f.c, f.ry), false);
+        for (const Expr &case_ : {groups_1 && two_taps, two_taps}) {
+          unroll_taps(packed.specialize(case_).reorder(f.co, f.jx, f.jy, f.rx, f.c, f.ry), false);
+        }
         break;
       case PackSpan::kFewChannels:
         packed.reorder(f.co, f.jx, f.jy, f.c, f.rx, f.ry);
         break;
     }
+    packed.specialize(groups_1);
   };
 
   // A channel tile held in registers at `at`: `positions` values of
@@ -197,6 +206,12 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
   tile_x(by_x.specialize(simple && depthwise), false);
   tile_x(by_x.specialize(simple && x_blocks), false);
   tile_x(by_x.specialize(simple), true);
+  // Groups 1 with dilation and stride above 1: without it, each channel
+  // of a tile reads its own copy of the input row (its group's), 12 loads
+  // per 12 FMAs rather than 2 (random1_14 of the report, dilation 3 and
+  // stride 2: 34 ms).
+  tile_x(by_x.specialize(groups_1 && x_blocks), false);
+  tile_x(by_x.specialize(groups_1), true);
   tile_x(by_x.specialize(x_blocks), false);
   tile_x(by_x, true);
 
@@ -243,6 +258,8 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
   Expr cx_blocks = blocks(cx_depth) >= t.enough_blocks;
   tile_channels_x(by_channel.specialize(simple && groups_1 && cx_blocks), false);
   tile_channels_x(by_channel.specialize(simple && groups_1), true);
+  tile_channels_x(by_channel.specialize(groups_1 && cx_blocks), false);  // (see order 0)
+  tile_channels_x(by_channel.specialize(groups_1), true);
   tile_channels_x(by_channel, true);
 
   padded_rows(f.input_padded.in(f.phase_sum_by_channel), LoopLevel::root(),
@@ -270,6 +287,8 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
   Expr img_blocks = blocks(img_depth) >= t.enough_blocks;
   tile_channels_images(by_image.specialize(simple && groups_1 && img_blocks), false);
   tile_channels_images(by_image.specialize(simple && groups_1), true);
+  tile_channels_images(by_image.specialize(groups_1 && img_blocks), false);  // (see order 0)
+  tile_channels_images(by_image.specialize(groups_1), true);
   tile_channels_images(by_image, true);
 
   channel_tile_in_registers(f.phase_sum_by_image, f.n, t.img_images, img_depth,
@@ -310,6 +329,7 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
   };
   Stage x_images = f.output.update(kXImages);
   tile_x_images(x_images.specialize(simple && groups_1));
+  tile_x_images(x_images.specialize(groups_1));  // (see order 0)
   tile_x_images(x_images);
 
   f.phase_sum_x_images.compute_at(f.output, xqxo)
@@ -374,6 +394,7 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
   tile_x_rows(x_rows.specialize(simple && stride_x_1 && groups_1));
   tile_x_rows(x_rows.specialize(simple && groups_1));
   tile_x_rows(x_rows.specialize(simple));
+  tile_x_rows(x_rows.specialize(groups_1));  // (see order 0)
   tile_x_rows(x_rows);
 
   padded_rows(f.input_padded.in(f.phase_sum_x_rows), LoopLevel::root(),
@@ -381,9 +402,10 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
   x_tile_in_registers(f.phase_sum_x_rows, LoopLevel(f.output, rqxo));
   f.weight_blocked.compute_root()
       .bound_extent(f.block_channel, t.x_channels)
-      .unroll(f.block_channel)
-      .specialize(f.tile_order == convt_order::kXTilesByRow)
-      .parallel(f.block);
+      .unroll(f.block_channel);
+  const Expr by_row = f.tile_order == convt_order::kXTilesByRow;
+  f.weight_blocked.specialize(by_row && groups_1).parallel(f.block);  // (see pack_weights)
+  f.weight_blocked.specialize(by_row).parallel(f.block);
 
   // --- 6: x tiles across rows ---------------------------------------------
   // For 1 to 3 output channels in fewer images than order 3's image tile
@@ -413,6 +435,7 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
   };
   Stage across_rows = f.output.update(kAcrossRows);
   tile_across_rows(across_rows.specialize(simple && groups_1));
+  tile_across_rows(across_rows.specialize(groups_1));  // (see order 0)
   tile_across_rows(across_rows);
 
   {

@@ -43,10 +43,8 @@ bool narrow_rows(const ConvGeometry &g, const XTile &x_tile) {
 }
 
 // Channel tiles need channels to fill them (16 to 32 deep); the schedules
-// specialize them for dilation 1 and groups 1.
-bool fills_channel_tiles(const ConvGeometry &g) {
-  return g.dilation[0] == 1 && g.dilation[1] == 1 && g.groups == 1 && g.out_channels >= 16;
-}
+// specialize them for groups 1 (any dilation).
+bool fills_channel_tiles(const ConvGeometry &g) { return g.groups == 1 && g.out_channels >= 16; }
 
 // A cost model of the x tiles' traffic from beyond L2 (its size read at run
 // time), counting only what does not fit there. x tiles read one image's

@@ -13,8 +13,9 @@ namespace {
 
 using namespace convt_order;
 
-int32_t order_for(const convt::Shape &input, const convt::Shape &weight, int64_t stride,
-                  int64_t padding, int64_t groups = 1, int64_t dilation = 1) {
+int32_t order_for(const convt::Shape &input, const convt::Shape &weight,
+                  const convt::IntList &stride, const convt::IntList &padding, int64_t groups = 1,
+                  const convt::IntList &dilation = 1) {
   const convt::detail::ConvGeometry g =
       convt::detail::resolve_geometry(input, weight, stride, padding, 0, groups, dilation);
   return convt::detail::plan_call(g, convt::Device::kCPU).tile_order;
@@ -29,12 +30,17 @@ TEST(KernelChoice, NarrowPhaseRowsOfBatchesTileAlongChannelsAndImages) {
             kChannelTilesAlongImages);  // dcgan_g_first
   EXPECT_EQ(order_for({5, 5, 3, 4}, {5, 20, 3, 3}, 2, 1),
             kChannelTilesAlongImages);  // N not a multiple of 4
+  EXPECT_EQ(order_for({8, 8, 3, 4}, {8, 32, 3, 3}, 1, 1, 1, 2),
+            kChannelTilesAlongImages);  // dilation 2, stride 1
+  EXPECT_EQ(order_for({5, 2, 1, 1}, {2, 146, 1, 4}, {1, 2}, {0, 4}, 1, {1, 3}),
+            kChannelTilesAlongImages);  // random1_13: dilation 3
 }
 
 TEST(KernelChoice, NarrowPhaseRowsOfFewImagesTileAlongChannelsAndX) {
   EXPECT_EQ(order_for({1, 1024, 8, 8}, {1024, 256, 4, 4}, 2, 1), kChannelTilesAlongX);
   EXPECT_EQ(order_for({3, 5, 3, 4}, {5, 20, 3, 3}, 2, 1),
             kChannelTilesAlongX);  // C_out not a multiple of the tile
+  EXPECT_EQ(order_for({2, 5, 3, 4}, {5, 32, 3, 3}, 2, 1, 1, 2), kChannelTilesAlongX);  // dilation 2
 }
 
 // "Narrow" is narrower than the kernel's x tile: 16 phase columns with AVX2
@@ -61,11 +67,10 @@ TEST(KernelChoice, FewImagesWithFewOutputChannelsTileAlongXAndRows) {
 }
 
 TEST(KernelChoice, OtherLayersTileAlongX) {
-  EXPECT_EQ(order_for({1, 16, 16, 64}, {16, 128, 3, 3}, 2, 1), kXTiles);   // wide rows
-  EXPECT_EQ(order_for({2, 5, 3, 4}, {5, 8, 3, 3}, 2, 1), kXTiles);         // few channels
-  EXPECT_EQ(order_for({2, 8, 3, 4}, {8, 10, 3, 3}, 2, 1, 2), kXTiles);     // groups 2
-  EXPECT_EQ(order_for({2, 5, 3, 4}, {5, 32, 3, 3}, 2, 1, 1, 2), kXTiles);  // dilation 2
-  EXPECT_EQ(order_for({8, 8, 3, 4}, {8, 32, 3, 3}, 1, 1, 1, 2), kXTiles);  // dilation 2, stride 1
+  EXPECT_EQ(order_for({1, 16, 16, 64}, {16, 128, 3, 3}, 2, 1), kXTiles);    // wide rows
+  EXPECT_EQ(order_for({2, 5, 3, 4}, {5, 8, 3, 3}, 2, 1), kXTiles);          // few channels
+  EXPECT_EQ(order_for({2, 8, 3, 4}, {8, 10, 3, 3}, 2, 1, 2), kXTiles);      // groups 2
+  EXPECT_EQ(order_for({1, 8, 3, 40}, {8, 32, 3, 3}, 2, 1, 1, 2), kXTiles);  // dilation 2, wide
 }
 
 // Inputs of fewer pixels than an x tile's columns, 16 or more input channels

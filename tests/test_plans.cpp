@@ -6,7 +6,8 @@
 // only agree within 1e-5), on
 // layers that reach each schedule path: wide and narrow phase rows, batches,
 // few output channels, edge columns, bias-only residues, wide and narrow
-// groups, depthwise, dilation with a common factor, and the columns order's
+// groups, depthwise, dilation with a common factor (and with many channel
+// blocks), and the columns order's
 // matrices (more columns than pixels, several pixel blocks, fewer columns
 // than two vectors or than one), and the row tiles of one channel. The measured choice
 // (Planning::kMeasure) runs through the public API.
@@ -64,6 +65,8 @@ const PlanCase kCases[] = {
     {"narrow_groups", params(2, 12, 4, 9, 9, 3, 2, 1, 3)},
     {"depthwise", params(3, 20, 5, 7, 20, 3, 2, 1, 20)},
     {"common_factor", params(2, 5, 4, 6, 18, 3, 4, 1, 1, 2, 1)},
+    // Dilation and stride 2 in groups 1, channel blocks enough to share out.
+    {"dilated_channel_blocks", params(2, 6, 3, 5, 130, 3, 2, 1, 1, 2)},
     {"one_pixel_many_columns", params(1, 30, 1, 1, 40, 3, 2, 1)},
     {"pixel_blocks", params(2, 6, 12, 10, 1, 5, 3, 2)},
     {"columns_one_vector", params(3, 4, 2, 3, 1, 3, 1, 0)},
