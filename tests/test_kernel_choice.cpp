@@ -92,7 +92,8 @@ TEST(KernelChoice, TinyInputsWithFewOutputChannelsRunAsColumns) {
 }
 
 // One image's input larger than this machine's L2: each output row runs
-// through every channel block and phase (x tiles by row); smaller, x tiles.
+// through every channel block and phase (x tiles by row); smaller, or in
+// fewer phase rows than cores, x tiles.
 TEST(KernelChoice, InputsLargerThanL2TileByRow) {
   const int64_t l2 = convt::detail::l2_cache_bytes();
   const int64_t row_bytes = 16 * 64 * 4;  // 16 channels of 64 floats
@@ -100,6 +101,8 @@ TEST(KernelChoice, InputsLargerThanL2TileByRow) {
   EXPECT_EQ(order_for({2, 16, 2 * l2 / row_bytes, 64}, {16, 8, 3, 3}, 2, 1), kXTilesByRow);
   EXPECT_EQ(order_for({1, 16, l2 / row_bytes / 2, 64}, {16, 8, 3, 3}, 2, 1), kXTiles);
   EXPECT_EQ(order_for({64, 16, l2 / row_bytes / 2, 64}, {16, 8, 3, 3}, 2, 1), kXTiles);
+  // One row (audio layers): by row would leave all cores but one idle.
+  EXPECT_EQ(order_for({1, 16, 1, 2 * l2 / 64}, {16, 8, 1, 4}, {1, 2}, {0, 1}), kXTiles);
 }
 
 // On AVX-512 machines, layers whose phase rows are narrower than its
