@@ -419,7 +419,7 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
   // update cannot put rows inside columns (Halide keeps its RVars in
   // order). The taps that read the zero border's rows are not skipped
   // (the tile's rows share one reduction), so the input's copy has zero
-  // rows around it; the weights of every phase are repacked per tile.
+  // rows around it; the weights of every phase are packed once per call.
   RVar aqx = f.r_out_across_rows.x, arx = f.r_out_across_rows.y;
   RVar ary = f.r_out_across_rows.z, aqy = f.r_out_across_rows.w;
   RVar aqyo("aqyo"), aqyi("aqyi");
@@ -466,7 +466,7 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
         .unroll(f.qy);
     padded_rows(f.input_padded.in(sum), LoopLevel::root(),
                 f.tile_order == convt_order::kXTilesAcrossRows);
-    pack_weights(sum, LoopLevel(f.output, aqyo), PackSpan::kFewChannels);
+    pack_weights(sum, LoopLevel::root(), PackSpan::kFewChannels);
   }
 
   // --- 5: columns -----------------------------------------------------------
