@@ -309,9 +309,9 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
   // would mostly compute discarded channels: (qx vector) x (channels) x
   // (images). Image tiles in parallel, then channel blocks (one, for these
   // layers), rows, each phase (this domain puts rows outermost) and register
-  // tiles along qx. The weights of every phase are packed once per call
-  // (per image tile, a layer of 32 channels in 128 images, which the
-  // measured plan may run here, packed 128 KB 32 times).
+  // tiles along qx. The weights of every phase are packed once per call:
+  // packed per image tile, the 128 KB of a layer of 32 channels in 128
+  // images (which the measured plan may run here) were packed 32 times.
   RVar xqx = f.r_out_x_images.x, xrx = f.r_out_x_images.y;
   RVar xry = f.r_out_x_images.z, xqy = f.r_out_x_images.w;
   RVar xqxo("xqxo"), xqxi("xqxi");
