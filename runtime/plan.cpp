@@ -47,11 +47,6 @@ bool narrow_rows(const ConvGeometry &g, const XTile &x_tile) {
 // specialize them for groups 1 (any dilation).
 bool fills_channel_tiles(const ConvGeometry &g) { return g.groups == 1 && g.out_channels >= 16; }
 
-int64_t cpu_cores() {
-  static const int64_t cores = std::max<int64_t>(std::thread::hardware_concurrency(), 1);
-  return cores;
-}
-
 // A cost model of the x tiles' traffic from beyond L2 (its size read at run
 // time), counting only what does not fit there. x tiles read one image's
 // input once per channel block and phase; x tiles by row read every weight
@@ -306,6 +301,11 @@ int64_t l2_cache_bytes() {
     return int64_t{1} << 20;
   }();
   return bytes;
+}
+
+int64_t cpu_cores() {
+  static const int64_t cores = std::max<int64_t>(std::thread::hardware_concurrency(), 1);
+  return cores;
 }
 
 int32_t cpu_tile_order(const ConvGeometry &g, const XTile &x_tile) {

@@ -40,6 +40,10 @@ std::vector<Plan> cpu_plans(const ConvGeometry &g);
 // with it.
 int64_t l2_cache_bytes();
 
+// This machine's cores (at least 1), read once: the rules take x tiles by
+// row only for at least as many phase rows.
+int64_t cpu_cores();
+
 // Runs a validated call with `plan`. `out` must have unit stride along W.
 void run_plan(const Plan &plan, const ConvGeometry &g, const ConstTensorView &input,
               const ConstTensorView &weight, const std::optional<ConstTensorView> &bias,
