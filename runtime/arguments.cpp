@@ -342,26 +342,52 @@ namespace {
 // Multiply-adds one axis contributes to the kernels' work, per (input
 // channel, output channel, image) and before the other axis: every tap
 // of a phase at every column of its output (ceil(W_out / s) x k), the
-// zero border included. The GPU kernels do the same along y; the CPU
-// kernels skip rows outside the input there (H_in x k, the true count).
+// zero border included. Kernels of the every-phase-row form do the same
+// along y; the others skip rows outside the input there (H_in x k, the
+// true count).
 int64_t axis_work(int64_t out, int64_t stride, int64_t kernel) {
   return saturating_mul((out + stride - 1) / stride, kernel);
 }
 
-}  // namespace
-
-void check_work(const ConvGeometry &g, WorkForm form) {
+int64_t kernel_work(const ConvGeometry &g, WorkForm form) {
   const int64_t per_pair =
       saturating_mul(g.batch, saturating_mul(g.out_channels, g.in_channels / g.groups));
-  const int64_t true_y = g.in_height * g.kernel_height;
-  const int64_t true_work = g.multiply_adds();
   const int64_t work_x = axis_work(g.out_width, g.stride[1], g.kernel_width);
-  const int64_t work_y = form == WorkForm::kPixelTiles
+  const int64_t work_y = form == WorkForm::kEveryPhaseRow
                              ? axis_work(g.out_height, g.stride[0], g.kernel_height)
-                             : true_y;
-  const int64_t work = saturating_mul(per_pair, saturating_mul(work_x, work_y));
-  const int64_t limit = saturating_add(saturating_mul(kMaxWorkFactor, true_work), kWorkAllowance);
-  if (work > limit) {
+                             : g.in_height * g.kernel_height;
+  return saturating_mul(per_pair, saturating_mul(work_x, work_y));
+}
+
+int64_t work_bound(const ConvGeometry &g) {
+  return saturating_add(saturating_mul(kMaxWorkFactor, g.multiply_adds()), kWorkAllowance);
+}
+
+// The CPU kernels read the input through a zero-bordered float32 copy:
+// `rows` rows (the input's, or as far as the taps of x tiles across rows
+// reach), and the columns that the phases' taps and x tiles reach (at most
+// ceil(W_out / s) + 2 (k - 1) d / s + 3 + a tile).
+int64_t input_copy_elements(const ConvGeometry &g, int64_t rows) {
+  const int64_t columns = (g.out_width + g.stride[1] - 1) / g.stride[1] +
+                          2 * g.dilation[1] * (g.kernel_width - 1) / g.stride[1] + 3 +
+                          kMaxTileColumns;
+  return saturating_mul(saturating_mul(g.batch, g.in_channels), saturating_mul(rows, columns));
+}
+
+}  // namespace
+
+bool input_copy_fits(const ConvGeometry &g, int64_t rows) {
+  return saturating_mul(input_copy_elements(g, rows), 4) <= kMaxIndex;
+}
+
+bool work_within_bound(const ConvGeometry &g, WorkForm form) {
+  return kernel_work(g, form) <= work_bound(g);
+}
+
+void check_work(const ConvGeometry &g, WorkForm form) {
+  const int64_t true_work = g.multiply_adds();
+  const int64_t work = kernel_work(g, form);
+  if (work > work_bound(g)) {
     fail<ValueError>("kernel " + pair_to_string({g.kernel_height, g.kernel_width}) +
                      " with dilation " + pair_to_string(g.dilation) +
                      " reaches far beyond the input " + pair_to_string({g.in_height, g.in_width}) +
@@ -370,19 +396,11 @@ void check_work(const ConvGeometry &g, WorkForm form) {
                      " multiply-adds, mostly on the zero border, for " + std::to_string(true_work) +
                      " true ones; convt refuses more than 16 times the true count plus 2^30");
   }
-  // The CPU kernels read the input through a zero-bordered float32 copy:
-  // every input row, and the columns that the phases' taps and x tiles
-  // reach (at most ceil(W_out / s) + 2 (k - 1) d / s + 3 + a tile).
-  const int64_t columns = (g.out_width + g.stride[1] - 1) / g.stride[1] +
-                          2 * g.dilation[1] * (g.kernel_width - 1) / g.stride[1] + 3 +
-                          kMaxTileColumns;
-  const int64_t copy =
-      saturating_mul(saturating_mul(g.batch, g.in_channels), saturating_mul(g.in_height, columns));
-  if (form == WorkForm::kPhaseRows && saturating_mul(copy, 4) > kMaxIndex) {
+  if (form == WorkForm::kInputRows && !input_copy_fits(g, g.in_height)) {
     fail<ValueError>("input " + pair_to_string({g.in_height, g.in_width}) + " with " +
                      std::to_string(g.batch * g.in_channels) +
                      " planes, kernel, stride and dilation needs a zero-bordered copy of " +
-                     std::to_string(copy) +
+                     std::to_string(input_copy_elements(g, g.in_height)) +
                      " float32 values, more than 2^31 bytes: beyond the kernels' 32-bit "
                      "indexing");
   }

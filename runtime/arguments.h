@@ -37,10 +37,18 @@ ConvGeometry resolve_geometry(const Shape &input_shape, const Shape &weight_shap
 void check_inputs(const ConvGeometry &g, const ConstTensorView &input,
                   const ConstTensorView &weight, const std::optional<ConstTensorView> &bias);
 
-// How a kernel spends its multiply-adds: the CPU kernels skip the taps
-// that read rows outside the input; the GPU kernels compute every tap of a
-// phase at every pixel.
-enum class WorkForm { kPhaseRows, kPixelTiles };
+// How a kernel spends its multiply-adds along y: the CPU kernels skip the
+// taps that read rows outside the input (but x tiles across rows); the GPU
+// kernels compute every tap of a phase at every row.
+enum class WorkForm { kInputRows, kEveryPhaseRow };
+
+// Whether a kernel of `form` would spend at most what the work check
+// allows on `g`.
+bool work_within_bound(const ConvGeometry &g, WorkForm form);
+
+// Whether the CPU kernels' zero-bordered copy of the input, `rows` rows
+// high, stays within their 32-bit indexing.
+bool input_copy_fits(const ConvGeometry &g, int64_t rows);
 
 // The work and workspace a call needs, from its geometry: refuses a layer
 // whose kernels would spend far more than its true multiply-adds on the

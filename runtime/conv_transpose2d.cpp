@@ -22,8 +22,8 @@ using detail::Plan;
 
 // The form of a kernel's work, for the work check.
 detail::WorkForm work_form(const Plan &plan) {
-  return plan.kernel->device_interface != nullptr ? detail::WorkForm::kPixelTiles
-                                                  : detail::WorkForm::kPhaseRows;
+  return plan.kernel->device_interface != nullptr ? detail::WorkForm::kEveryPhaseRow
+                                                  : detail::WorkForm::kInputRows;
 }
 
 // Runs `plan`, or the measured plan for the geometry (detail::measured_plan),

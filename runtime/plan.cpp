@@ -47,6 +47,37 @@ bool narrow_rows(const ConvGeometry &g, const XTile &x_tile) {
 // specialize them for groups 1 (any dilation).
 bool fills_channel_tiles(const ConvGeometry &g) { return g.groups == 1 && g.out_channels >= 16; }
 
+// Rows of each phase's output: ceil(H_out / s).
+int64_t phase_rows(const ConvGeometry &g) { return (g.out_height + g.stride[0] - 1) / g.stride[0]; }
+
+// x tiles across rows compute every tap at every phase row, the zero
+// border's rows included (a row tile shares one reduction), where the
+// other orders skip the taps that read outside the input; and their copy
+// of the input spans every row those taps reach. The order applies only
+// where that work stays within the work check's bound (a 512 x 512
+// kernel at dilation 2 on an 8 x 8 input: 32 G multiply-adds for 17 M true
+// ones), and the copy within 32-bit indexing and no larger than the rows'
+// taps (a 1-row output whose 6 taps span 3.9 million rows once copied all
+// of them).
+int64_t across_rows_copy_rows(const ConvGeometry &g) {
+  const int64_t reach = g.dilation[0] * (g.kernel_height - 1);
+  return phase_rows(g) + (reach + g.stride[0] - 1) / g.stride[0] + 1;
+}
+
+bool across_rows_fit(const ConvGeometry &g) {
+  const int64_t copy_rows = across_rows_copy_rows(g);
+  return work_within_bound(g, WorkForm::kEveryPhaseRow) && input_copy_fits(g, copy_rows) &&
+         copy_rows <= (phase_rows(g) + 1) * g.kernel_height;
+}
+
+// ... and it pays, for at most 3 output channels, while those rows cost
+// less than the idle channels of the x tiles (H_in rows of taps, with
+// C_out of x_tile.channels busy).
+bool across_rows_pay(const ConvGeometry &g, const XTile &x_tile) {
+  return g.out_channels <= 3 && across_rows_fit(g) &&
+         phase_rows(g) * g.out_channels < g.in_height * x_tile.channels;
+}
+
 // A cost model of the x tiles' traffic from beyond L2 (its size read at run
 // time), counting only what does not fit there. x tiles read one image's
 // input once per channel block and phase; x tiles by row read every weight
@@ -65,7 +96,7 @@ bool rows_read_less(const ConvGeometry &g, const XTile &x_tile) {
       (g.out_channels + x_tile.channels - 1) / std::max<int64_t>(x_tile.channels, 1);
   const int64_t phases =
       std::min(g.kernel_height, g.stride[0]) * std::min(g.kernel_width, g.stride[1]);
-  const int64_t rows = (g.out_height + g.stride[0] - 1) / g.stride[0];
+  const int64_t rows = phase_rows(g);
   // By row shares out only the rows: fewer than the cores leave some idle
   // (hifigan_up3, one row of 12800 columns: 15.7 ms by row, 8.7 in x
   // tiles on 2 cores).
@@ -116,8 +147,7 @@ constexpr OrderRule kOrderRules[] = {
     // (AMD EPYC, AVX2: fsrcnn_deconv_x3, 1 channel, 5.8 ms by row and 2.1
     // across rows; a 128 x 128 input to 3 channels, 5.3 ms in channel
     // tiles along x, 2.8 across rows.)
-    {convt_order::kXTilesAcrossRows,
-     [](const ConvGeometry &g, const XTile &) { return g.out_channels <= 3; }},
+    {convt_order::kXTilesAcrossRows, across_rows_pay},
     // Narrow rows in a batch that fills an image tile (4 to 8 images).
     {convt_order::kChannelTilesAlongImages,
      [](const ConvGeometry &g, const XTile &x_tile) {
@@ -337,6 +367,7 @@ std::vector<Plan> cpu_plans(const ConvGeometry &g) {
         if (per_group && g.groups == 1) continue;
         for (int32_t order = 0; order < convt_order::kTileOrders; ++order) {
           if (order == convt_order::kColumns && !columns_fit) continue;
+          if (order == convt_order::kXTilesAcrossRows && !across_rows_fit(g)) continue;
           plans.push_back({kernel, order, per_group, serial});
         }
       }

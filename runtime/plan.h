@@ -29,7 +29,9 @@ struct Plan {
 Plan plan_call(const ConvGeometry &g, Device device);
 
 // Every plan the CPU kernels offer for `g`: each flavour this machine runs,
-// each tile order (columns only while its workspace stays under 256 MiB),
+// each tile order (columns only while its workspace stays under 256 MiB,
+// x tiles across rows only while their work on the zero border's rows
+// stays within the work check's bound),
 // for grouped layers one call per group or one call in all, each on the
 // thread pool and then each serial. The rules' plan is among them. Empty
 // without CPU kernels.

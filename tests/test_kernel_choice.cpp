@@ -66,6 +66,26 @@ TEST(KernelChoice, FewImagesWithFewOutputChannelsTileAlongXAndRows) {
   EXPECT_EQ(order_for({2, 4, 5, 5}, {4, 1, 3, 3}, 2, 0, 1, 2), kXTilesAcrossRows);  // dilation 2
 }
 
+// x tiles across rows compute the zero border's rows, and copy every row
+// their taps reach: not where that work passes the work check's bound, nor
+// where the copy outgrows the rows' taps (not even as candidates), nor
+// where those rows cost more than the x tiles' idle channels.
+TEST(KernelChoice, AcrossRowsOnlyWhereTheBorderRowsPay) {
+  const convt::detail::ConvGeometry far_work = convt::detail::resolve_geometry(
+      {1, 1, 8, 8}, {1, 1, 32, 32}, 1, 0, 0, 1, 48);  // 2.3 G multiply-adds, 65 k true
+  const convt::detail::ConvGeometry far_rows = convt::detail::resolve_geometry(
+      {1, 1, 4, 2}, {1, 1, 6, 1}, 1, {1965364, 0}, 0, 1, {786145, 1});  // 1 row, 6 taps
+  for (const convt::detail::ConvGeometry &g : {far_work, far_rows}) {
+    EXPECT_EQ(convt::detail::plan_call(g, convt::Device::kCPU).tile_order, kXTiles);
+    for (const convt::detail::Plan &p : convt::detail::cpu_plans(g)) {
+      EXPECT_NE(p.tile_order, kXTilesAcrossRows) << p.kernel->name;
+    }
+  }
+  // One input row, 8 phase rows of 3 channels against 6 channels of one row.
+  EXPECT_EQ(order_for({1, 4, 1, 9}, {4, 3, 8, 3}, 1, 0), kXTiles);
+  EXPECT_EQ(order_for({1, 4, 8, 9}, {4, 3, 8, 3}, 1, 0), kXTilesAcrossRows);  // 15 x 3 < 8 x 6
+}
+
 TEST(KernelChoice, OtherLayersTileAlongX) {
   EXPECT_EQ(order_for({1, 16, 16, 64}, {16, 128, 3, 3}, 2, 1), kXTiles);    // wide rows
   EXPECT_EQ(order_for({2, 5, 3, 4}, {5, 8, 3, 3}, 2, 1), kXTiles);          // few channels
