@@ -285,6 +285,7 @@ ConvTranspose2dFuncs define_conv_transpose2d(
   Expr output_height = f.output.output_buffer().dim(1).extent();
   Expr full_columns = output_width / stride_x;  // q with every residue in range
   Expr edge_columns = output_width % stride_x;  // residues in range at q = full_columns
+  Expr qx_extent = (output_width + stride_x - 1) / stride_x;  // the edge's q included
   Expr qy_extent = (output_height + stride_y - 1) / stride_y;
   // Output row and column of phase space. The where-clauses skip outputs
   // past the edge; the min() only touches skipped points and keeps bounds
@@ -298,6 +299,16 @@ ConvTranspose2dFuncs define_conv_transpose2d(
   auto row_in_range = [&](const Expr &qy, const Expr &ry) {
     return qy * stride_y + f.phase_y.offset(ry) < output_height;
   };
+  auto column_in_range = [&](const Expr &qx, const Expr &rx) {
+    return qx * stride_x + f.phase_x.offset(rx) < output_width;
+  };
+  // Orders whose tiles along qx are not vectors take the edge columns in
+  // their own domain (a predicate per column): one weight pack and one
+  // tile loop for every column. (The edge update, with its own pack of
+  // the same phases, took a quarter of random1_16's time for one column
+  // in 15.)
+  const Expr edge_in_domain = tile_order == convt_order::kChannelTilesAlongX ||
+                              tile_order == convt_order::kChannelTilesAlongImages;
 
   // The bias, wherever no phase writes (fill_domain): the whole output,
   // which the phases then overwrite where they have taps. One pass over
@@ -307,7 +318,8 @@ ConvTranspose2dFuncs define_conv_transpose2d(
   f.output(f.r_fill.x, f.r_fill.y, f.co, f.n) = bias(clamped_co);
 
   // Full columns q < W_out / s_x, where every phase lands in range, so no
-  // column predicate (the hot stores stay unmasked). Written by one of five
+  // column predicate (the hot stores stay unmasked); with the edge columns
+  // for the orders that take them (edge_in_domain). Written by one of five
   // updates with the same values, chosen by tile_order (the others' domains
   // are empty): phase_sum for tiles along x, phase_sum_by_channel for tiles
   // along output channels and x, phase_sum_by_image for tiles along output
@@ -322,29 +334,34 @@ ConvTranspose2dFuncs define_conv_transpose2d(
   // next row, so the input rows that row reads are fetched once for all
   // phases. (Halide keeps an update's reduction loops in their RDom's order.)
   auto full_column_domain = [&](convt_order::TileOrder order, bool rows_outermost,
-                                const std::string &name) {
-    Expr chosen = tile_order == order && full_columns > 0;
-    Expr qx = select(chosen, full_columns, 0), qy = select(chosen, qy_extent, 0);
+                                const std::string &name, bool with_edge = false) {
+    const Expr columns = with_edge ? qx_extent : full_columns;
+    Expr chosen = tile_order == order && columns > 0;
+    Expr qx = select(chosen, columns, 0), qy = select(chosen, qy_extent, 0);
     Expr rx = select(chosen, f.phase_x.count, 0), ry = select(chosen, f.phase_y.count, 0);
     RDom d = rows_outermost ? RDom(0, qx, 0, rx, 0, ry, 0, qy, name)
                             : RDom(0, qx, 0, qy, 0, rx, 0, ry, name);
     RVar dqy = rows_outermost ? d.w : d.y, dry = rows_outermost ? d.z : d.w;
+    RVar drx = rows_outermost ? d.y : d.z;
     d.where(row_in_range(dqy, dry));
+    if (with_edge) d.where(column_in_range(d.x, drx));
     return d;
   };
   f.r_out = full_column_domain(convt_order::kXTiles, false, "r_out");
   f.output(f.r_out.x * stride_x + f.phase_x.offset(f.r_out.z), row(f.r_out.y, f.r_out.w), f.co,
            f.n) = f.phase_sum(f.r_out.x, f.r_out.y, f.co, f.n, f.r_out.z, f.r_out.w);
   f.r_out_by_channel =
-      full_column_domain(convt_order::kChannelTilesAlongX, false, "r_out_by_channel");
+      full_column_domain(convt_order::kChannelTilesAlongX, false, "r_out_by_channel", true);
   const RDom &rc = f.r_out_by_channel;
-  f.output(rc.x * stride_x + f.phase_x.offset(rc.z), row(rc.y, rc.w), f.co, f.n) =
+  f.output(column(rc.x, rc.z), row(rc.y, rc.w), f.co, f.n) =
       f.phase_sum_by_channel(rc.x, rc.y, f.co, f.n, rc.z, rc.w);
 
   // Edge update: the last W_out % s_x columns, the phases whose residue is
-  // below edge_columns. Rows innermost, so a schedule can tile an edge
-  // column's rows under one phase's weights.
-  f.r_edge = RDom(0, qy_extent, 0, select(edge_columns > 0 && !by_columns, f.phase_x.count, 0), 0,
+  // below edge_columns, for the orders that do not take them. Rows
+  // innermost, so a schedule can tile an edge column's rows under one
+  // phase's weights.
+  f.r_edge = RDom(0, qy_extent, 0,
+                  select(edge_columns > 0 && !by_columns && !edge_in_domain, f.phase_x.count, 0), 0,
                   f.phase_y.count, "r_edge");
   RVar eqy = f.r_edge.x, erx = f.r_edge.y, ery = f.r_edge.z;
   f.r_edge.where(f.phase_x.offset(erx) < edge_columns && row_in_range(eqy, ery));
@@ -352,9 +369,9 @@ ConvTranspose2dFuncs define_conv_transpose2d(
       f.phase_sum_edge(full_columns, eqy, f.co, f.n, erx, ery);
 
   f.r_out_by_image =
-      full_column_domain(convt_order::kChannelTilesAlongImages, false, "r_out_by_image");
+      full_column_domain(convt_order::kChannelTilesAlongImages, false, "r_out_by_image", true);
   const RDom &ri = f.r_out_by_image;
-  f.output(ri.x * stride_x + f.phase_x.offset(ri.z), row(ri.y, ri.w), f.co, f.n) =
+  f.output(column(ri.x, ri.z), row(ri.y, ri.w), f.co, f.n) =
       f.phase_sum_by_image(ri.x, ri.y, f.co, f.n, ri.z, ri.w);
   f.r_out_x_images = full_column_domain(convt_order::kXTilesAcrossImages, true, "r_out_x_images");
   const RDom &rxi = f.r_out_x_images;
