@@ -78,8 +78,9 @@ struct ConvTranspose2dFuncs {
   // the others are empty), r_out_x_images, r_out_x_rows and
   // r_out_across_rows the same in the order (qx, rx, ry, qy) for
   // kXTilesAcrossImages, kXTilesByRow and kXTilesAcrossRows, and r_edge
-  // (qy, rx, ry) over the last W_out % s_x columns for the other orders. r_fill: (x, y, once) over
-  // the whole output when some residue has no phase, else empty.
+  // (qy, rx, ry) over the last W_out % s_x columns for the other orders.
+  // r_fill: (x, y, once) over the whole output when some residue has no
+  // phase, else empty.
   Halide::RDom r_out, r_out_by_channel, r_out_by_image, r_out_x_images, r_out_x_rows,
       r_out_across_rows, r_edge, r_fill;
 

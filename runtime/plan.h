@@ -31,7 +31,8 @@ Plan plan_call(const ConvGeometry &g, Device device);
 // Every plan the CPU kernels offer for `g`: each flavour this machine runs,
 // each tile order (columns only while its workspace stays under 256 MiB,
 // x tiles across rows only while their work on the zero border's rows
-// stays within the work check's bound),
+// stays within the work check's bound and their input copy no larger than
+// the rows' taps),
 // for grouped layers one call per group or one call in all, each on the
 // thread pool and then each serial. The rules' plan is among them. Empty
 // without CPU kernels.
