@@ -155,7 +155,7 @@ ConvTranspose2dFuncs define_conv_transpose2d(
     const Func &weight_columns, const Expr &stride_x, const Expr &stride_y, const Expr &padding_x,
     const Expr &padding_y, const Expr &dilation_x, const Expr &dilation_y, const Expr &gcd_x,
     const Expr &gcd_y, const Expr &inverse_x, const Expr &inverse_y, const Expr &groups,
-    const Expr &tile_order, const PixelFormOrder &pixel_order, int weight_block) {
+    const Expr &tile_order, const PixelFormOrder &pixel_order, int weight_block, int x_block) {
   ConvTranspose2dFuncs f;
   f.tile_order = tile_order;
   f.groups = groups;
@@ -173,6 +173,17 @@ ConvTranspose2dFuncs define_conv_transpose2d(
   f.input_padded = Func("input_padded");
   f.input_padded(f.x, f.y, f.c, f.n) =
       zero_outside(f.x, f.y, clamp(f.c, 0, input_channels - 1), clamp(f.n, 0, batch - 1));
+
+  // A phase's taps read input columns q + input(0, t, j): from q + input(0,
+  // 0, 0) (phase 0, tap 0) down to q + input(0, count - 1, max_taps - 1), the
+  // offset falling with the phase and the tap.
+  f.x_reach = f.phase_x.input(0, f.phase_x.count - 1, f.phase_x.max_taps - 1);
+  f.x_halo = f.phase_x.input(0, 0, 0) - f.x_reach;
+  if (x_block > 0) {
+    f.input_x_blocks = Func("input_x_blocks");
+    f.input_x_blocks(f.xi, f.c, f.xb, f.y, f.n) =
+        f.input_padded(f.xb * x_block + f.x_reach + f.xi, f.y, f.c, f.n);
+  }
 
   // Group of output channel co; groups == 1 folds away under specialization.
   // (% rather than co - group * size keeps bounds inference tight.)
@@ -232,8 +243,9 @@ ConvTranspose2dFuncs define_conv_transpose2d(
   f.weight_blocked(f.block_channel, f.c, f.jx, f.jy, f.rx, f.ry, f.block) =
       f.weight_phase(f.jx, f.jy, f.block * weight_block + f.block_channel, f.c, f.rx, f.ry);
   // The channel and image read (and the block and channel of the blocked
-  // weights) are the first when the sum's order is not chosen: a schedule's
-  // copy of the input, or pack of the weights, for that order, sized by
+  // weights, and the x block of the blocked input) are the first when the
+  // sum's order is not chosen: a schedule's copy of the input, or pack of
+  // the weights, for that order, sized by
   // bounds inference (which does not see that the order's domain is empty),
   // is then one plane or one block rather than a sliver of every plane (a
   // batch of 37 1 x 1 inputs paid more for the unchosen orders' slivers
@@ -243,7 +255,7 @@ ConvTranspose2dFuncs define_conv_transpose2d(
   // accumulators).
   auto make_phase_sum = [&](const std::string &name, const RDom &r, bool skips_border_columns,
                             const Expr &chosen, bool blocked_weights = false,
-                            bool skips_border_rows = true) {
+                            bool skips_border_rows = true, bool x_blocks = false) {
     RVar ci = r.x, jy = r.y, jx = r.z;
     Expr ix = f.phase_x.input(f.qx, f.rx, jx);
     Expr iy = f.phase_y.input(f.qy, f.ry, jy);
@@ -257,11 +269,21 @@ ConvTranspose2dFuncs define_conv_transpose2d(
     const Expr n = f.n * keep;
     Func p(name);
     p(f.qx, f.qy, f.co, f.n, f.rx, f.ry) = bias(clamped_co);
-    p(f.qx, f.qy, f.co, f.n, f.rx, f.ry) += f.input_padded(ix, iy, c, n) * w;
+    Expr in;
+    if (x_blocks && x_block > 0) {
+      // (qx % x_block, not qx - xb * x_block: bounds inference then sees
+      // the block's columns, not the row's.)
+      const Expr column = f.qx % x_block + f.phase_x.input(0, f.rx, jx) - f.x_reach;
+      in = f.input_x_blocks(column, c, f.qx / x_block * keep, iy, n);
+    } else {
+      in = f.input_padded(ix, iy, c, n);
+    }
+    p(f.qx, f.qy, f.co, f.n, f.rx, f.ry) += in * w;
     return p;
   };
   auto chosen = [&](convt_order::TileOrder order) { return tile_order == order; };
-  f.phase_sum = make_phase_sum("phase_sum", f.r, false, chosen(convt_order::kXTiles));
+  f.phase_sum =
+      make_phase_sum("phase_sum", f.r, false, chosen(convt_order::kXTiles), false, true, true);
   f.phase_sum_by_channel =
       make_phase_sum("phase_sum_by_channel", f.r, false, chosen(convt_order::kChannelTilesAlongX));
   // (The edge columns are written whatever the order.)
@@ -270,8 +292,8 @@ ConvTranspose2dFuncs define_conv_transpose2d(
                                         chosen(convt_order::kChannelTilesAlongImages));
   f.phase_sum_x_images =
       make_phase_sum("phase_sum_x_images", f.r, false, chosen(convt_order::kXTilesAcrossImages));
-  f.phase_sum_x_rows =
-      make_phase_sum("phase_sum_x_rows", f.r, false, chosen(convt_order::kXTilesByRow), true);
+  f.phase_sum_x_rows = make_phase_sum("phase_sum_x_rows", f.r, false,
+                                      chosen(convt_order::kXTilesByRow), true, true, true);
   f.phase_sum_across_rows = make_phase_sum("phase_sum_across_rows", f.r_by_rows, false,
                                            chosen(convt_order::kXTilesAcrossRows), false, false);
 

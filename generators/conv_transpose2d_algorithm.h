@@ -85,6 +85,17 @@ struct ConvTranspose2dFuncs {
       r_out_across_rows, r_edge, r_fill;
 
   Halide::Func input_padded;  // zero outside the input: no bounds tests in the hot loop
+  // The x tiles' input (kXTiles, kXTilesByRow): input_x_blocks(xi, c, xb, y, n)
+  // holds the columns that tile xb (phase columns xb * x_block onwards) reads
+  // at any phase and tap, x_halo more than the tile, so each input
+  // channel's columns of a tile are adjacent to the next channel's: the
+  // reduction over channels streams through one contiguous block rather
+  // than stepping a whole row per channel. Column xi of block xb is input
+  // column xb * x_block + x_reach + xi. (Without a CPU schedule's x tiles,
+  // x_block is 0 and the x tiles read input_padded.)
+  Halide::Func input_x_blocks;
+  Halide::Var xi{"xi"}, xb{"xb"};
+  Halide::Expr x_reach, x_halo;
   // weight_phase(jx, jy, co, ci, rx, ry): tap (jx, jy) of phase (rx, ry),
   // joining input channel ci of co's group to output channel co. A phase's
   // taps lie s apart in the kernel; here they are adjacent, so a schedule can
@@ -185,7 +196,8 @@ enum OutputUpdate : int {
 // (generators/phase_constants.h). weight_columns(j, ci) is the same weights
 // as a matrix (ConvTranspose2dFuncs::columns).
 // pixel_order orders the GPU form's reduction and pixels; weight_block is
-// the output channels of a block of weight_blocked.
+// the output channels of a block of weight_blocked; x_block the phase
+// columns of a block of input_x_blocks (0: none).
 ConvTranspose2dFuncs define_conv_transpose2d(
     const Halide::Func &input, const Halide::Expr &input_width, const Halide::Expr &input_height,
     const Halide::Expr &input_channels, const Halide::Expr &batch, const Halide::Func &weight,
@@ -195,6 +207,7 @@ ConvTranspose2dFuncs define_conv_transpose2d(
     const Halide::Expr &padding_x, const Halide::Expr &padding_y, const Halide::Expr &dilation_x,
     const Halide::Expr &dilation_y, const Halide::Expr &gcd_x, const Halide::Expr &gcd_y,
     const Halide::Expr &inverse_x, const Halide::Expr &inverse_y, const Halide::Expr &groups,
-    const Halide::Expr &tile_order, const PixelFormOrder &pixel_order = {}, int weight_block = 1);
+    const Halide::Expr &tile_order, const PixelFormOrder &pixel_order = {}, int weight_block = 1,
+    int x_block = 0);
 
 }  // namespace convt_gen

@@ -374,10 +374,28 @@ int64_t input_copy_elements(const ConvGeometry &g, int64_t rows) {
   return saturating_mul(saturating_mul(g.batch, g.in_channels), saturating_mul(rows, columns));
 }
 
+// Columns beyond an x tile that its taps read, at any phase and tap: at
+// most (k - 1) d / s along the taps of a phase plus d across the phases,
+// plus rounding (generators/conv_transpose2d_algorithm.cpp, x_halo).
+int64_t x_halo_columns(const ConvGeometry &g) {
+  return saturating_add(saturating_mul(g.kernel_width - 1, g.dilation[1]) / g.stride[1],
+                        saturating_add(g.dilation[1], 3));
+}
+
 }  // namespace
 
 bool input_copy_fits(const ConvGeometry &g, int64_t rows) {
   return saturating_mul(input_copy_elements(g, rows), 4) <= kMaxIndex;
+}
+
+bool x_blocks_fit(const ConvGeometry &g, int64_t x_columns) {
+  const int64_t halo = x_halo_columns(g);
+  if (x_columns <= 0 || halo > 3 * x_columns) return false;
+  const int64_t phase_columns = (g.out_width + g.stride[1] - 1) / g.stride[1];
+  const int64_t blocks = (phase_columns + x_columns - 1) / x_columns;
+  const int64_t elements =
+      saturating_numel({g.batch, g.in_channels, g.in_height, blocks, x_columns + halo});
+  return saturating_mul(elements, 4) <= kMaxIndex;
 }
 
 bool work_within_bound(const ConvGeometry &g, WorkForm form) {

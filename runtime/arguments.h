@@ -50,6 +50,13 @@ bool work_within_bound(const ConvGeometry &g, WorkForm form);
 // high, stays within their 32-bit indexing.
 bool input_copy_fits(const ConvGeometry &g, int64_t rows);
 
+// Whether the x tiles' blocked copy of the input (input_x_blocks: for each
+// tile of `x_columns` phase columns, the columns its taps read, the halo
+// beyond the tile included) stays within 32-bit indexing and at most four
+// times the tile's columns a block. A dilated kernel's halo can span
+// thousands of columns; the x tile orders do not apply there.
+bool x_blocks_fit(const ConvGeometry &g, int64_t x_columns);
+
 // The work and workspace a call needs, from its geometry: refuses a layer
 // whose kernels would spend far more than its true multiply-adds on the
 // input's zero border (a dilated kernel reaching far beyond a small input),

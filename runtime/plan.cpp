@@ -158,9 +158,20 @@ constexpr OrderRule kOrderRules[] = {
      [](const ConvGeometry &g, const XTile &x_tile) {
        return narrow_rows(g, x_tile) && fills_channel_tiles(g);
      }},
-    {convt_order::kXTilesByRow, rows_read_less},
-    {convt_order::kXTiles, [](const ConvGeometry &, const XTile &) { return true; }},
+    {convt_order::kXTilesByRow,
+     [](const ConvGeometry &g, const XTile &x_tile) {
+       return x_blocks_fit(g, x_tile.columns) && rows_read_less(g, x_tile);
+     }},
+    {convt_order::kXTiles,
+     [](const ConvGeometry &g, const XTile &x_tile) { return x_blocks_fit(g, x_tile.columns); }},
+    // Any layer: a dilated kernel whose taps reach far beyond the x tiles.
+    {convt_order::kChannelTilesAlongX, [](const ConvGeometry &, const XTile &) { return true; }},
 };
+
+// The orders whose tiles read the input in x blocks (input_x_blocks).
+bool reads_x_blocks(int32_t order) {
+  return order == convt_order::kXTiles || order == convt_order::kXTilesByRow;
+}
 
 // Groups wide enough to fill the kernels' channel tiles run as one call per
 // group with groups 1: the group-1 specializations (and on GPUs the gemm
@@ -368,6 +379,7 @@ std::vector<Plan> cpu_plans(const ConvGeometry &g) {
         for (int32_t order = 0; order < convt_order::kTileOrders; ++order) {
           if (order == convt_order::kColumns && !columns_fit) continue;
           if (order == convt_order::kXTilesAcrossRows && !across_rows_fit(g)) continue;
+          if (reads_x_blocks(order) && !x_blocks_fit(g, kernel->x_tile.columns)) continue;
           plans.push_back({kernel, order, per_group, serial});
         }
       }

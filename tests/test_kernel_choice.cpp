@@ -76,14 +76,37 @@ TEST(KernelChoice, AcrossRowsOnlyWhereTheBorderRowsPay) {
   const convt::detail::ConvGeometry far_rows = convt::detail::resolve_geometry(
       {1, 1, 4, 2}, {1, 1, 6, 1}, 1, {1965364, 0}, 0, 1, {786145, 1});  // 1 row, 6 taps
   for (const convt::detail::ConvGeometry &g : {far_work, far_rows}) {
-    EXPECT_EQ(convt::detail::plan_call(g, convt::Device::kCPU).tile_order, kXTiles);
     for (const convt::detail::Plan &p : convt::detail::cpu_plans(g)) {
       EXPECT_NE(p.tile_order, kXTilesAcrossRows) << p.kernel->name;
     }
   }
+  // (far_work's kernel reaches too far along x for x tiles as well.)
+  EXPECT_EQ(convt::detail::plan_call(far_work, convt::Device::kCPU).tile_order,
+            kChannelTilesAlongX);
+  EXPECT_EQ(convt::detail::plan_call(far_rows, convt::Device::kCPU).tile_order, kXTiles);
   // One input row, 8 phase rows of 3 channels against 6 channels of one row.
   EXPECT_EQ(order_for({1, 4, 1, 9}, {4, 3, 8, 3}, 1, 0), kXTiles);
   EXPECT_EQ(order_for({1, 4, 8, 9}, {4, 3, 8, 3}, 1, 0), kXTilesAcrossRows);  // 15 x 3 < 8 x 6
+}
+
+// x tiles read the input in blocks of their columns with the halo their
+// taps reach beyond them: not where that halo passes three tiles (not even
+// as candidates), so a far-dilated kernel's copy stays near the input's size.
+TEST(KernelChoice, XTilesOnlyWhereTheirHaloStaysNearTheTile) {
+  // 7 taps at dilation 9, stride 1 along x: a halo of 54 + 9 + 3 columns.
+  const convt::detail::ConvGeometry far =
+      convt::detail::resolve_geometry({1, 8, 16, 200}, {8, 32, 1, 7}, 1, 0, 0, 1, {1, 9});
+  EXPECT_FALSE(convt::detail::x_blocks_fit(far, 16));
+  EXPECT_TRUE(convt::detail::x_blocks_fit(far, 32));
+  EXPECT_EQ(convt::detail::cpu_tile_order(far, {16, 6}), kChannelTilesAlongX);
+  EXPECT_EQ(convt::detail::cpu_tile_order(far, {32, 12}), kXTiles);
+  for (const convt::detail::Plan &p : convt::detail::cpu_plans(far)) {
+    if (p.kernel->x_tile.columns > 16) continue;
+    EXPECT_NE(p.tile_order, kXTiles) << p.kernel->name;
+    EXPECT_NE(p.tile_order, kXTilesByRow) << p.kernel->name;
+  }
+  // aspp_dgrad_d6 of the zoo: 3 taps at dilation 6, a halo of 21.
+  EXPECT_EQ(order_for({1, 256, 33, 33}, {256, 256, 3, 3}, 1, 6, 1, 6), kXTiles);
 }
 
 TEST(KernelChoice, OtherLayersTileAlongX) {

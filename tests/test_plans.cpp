@@ -7,7 +7,7 @@
 // layers that reach each schedule path: wide and narrow phase rows, batches,
 // few output channels, edge columns, bias-only residues, wide and narrow
 // groups, depthwise, dilation with a common factor (and with many channel
-// blocks), and the columns order's
+// blocks), x tiles whose taps reach past their block, and the columns order's
 // matrices (more columns than pixels, several pixel blocks, fewer columns
 // than two vectors or than one), and the row tiles of one channel. The measured choice
 // (Planning::kMeasure) runs through the public API.
@@ -67,6 +67,9 @@ const PlanCase kCases[] = {
     {"common_factor", params(2, 5, 4, 6, 18, 3, 4, 1, 1, 2, 1)},
     // Dilation and stride 2 in groups 1, channel blocks enough to share out.
     {"dilated_channel_blocks", params(2, 6, 3, 5, 130, 3, 2, 1, 1, 2)},
+    // x tiles' blocks whose taps reach 6 columns past them, phase rows of
+    // two blocks and a part.
+    {"dilated_wide_rows", params(1, 6, 3, 37, 14, 3, 1, 2, 1, 3)},
     {"one_pixel_many_columns", params(1, 30, 1, 1, 40, 3, 2, 1)},
     {"pixel_blocks", params(2, 6, 12, 10, 1, 5, 3, 2)},
     {"columns_one_vector", params(3, 4, 2, 3, 1, 3, 1, 0)},
