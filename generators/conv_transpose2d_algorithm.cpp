@@ -155,7 +155,9 @@ ConvTranspose2dFuncs define_conv_transpose2d(
     const Func &weight_columns, const Expr &stride_x, const Expr &stride_y, const Expr &padding_x,
     const Expr &padding_y, const Expr &dilation_x, const Expr &dilation_y, const Expr &gcd_x,
     const Expr &gcd_y, const Expr &inverse_x, const Expr &inverse_y, const Expr &groups,
-    const Expr &tile_order, const PixelFormOrder &pixel_order, int weight_block, int x_block) {
+    const Expr &tile_order, const PixelFormOrder &pixel_order, const CpuBlocks &blocks) {
+  const int weight_block = blocks.weight_channels, x_block = blocks.x_columns;
+  const int image_block = blocks.images;
   ConvTranspose2dFuncs f;
   f.tile_order = tile_order;
   f.groups = groups;
@@ -183,6 +185,11 @@ ConvTranspose2dFuncs define_conv_transpose2d(
     f.input_x_blocks = Func("input_x_blocks");
     f.input_x_blocks(f.xi, f.c, f.xb, f.y, f.n) =
         f.input_padded(f.xb * x_block + f.x_reach + f.xi, f.y, f.c, f.n);
+  }
+  if (image_block > 0) {
+    f.input_image_blocks = Func("input_image_blocks");
+    f.input_image_blocks(f.ni, f.c, f.nb, f.x, f.y) =
+        f.input_padded(f.x, f.y, f.c, f.nb * image_block + f.ni);
   }
 
   // Group of output channel co; groups == 1 folds away under specialization.
@@ -255,7 +262,8 @@ ConvTranspose2dFuncs define_conv_transpose2d(
   // accumulators).
   auto make_phase_sum = [&](const std::string &name, const RDom &r, bool skips_border_columns,
                             const Expr &chosen, bool blocked_weights = false,
-                            bool skips_border_rows = true, bool x_blocks = false) {
+                            bool skips_border_rows = true, bool x_blocks = false,
+                            bool image_blocks = false) {
     RVar ci = r.x, jy = r.y, jx = r.z;
     Expr ix = f.phase_x.input(f.qx, f.rx, jx);
     Expr iy = f.phase_y.input(f.qy, f.ry, jy);
@@ -275,6 +283,8 @@ ConvTranspose2dFuncs define_conv_transpose2d(
       // the block's columns, not the row's.)
       const Expr column = f.qx % x_block + f.phase_x.input(0, f.rx, jx) - f.x_reach;
       in = f.input_x_blocks(column, c, f.qx / x_block * keep, iy, n);
+    } else if (image_blocks && image_block > 0) {
+      in = f.input_image_blocks(f.n % image_block, c, f.n / image_block * keep, ix, iy);
     } else {
       in = f.input_padded(ix, iy, c, n);
     }
@@ -288,8 +298,9 @@ ConvTranspose2dFuncs define_conv_transpose2d(
       make_phase_sum("phase_sum_by_channel", f.r, false, chosen(convt_order::kChannelTilesAlongX));
   // (The edge columns are written whatever the order.)
   f.phase_sum_edge = make_phase_sum("phase_sum_edge", f.r, false, Internal::const_true());
-  f.phase_sum_by_image = make_phase_sum("phase_sum_by_image", f.r_by_image, true,
-                                        chosen(convt_order::kChannelTilesAlongImages));
+  f.phase_sum_by_image =
+      make_phase_sum("phase_sum_by_image", f.r_by_image, true,
+                     chosen(convt_order::kChannelTilesAlongImages), false, true, false, true);
   f.phase_sum_x_images =
       make_phase_sum("phase_sum_x_images", f.r, false, chosen(convt_order::kXTilesAcrossImages));
   f.phase_sum_x_rows = make_phase_sum("phase_sum_x_rows", f.r, false,

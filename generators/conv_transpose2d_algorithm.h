@@ -56,6 +56,16 @@ struct PixelFormOrder {
   int per_lane = 1;
 };
 
+// The blocks of the CPU schedule's packed copies (from its tiles,
+// generators/cpu_tiles.h): weight_blocked's output channels, and the
+// phase columns of input_x_blocks and images of input_image_blocks. 0:
+// no such copy (the orders read input_padded).
+struct CpuBlocks {
+  int weight_channels = 1;
+  int x_columns = 0;
+  int images = 0;
+};
+
 struct ConvTranspose2dFuncs {
   // Pure variables. Output: (x, y, co, n); phase space: (qx, qy, co, n, rx, ry),
   // rx and ry the phases (AxisPhases: first taps), o = q * s + offset.
@@ -91,11 +101,18 @@ struct ConvTranspose2dFuncs {
   // channel's columns of a tile are adjacent to the next channel's: the
   // reduction over channels streams through one contiguous block rather
   // than stepping a whole row per channel. Column xi of block xb is input
-  // column xb * x_block + x_reach + xi. (Without a CPU schedule's x tiles,
-  // x_block is 0 and the x tiles read input_padded.)
+  // column xb * x_block + x_reach + xi (x_block: CpuBlocks::x_columns).
   Halide::Func input_x_blocks;
   Halide::Var xi{"xi"}, xb{"xb"};
   Halide::Expr x_reach, x_halo;
+  // The channel tiles along images' input (kChannelTilesAlongImages):
+  // input_image_blocks(ni, c, nb, x, y) is image nb * image_block + ni
+  // (CpuBlocks::images), so one tile's images of an input channel are
+  // adjacent and the next channel's follow: a step of the reduction reads
+  // 16 bytes rather than a line per channel (images innermost across the
+  // whole batch).
+  Halide::Func input_image_blocks;
+  Halide::Var ni{"ni"}, nb{"nb"};
   // weight_phase(jx, jy, co, ci, rx, ry): tap (jx, jy) of phase (rx, ry),
   // joining input channel ci of co's group to output channel co. A phase's
   // taps lie s apart in the kernel; here they are adjacent, so a schedule can
@@ -195,9 +212,8 @@ enum OutputUpdate : int {
 // convt_phase::phase_constants of each axis's stride and dilation
 // (generators/phase_constants.h). weight_columns(j, ci) is the same weights
 // as a matrix (ConvTranspose2dFuncs::columns).
-// pixel_order orders the GPU form's reduction and pixels; weight_block is
-// the output channels of a block of weight_blocked; x_block the phase
-// columns of a block of input_x_blocks (0: none).
+// pixel_order orders the GPU form's reduction and pixels; blocks sizes the
+// CPU schedule's packed copies.
 ConvTranspose2dFuncs define_conv_transpose2d(
     const Halide::Func &input, const Halide::Expr &input_width, const Halide::Expr &input_height,
     const Halide::Expr &input_channels, const Halide::Expr &batch, const Halide::Func &weight,
@@ -207,7 +223,7 @@ ConvTranspose2dFuncs define_conv_transpose2d(
     const Halide::Expr &padding_x, const Halide::Expr &padding_y, const Halide::Expr &dilation_x,
     const Halide::Expr &dilation_y, const Halide::Expr &gcd_x, const Halide::Expr &gcd_y,
     const Halide::Expr &inverse_x, const Halide::Expr &inverse_y, const Halide::Expr &groups,
-    const Halide::Expr &tile_order, const PixelFormOrder &pixel_order = {}, int weight_block = 1,
-    int x_block = 0);
+    const Halide::Expr &tile_order, const PixelFormOrder &pixel_order = {},
+    const CpuBlocks &blocks = {});
 
 }  // namespace convt_gen

@@ -96,16 +96,19 @@ class ConvTranspose2dGenerator : public Generator<ConvTranspose2dGenerator> {
     const bool gemm = hand_gpu_schedule() && gpu_kernel != GpuKernel::kDirect;
     const PixelFormOrder pixel_order =
         hand_gpu_schedule() ? gpu_pixel_order(gpu_schedule()) : PixelFormOrder{};
-    // The CPU schedule packs weight_blocked in blocks of its x tile's channels.
-    const int weight_block = hand_cpu_schedule() ? cpu_tiles().x_channels : 1;
-    // ... and reads its x tiles' input in blocks of the tile's columns.
-    const int x_block = hand_cpu_schedule() ? cpu_x_tile_columns() : 0;
+    // The CPU schedule packs weight_blocked in blocks of its x tile's
+    // channels, and copies the input in blocks of its x tile's columns and
+    // of its image tile's images.
+    CpuBlocks blocks;
+    if (hand_cpu_schedule()) {
+      blocks = {cpu_tiles().x_channels, cpu_x_tile_columns(), cpu_tiles().img_images};
+    }
     funcs_ = define_conv_transpose2d(
         input, input.dim(0).extent(), input.dim(1).extent(), input.dim(2).extent(),
         input.dim(3).extent(), weight, weight.dim(0).extent(), weight.dim(1).extent(),
         weight.dim(2).extent(), bias, weight_columns, stride_x, stride_y, padding_x, padding_y,
         dilation_x, dilation_y, gcd_x, gcd_y, inverse_x, inverse_y, gemm ? Expr(1) : groups,
-        tile_order, pixel_order, weight_block, x_block);
+        tile_order, pixel_order, blocks);
     // Autoschedulers get the pure per-pixel form of the same sums (they
     // cannot take the phase-by-phase writes); the hand GPU schedules take
     // the GPU form.

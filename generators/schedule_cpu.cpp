@@ -27,8 +27,9 @@
 // Each order streams through memory in the order its reduction walks: the
 // weights of one phase (or phase row) and channel tile are repacked with the tile's
 // channels adjacent, and the input is copied once with a zero border and
-// each row's channels adjacent (images adjacent for order 2; for the x
-// tiles, each tile's columns of every channel adjacent: input_x_blocks).
+// each row's channels adjacent (for order 2, an image tile's images of a
+// channel adjacent: input_image_blocks; for the x tiles, each tile's
+// columns of every channel adjacent: input_x_blocks).
 #include "schedules.h"
 
 using namespace Halide;
@@ -318,21 +319,29 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
   channel_tile_in_registers(f.phase_sum_by_image, f.n, t.img_images, img_depth,
                             LoopLevel(f.output, ino), f.r_by_image);
   pack_weights(f.phase_sum_by_image, LoopLevel(f.output, icoo), PackSpan::kBlock);
-  // The input with images innermost ([y][x][c][n]): one reduction step's
-  // broadcasts are adjacent, and successive steps follow them. The copy
-  // is a transpose: it walks 8 columns inside each channel, so a source
-  // line serves 8 values in a row. (Walking every channel of one column,
-  // it came back to a line for each of its columns, after N x C_in others:
-  // random1_15, 7 images of 782 channels, spent a third of its call in the
-  // copy; one core of a Zen 3 EPYC, 2.30 to 1.88 ms.)
-  Var xy("xy"), xo("xo"), xi("xi");
-  f.input_padded.in(f.phase_sum_by_image)
-      .compute_root()
-      .reorder_storage(f.n, f.c, f.x, f.y)
-      .split(f.x, xo, xi, 8, TailStrategy::GuardWithIf)
-      .reorder(f.n, xi, f.c, xo, f.y)
-      .fuse(xo, f.y, xy)
-      .parallel(xy);
+  // The input in blocks of the image tile's images ([y][x][nb][c][ni],
+  // input_image_blocks): one reduction step's broadcasts are adjacent, and
+  // successive steps follow them. With every image innermost ([y][x][c][n]),
+  // each step read a line of which the tile used 16 bytes, from L2 once the
+  // tile's reduction outgrew L1 (2048 steps of 256 bytes for dcgan_g_mid;
+  // both cores of a Zen 3 EPYC, previous kernel alternated: dcgan_g_mid
+  // 35.9 to 29.3 ms, dcgan_g2 48.3 to 37.7, resnet50_dgrad_3x3 62.8 to
+  // 49.9; random1_15, 7 images, 1.20 to 1.28).
+  // The copy is a transpose: it walks 8 columns inside each channel, so a
+  // source line serves 8 values in a row. (Walking every channel of one
+  // column, it came back to a line for each of its columns, after N x C_in
+  // others: random1_15, 7 images of 782 channels, spent a third of its call
+  // in the copy; one core of a Zen 3 EPYC, 2.30 to 1.88 ms.)
+  {
+    Var xy("xy"), xo("xo"), xi("xi");
+    Func copy = f.input_image_blocks.in(f.phase_sum_by_image);
+    std::vector<Var> a = copy.args();  // (ni, c, nb, x, y)
+    copy.compute_root()
+        .split(a[3], xo, xi, 8, TailStrategy::GuardWithIf)
+        .reorder(a[0], xi, a[1], a[2], xo, a[4])
+        .fuse(xo, a[4], xy)
+        .parallel(xy);
+  }
 
   // --- 3: x tiles across images -------------------------------------------
   // For layers with very few output channels, where a tile of x_channels
