@@ -6,7 +6,8 @@ and zoo.json), and with --random N --seed S, N layers sampled from the ranges
 real models use (random_layers), each capped at --max-gflop.
 
 Runs, on this machine: fma_peak (float32 FMA peak, AVX2 and AVX-512, one core
-and all; before and after the timings, keeping the larger), mem_bandwidth (copy bandwidth), then per ISA tier (capped at AVX2:
+and all; before and after the timings, keeping the larger), mem_bandwidth
+(copy bandwidth), then per ISA tier (capped at AVX2:
 ONEDNN_MAX_CPU_ISA=AVX2, CONVT_MAX_CPU_ISA=avx2, ATEN_CPU_CAPABILITY=avx2;
 then, on machines with AVX-512, the default ISA) --rounds rounds of three programs in a shuffled order:
 cpu_vs_onednn (convt and Debian's oneDNN 2.6, interleaved layer by layer),

@@ -179,12 +179,11 @@ ConvTranspose2dFuncs define_conv_transpose2d(
   // A phase's taps read input columns q + input(0, t, j): from q + input(0,
   // 0, 0) (phase 0, tap 0) down to q + input(0, count - 1, max_taps - 1), the
   // offset falling with the phase and the tap.
-  f.x_reach = f.phase_x.input(0, f.phase_x.count - 1, f.phase_x.max_taps - 1);
-  f.x_halo = f.phase_x.input(0, 0, 0) - f.x_reach;
+  const Expr x_reach = f.phase_x.input(0, f.phase_x.count - 1, f.phase_x.max_taps - 1);
   if (x_block > 0) {
     f.input_x_blocks = Func("input_x_blocks");
     f.input_x_blocks(f.xi, f.c, f.xb, f.y, f.n) =
-        f.input_padded(f.xb * x_block + f.x_reach + f.xi, f.y, f.c, f.n);
+        f.input_padded(f.xb * x_block + x_reach + f.xi, f.y, f.c, f.n);
   }
   if (image_block > 0) {
     f.input_image_blocks = Func("input_image_blocks");
@@ -281,7 +280,7 @@ ConvTranspose2dFuncs define_conv_transpose2d(
     if (x_blocks && x_block > 0) {
       // (qx % x_block, not qx - xb * x_block: bounds inference then sees
       // the block's columns, not the row's.)
-      const Expr column = f.qx % x_block + f.phase_x.input(0, f.rx, jx) - f.x_reach;
+      const Expr column = f.qx % x_block + f.phase_x.input(0, f.rx, jx) - x_reach;
       in = f.input_x_blocks(column, c, f.qx / x_block * keep, iy, n);
     } else if (image_blocks && image_block > 0) {
       in = f.input_image_blocks(f.n % image_block, c, f.n / image_block * keep, ix, iy);

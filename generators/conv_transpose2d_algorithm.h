@@ -96,15 +96,15 @@ struct ConvTranspose2dFuncs {
 
   Halide::Func input_padded;  // zero outside the input: no bounds tests in the hot loop
   // The x tiles' input (kXTiles, kXTilesByRow): input_x_blocks(xi, c, xb, y, n)
-  // holds the columns that tile xb (phase columns xb * x_block onwards) reads
-  // at any phase and tap, x_halo more than the tile, so each input
-  // channel's columns of a tile are adjacent to the next channel's: the
-  // reduction over channels streams through one contiguous block rather
-  // than stepping a whole row per channel. Column xi of block xb is input
-  // column xb * x_block + x_reach + xi (x_block: CpuBlocks::x_columns).
+  // holds the columns that tile xb (phase columns xb * x_block onwards,
+  // x_block: CpuBlocks::x_columns) reads at any phase and tap, the tile
+  // plus the halo its taps reach, so each input channel's columns of a tile
+  // are adjacent to the next channel's: the reduction over channels
+  // streams through one contiguous block rather than stepping a whole row
+  // per channel. Column xi of block xb is input column xb * x_block + xi
+  // plus the lowest offset any tap reads (phase count - 1, its last tap).
   Halide::Func input_x_blocks;
   Halide::Var xi{"xi"}, xb{"xb"};
-  Halide::Expr x_reach, x_halo;
   // The channel tiles along images' input (kChannelTilesAlongImages):
   // input_image_blocks(ni, c, nb, x, y) is image nb * image_block + ni
   // (CpuBlocks::images), so one tile's images of an input channel are

@@ -56,22 +56,25 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
   // chosen; otherwise its region is a sliver per plane (bounds inference
   // does not see that the order's domain is empty), cheaper done serially
   // than as one task per plane.
-  auto padded_rows = [&](Func copy, const LoopLevel &at, const Expr &parallel_planes) {
-    std::vector<Var> a = copy.args();  // (x, y, c, n)
+  // Specializations last: each keeps only the directives given before it.
+  auto specialize_planes = [&](Func copy, const Var &c, const Var &n, const Expr &parallel_planes) {
     Var cn("cn");
-    copy.compute_at(at)
-        .reorder_storage(a[0], a[2], a[1], a[3])
-        .vectorize(a[0], vec * t.pad_vectors, TailStrategy::GuardWithIf);
-    // Specializations last: each keeps only the directives given before it.
     if (!is_const_zero(parallel_planes)) {
-      copy.specialize(parallel_planes && f.input_dense_rows).fuse(a[2], a[3], cn).parallel(cn, 8);
-      copy.specialize(parallel_planes).fuse(a[2], a[3], cn).parallel(cn, 8);
+      copy.specialize(parallel_planes && f.input_dense_rows).fuse(c, n, cn).parallel(cn, 8);
+      copy.specialize(parallel_planes).fuse(c, n, cn).parallel(cn, 8);
     }
     copy.specialize(f.input_dense_rows);
   };
+  auto padded_rows = [&](Func copy, const LoopLevel &at, const Expr &parallel_planes) {
+    std::vector<Var> a = copy.args();  // (x, y, c, n)
+    copy.compute_at(at)
+        .reorder_storage(a[0], a[2], a[1], a[3])
+        .vectorize(a[0], vec * t.pad_vectors, TailStrategy::GuardWithIf);
+    specialize_planes(copy, a[2], a[3], parallel_planes);
+  };
 
   // The x tiles' blocked input (input_x_blocks), copied at the root: each
-  // input plane row by row, its blocks' columns (which overlap by x_halo)
+  // input plane row by row, its blocks' columns (which overlap by the halo)
   // in vectors; planes in parallel when the order is chosen (see
   // padded_rows). With the rows' layout, a tile's reduction stepped a whole
   // row (a page, for 1-row audio layers) per input channel; in blocks it
@@ -80,13 +83,10 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
   // centernet_r18_deconv3 in x tiles 80.9 to 70.8).
   auto x_blocks_copy = [&](Func copy, const Expr &parallel_planes) {
     std::vector<Var> a = copy.args();  // (xi, c, xb, y, n)
-    Var cn("cn");
     copy.compute_root()
         .reorder(a[0], a[2], a[3], a[1], a[4])
         .vectorize(a[0], vec, TailStrategy::GuardWithIf);
-    copy.specialize(parallel_planes && f.input_dense_rows).fuse(a[1], a[4], cn).parallel(cn, 8);
-    copy.specialize(parallel_planes).fuse(a[1], a[4], cn).parallel(cn, 8);
-    copy.specialize(f.input_dense_rows);
+    specialize_planes(copy, a[1], a[4], parallel_planes);
   };
 
   // Specializations, each with the same tiling. Dilation 1 or stride 1

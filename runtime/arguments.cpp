@@ -376,7 +376,7 @@ int64_t input_copy_elements(const ConvGeometry &g, int64_t rows) {
 
 // Columns beyond an x tile that its taps read, at any phase and tap: at
 // most (k - 1) d / s along the taps of a phase plus d across the phases,
-// plus rounding (generators/conv_transpose2d_algorithm.cpp, x_halo).
+// plus rounding (generators/conv_transpose2d_algorithm.cpp, input_x_blocks).
 int64_t x_halo_columns(const ConvGeometry &g) {
   return saturating_add(saturating_mul(g.kernel_width - 1, g.dilation[1]) / g.stride[1],
                         saturating_add(g.dilation[1], 3));

@@ -32,7 +32,8 @@ Plan plan_call(const ConvGeometry &g, Device device);
 // each tile order (columns only while its workspace stays under 256 MiB,
 // x tiles across rows only while their work on the zero border's rows
 // stays within the work check's bound and their input copy no larger than
-// the rows' taps),
+// the rows' taps, x tiles and x tiles by row only while their blocked copy's
+// halo stays within three tiles: x_blocks_fit),
 // for grouped layers one call per group or one call in all, each on the
 // thread pool and then each serial. The rules' plan is among them. Empty
 // without CPU kernels.
