@@ -157,7 +157,7 @@ ConvTranspose2dFuncs define_conv_transpose2d(
     const Expr &gcd_y, const Expr &inverse_x, const Expr &inverse_y, const Expr &groups,
     const Expr &tile_order, const PixelFormOrder &pixel_order, const CpuBlocks &blocks) {
   const int weight_block = blocks.weight_channels, x_block = blocks.x_columns;
-  const int image_block = blocks.images;
+  const int image_block = blocks.images, more_image_block = blocks.more_images;
   ConvTranspose2dFuncs f;
   f.tile_order = tile_order;
   f.groups = groups;
@@ -185,10 +185,14 @@ ConvTranspose2dFuncs define_conv_transpose2d(
     f.input_x_blocks(f.xi, f.c, f.xb, f.y, f.n) =
         f.input_padded(f.xb * x_block + x_reach + f.xi, f.y, f.c, f.n);
   }
-  if (image_block > 0) {
-    f.input_image_blocks = Func("input_image_blocks");
-    f.input_image_blocks(f.ni, f.c, f.nb, f.x, f.y) =
-        f.input_padded(f.x, f.y, f.c, f.nb * image_block + f.ni);
+  auto image_blocks = [&](const std::string &name, int images) {
+    Func b(name);
+    b(f.ni, f.c, f.nb, f.x, f.y) = f.input_padded(f.x, f.y, f.c, f.nb * images + f.ni);
+    return b;
+  };
+  if (image_block > 0) f.input_image_blocks = image_blocks("input_image_blocks", image_block);
+  if (more_image_block > 0) {
+    f.input_more_image_blocks = image_blocks("input_more_image_blocks", more_image_block);
   }
 
   // Group of output channel co; groups == 1 folds away under specialization.
@@ -262,7 +266,7 @@ ConvTranspose2dFuncs define_conv_transpose2d(
   auto make_phase_sum = [&](const std::string &name, const RDom &r, bool skips_border_columns,
                             const Expr &chosen, bool blocked_weights = false,
                             bool skips_border_rows = true, bool x_blocks = false,
-                            bool image_blocks = false) {
+                            const Func *blocks_of_images = nullptr, int images = 0) {
     RVar ci = r.x, jy = r.y, jx = r.z;
     Expr ix = f.phase_x.input(f.qx, f.rx, jx);
     Expr iy = f.phase_y.input(f.qy, f.ry, jy);
@@ -282,8 +286,8 @@ ConvTranspose2dFuncs define_conv_transpose2d(
       // the block's columns, not the row's.)
       const Expr column = f.qx % x_block + f.phase_x.input(0, f.rx, jx) - x_reach;
       in = f.input_x_blocks(column, c, f.qx / x_block * keep, iy, n);
-    } else if (image_blocks && image_block > 0) {
-      in = f.input_image_blocks(f.n % image_block, c, f.n / image_block * keep, ix, iy);
+    } else if (blocks_of_images != nullptr && images > 0) {
+      in = (*blocks_of_images)(f.n % images, c, f.n / images * keep, ix, iy);
     } else {
       in = f.input_padded(ix, iy, c, n);
     }
@@ -297,9 +301,13 @@ ConvTranspose2dFuncs define_conv_transpose2d(
       make_phase_sum("phase_sum_by_channel", f.r, false, chosen(convt_order::kChannelTilesAlongX));
   // (The edge columns are written whatever the order.)
   f.phase_sum_edge = make_phase_sum("phase_sum_edge", f.r, false, Internal::const_true());
-  f.phase_sum_by_image =
-      make_phase_sum("phase_sum_by_image", f.r_by_image, true,
-                     chosen(convt_order::kChannelTilesAlongImages), false, true, false, true);
+  f.phase_sum_by_image = make_phase_sum("phase_sum_by_image", f.r_by_image, true,
+                                        chosen(convt_order::kChannelTilesAlongImages), false, true,
+                                        false, &f.input_image_blocks, image_block);
+  f.phase_sum_by_more_images =
+      make_phase_sum("phase_sum_by_more_images", f.r_by_image, true,
+                     chosen(convt_order::kChannelTilesAlongMoreImages), false, true, false,
+                     &f.input_more_image_blocks, more_image_block);
   f.phase_sum_x_images =
       make_phase_sum("phase_sum_x_images", f.r, false, chosen(convt_order::kXTilesAcrossImages));
   f.phase_sum_x_rows = make_phase_sum("phase_sum_x_rows", f.r, false,
@@ -340,7 +348,8 @@ ConvTranspose2dFuncs define_conv_transpose2d(
   // the same phases, took a quarter of random1_16's time for one column
   // in 15.)
   const Expr edge_in_domain = tile_order == convt_order::kChannelTilesAlongX ||
-                              tile_order == convt_order::kChannelTilesAlongImages;
+                              tile_order == convt_order::kChannelTilesAlongImages ||
+                              tile_order == convt_order::kChannelTilesAlongMoreImages;
 
   // The bias, wherever no phase writes (fill_domain): the whole output,
   // which the phases then overwrite where they have taps. One pass over
@@ -476,6 +485,12 @@ ConvTranspose2dFuncs define_conv_transpose2d(
   const RDom &rar = f.r_out_across_rows;
   f.output(rar.x * stride_x + f.phase_x.offset(rar.y), row(rar.w, rar.z), f.co, f.n) =
       f.phase_sum_across_rows(rar.x, rar.w, f.co, f.n, rar.y, rar.z);
+  // Channel tiles along more images: order 2's update, in taller image tiles.
+  f.r_out_by_more_images = full_column_domain(convt_order::kChannelTilesAlongMoreImages, false,
+                                              "r_out_by_more_images", true);
+  const RDom &rmi = f.r_out_by_more_images;
+  f.output(column(rmi.x, rmi.z), row(rmi.y, rmi.w), f.co, f.n) =
+      f.phase_sum_by_more_images(rmi.x, rmi.y, f.co, f.n, rmi.z, rmi.w);
 
   define_pixel_form(f, bias, clamped_co, in_channel_of, pixel_order);
 

@@ -58,12 +58,14 @@ struct PixelFormOrder {
 
 // The blocks of the CPU schedule's packed copies (from its tiles,
 // generators/cpu_tiles.h): weight_blocked's output channels, and the
-// phase columns of input_x_blocks and images of input_image_blocks. 0:
+// phase columns of input_x_blocks and images of input_image_blocks (and of
+// input_more_image_blocks). 0:
 // no such copy (the orders read input_padded).
 struct CpuBlocks {
   int weight_channels = 1;
   int x_columns = 0;
   int images = 0;
+  int more_images = 0;
 };
 
 struct ConvTranspose2dFuncs {
@@ -84,15 +86,16 @@ struct ConvTranspose2dFuncs {
   Halide::RDom r, r_by_image, r_by_rows;
   // Output positions in phase space: (qx, qy, rx, ry) over the full
   // columns (r_out for kXTiles; r_out_by_channel for kChannelTilesAlongX
-  // and r_out_by_image for kChannelTilesAlongImages, with the edge columns;
+  // and r_out_by_image (r_out_by_more_images) for kChannelTilesAlongImages
+  // (kChannelTilesAlongMoreImages), with the edge columns;
   // the others are empty), r_out_x_images, r_out_x_rows and
   // r_out_across_rows the same in the order (qx, rx, ry, qy) for
   // kXTilesAcrossImages, kXTilesByRow and kXTilesAcrossRows, and r_edge
   // (qy, rx, ry) over the last W_out % s_x columns for the other orders.
   // r_fill: (x, y, once) over the whole output when some residue has no
   // phase, else empty.
-  Halide::RDom r_out, r_out_by_channel, r_out_by_image, r_out_x_images, r_out_x_rows,
-      r_out_across_rows, r_edge, r_fill;
+  Halide::RDom r_out, r_out_by_channel, r_out_by_image, r_out_by_more_images, r_out_x_images,
+      r_out_x_rows, r_out_across_rows, r_edge, r_fill;
 
   Halide::Func input_padded;  // zero outside the input: no bounds tests in the hot loop
   // The x tiles' input (kXTiles, kXTilesByRow): input_x_blocks(xi, c, xb, y, n)
@@ -112,6 +115,8 @@ struct ConvTranspose2dFuncs {
   // 16 bytes rather than a line per channel (images innermost across the
   // whole batch).
   Halide::Func input_image_blocks;
+  // The same in blocks of CpuBlocks::more_images (kChannelTilesAlongMoreImages).
+  Halide::Func input_more_image_blocks;
   Halide::Var ni{"ni"}, nb{"nb"};
   // weight_phase(jx, jy, co, ci, rx, ry): tap (jx, jy) of phase (rx, ry),
   // joining input channel ci of co's group to output channel co. A phase's
@@ -126,15 +131,17 @@ struct ConvTranspose2dFuncs {
   Halide::Var block_channel{"block_channel"}, block{"block"};
   // 0: r_out / phase_sum write; 1: r_out_by_channel / ..._by_channel;
   // 2: r_out_by_image / ..._by_image; 3: r_out_x_images / ..._x_images;
-  // 4: r_out_x_rows / ..._x_rows; 6: r_out_across_rows / ..._across_rows.
+  // 4: r_out_x_rows / ..._x_rows; 6: r_out_across_rows / ..._across_rows;
+  // 7: r_out_by_more_images / ..._by_more_images.
   Halide::Expr tile_order;
-  Halide::Func phase_sum;              // phase_sum(qx, qy, co, n, rx, ry) = bias + taps
-  Halide::Func phase_sum_by_channel;   // the same values, to be tiled along channels
-  Halide::Func phase_sum_by_image;     // the same, to be tiled along channels and images
-  Halide::Func phase_sum_x_images;     // the same, to be tiled along x and images
-  Halide::Func phase_sum_x_rows;       // the same, to be tiled along x, row by row
-  Halide::Func phase_sum_across_rows;  // the same, to be tiled along x and rows
-  Halide::Func phase_sum_edge;         // the same, feeding the edge columns
+  Halide::Func phase_sum;                 // phase_sum(qx, qy, co, n, rx, ry) = bias + taps
+  Halide::Func phase_sum_by_channel;      // the same values, to be tiled along channels
+  Halide::Func phase_sum_by_image;        // the same, to be tiled along channels and images
+  Halide::Func phase_sum_by_more_images;  // the same, in taller tiles of images
+  Halide::Func phase_sum_x_images;        // the same, to be tiled along x and images
+  Halide::Func phase_sum_x_rows;          // the same, to be tiled along x, row by row
+  Halide::Func phase_sum_across_rows;     // the same, to be tiled along x and rows
+  Halide::Func phase_sum_edge;            // the same, feeding the edge columns
   // output(x, y, co, n): the bias fill, then phase by phase (OutputUpdate).
   Halide::Func output;
   // The columns form (kColumns): no phases. columns(j, m, g) is, for input
@@ -193,15 +200,16 @@ struct ConvTranspose2dFuncs {
 // The updates of ConvTranspose2dFuncs::output, in order. The fill comes
 // first: the phases overwrite it where they have taps.
 enum OutputUpdate : int {
-  kFill = 0,        // r_fill: bias where no phase writes
-  kByX = 1,         // r_out: kXTiles
-  kByChannel = 2,   // r_out_by_channel: kChannelTilesAlongX
-  kEdge = 3,        // r_edge
-  kByImage = 4,     // r_out_by_image: kChannelTilesAlongImages
-  kXImages = 5,     // r_out_x_images: kXTilesAcrossImages
-  kXRows = 6,       // r_out_x_rows: kXTilesByRow
-  kColumns = 7,     // r_col2im: kColumns (adds to the fill)
-  kAcrossRows = 8,  // r_out_across_rows: kXTilesAcrossRows
+  kFill = 0,          // r_fill: bias where no phase writes
+  kByX = 1,           // r_out: kXTiles
+  kByChannel = 2,     // r_out_by_channel: kChannelTilesAlongX
+  kEdge = 3,          // r_edge
+  kByImage = 4,       // r_out_by_image: kChannelTilesAlongImages
+  kXImages = 5,       // r_out_x_images: kXTilesAcrossImages
+  kXRows = 6,         // r_out_x_rows: kXTilesByRow
+  kColumns = 7,       // r_col2im: kColumns (adds to the fill)
+  kAcrossRows = 8,    // r_out_across_rows: kXTilesAcrossRows
+  kByMoreImages = 9,  // r_out_by_more_images: kChannelTilesAlongMoreImages
 };
 
 // Defines the Funcs. The scalar parameters are run-time values, so one AOT

@@ -56,6 +56,8 @@ class ConvTranspose2dGenerator : public Generator<ConvTranspose2dGenerator> {
   GeneratorParam<int> cx_channel_vectors{"cx_channel_vectors", 0, 0, 8};
   GeneratorParam<int> img_images{"img_images", 0, 0, 16};
   GeneratorParam<int> img_channel_vectors{"img_channel_vectors", 0, 0, 8};
+  GeneratorParam<int> more_images{"more_images", 0, 0, 16};
+  GeneratorParam<int> more_channel_vectors{"more_channel_vectors", 0, 0, 8};
   GeneratorParam<int> xi_vectors{"xi_vectors", 0, 0, 8};
   GeneratorParam<int> xi_channels{"xi_channels", 0, 0, 8};
   GeneratorParam<int> xi_images{"xi_images", 0, 0, 16};
@@ -101,7 +103,8 @@ class ConvTranspose2dGenerator : public Generator<ConvTranspose2dGenerator> {
     // of its image tile's images.
     CpuBlocks blocks;
     if (hand_cpu_schedule()) {
-      blocks = {cpu_tiles().x_channels, cpu_x_tile_columns(), cpu_tiles().img_images};
+      blocks = {cpu_tiles().x_channels, cpu_x_tile_columns(), cpu_tiles().img_images,
+                cpu_tiles().more_images};
     }
     funcs_ = define_conv_transpose2d(
         input, input.dim(0).extent(), input.dim(1).extent(), input.dim(2).extent(),
@@ -196,6 +199,8 @@ class ConvTranspose2dGenerator : public Generator<ConvTranspose2dGenerator> {
     set(t.cx_channel_vectors, cx_channel_vectors);
     set(t.img_images, img_images);
     set(t.img_channel_vectors, img_channel_vectors);
+    set(t.more_images, more_images);
+    set(t.more_channel_vectors, more_channel_vectors);
     set(t.xi_vectors, xi_vectors);
     set(t.xi_channels, xi_channels);
     set(t.xi_images, xi_images);

@@ -18,6 +18,8 @@ struct CpuTiles {
   int cx_channel_vectors;     //   output-channel vectors per tile
   int img_images;             // kChannelTilesAlongImages: images per tile
   int img_channel_vectors;    //   output-channel vectors per tile
+  int more_images;            // kChannelTilesAlongMoreImages: images per tile
+  int more_channel_vectors;   //   output-channel vectors per tile
   int xi_vectors;             // kXTilesAcrossImages: qx vectors per tile
   int xi_channels;            //   output channels per tile
   int xi_images;              //   images per tile
@@ -43,11 +45,15 @@ constexpr int kSse41Lanes = 4, kAvx2Lanes = 8, kAvx512Lanes = 16, kNeonLanes = 4
 // - channel tiles along x: 4 columns x 3 channel vectors (24 channels
 //   with AVX2), so phase rows of 4, 8 or 16 columns leave no idle column.
 // - channel tiles along images: 4 images x 3 channel vectors.
+// - channel tiles along more images: 6 images x 2 channel vectors; 2
+//   weight loads and 6 broadcasts per 12 FMAs. As fast as 4 x 3 on the
+//   work it keeps; the planner takes it where it idles less (128 output
+//   channels: 144 in tiles of 24, 128 in tiles of 16).
 // - x tiles across images: 1 vector x 3 channels x 4 images; 4 loads
 //   and 3 broadcasts per 12 FMAs, 16 registers in all.
 // - x tiles across rows: 2 vectors x 6 rows of one channel; 12 loads and
 //   1 broadcast per 12 FMAs (two loads a cycle keep up with two FMAs).
-constexpr CpuTiles kX86Avx2Tiles{2, 6, 4, 3, 4, 3, 1, 3, 4, 2, 6, 1};
+constexpr CpuTiles kX86Avx2Tiles{2, 6, 4, 3, 4, 3, 6, 2, 1, 3, 4, 2, 6, 1};
 
 // AVX-512: 32 registers of 16 lanes, 24 accumulators.
 // - x tiles: 2 vectors (32 columns) x 12 channels; 2 loads and 12
@@ -56,9 +62,10 @@ constexpr CpuTiles kX86Avx2Tiles{2, 6, 4, 3, 4, 3, 1, 3, 4, 2, 6, 1};
 //   rows of 8 or 16 columns fill them, and 32 channels waste little of
 //   C_out = 21 (fcn32s) or 256.
 // - channel tiles along images: 8 images x 2 vectors.
+// - channel tiles along more images: 12 images x 2 vectors.
 // - x tiles across images: 2 vectors x 3 channels x 4 images.
 // - x tiles across rows: 2 vectors x 12 rows of one channel.
-constexpr CpuTiles kX86Avx512Tiles{2, 12, 8, 2, 8, 2, 2, 3, 4, 2, 12, 1};
+constexpr CpuTiles kX86Avx512Tiles{2, 12, 8, 2, 8, 2, 12, 2, 2, 3, 4, 2, 12, 1};
 
 // AArch64 NEON. The machine model: 32 vector registers of 128 bits (4
 // float32 lanes), and a fused multiply-add (fmla) with 4-cycle latency
@@ -73,10 +80,11 @@ constexpr CpuTiles kX86Avx512Tiles{2, 12, 8, 2, 8, 2, 2, 3, 4, 2, 12, 1};
 // - channel tiles: 6 positions (columns, or images) x 4 vectors (16) of
 //   output channels = 24 accumulators, fed by 4 packed weight vectors and 6
 //   broadcast inputs.
+// - channel tiles along more images: 12 images x 2 vectors (8 channels).
 // - x tiles across images: 2 vectors (8 columns) x 3 channels x 4 images.
 // - x tiles across rows: 4 vectors (16 columns) x 6 rows of one channel.
 // - the zero-bordered copy moves 4 q registers per step.
-constexpr CpuTiles kNeonTiles{4, 6, 6, 4, 6, 4, 2, 3, 4, 4, 6, 4};
+constexpr CpuTiles kNeonTiles{4, 6, 6, 4, 6, 4, 12, 2, 2, 3, 4, 4, 6, 4};
 
 // Whether a columns GEMM of `pixels` input pixels takes tiles of one pixel:
 // its pixels fill at most half an x_channels-pixel tile. The schedule

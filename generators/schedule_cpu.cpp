@@ -40,7 +40,6 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
   const int vec = target.natural_vector_size<float>();
   const int x_width = vec * t.x_vectors;
   const int cx_depth = vec * t.cx_channel_vectors;
-  const int img_depth = vec * t.img_channel_vectors;
 
   // Zero-bordered copies of the input, so the hot loops have no bounds
   // tests: one per evaluation order that reads it (input_padded.in(...)),
@@ -297,55 +296,61 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
                             LoopLevel(f.output, cqxo), f.r);
   pack_weights(f.phase_sum_by_channel, LoopLevel(f.output, crx), PackSpan::kPhase);
 
-  // --- 2: channel tiles along images ---------------------------------------
+  // --- 2 and 7: channel tiles along images (and along more images) --------
   // Per channel block, each phase, then pixels, then register tiles of
-  // images.
-  RVar iqx = f.r_out_by_image.x, iqy = f.r_out_by_image.y;
-  RVar irx = f.r_out_by_image.z, iry = f.r_out_by_image.w;
-  Var ino("ino"), ini("ini"), icoo("icoo"), icoi("icoi");
-  auto tile_channels_images = [&](Stage s, bool parallel_rows) {
-    s.allow_race_conditions()
-        .split(f.n, ino, ini, t.img_images, TailStrategy::GuardWithIf)
-        .split(f.co, icoo, icoi, img_depth, TailStrategy::GuardWithIf)
-        .reorder(icoi, ini, ino, iqx, iqy, irx, iry, icoo)
-        .parallel(parallel_rows ? VarOrRVar(iqy) : VarOrRVar(icoo))
-        .vectorize(icoi, vec)
-        .unroll(ini);
-  };
-  Stage by_image = f.output.update(kByImage);
-  Expr img_blocks = blocks(img_depth) >= t.enough_blocks;
-  tile_channels_images(by_image.specialize(simple && groups_1 && img_blocks), false);
-  tile_channels_images(by_image.specialize(simple && groups_1), true);
-  tile_channels_images(by_image.specialize(groups_1 && img_blocks), false);  // (see order 0)
-  tile_channels_images(by_image.specialize(groups_1), true);
-  tile_channels_images(by_image, true);
+  // images. Order 7 is the same with its own tile (more images, fewer
+  // channel vectors) and its own blocked input.
+  auto channel_tiles_along_images = [&](OutputUpdate update, const RDom &r_out, Func sum,
+                                        Func blocked_input, int images, int channel_vectors) {
+    const int depth = vec * channel_vectors;
+    RVar iqx = r_out.x, iqy = r_out.y, irx = r_out.z, iry = r_out.w;
+    Var ino("ino"), ini("ini"), icoo("icoo"), icoi("icoi");
+    auto tile = [&](Stage s, bool parallel_rows) {
+      s.allow_race_conditions()
+          .split(f.n, ino, ini, images, TailStrategy::GuardWithIf)
+          .split(f.co, icoo, icoi, depth, TailStrategy::GuardWithIf)
+          .reorder(icoi, ini, ino, iqx, iqy, irx, iry, icoo)
+          .parallel(parallel_rows ? VarOrRVar(iqy) : VarOrRVar(icoo))
+          .vectorize(icoi, vec)
+          .unroll(ini);
+    };
+    Stage by_image = f.output.update(update);
+    Expr enough = blocks(depth) >= t.enough_blocks;
+    tile(by_image.specialize(simple && groups_1 && enough), false);
+    tile(by_image.specialize(simple && groups_1), true);
+    tile(by_image.specialize(groups_1 && enough), false);  // (see order 0)
+    tile(by_image.specialize(groups_1), true);
+    tile(by_image, true);
 
-  channel_tile_in_registers(f.phase_sum_by_image, f.n, t.img_images, img_depth,
-                            LoopLevel(f.output, ino), f.r_by_image);
-  pack_weights(f.phase_sum_by_image, LoopLevel(f.output, icoo), PackSpan::kBlock);
-  // The input in blocks of the image tile's images ([y][x][nb][c][ni],
-  // input_image_blocks): one reduction step's broadcasts are adjacent, and
-  // successive steps follow them. With every image innermost ([y][x][c][n]),
-  // each step read a line of which the tile used 16 bytes, from L2 once the
-  // tile's reduction outgrew L1 (2048 steps of 256 bytes for dcgan_g_mid;
-  // both cores of a Zen 3 EPYC, previous kernel alternated: dcgan_g_mid
-  // 35.9 to 29.3 ms, dcgan_g2 48.3 to 37.7, resnet50_dgrad_3x3 62.8 to
-  // 49.9; random1_15, 7 images, 1.20 to 1.28).
-  // The copy is a transpose: it walks 8 columns inside each channel, so a
-  // source line serves 8 values in a row. (Walking every channel of one
-  // column, it came back to a line for each of its columns, after N x C_in
-  // others: random1_15, 7 images of 782 channels, spent a third of its call
-  // in the copy; one core of a Zen 3 EPYC, 2.30 to 1.88 ms.)
-  {
+    channel_tile_in_registers(sum, f.n, images, depth, LoopLevel(f.output, ino), f.r_by_image);
+    pack_weights(sum, LoopLevel(f.output, icoo), PackSpan::kBlock);
+    // The input in blocks of the image tile's images ([y][x][nb][c][ni],
+    // input_image_blocks): one reduction step's broadcasts are adjacent,
+    // and successive steps follow them. With every image innermost
+    // ([y][x][c][n]), each step read a line of which the tile used 16
+    // bytes, from L2 once the tile's reduction outgrew L1 (2048 steps of
+    // 256 bytes for dcgan_g_mid; both cores of a Zen 3 EPYC, previous
+    // kernel alternated: dcgan_g_mid 35.9 to 29.3 ms, dcgan_g2 48.3 to
+    // 37.7, resnet50_dgrad_3x3 62.8 to 49.9; random1_15, 7 images, 1.20 to
+    // 1.28).
+    // The copy is a transpose: it walks 8 columns inside each channel, so
+    // a source line serves 8 values in a row. (Walking every channel of
+    // one column, it came back to a line for each of its columns, after N
+    // x C_in others: random1_15, 7 images of 782 channels, spent a third
+    // of its call in the copy; one core of a Zen 3 EPYC, 2.30 to 1.88 ms.)
     Var xy("xy"), xo("xo"), xi("xi");
-    Func copy = f.input_image_blocks.in(f.phase_sum_by_image);
+    Func copy = blocked_input.in(sum);
     std::vector<Var> a = copy.args();  // (ni, c, nb, x, y)
     copy.compute_root()
         .split(a[3], xo, xi, 8, TailStrategy::GuardWithIf)
         .reorder(a[0], xi, a[1], a[2], xo, a[4])
         .fuse(xo, a[4], xy)
         .parallel(xy);
-  }
+  };
+  channel_tiles_along_images(kByImage, f.r_out_by_image, f.phase_sum_by_image, f.input_image_blocks,
+                             t.img_images, t.img_channel_vectors);
+  channel_tiles_along_images(kByMoreImages, f.r_out_by_more_images, f.phase_sum_by_more_images,
+                             f.input_more_image_blocks, t.more_images, t.more_channel_vectors);
 
   // --- 3: x tiles across images -------------------------------------------
   // For layers with very few output channels, where a tile of x_channels

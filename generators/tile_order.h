@@ -11,20 +11,22 @@
 namespace convt_order {
 
 enum TileOrder : int32_t {
-  kXTiles = 0,                   // register tiles along x, by image and channel block
-  kChannelTilesAlongX = 1,       // channel vectors by x positions, for narrow phase rows
-  kChannelTilesAlongImages = 2,  // channel vectors by images, for narrow rows in batches
-  kXTilesAcrossImages = 3,       // x vectors by channels by images, for 1 to 3 channels
-  kXTilesByRow = 4,              // x tiles, each output row through every channel block and
-                                 // phase: for inputs larger than the cache
-  kColumns = 5,                  // a GEMM into (tap, channel) columns per input pixel, then the
-                                 // columns added into the output: for tiny inputs and few
-                                 // output channels
-  kXTilesAcrossRows = 6,         // x vectors by phase rows, one channel at a time: for 1 to 3
-                                 // channels in fewer images than an image tile holds
+  kXTiles = 0,                       // register tiles along x, by image and channel block
+  kChannelTilesAlongX = 1,           // channel vectors by x positions, for narrow phase rows
+  kChannelTilesAlongImages = 2,      // channel vectors by images, for narrow rows in batches
+  kXTilesAcrossImages = 3,           // x vectors by channels by images, for 1 to 3 channels
+  kXTilesByRow = 4,                  // x tiles, each output row through every channel block and
+                                     // phase: for inputs larger than the cache
+  kColumns = 5,                      // a GEMM into (tap, channel) columns per input pixel, then the
+                                     // columns added into the output: for tiny inputs and few
+                                     // output channels
+  kXTilesAcrossRows = 6,             // x vectors by phase rows, one channel at a time: for 1 to 3
+                                     // channels in fewer images than an image tile holds
+  kChannelTilesAlongMoreImages = 7,  // order 2 with more images and fewer channel vectors per
+                                     // tile: for batches that fill it
 };
 
-constexpr int32_t kTileOrders = 7;
+constexpr int32_t kTileOrders = 8;
 
 // Names for reports and test messages.
 constexpr const char *tile_order_name(int32_t order) {
@@ -43,6 +45,8 @@ constexpr const char *tile_order_name(int32_t order) {
       return "columns";
     case kXTilesAcrossRows:
       return "x tiles across rows";
+    case kChannelTilesAlongMoreImages:
+      return "channel tiles along more images";
     default:
       return "none";
   }

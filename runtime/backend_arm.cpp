@@ -13,7 +13,11 @@ const Kernel &cpu_kernel() {
       "arm-neon",
       convt_arm_neon,
       {convt_tiles::x_tile_columns(convt_tiles::kNeonTiles, convt_tiles::kNeonLanes),
-       convt_tiles::kNeonTiles.x_channels}};
+       convt_tiles::kNeonTiles.x_channels},
+      {{convt_tiles::kNeonTiles.img_images,
+        convt_tiles::kNeonTiles.img_channel_vectors * convt_tiles::kNeonLanes},
+       {convt_tiles::kNeonTiles.more_images,
+        convt_tiles::kNeonTiles.more_channel_vectors * convt_tiles::kNeonLanes}}};
   return neon;
 }
 

@@ -48,12 +48,19 @@ bool capped_to(const char *isa) {
 XTile x_tile(const convt_tiles::CpuTiles &t, int lanes) {
   return {convt_tiles::x_tile_columns(t, lanes), t.x_channels};
 }
+ImageTiles image_tiles(const convt_tiles::CpuTiles &t, int lanes) {
+  return {{t.img_images, int64_t{t.img_channel_vectors} * lanes},
+          {t.more_images, int64_t{t.more_channel_vectors} * lanes}};
+}
 const Kernel avx512{"x86-avx512", convt_x86_avx512,
-                    x_tile(convt_tiles::kX86Avx512Tiles, convt_tiles::kAvx512Lanes)};
+                    x_tile(convt_tiles::kX86Avx512Tiles, convt_tiles::kAvx512Lanes),
+                    image_tiles(convt_tiles::kX86Avx512Tiles, convt_tiles::kAvx512Lanes)};
 const Kernel avx2{"x86-avx2", convt_x86_avx2,
-                  x_tile(convt_tiles::kX86Avx2Tiles, convt_tiles::kAvx2Lanes)};
+                  x_tile(convt_tiles::kX86Avx2Tiles, convt_tiles::kAvx2Lanes),
+                  image_tiles(convt_tiles::kX86Avx2Tiles, convt_tiles::kAvx2Lanes)};
 const Kernel sse41{"x86-sse41", convt_x86_sse41,
-                   x_tile(convt_tiles::kX86Avx2Tiles, convt_tiles::kSse41Lanes)};
+                   x_tile(convt_tiles::kX86Avx2Tiles, convt_tiles::kSse41Lanes),
+                   image_tiles(convt_tiles::kX86Avx2Tiles, convt_tiles::kSse41Lanes)};
 
 const Kernel &choose() {
   if (capped_to("sse41") || !has_avx2()) return sse41;
@@ -69,9 +76,10 @@ const Kernel &choose() {
 // faster on AVX-512, 6.8 against 11.1 ms.
 bool avx2_is_faster(const ConvGeometry &g) {
   const bool narrow_rows = g.out_width / g.stride[1] < avx512.x_tile.columns;
-  const int32_t order = cpu_tile_order(g, avx512.x_tile);
+  const int32_t order = cpu_tile_order(g, avx512.x_tile, avx512.image_tiles);
   const bool full_channel_tiles = (order == convt_order::kChannelTilesAlongX ||
-                                   order == convt_order::kChannelTilesAlongImages) &&
+                                   order == convt_order::kChannelTilesAlongImages ||
+                                   order == convt_order::kChannelTilesAlongMoreImages) &&
                                   g.out_channels >= 32;
   return narrow_rows && !full_channel_tiles;
 }

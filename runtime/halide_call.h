@@ -32,10 +32,23 @@ struct XTile {
   int64_t channels = 0;
 };
 
+// A CPU kernel's channel tiles along images (convt_tiles::CpuTiles): the
+// images and output channels of order 2's tile and of order 7's, which
+// holds more images and fewer channels. The rules weigh the images and
+// channels each would leave idle.
+struct ImageTile {
+  int64_t images = 0;
+  int64_t channels = 0;
+};
+struct ImageTiles {
+  ImageTile along_images, along_more_images;
+};
+
 struct Kernel {
   const char *name;
   KernelFn fn;
   XTile x_tile;  // CPU kernels; empty for GPU kernels
+  ImageTiles image_tiles;
   // GPU kernels only (nullptr for CPU ones): the Halide device interface,
   // and how to wrap / unwrap a caller's device pointer (CUDA only).
   const halide_device_interface_t *(*device_interface)() = nullptr;

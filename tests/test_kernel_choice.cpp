@@ -21,16 +21,16 @@ int32_t order_for(const convt::Shape &input, const convt::Shape &weight,
   return convt::detail::plan_call(g, convt::Device::kCPU).tile_order;
 }
 
+// (Order 2's image tile holds 4 images with AVX2, 8 with AVX-512; order 7's
+// 6 and 12: these batches take order 2 in both.)
 TEST(KernelChoice, NarrowPhaseRowsOfBatchesTileAlongChannelsAndImages) {
-  EXPECT_EQ(order_for({64, 512, 4, 4}, {512, 256, 4, 4}, 2, 1),
-            kChannelTilesAlongImages);  // dcgan_g_mid
   EXPECT_EQ(order_for({8, 2048, 8, 6}, {2048, 256, 4, 4}, 2, 1),
             kChannelTilesAlongImages);  // simplebaseline_r50
-  EXPECT_EQ(order_for({64, 100, 1, 1}, {100, 512, 4, 4}, 1, 0),
-            kChannelTilesAlongImages);  // dcgan_g_first
+  EXPECT_EQ(order_for({5, 100, 1, 1}, {100, 512, 4, 4}, 1, 0),
+            kChannelTilesAlongImages);  // dcgan_g_first, 5 images
   EXPECT_EQ(order_for({5, 5, 3, 4}, {5, 20, 3, 3}, 2, 1),
             kChannelTilesAlongImages);  // N not a multiple of 4
-  EXPECT_EQ(order_for({8, 8, 3, 4}, {8, 32, 3, 3}, 1, 1, 1, 2),
+  EXPECT_EQ(order_for({5, 8, 3, 4}, {8, 32, 3, 3}, 1, 1, 1, 2),
             kChannelTilesAlongImages);  // dilation 2, stride 1
   EXPECT_EQ(order_for({5, 2, 1, 1}, {2, 146, 1, 4}, {1, 2}, {0, 4}, 1, {1, 3}),
             kChannelTilesAlongImages);  // random1_13: dilation 3
@@ -41,6 +41,28 @@ TEST(KernelChoice, NarrowPhaseRowsOfFewImagesTileAlongChannelsAndX) {
   EXPECT_EQ(order_for({3, 5, 3, 4}, {5, 20, 3, 3}, 2, 1),
             kChannelTilesAlongX);  // C_out not a multiple of the tile
   EXPECT_EQ(order_for({2, 5, 3, 4}, {5, 32, 3, 3}, 2, 1, 1, 2), kChannelTilesAlongX);  // dilation 2
+}
+
+// Order 7 (more images, fewer channels a tile) where its tile leaves no
+// more images and channels idle than order 2's, given each kernel's tiles.
+TEST(KernelChoice, TallerImageTilesWhereTheyIdleNoMore) {
+  EXPECT_EQ(order_for({24, 64, 4, 4}, {64, 32, 4, 4}, 2, 1), kChannelTilesAlongMoreImages);
+  const convt::detail::XTile avx2_x{16, 6}, avx512_x{32, 12};
+  const convt::detail::ImageTiles avx2{{4, 24}, {6, 16}}, avx512{{8, 32}, {12, 32}};
+  auto order = [](const convt::Shape &input, const convt::Shape &weight,
+                  const convt::detail::XTile &x, const convt::detail::ImageTiles &images) {
+    return convt::detail::cpu_tile_order(
+        convt::detail::resolve_geometry(input, weight, 2, 1, 0, 1, 1), x, images);
+  };
+  // dcgan_g_mid: 264 of 256 channels against 66 of 64 images.
+  EXPECT_EQ(order({64, 512, 4, 4}, {512, 256, 4, 4}, avx2_x, avx2), kChannelTilesAlongMoreImages);
+  EXPECT_EQ(order({64, 512, 4, 4}, {512, 256, 4, 4}, avx512_x, avx512), kChannelTilesAlongImages);
+  // dcgan_g2: 144 of 128 channels.
+  EXPECT_EQ(order({64, 256, 8, 8}, {256, 128, 4, 4}, avx2_x, avx2), kChannelTilesAlongMoreImages);
+  // simplebaseline_r50: 12 of 8 images.
+  EXPECT_EQ(order({8, 2048, 8, 6}, {2048, 256, 4, 4}, avx2_x, avx2), kChannelTilesAlongImages);
+  // Without image tiles (as for a kernel that has none), never order 7.
+  EXPECT_EQ(order({64, 256, 8, 8}, {256, 128, 4, 4}, avx2_x, {}), kChannelTilesAlongImages);
 }
 
 // "Narrow" is narrower than the kernel's x tile: 16 phase columns with AVX2

@@ -345,7 +345,8 @@ std::vector<ConvCase> gpu_tile_cases() {
 // dilations and paddings, through each evaluation order the CPU planner
 // picks by shape (wide rows: x tiles; narrow rows with 16 or more output
 // channels and dilation 1: channel tiles along x, or along images for
-// batches of 4 or more; at most 3 output channels in batches of 4 or more:
+// batches of 4 or more, along more images where that tile idles no more;
+// at most 3 output channels in batches of 4 or more:
 // x tiles across images, in fewer images: x tiles across rows; inputs of a
 // few pixels with 16 or more input channels per group and few output
 // channels: columns).
@@ -359,7 +360,7 @@ std::vector<ConvCase> phase_geometry_cases() {
                        {10, 4, 7, 9}, {9, 6, 5, 2}, {300, 1, 2, 0}, {2, 2, 3, 1}};
   constexpr int kAxes = sizeof(axes) / sizeof(axes[0]);
   std::vector<ConvCase> cases;
-  for (int i = 0; i < 48; ++i) {
+  for (int i = 0; i < 56; ++i) {
     ConvCase c;
     RefParams &p = c.p;
     // The orders small shapes reach (x tiles by row takes an input larger
@@ -369,10 +370,13 @@ std::vector<ConvCase> phase_geometry_cases() {
                                     convt_order::kChannelTilesAlongImages,
                                     convt_order::kXTilesAcrossImages,
                                     convt_order::kColumns,
-                                    convt_order::kXTilesAcrossRows};
-    const int32_t order = kReached[i % 6];
-    const bool channel_tiles =
-        order == convt_order::kChannelTilesAlongX || order == convt_order::kChannelTilesAlongImages;
+                                    convt_order::kXTilesAcrossRows,
+                                    convt_order::kChannelTilesAlongMoreImages};
+    constexpr int kOrders = sizeof(kReached) / sizeof(kReached[0]);
+    const int32_t order = kReached[i % kOrders];
+    const bool more_images = order == convt_order::kChannelTilesAlongMoreImages;
+    const bool channel_tiles = order == convt_order::kChannelTilesAlongX ||
+                               order == convt_order::kChannelTilesAlongImages || more_images;
     const bool across_rows = order == convt_order::kXTilesAcrossRows;
     const bool across_images = order >= convt_order::kChannelTilesAlongImages && !across_rows;
     const Axis ax[2] = {axes[(i * 5 + 3) % kAxes], axes[i % kAxes]};  // (H, W)
@@ -392,12 +396,16 @@ std::vector<ConvCase> phase_geometry_cases() {
     p.w_in = huge_stride ? 1 + i % 3 : order == convt_order::kXTiles ? 17 + i % 9 : 1 + (i * 7) % 4;
     if (order == convt_order::kColumns) p.h_in = 1 + i % 3;
     p.n = across_images ? 4 + i % 3 : across_rows ? 1 + i % 3 : 1 + i % 2;
+    // Order 7's tile idles no more than order 2's: 6 or 12 images of 16 or
+    // 32 channels (AVX2's tiles; order 2 keeps batches under 6).
+    if (order == convt_order::kChannelTilesAlongImages) p.n = 4 + i % 2;
+    if (more_images) p.n = 6 * (1 + i % 2);
     // Rows of a few phase-row tiles.
     if (across_rows && !huge_stride) p.h_in = 3 + (i * 5) % 11;
     if (channel_tiles) {
       p.groups = 1;
       p.c_in = 1 + (i * 11) % 9;
-      p.c_out = 16 + (i * 5) % 20;
+      p.c_out = more_images ? 16 * (1 + i / (2 * kOrders) % 2) : 16 + (i * 5) % 20;
     } else if (order == convt_order::kColumns) {
       p.groups = i % 3 == 1 ? 2 : 1;
       p.c_in = p.groups * (16 + i % 7);

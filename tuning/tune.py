@@ -50,6 +50,8 @@ X86_SPACE = {
     "cx_channel_vectors": [0, 1, 2, 3, 4],
     "img_images": [0, 2, 3, 4, 6],
     "img_channel_vectors": [0, 1, 2, 3, 4],
+    "more_images": [0, 3, 5, 6, 8],
+    "more_channel_vectors": [0, 1, 2, 3],
     "xi_vectors": [0, 1, 2],
     "xi_channels": [0, 1, 2, 3],
     "xi_images": [0, 2, 3, 4],
