@@ -266,6 +266,18 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
   x_tile_in_registers(f.phase_sum, LoopLevel(f.output, qxo));
   pack_weights(f.phase_sum, LoopLevel(f.output, ry), PackSpan::kPhaseRow, t.x_channels);
 
+  // The channel tiles' specializations (orders 1, 2 and 7), the most
+  // specific first (see order 0 for groups 1): `tile` schedules each with
+  // its channel blocks in parallel where there are enough, else its rows.
+  auto specialize_channel_tiles = [&](Stage s, const Expr &enough_blocks,
+                                      const std::function<void(Stage, bool)> &tile) {
+    tile(s.specialize(simple && groups_1 && enough_blocks), false);
+    tile(s.specialize(simple && groups_1), true);
+    tile(s.specialize(groups_1 && enough_blocks), false);
+    tile(s.specialize(groups_1), true);
+    tile(s, true);
+  };
+
   // --- 1: channel tiles along x --------------------------------------------
   // Per channel block, each phase (its packed weights serve every image and
   // row), then images and rows, then register tiles along qx.
@@ -282,13 +294,8 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
         .vectorize(ccoi, vec)
         .unroll(cqxi);
   };
-  Stage by_channel = f.output.update(kByChannel);
-  Expr cx_blocks = blocks(cx_depth) >= t.enough_blocks;
-  tile_channels_x(by_channel.specialize(simple && groups_1 && cx_blocks), false);
-  tile_channels_x(by_channel.specialize(simple && groups_1), true);
-  tile_channels_x(by_channel.specialize(groups_1 && cx_blocks), false);  // (see order 0)
-  tile_channels_x(by_channel.specialize(groups_1), true);
-  tile_channels_x(by_channel, true);
+  specialize_channel_tiles(f.output.update(kByChannel), blocks(cx_depth) >= t.enough_blocks,
+                           tile_channels_x);
 
   padded_rows(f.input_padded.in(f.phase_sum_by_channel), LoopLevel::root(),
               f.tile_order == convt_order::kChannelTilesAlongX);
@@ -314,13 +321,7 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
           .vectorize(icoi, vec)
           .unroll(ini);
     };
-    Stage by_image = f.output.update(update);
-    Expr enough = blocks(depth) >= t.enough_blocks;
-    tile(by_image.specialize(simple && groups_1 && enough), false);
-    tile(by_image.specialize(simple && groups_1), true);
-    tile(by_image.specialize(groups_1 && enough), false);  // (see order 0)
-    tile(by_image.specialize(groups_1), true);
-    tile(by_image, true);
+    specialize_channel_tiles(f.output.update(update), blocks(depth) >= t.enough_blocks, tile);
 
     channel_tile_in_registers(sum, f.n, images, depth, LoopLevel(f.output, ino), f.r_by_image);
     pack_weights(sum, LoopLevel(f.output, icoo), PackSpan::kBlock);
