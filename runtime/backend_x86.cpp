@@ -9,7 +9,7 @@
 #include "convt_x86_avx2.h"
 #include "convt_x86_avx512.h"
 #include "convt_x86_sse41.h"
-#include "cpu_tiles.h"
+#include "cpu_kernel.h"
 #include "tile_order.h"
 
 namespace convt::detail {
@@ -45,22 +45,12 @@ bool capped_to(const char *isa) {
   return cap != nullptr && std::strcmp(cap, isa) == 0;
 }
 
-XTile x_tile(const convt_tiles::CpuTiles &t, int lanes) {
-  return {convt_tiles::x_tile_columns(t, lanes), t.x_channels};
-}
-ImageTiles image_tiles(const convt_tiles::CpuTiles &t, int lanes) {
-  return {{t.img_images, int64_t{t.img_channel_vectors} * lanes},
-          {t.more_images, int64_t{t.more_channel_vectors} * lanes}};
-}
-const Kernel avx512{"x86-avx512", convt_x86_avx512,
-                    x_tile(convt_tiles::kX86Avx512Tiles, convt_tiles::kAvx512Lanes),
-                    image_tiles(convt_tiles::kX86Avx512Tiles, convt_tiles::kAvx512Lanes)};
-const Kernel avx2{"x86-avx2", convt_x86_avx2,
-                  x_tile(convt_tiles::kX86Avx2Tiles, convt_tiles::kAvx2Lanes),
-                  image_tiles(convt_tiles::kX86Avx2Tiles, convt_tiles::kAvx2Lanes)};
-const Kernel sse41{"x86-sse41", convt_x86_sse41,
-                   x_tile(convt_tiles::kX86Avx2Tiles, convt_tiles::kSse41Lanes),
-                   image_tiles(convt_tiles::kX86Avx2Tiles, convt_tiles::kSse41Lanes)};
+constexpr Kernel avx512 = cpu_kernel_with_tiles(
+    "x86-avx512", convt_x86_avx512, convt_tiles::kX86Avx512Tiles, convt_tiles::kAvx512Lanes);
+constexpr Kernel avx2 = cpu_kernel_with_tiles("x86-avx2", convt_x86_avx2,
+                                              convt_tiles::kX86Avx2Tiles, convt_tiles::kAvx2Lanes);
+constexpr Kernel sse41 = cpu_kernel_with_tiles(
+    "x86-sse41", convt_x86_sse41, convt_tiles::kX86Avx2Tiles, convt_tiles::kSse41Lanes);
 
 const Kernel &choose() {
   if (capped_to("sse41") || !has_avx2()) return sse41;
