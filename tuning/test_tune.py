@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """A tiny tuning run, as CTest's tuner_smoke, on one small layer: the hand
-schedule, two autoscheduler baselines and two knob trials, the first of
-them deliberately corrupted. It must complete, write a valid results file,
+schedule (the build's own kernel), two autoscheduler baselines and a knob
+trial deliberately corrupted. It must complete, write a valid results file,
 table and schedule file, time both autoschedulers' kernels, log and discard
-the wrong trial, and resume to a sixth trial without redoing the first five.
+the wrong trial, and resume to a fifth trial, a knob trial that must be
+checked and timed, without redoing the first four.
 Where the build has the OpenCL kernels, a second run searches the GPU knobs
 through PoCL: the hand GPU schedule, Anderson2021 and one knob trial must be
 checked and timed; then a batch of two gemm_split candidates is compiled
@@ -24,7 +25,7 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 FIELDS = {"trial", "kind", "knobs", "status", "layers", "machine", "versions", "halide_target"}
 AUTOSCHEDULERS = ["Adams2019", "Mullapudi2016"]
-KINDS = ["hand"] + [f"autoscheduler:{n}" for n in AUTOSCHEDULERS] + ["tuned", "tuned"]
+KINDS = ["hand"] + [f"autoscheduler:{n}" for n in AUTOSCHEDULERS] + ["tuned"]
 
 
 def tune(build, results, schedule, table, trials, resume):
@@ -57,10 +58,10 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         results, schedule = os.path.join(tmp, "r.jsonl"), os.path.join(tmp, "s.json")
         table = os.path.join(tmp, "t.md")
-        log = tune(a.build, results, schedule, table, 5, False)
+        log = tune(a.build, results, schedule, table, 4, False)
         first = read(results)
-        if [r["trial"] for r in first] != list(range(5)):
-            failures.append(f"trials {[r['trial'] for r in first]}, expected 0 to 4")
+        if [r["trial"] for r in first] != list(range(4)):
+            failures.append(f"trials {[r['trial'] for r in first]}, expected 0 to 3")
         if [r["kind"] for r in first] != KINDS:
             failures.append(f"kinds {[r['kind'] for r in first]}, expected {KINDS}")
         for r in first:
@@ -86,10 +87,14 @@ def main():
         with open(schedule) as f:
             if list(json.load(f)) != ["x86_avx2"]:
                 failures.append("the schedule file is not keyed by x86_avx2")
-        tune(a.build, results, schedule, table, 6, True)
+        tune(a.build, results, schedule, table, 5, True)
         second = read(results)
-        if [r["trial"] for r in second] != list(range(6)) or second[:5] != first:
-            failures.append("resuming did not keep the first five trials and add one")
+        if [r["trial"] for r in second] != list(range(5)) or second[:4] != first:
+            failures.append("resuming did not keep the first four trials and add one")
+        elif (second[4]["kind"], second[4]["status"]) != ("tuned", "ok") or \
+                not second[4]["layers"].get("seed_example", 0) > 0:
+            failures.append(f"trial 4: {second[4]['kind']} {second[4]['status']}, "
+                            "expected a tuned trial, checked and timed")
         with open(os.path.join(a.build, "tuning", "trial_link.json")) as f:
             kernels = json.load(f)["kernels"]
         if "opencl_gemm" in kernels:
