@@ -158,6 +158,7 @@ ConvTranspose2dFuncs define_conv_transpose2d(
     const Expr &tile_order, const PixelFormOrder &pixel_order, const CpuBlocks &blocks) {
   const int weight_block = blocks.weight_channels, x_block = blocks.x_columns;
   const int image_block = blocks.images, more_image_block = blocks.more_images;
+  const int row_lanes = blocks.row_lanes;
   ConvTranspose2dFuncs f;
   f.tile_order = tile_order;
   f.groups = groups;
@@ -190,6 +191,20 @@ ConvTranspose2dFuncs define_conv_transpose2d(
     b(f.ni, f.c, f.nb, f.x, f.y) = f.input_padded(f.x, f.y, f.c, f.nb * images + f.ni);
     return b;
   };
+  if (row_lanes > 0) {
+    const Expr chosen = tile_order == convt_order::kXTilesAcrossImages;
+    f.narrow_rows = input_width < 2 * row_lanes;
+    f.input_rows = Func("input_rows");
+    f.input_rows(f.x, f.y, f.c, f.n) =
+        select(f.narrow_rows, 0.0f, f.input_padded(f.x, f.y, f.c, f.n));
+    const Expr copies = chosen && f.narrow_rows;
+    f.r_rows = RDom(0, min(input_width, row_lanes), 0,
+                    select(copies, (input_width + row_lanes - 1) / row_lanes, 0), 0,
+                    select(copies, input_height, 0), "r_rows");
+    const Expr x = max(min(f.r_rows.y * row_lanes, input_width - row_lanes), 0) + f.r_rows.x;
+    f.input_rows(x, f.r_rows.z, f.c, f.n) =
+        input(x, f.r_rows.z, clamp(f.c, 0, input_channels - 1), clamp(f.n, 0, batch - 1));
+  }
   if (image_block > 0) f.input_image_blocks = image_blocks("input_image_blocks", image_block);
   if (more_image_block > 0) {
     f.input_more_image_blocks = image_blocks("input_more_image_blocks", more_image_block);
@@ -263,37 +278,39 @@ ConvTranspose2dFuncs define_conv_transpose2d(
   // addresses stay affine in the reduction, so the hot loops step them by a
   // constant (a min() per channel made order 4's loop spill its
   // accumulators).
-  auto make_phase_sum = [&](const std::string &name, const RDom &r, bool skips_border_columns,
-                            const Expr &chosen, bool blocked_weights = false,
-                            bool skips_border_rows = true, bool x_blocks = false,
-                            const Func *blocks_of_images = nullptr, int images = 0) {
-    RVar ci = r.x, jy = r.y, jx = r.z;
-    Expr ix = f.phase_x.input(f.qx, f.rx, jx);
-    Expr iy = f.phase_y.input(f.qy, f.ry, jy);
-    if (skips_border_rows) iy = clamp(iy, 0, input_height - 1);
-    if (skips_border_columns) ix = clamp(ix, 0, input_width - 1);
-    const Expr keep = select(chosen, 1, 0);
-    Expr w = blocked_weights ? f.weight_blocked(f.co % weight_block, ci * keep, jx, jy, f.rx, f.ry,
-                                                (clamped_co / weight_block) * keep)
-                             : f.weight_phase(jx, jy, f.co, ci, f.rx, f.ry);
-    const Expr c = in_channel_of(clamped_co, ci) * keep;
-    const Expr n = f.n * keep;
-    Func p(name);
-    p(f.qx, f.qy, f.co, f.n, f.rx, f.ry) = bias(clamped_co);
-    Expr in;
-    if (x_blocks && x_block > 0) {
-      // (qx % x_block, not qx - xb * x_block: bounds inference then sees
-      // the block's columns, not the row's.)
-      const Expr column = f.qx % x_block + f.phase_x.input(0, f.rx, jx) - x_reach;
-      in = f.input_x_blocks(column, c, f.qx / x_block * keep, iy, n);
-    } else if (blocks_of_images != nullptr && images > 0) {
-      in = (*blocks_of_images)(f.n % images, c, f.n / images * keep, ix, iy);
-    } else {
-      in = f.input_padded(ix, iy, c, n);
-    }
-    p(f.qx, f.qy, f.co, f.n, f.rx, f.ry) += in * w;
-    return p;
-  };
+  auto make_phase_sum =
+      [&](const std::string &name, const RDom &r, bool skips_border_columns, const Expr &chosen,
+          bool blocked_weights = false, bool skips_border_rows = true, bool x_blocks = false,
+          const Func *blocks_of_images = nullptr, int images = 0, const Func *rows = nullptr) {
+        RVar ci = r.x, jy = r.y, jx = r.z;
+        Expr ix = f.phase_x.input(f.qx, f.rx, jx);
+        Expr iy = f.phase_y.input(f.qy, f.ry, jy);
+        if (skips_border_rows) iy = clamp(iy, 0, input_height - 1);
+        if (skips_border_columns) ix = clamp(ix, 0, input_width - 1);
+        const Expr keep = select(chosen, 1, 0);
+        Expr w = blocked_weights ? f.weight_blocked(f.co % weight_block, ci * keep, jx, jy, f.rx,
+                                                    f.ry, (clamped_co / weight_block) * keep)
+                                 : f.weight_phase(jx, jy, f.co, ci, f.rx, f.ry);
+        const Expr c = in_channel_of(clamped_co, ci) * keep;
+        const Expr n = f.n * keep;
+        Func p(name);
+        p(f.qx, f.qy, f.co, f.n, f.rx, f.ry) = bias(clamped_co);
+        Expr in;
+        if (x_blocks && x_block > 0) {
+          // (qx % x_block, not qx - xb * x_block: bounds inference then sees
+          // the block's columns, not the row's.)
+          const Expr column = f.qx % x_block + f.phase_x.input(0, f.rx, jx) - x_reach;
+          in = f.input_x_blocks(column, c, f.qx / x_block * keep, iy, n);
+        } else if (blocks_of_images != nullptr && images > 0) {
+          in = (*blocks_of_images)(f.n % images, c, f.n / images * keep, ix, iy);
+        } else if (rows != nullptr && rows->defined()) {
+          in = (*rows)(ix, iy, c, n);
+        } else {
+          in = f.input_padded(ix, iy, c, n);
+        }
+        p(f.qx, f.qy, f.co, f.n, f.rx, f.ry) += in * w;
+        return p;
+      };
   auto chosen = [&](convt_order::TileOrder order) { return tile_order == order; };
   f.phase_sum =
       make_phase_sum("phase_sum", f.r, false, chosen(convt_order::kXTiles), false, true, true);
@@ -309,7 +326,8 @@ ConvTranspose2dFuncs define_conv_transpose2d(
                      chosen(convt_order::kChannelTilesAlongMoreImages), false, true, false,
                      &f.input_more_image_blocks, more_image_block);
   f.phase_sum_x_images =
-      make_phase_sum("phase_sum_x_images", f.r, false, chosen(convt_order::kXTilesAcrossImages));
+      make_phase_sum("phase_sum_x_images", f.r, false, chosen(convt_order::kXTilesAcrossImages),
+                     false, true, false, nullptr, 0, &f.input_rows);
   f.phase_sum_x_rows = make_phase_sum("phase_sum_x_rows", f.r, false,
                                       chosen(convt_order::kXTilesByRow), true, true, true);
   f.phase_sum_across_rows = make_phase_sum("phase_sum_across_rows", f.r_by_rows, false,

@@ -59,13 +59,14 @@ struct PixelFormOrder {
 // The blocks of the CPU schedule's packed copies (from its tiles,
 // generators/cpu_tiles.h): weight_blocked's output channels, and the
 // phase columns of input_x_blocks and images of input_image_blocks (and of
-// input_more_image_blocks). 0:
+// input_more_image_blocks), and the vector width of input_rows. 0:
 // no such copy (the orders read input_padded).
 struct CpuBlocks {
   int weight_channels = 1;
   int x_columns = 0;
   int images = 0;
   int more_images = 0;
+  int row_lanes = 0;
 };
 
 struct ConvTranspose2dFuncs {
@@ -118,6 +119,18 @@ struct ConvTranspose2dFuncs {
   // The same in blocks of CpuBlocks::more_images (kChannelTilesAlongMoreImages).
   Halide::Func input_more_image_blocks;
   Halide::Var ni{"ni"}, nb{"nb"};
+  // The x tiles across images' input (kXTilesAcrossImages): input_padded's
+  // values. input_padded's clamped reads are gathers in every vector that
+  // holds a border column, which is every vector of a row narrower than two
+  // vectors (narrow_rows: of CpuBlocks::row_lanes columns). Such rows are
+  // written as zeros, then their columns in r_rows (lane, vector, row),
+  // the last vector of a row shifted back over the one before (a row
+  // narrower than a vector: one partial vector); r_rows is empty for wider
+  // rows (a second pass over a copy larger than the cache costs more than
+  // the gathers of two vectors a row) and for the other orders.
+  Halide::Func input_rows;
+  Halide::RDom r_rows;
+  Halide::Expr narrow_rows;
   // weight_phase(jx, jy, co, ci, rx, ry): tap (jx, jy) of phase (rx, ry),
   // joining input channel ci of co's group to output channel co. A phase's
   // taps lie s apart in the kernel; here they are adjacent, so a schedule can

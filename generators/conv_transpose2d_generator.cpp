@@ -104,7 +104,7 @@ class ConvTranspose2dGenerator : public Generator<ConvTranspose2dGenerator> {
     CpuBlocks blocks;
     if (hand_cpu_schedule()) {
       blocks = {cpu_tiles().x_channels, cpu_x_tile_columns(), cpu_tiles().img_images,
-                cpu_tiles().more_images};
+                cpu_tiles().more_images, get_target().natural_vector_size<float>()};
     }
     funcs_ = define_conv_transpose2d(
         input, input.dim(0).extent(), input.dim(1).extent(), input.dim(2).extent(),
