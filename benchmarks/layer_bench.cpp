@@ -1,15 +1,22 @@
 // Times convt on layers from shapes.json: warm-up, then the median of
 // repeated calls, with GFLOP/s from the true FLOP count.
-//   layer_bench [--shapes FILE] [--layer NAME]... [--reps N]
-// Without --layer, every layer in the file runs.
+//   layer_bench [--shapes FILE] [--layer NAME]... [--reps N] [--plans]
+// Without --layer, every layer in the file runs. --plans times every CPU
+// plan a measured plan would weigh (flavour, evaluation order, per group,
+// serial), marks the rules' plan and the fastest, and gives the rules'
+// time over the fastest's: how far the default planning is from the
+// measured one on this machine.
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "convt/convt.h"
 #include "layer_shapes.h"
+#include "plan.h"
+#include "tile_order.h"
 
 namespace {
 
@@ -21,22 +28,69 @@ double layer_seconds(const convt_bench::Layer &l, int reps) {
   return convt_bench::median_seconds(run, reps);
 }
 
+bool same_plan(const convt::detail::Plan &a, const convt::detail::Plan &b) {
+  return a.kernel == b.kernel && a.tile_order == b.tile_order && a.per_group == b.per_group &&
+         a.serial == b.serial;
+}
+
+// Every CPU plan of one layer, the median of `reps` runs each after one
+// warm-up; returns the rules' time over the fastest's.
+double time_plans(const convt_bench::Layer &l, int reps) {
+  namespace d = convt::detail;
+  convt_bench::LayerTensors t(l);
+  convt_bench::fill_uniform(t);
+  const d::ConvGeometry g = d::resolve_geometry(
+      t.x.shape(), t.w.shape(), {l.stride[0], l.stride[1]}, {l.padding[0], l.padding[1]},
+      {l.output_padding[0], l.output_padding[1]}, l.groups, {l.dilation[0], l.dilation[1]});
+  const d::Plan rules = d::plan_call(g, convt::Device::kCPU);
+  const convt::ConstTensorView x(t.x), w(t.w), b(t.b);
+  double rules_s = 0, best_s = 0;
+  for (const d::Plan &plan : d::cpu_plans(g)) {
+    auto run = [&] { d::run_plan(plan, g, x, w, b, t.out); };
+    run();
+    const double s = convt_bench::median_seconds(run, reps);
+    const bool is_rules = same_plan(plan, rules);
+    if (is_rules) rules_s = s;
+    if (best_s == 0 || s < best_s) best_s = s;
+    std::printf("  %-10s %-32s %-9s %-6s %10.3f ms%s\n", plan.kernel->name,
+                convt_order::tile_order_name(plan.tile_order), plan.per_group ? "per group" : "",
+                plan.serial ? "serial" : "", s * 1e3, is_rules ? "  (rules)" : "");
+  }
+  // (A measured plan starts from the rules' plan: it must be a candidate.)
+  if (rules_s == 0) throw std::runtime_error("the rules' plan is not among the candidates");
+  return rules_s / best_s;
+}
+
 }  // namespace
 
 int main(int argc, char **argv) {
   convt_bench::LayerChoice choice{CONVT_DEFAULT_SHAPES, {}};
   int reps = 11;
+  bool plans = false;
   for (int i = 1; i < argc; ++i) {
     if (convt_bench::take_layer_option(argc, argv, i, choice)) continue;
     if (std::strcmp(argv[i], "--reps") == 0 && i + 1 < argc) {
       reps = std::max(1, std::atoi(argv[++i]));
+    } else if (std::strcmp(argv[i], "--plans") == 0) {
+      plans = true;
     } else {
-      std::fprintf(stderr, "usage: %s [--shapes FILE] [--layer NAME]... [--reps N]\n", argv[0]);
+      std::fprintf(stderr, "usage: %s [--shapes FILE] [--layer NAME]... [--reps N] [--plans]\n",
+                   argv[0]);
       return 2;
     }
   }
   try {
     const auto layers = convt_bench::chosen_layers(choice);
+    if (plans) {
+      std::printf("every CPU plan, median of %d calls\n", reps);
+      for (const auto &l : layers) {
+        std::printf("%s\n", l.name.c_str());
+        std::printf("%s: rules' plan %.2fx the fastest's time\n", l.name.c_str(),
+                    time_plans(l, reps));
+        std::fflush(stdout);
+      }
+      return 0;
+    }
     std::printf("convt kernel %s, median of %d calls\n", convt::cpu_kernel_name(), reps);
     std::printf("%-22s %12s %10s\n", "layer", "time (ms)", "GFLOP/s");
     for (const auto &l : layers) {
