@@ -28,11 +28,6 @@ double layer_seconds(const convt_bench::Layer &l, int reps) {
   return convt_bench::median_seconds(run, reps);
 }
 
-bool same_plan(const convt::detail::Plan &a, const convt::detail::Plan &b) {
-  return a.kernel == b.kernel && a.tile_order == b.tile_order && a.per_group == b.per_group &&
-         a.serial == b.serial;
-}
-
 // Every CPU plan of one layer, the median of `reps` runs each after one
 // warm-up; returns the rules' time over the fastest's.
 double time_plans(const convt_bench::Layer &l, int reps) {
@@ -49,7 +44,7 @@ double time_plans(const convt_bench::Layer &l, int reps) {
     auto run = [&] { d::run_plan(plan, g, x, w, b, t.out); };
     run();
     const double s = convt_bench::median_seconds(run, reps);
-    const bool is_rules = same_plan(plan, rules);
+    const bool is_rules = d::same_plan(plan, rules);
     if (is_rules) rules_s = s;
     if (best_s == 0 || s < best_s) best_s = s;
     std::printf("  %-10s %-32s %-9s %-6s %10.3f ms%s\n", plan.kernel->name,

@@ -364,12 +364,12 @@ double seconds_for(const Plan &plan, const std::function<void(const Plan &)> &ru
 // matter beside more work.
 constexpr double kSerialWorthTiming = 1e-3;
 
+}  // namespace
+
 bool same_plan(const Plan &a, const Plan &b) {
   return a.kernel == b.kernel && a.tile_order == b.tile_order && a.per_group == b.per_group &&
          a.serial == b.serial;
 }
-
-}  // namespace
 
 int64_t l2_cache_bytes() {
   static const int64_t bytes = [] {

@@ -28,6 +28,9 @@ struct Plan {
 // plan.cpp: no cost, no state. Throws RuntimeError when no kernel can run it.
 Plan plan_call(const ConvGeometry &g, Device device);
 
+// Whether two plans run the same kernel, order, group split and threading.
+bool same_plan(const Plan &a, const Plan &b);
+
 // Every plan the CPU kernels offer for `g`: each flavour this machine runs,
 // each tile order (columns only while its workspace stays under 256 MiB,
 // x tiles across rows only while their work on the zero border's rows

@@ -256,10 +256,8 @@ class Tuner:
         os.makedirs(out, exist_ok=True)
         # The hand trial is the build's own kernel where the build set no
         # knobs for this flavour: the same generator run, already done.
-        reuse = kind == "hand" and not self.untimed and \
-            self.flavour in self.link["kernels"] and \
-            not self.link.get("knobs", {}).get(self.flavour, "x")
-        if reuse:
+        built_knobs = self.link.get("knobs", {}).get(self.flavour)
+        if kind == "hand" and not self.untimed and built_knobs == "":
             return self._link(out, self.link["kernels"][self.flavour])
         gen = [self.link["generator"], "-g", "conv_transpose2d", "-f", f"convt_{self.flavour}",
                "-n", "kernel", "-e", "static_library,c_header", "-o", out,
