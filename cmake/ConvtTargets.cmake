@@ -29,8 +29,10 @@ endif ()
 # Per backend: kernel flavours (one static library each) with their Halide
 # target strings, the runtime source that dispatches to them, a compile
 # definition, and the Halide runtime's target. One CPU backend per build: the
-# library is compiled for one architecture.
+# library is compiled for one architecture. CPU flavours
+# (CONVT_CPU_FLAVOURS) hold one pipeline per tile order (ConvtCpuKernels).
 set(CONVT_KERNEL_FLAVOURS)
+set(CONVT_CPU_FLAVOURS)
 set(CONVT_BACKEND_SOURCES)
 set(CONVT_BACKEND_DEFINITIONS)
 set(CONVT_RUNTIME_TARGET)
@@ -72,6 +74,7 @@ foreach (t IN LISTS CONVT_TARGETS)
         "x86-64-linux-avx2-fma-f16c-avx512-avx512_skylake-user_context")
     set(CONVT_HALIDE_TARGET_x86_sse41 "x86-64-linux-sse41-user_context")
     list(APPEND CONVT_KERNEL_FLAVOURS x86_avx2 x86_avx512 x86_sse41)
+    list(APPEND CONVT_CPU_FLAVOURS x86_avx2 x86_avx512 x86_sse41)
     list(APPEND CONVT_BACKEND_SOURCES runtime/backend_x86.cpp)
     list(APPEND CONVT_BACKEND_DEFINITIONS CONVT_HAVE_X86=1)
     set(_convt_cpu_runtime "x86-64-linux")
@@ -81,6 +84,7 @@ foreach (t IN LISTS CONVT_TARGETS)
     # dispatch is needed.
     set(CONVT_HALIDE_TARGET_arm_neon "arm-64-linux-user_context")
     list(APPEND CONVT_KERNEL_FLAVOURS arm_neon)
+    list(APPEND CONVT_CPU_FLAVOURS arm_neon)
     list(APPEND CONVT_BACKEND_SOURCES runtime/backend_arm.cpp)
     list(APPEND CONVT_BACKEND_DEFINITIONS CONVT_HAVE_ARM=1)
     set(_convt_cpu_runtime "arm-64-linux")

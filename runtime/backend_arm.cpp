@@ -10,7 +10,8 @@ bool has_cpu_kernel() { return true; }
 
 const Kernel &cpu_kernel() {
   static constexpr Kernel neon = cpu_kernel_with_tiles(
-      "arm-neon", convt_arm_neon, convt_tiles::kNeonTiles, convt_tiles::kNeonLanes);
+      "arm-neon", CONVT_KERNEL_BY_ORDER_arm_neon, convt_tiles::kNeonTiles, convt_tiles::kNeonLanes);
+  static_assert(has_every_order(neon));
   return neon;
 }
 

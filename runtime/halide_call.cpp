@@ -197,13 +197,13 @@ void run_kernel(const Kernel &kernel, int32_t tile_order, bool serial, const Con
   // Per axis: Halide lists x (W) first, the geometry (H, W).
   const convt_phase::PhaseConstants px = convt_phase::phase_constants(g.stride[1], g.dilation[1]);
   const convt_phase::PhaseConstants py = convt_phase::phase_constants(g.stride[0], g.dilation[0]);
-  const int rc = kernel.fn(&context, &in_buf.buf, &w_buf.buf, &wc_buf.buf, &b_buf.buf,
-                           static_cast<int32_t>(g.stride[1]), static_cast<int32_t>(g.stride[0]),
-                           static_cast<int32_t>(g.padding[1]), static_cast<int32_t>(g.padding[0]),
-                           static_cast<int32_t>(g.dilation[1]), static_cast<int32_t>(g.dilation[0]),
-                           static_cast<int32_t>(px.gcd), static_cast<int32_t>(py.gcd),
-                           static_cast<int32_t>(px.inverse), static_cast<int32_t>(py.inverse),
-                           static_cast<int32_t>(g.groups), tile_order, &out_buf.buf);
+  const int rc = kernel.fn_by_order.at(static_cast<size_t>(tile_order))(
+      &context, &in_buf.buf, &w_buf.buf, &wc_buf.buf, &b_buf.buf, static_cast<int32_t>(g.stride[1]),
+      static_cast<int32_t>(g.stride[0]), static_cast<int32_t>(g.padding[1]),
+      static_cast<int32_t>(g.padding[0]), static_cast<int32_t>(g.dilation[1]),
+      static_cast<int32_t>(g.dilation[0]), static_cast<int32_t>(px.gcd),
+      static_cast<int32_t>(py.gcd), static_cast<int32_t>(px.inverse),
+      static_cast<int32_t>(py.inverse), static_cast<int32_t>(g.groups), tile_order, &out_buf.buf);
   if (rc != 0) throw_kernel_error(kernel, context, rc, "");
   if (gpu) {
     // Host output: copy back. Device output: wait for the kernel, so the

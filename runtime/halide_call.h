@@ -2,11 +2,13 @@
 // descriptors and turns any error the kernel reports into RuntimeError.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 
 #include "HalideRuntime.h"
 #include "arguments.h"
+#include "tile_order.h"
 
 namespace convt::detail {
 
@@ -22,6 +24,18 @@ using KernelFn = int (*)(const void *user_context, halide_buffer_t *input, halid
                          int32_t dilation_y, int32_t gcd_x, int32_t gcd_y, int32_t inverse_x,
                          int32_t inverse_y, int32_t groups, int32_t tile_order,
                          halide_buffer_t *output);
+
+// A kernel's entry function for each tile order (convt_order::TileOrder).
+// A CPU kernel is one pipeline per order (cmake/ConvtCpuKernels.cmake), each
+// running only its own order; a GPU kernel ignores the order and has one
+// function in every entry (same_fn_every_order).
+using KernelFns = std::array<KernelFn, convt_order::kTileOrders>;
+
+constexpr KernelFns same_fn_every_order(KernelFn fn) {
+  KernelFns fns{};
+  for (KernelFn &f : fns) f = fn;
+  return fns;
+}
 
 // A CPU kernel's x tile (convt_tiles::CpuTiles): the phase columns and
 // output channels it holds. The planner's rules call phase rows narrower
@@ -46,7 +60,7 @@ struct ImageTiles {
 
 struct Kernel {
   const char *name;
-  KernelFn fn;
+  KernelFns fn_by_order;
   XTile x_tile;  // CPU kernels; empty for GPU kernels
   ImageTiles image_tiles;
   // GPU kernels only (nullptr for CPU ones): the Halide device interface,

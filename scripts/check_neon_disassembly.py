@@ -3,8 +3,9 @@
 
 Halide outlines each parallel loop body into its own function, so every
 specialization of an output update is one closure (named
-<kernel>_par_for_conv_transpose2d_s<update>_...) plus the closures it hands to
-halide_do_par_for. For each specialization this script finds the innermost
+<entry>_par_for_conv_transpose2d_s<update>_...) plus the closures it hands to
+halide_do_par_for. The kernel's entry functions are <kernel> itself or, for a
+kernel built per tile order, <kernel>_order<N>. For each specialization this script finds the innermost
 loops (backward branches that enclose no other) and requires:
 
   - at least one innermost loop whose multiply-adds are fmla on .4s vectors;
@@ -18,7 +19,7 @@ Usage: check_neon_disassembly.py --objdump aarch64-linux-gnu-objdump \
            --library libconvt_arm_neon.a --kernel convt_arm_neon \
            --updates generators/conv_transpose2d_algorithm.h \
            --expect kByX=13 --expect kByChannel=7
-where --expect U=N says the kernel's entry function hands N closures of output
+where --expect U=N says the kernel's entry functions hand N closures of output
 update U to halide_do_par_for: one or more per specialization (Halide can
 split a specialization's loop nest in two), a count fixed by the schedule, so
 a schedule that stops specializing is noticed. U is a name of the
@@ -138,19 +139,23 @@ def main():
     updates = output_updates(args.updates) if args.updates else {}
 
     code, refs = parse(args.objdump, args.library)
-    failures = []
+    entry_re = re.compile(re.escape(args.kernel) + r"(_order\d+)?$")
+    entries = sorted(f for f in code if entry_re.match(f))
+    failures = [] if entries else [f"no entry function {args.kernel} in {args.library}"]
     for spec in args.expect:
         update, count = spec.split("=")
         count = int(count)
         # A specialization's closure is an update's outermost parallel loop:
-        # referenced by the kernel's entry function itself.
-        prefix = f"{args.kernel}_par_for_conv_transpose2d_s{stage_of(update, updates)}_"
-        roots = sorted(r for r in refs.get(args.kernel, ()) if r.startswith(prefix))
+        # referenced by an entry function itself.
+        roots = []
+        for entry in entries:
+            prefix = f"{entry}_par_for_conv_transpose2d_s{stage_of(update, updates)}_"
+            roots += [(entry, r) for r in sorted(refs.get(entry, ())) if r.startswith(prefix)]
         print(f"update {update}: {len(roots)} parallel closures (expected {count})")
         if len(roots) != count:
             failures.append(f"update {update}: {len(roots)} parallel closures, expected {count}")
-        for root in roots:
-            funcs = closure_tree(root, refs, args.kernel)
+        for entry, root in roots:
+            funcs = closure_tree(root, refs, entry)
             loops = [loop_stats(loop) for f in funcs for loop in innermost_loops(code[f])]
             fmla_loops = [l for l in loops if l[0] > 0]
             hottest = max((l[0] for l in loops), default=0)

@@ -255,33 +255,58 @@ class Tuner:
         out = os.path.join(self.work, f"t{trial}")
         os.makedirs(out, exist_ok=True)
         # The hand trial is the build's own kernel where the build set no
-        # knobs for this flavour: the same generator run, already done.
+        # knobs for this flavour: the same generator runs, already done.
         built_knobs = self.link.get("knobs", {}).get(self.flavour)
         if kind == "hand" and not self.untimed and built_knobs == "":
-            return self._link(out, self.link["kernels"][self.flavour])
-        gen = [self.link["generator"], "-g", "conv_transpose2d", "-f", f"convt_{self.flavour}",
-               "-n", "kernel", "-e", "static_library,c_header", "-o", out,
-               f"target={self.halide_target}"]
+            return self._link(out, [self.link["kernels"][self.flavour]])
+        params = [f"target={self.halide_target}"]
         # The flavour's own generator parameters (which GPU kernel it is).
-        gen += self.link.get("params", {}).get(self.flavour, "").split()
-        gen += [f"{k}={v}" for k, v in sorted(knobs.items())]
-        if kind.startswith("autoscheduler:"):
-            gen += autoscheduler_args(kind.split(":", 1)[1], self.layers_for_estimates(),
-                                      self.a.autoscheduler_param,
-                                      gpu=self.flavour in GPU_FLAVOURS)
-        r = subprocess.run(gen, capture_output=True, text=True)
-        if r.returncode != 0:
-            return out, "generator failed: " + last_lines(r.stderr + r.stdout)
+        params += self.link.get("params", {}).get(self.flavour, "").split()
+        params += [f"{k}={v}" for k, v in sorted(knobs.items())]
+        autoscheduled = kind.startswith("autoscheduler:")
+        if autoscheduled:
+            params += autoscheduler_args(kind.split(":", 1)[1], self.layers_for_estimates(),
+                                         self.a.autoscheduler_param,
+                                         gpu=self.flavour in GPU_FLAVOURS)
+        # A CPU flavour is one pipeline per tile order, as the build makes it
+        # (cmake/ConvtCpuKernels.cmake). An autoscheduled pipeline ignores
+        # the order: one generator run, whose function the link also gives
+        # every other order's name.
+        fn = f"convt_{self.flavour}"
+        orders = 0 if self.flavour in GPU_FLAVOURS else self.link["tile_orders"]
+        if not orders:
+            runs = [(fn, [])]
+        elif autoscheduled:
+            runs = [(f"{fn}_order0", [])]
+        else:
+            runs = [(f"{fn}_order{k}", [f"fixed_tile_order={k}"]) for k in range(orders)]
+        aliases = [f"-Wl,--defsym={fn}_order{k}={fn}_order0"
+                   for k in range(1, orders)] if autoscheduled else []
+
+        def generate(i):
+            name, extra = runs[i]
+            gen = [self.link["generator"], "-g", "conv_transpose2d", "-f", name,
+                   "-n", f"kernel{i}", "-e", "static_library,c_header", "-o", out]
+            return subprocess.run(gen + params + extra, capture_output=True, text=True)
+
+        with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, self.a.jobs)) as pool:
+            results = list(pool.map(generate, range(len(runs))))
+        for r in results:
+            if r.returncode != 0:
+                return out, "generator failed: " + last_lines(r.stderr + r.stdout)
         if self.untimed:
             return out, None
-        return self._link(out, os.path.join(out, "kernel.a"))
+        return self._link(out, [os.path.join(out, f"kernel{i}.a") for i in range(len(runs))],
+                          aliases)
 
-    def _link(self, out, kernel):
-        """Links convt_trial in `out` with `kernel` for this flavour."""
-        kernels = [kernel if f == self.flavour else path for f, path in self.link["kernels"].items()]
+    def _link(self, out, kernel, flags=()):
+        """Links convt_trial in `out` with the libraries `kernel` for this
+        flavour (and linker `flags`)."""
+        kernels = [p for f, path in self.link["kernels"].items()
+                   for p in (kernel if f == self.flavour else [path])]
         exe = os.path.join(out, "convt_trial")
         ld = [self.link["cxx"], "-o", exe] + self.link["objects"] + [self.link["convt"]] + \
-            kernels + [self.link["runtime"]] + self.link["libs"]
+            kernels + [self.link["runtime"]] + self.link["libs"] + list(flags)
         r = subprocess.run(ld, capture_output=True, text=True)
         if r.returncode != 0:
             return out, "link failed: " + last_lines(r.stderr)
