@@ -50,8 +50,19 @@ bool narrow_rows(const ConvGeometry &g, const XTile &x_tile) {
 }
 
 // Channel tiles need channels to fill them (16 to 32 deep); the schedules
-// specialize them for groups 1 (any dilation).
-bool fills_channel_tiles(const ConvGeometry &g) { return g.groups == 1 && g.out_channels >= 16; }
+// specialize them for groups 1 (any dilation). Grouped layers (a channel
+// tile then spans groups, one input load per channel) take them only for
+// rows of at most a quarter of the x tile, where an x tile leaves three
+// lanes in four idle. (AMD EPYC, AVX2: random1_2 of the report,
+// depthwise, 1 x 1 inputs, 1 column a phase row, 15 images: 0.105 ms in x
+// tiles, 0.009 along images; random1_36, depthwise, 1 column, 3 images:
+// 0.013 against 0.008 along x. Wider rows keep x tiles: random1_31,
+// depthwise, 8 columns: 0.041 against 0.055 along x; random1_9, 11
+// columns, 9 images: 1.04 against 3.09 along images.)
+bool channel_tiles_pay(const ConvGeometry &g, const XTile &x_tile) {
+  if (g.groups == 1) return g.out_channels >= 16;
+  return g.out_width / g.stride[1] * 4 <= x_tile.columns;
+}
 
 // Rows of each phase's output: ceil(H_out / s).
 int64_t phase_rows(const ConvGeometry &g) { return (g.out_height + g.stride[0] - 1) / g.stride[0]; }
@@ -183,17 +194,17 @@ constexpr OrderRule kOrderRules[] = {
     // the taller tile where it idles no more.
     {convt_order::kChannelTilesAlongMoreImages,
      [](const ConvGeometry &g, const KernelTiles &t) {
-       return narrow_rows(g, t.x_tile) && fills_channel_tiles(g) && g.batch >= 4 &&
+       return narrow_rows(g, t.x_tile) && channel_tiles_pay(g, t.x_tile) && g.batch >= 4 &&
               more_images_pay(g, t.image_tiles);
      }},
     {convt_order::kChannelTilesAlongImages,
      [](const ConvGeometry &g, const KernelTiles &t) {
-       return narrow_rows(g, t.x_tile) && fills_channel_tiles(g) && g.batch >= 4;
+       return narrow_rows(g, t.x_tile) && channel_tiles_pay(g, t.x_tile) && g.batch >= 4;
      }},
     // Narrow rows of fewer images.
     {convt_order::kChannelTilesAlongX,
      [](const ConvGeometry &g, const KernelTiles &t) {
-       return narrow_rows(g, t.x_tile) && fills_channel_tiles(g);
+       return narrow_rows(g, t.x_tile) && channel_tiles_pay(g, t.x_tile);
      }},
     {convt_order::kXTilesByRow,
      [](const ConvGeometry &g, const KernelTiles &t) {

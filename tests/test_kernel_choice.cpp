@@ -36,6 +36,28 @@ TEST(KernelChoice, NarrowPhaseRowsOfBatchesTileAlongChannelsAndImages) {
             kChannelTilesAlongImages);  // random1_13: dilation 3
 }
 
+// Grouped and depthwise layers take channel tiles only for phase rows of
+// at most a quarter of the x tile (4 columns with AVX2 and NEON, 8 with
+// AVX-512).
+TEST(KernelChoice, GroupedLayersTileAlongChannelsOnlyForVeryNarrowRows) {
+  const convt::detail::XTile avx2_x{16, 6};
+  const convt::detail::ImageTiles avx2{{4, 24}, {6, 16}};
+  auto order = [&](const convt::Shape &input, const convt::Shape &weight,
+                   const convt::IntList &stride, const convt::IntList &padding, int64_t groups) {
+    return convt::detail::cpu_tile_order(
+        convt::detail::resolve_geometry(input, weight, stride, padding, 0, groups, 1), avx2_x,
+        avx2);
+  };
+  // random1_2: 1 column, 15 images; random1_36: 1 column, 3 images.
+  EXPECT_EQ(order({15, 38, 1, 1}, {38, 1, 1, 4}, {1, 2}, {0, 1}, 38), kChannelTilesAlongImages);
+  EXPECT_EQ(order({3, 11, 2, 2}, {11, 1, 1, 1}, 2, 0, 11), kChannelTilesAlongX);
+  // groups 2, 4 columns (7 output columns at stride 2).
+  EXPECT_EQ(order({2, 8, 3, 4}, {8, 10, 3, 3}, 2, 1, 2), kChannelTilesAlongX);
+  // 8 columns, as random1_31; random1_9: 11 columns, 9 images.
+  EXPECT_EQ(order({1, 133, 7, 7}, {133, 1, 2, 2}, 1, 0, 133), kXTiles);
+  EXPECT_EQ(order({9, 56, 9, 9}, {56, 1, 7, 7}, 2, 0, 56), kXTiles);
+}
+
 TEST(KernelChoice, NarrowPhaseRowsOfFewImagesTileAlongChannelsAndX) {
   EXPECT_EQ(order_for({1, 1024, 8, 8}, {1024, 256, 4, 4}, 2, 1), kChannelTilesAlongX);
   EXPECT_EQ(order_for({3, 5, 3, 4}, {5, 20, 3, 3}, 2, 1),
@@ -134,7 +156,7 @@ TEST(KernelChoice, XTilesOnlyWhereTheirHaloStaysNearTheTile) {
 TEST(KernelChoice, OtherLayersTileAlongX) {
   EXPECT_EQ(order_for({1, 16, 16, 64}, {16, 128, 3, 3}, 2, 1), kXTiles);    // wide rows
   EXPECT_EQ(order_for({2, 5, 3, 4}, {5, 8, 3, 3}, 2, 1), kXTiles);          // few channels
-  EXPECT_EQ(order_for({2, 8, 3, 4}, {8, 10, 3, 3}, 2, 1, 2), kXTiles);      // groups 2
+  EXPECT_EQ(order_for({2, 8, 3, 8}, {8, 10, 3, 3}, 2, 1, 2), kXTiles);      // groups 2
   EXPECT_EQ(order_for({1, 8, 3, 40}, {8, 32, 3, 3}, 2, 1, 1, 2), kXTiles);  // dilation 2, wide
 }
 

@@ -64,6 +64,8 @@ const PlanCase kCases[] = {
     {"wide_groups", params(2, 32, 4, 6, 34, 3, 2, 1, 2)},
     {"narrow_groups", params(2, 12, 4, 9, 9, 3, 2, 1, 3)},
     {"depthwise", params(3, 20, 5, 7, 20, 3, 2, 1, 20)},
+    // Phase rows of one column: the rules' channel tiles for groups.
+    {"depthwise_one_pixel", params(5, 30, 1, 1, 30, 4, 2, 1, 30)},
     {"common_factor", params(2, 5, 4, 6, 18, 3, 4, 1, 1, 2, 1)},
     // Dilation and stride 2 in groups 1, channel blocks enough to share out.
     {"dilated_channel_blocks", params(2, 6, 3, 5, 130, 3, 2, 1, 1, 2)},
