@@ -302,7 +302,8 @@ ConvGeometry resolve_geometry(const Shape &input_shape, const Shape &weight_shap
   }
   g.out_height = out[0];
   g.out_width = out[1];
-  const int64_t elements = saturating_numel(g.output_shape());
+  const int64_t elements =
+      saturating_numel({g.batch, g.out_channels, g.out_height, g.out_width});  // N 1 unbatched
   if (saturating_mul(elements, 4) > kMaxIndex) {
     fail<ValueError>(
         "output shape " + shape_to_string(g.output_shape()) + " has " +
@@ -426,10 +427,14 @@ void check_work(const ConvGeometry &g, WorkForm form) {
 
 void check_output(const ConvGeometry &g, const TensorView &out, const ConstTensorView &input,
                   const ConstTensorView &weight, const std::optional<ConstTensorView> &bias) {
-  const Shape want = g.output_shape();
-  if (out.shape() != want) {
-    fail<ValueError>("out shape " + shape_to_string(out.shape()) + " must be " +
-                     shape_to_string(want));
+  // (Compared in place: a call's checks allocate nothing.)
+  const std::array<int64_t, 4> want{g.batch, g.out_channels, g.out_height, g.out_width};
+  const auto first = want.begin() + (g.batched ? 0 : 1);  // unbatched: (C, H, W)
+  const Shape &shape = out.shape();
+  if (shape.size() != static_cast<size_t>(want.end() - first) ||
+      !std::equal(shape.begin(), shape.end(), first)) {
+    fail<ValueError>("out shape " + shape_to_string(shape) + " must be " +
+                     shape_to_string(g.output_shape()));
   }
   check_dtype("out", out.dtype());
   check_view("out", out.data(), out.dtype(), out.shape(), out.strides());
@@ -441,17 +446,19 @@ void check_output(const ConvGeometry &g, const TensorView &out, const ConstTenso
 
   // Distinct elements must not share memory: sorted by stride, each stride
   // must step past everything the smaller ones reach.
-  std::vector<std::pair<int64_t, int64_t>> dims;  // (|stride|, extent)
-  for (size_t d = 0; d < want.size(); ++d) {
-    if (want[d] > 1)
-      dims.emplace_back(out.strides()[d] < 0 ? -out.strides()[d] : out.strides()[d], want[d]);
+  std::array<std::pair<int64_t, int64_t>, 4> dims{};  // (|stride|, extent)
+  size_t count = 0;
+  for (size_t d = 0; d < shape.size(); ++d) {
+    const int64_t stride = out.strides()[d];
+    if (shape[d] > 1) dims.at(count++) = {stride < 0 ? -stride : stride, shape[d]};
   }
-  std::sort(dims.begin(), dims.end());
+  std::sort(dims.begin(), dims.begin() + static_cast<std::ptrdiff_t>(count));
   int64_t reach = 0;
-  for (const auto &[stride, extent] : dims) {
+  for (size_t d = 0; d < count; ++d) {
+    const auto &[stride, extent] = dims.at(d);
     if (stride <= reach) {
       fail<ValueError>("out strides " + shape_to_string(out.strides()) + " for shape " +
-                       shape_to_string(want) + " make distinct elements overlap");
+                       shape_to_string(shape) + " make distinct elements overlap");
     }
     reach += (extent - 1) * stride;
   }

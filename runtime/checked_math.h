@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <limits>
 
 #include "convt/tensor.h"
@@ -23,15 +24,21 @@ inline int64_t saturating_add(int64_t a, int64_t b) {
   return __builtin_add_overflow(a, b, &sum) ? kSaturated : sum;
 }
 
-// The element count of a shape with no negative size; kSaturated when it
+// The element count of sizes none of which is negative; kSaturated when it
 // does not fit in int64 (0 whenever any size is 0).
-inline int64_t saturating_numel(const Shape &shape) {
-  for (int64_t e : shape) {
+template <typename Sizes>
+int64_t saturating_product(const Sizes &sizes) {
+  for (int64_t e : sizes) {
     if (e == 0) return 0;
   }
   int64_t n = 1;
-  for (int64_t e : shape) n = saturating_mul(n, e);
+  for (int64_t e : sizes) n = saturating_mul(n, e);
   return n;
+}
+inline int64_t saturating_numel(const Shape &shape) { return saturating_product(shape); }
+// (A list of sizes without building a Shape: no allocation on a call's path.)
+inline int64_t saturating_numel(std::initializer_list<int64_t> sizes) {
+  return saturating_product(sizes);
 }
 
 }  // namespace convt::detail

@@ -31,8 +31,15 @@ detail::WorkForm work_form(const Plan &plan) {
 void run(const ConvGeometry &g, const Plan &plan, const TensorView &out,
          const ConstTensorView &input, const ConstTensorView &weight,
          const std::optional<ConstTensorView> &bias) {
-  const Plan chosen = detail::measured_plan(g, plan, [&](const Plan &candidate) {
-    detail::run_plan(candidate, g, input, weight, bias, out);
+  // One captured pointer: the std::function holds it without allocating.
+  const struct {
+    const ConvGeometry &g;
+    const TensorView &out;
+    const ConstTensorView &input, &weight;
+    const std::optional<ConstTensorView> &bias;
+  } call{g, out, input, weight, bias};
+  const Plan chosen = detail::measured_plan(g, plan, [&call](const Plan &candidate) {
+    detail::run_plan(candidate, call.g, call.input, call.weight, call.bias, call.out);
   });
   detail::run_plan(chosen, g, input, weight, bias, out);
 }

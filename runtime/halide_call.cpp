@@ -56,14 +56,15 @@ struct HalideBuffer {
   std::array<halide_dimension_t, 4> dims{};
   halide_buffer_t buf{};
 
-  HalideBuffer(const void *data, const Shape &shape, const Shape &strides, int rank) {
-    const int given = static_cast<int>(shape.size());
+  // `given` sizes and strides, outermost first.
+  HalideBuffer(const void *data, const int64_t *shape, const int64_t *strides, int given,
+               int rank) {
     for (int d = 0; d < rank; ++d) {
       const int src = given - 1 - d;  // Halide dim d <- tensor dim src
-      halide_dimension_t &dim = dims[static_cast<size_t>(d)];
+      halide_dimension_t &dim = dims.at(static_cast<size_t>(d));
       dim.min = 0;
-      dim.extent = src >= 0 ? static_cast<int32_t>(shape[static_cast<size_t>(src)]) : 1;
-      dim.stride = src >= 0 ? static_cast<int32_t>(strides[static_cast<size_t>(src)]) : 0;
+      dim.extent = src >= 0 ? static_cast<int32_t>(shape[src]) : 1;
+      dim.stride = src >= 0 ? static_cast<int32_t>(strides[src]) : 0;
       // A single element's stride is never used; Halide wants 1 innermost.
       if (dim.extent == 1) dim.stride = d == 0 ? 1 : 0;
     }
@@ -72,6 +73,10 @@ struct HalideBuffer {
     buf.dimensions = rank;
     buf.dim = dims.data();
   }
+  template <typename View>  // ConstTensorView or TensorView
+  HalideBuffer(const View &v, int rank)
+      : HalideBuffer(v.data(), v.shape().data(), v.strides().data(),
+                     static_cast<int>(v.shape().size()), rank) {}
   HalideBuffer(const HalideBuffer &) = delete;
   HalideBuffer &operator=(const HalideBuffer &) = delete;
 };
@@ -138,21 +143,27 @@ ConstTensorView dense_host_copy(const ConstTensorView &v, std::vector<float> *st
 // (C_in, J) with the J = C_out_per_group * kh * kw values of an input
 // channel adjacent. The tensor's own memory when it is laid out so (the
 // usual contiguous weights); else a dense copy. GPU kernels do not read it.
-ConstTensorView weight_columns(const ConstTensorView &w, bool gpu, std::vector<float> *store) {
+struct WeightColumns {
+  const void *data;
+  std::array<int64_t, 2> shape, strides;
+};
+WeightColumns weight_columns(const ConstTensorView &w, bool gpu, std::vector<float> *store) {
   static const float kUnread = 0.0f;
-  if (gpu) return {&kUnread, DType::kFloat32, {1, 1}, {1, 1}, Device::kCPU};
+  if (gpu) return {&kUnread, {1, 1}, {1, 1}};
   const Shape &shape = w.shape();
   const int64_t columns = shape[1] * shape[2] * shape[3];
-  const Shape dense = contiguous_strides(shape);
+  // Adjacent: each dimension after the first steps over the ones after it.
   bool adjacent = true;
-  for (size_t d = 1; d < 4; ++d)
-    adjacent = adjacent && (shape[d] == 1 || w.strides()[d] == dense[d]);
-  if (adjacent) {
-    return {w.data(), DType::kFloat32, {shape[0], columns}, {w.strides()[0], 1}, Device::kCPU};
+  int64_t dense = 1;
+  for (size_t d = 3; d >= 1; --d) {
+    adjacent = adjacent && (shape[d] == 1 || w.strides()[d] == dense);
+    dense *= shape[d];
   }
+  if (adjacent) return {w.data(), {shape[0], columns}, {w.strides()[0], 1}};
   store->resize(static_cast<size_t>(w.numel()));
-  copy_strided(shape, static_cast<const float *>(w.data()), w.strides(), store->data(), dense);
-  return {store->data(), DType::kFloat32, {shape[0], columns}, {columns, 1}, Device::kCPU};
+  copy_strided(shape, static_cast<const float *>(w.data()), w.strides(), store->data(),
+               contiguous_strides(shape));
+  return {store->data(), {shape[0], columns}, {columns, 1}};
 }
 
 }  // namespace
@@ -163,27 +174,39 @@ void run_kernel(const Kernel &kernel, int32_t tile_order, bool serial, const Con
   install_runtime_hooks();
   install_workspace_allocator();
   const bool gpu = kernel.device_interface != nullptr;
+  // GPU kernels read dense host copies (dense_host_copy) and a real bias;
+  // CPU kernels read the caller's views as they are (no copy, no
+  // allocation).
   std::vector<float> input_copy;
   std::vector<float> weight_copy;
   std::vector<float> bias_copy;
   std::vector<float> columns_copy;
-  const ConstTensorView input = gpu ? dense_host_copy(given_input, &input_copy) : given_input;
-  const ConstTensorView weight = gpu ? dense_host_copy(given_weight, &weight_copy) : given_weight;
-  std::optional<ConstTensorView> bias = given_bias;
-  if (gpu && bias) bias = dense_host_copy(*bias, &bias_copy);
-  if (gpu && !bias) {  // GPU kernels get real zeros (see dense_host_copy)
-    bias_copy.assign(static_cast<size_t>(g.out_channels), 0.0f);
-    bias = ConstTensorView(bias_copy.data(), {g.out_channels});
+  std::optional<ConstTensorView> gpu_input;
+  std::optional<ConstTensorView> gpu_weight;
+  std::optional<ConstTensorView> gpu_bias;
+  if (gpu) {
+    gpu_input = dense_host_copy(given_input, &input_copy);
+    gpu_weight = dense_host_copy(given_weight, &weight_copy);
+    if (given_bias) {
+      gpu_bias = dense_host_copy(*given_bias, &bias_copy);
+    } else {
+      bias_copy.assign(static_cast<size_t>(g.out_channels), 0.0f);
+      gpu_bias = ConstTensorView(bias_copy.data(), {g.out_channels});
+    }
   }
-  HalideBuffer in_buf(input.data(), input.shape(), input.strides(), 4);
-  HalideBuffer w_buf(weight.data(), weight.shape(), weight.strides(), 4);
-  const ConstTensorView columns = weight_columns(weight, gpu, &columns_copy);
-  HalideBuffer wc_buf(columns.data(), columns.shape(), columns.strides(), 2);
-  HalideBuffer out_buf(out.data(), out.shape(), out.strides(), 4);
+  const ConstTensorView &input = gpu ? *gpu_input : given_input;
+  const ConstTensorView &weight = gpu ? *gpu_weight : given_weight;
+  const ConstTensorView *bias = gpu ? &*gpu_bias : given_bias ? &*given_bias : nullptr;
+  HalideBuffer in_buf(input, 4);
+  HalideBuffer w_buf(weight, 4);
+  const WeightColumns columns = weight_columns(weight, gpu, &columns_copy);
+  HalideBuffer wc_buf(columns.data, columns.shape.data(), columns.strides.data(), 2, 2);
+  HalideBuffer out_buf(out, 4);
   // No bias: a stride-0 view of a single zero, so the kernel needs no branch.
   static const float kZero = 0.0f;
-  HalideBuffer b_buf = bias ? HalideBuffer(bias->data(), bias->shape(), bias->strides(), 1)
-                            : HalideBuffer(&kZero, {g.out_channels}, {0}, 1);
+  const int64_t zero_stride = 0;
+  HalideBuffer b_buf = bias != nullptr ? HalideBuffer(*bias, 1)
+                                       : HalideBuffer(&kZero, &g.out_channels, &zero_stride, 1, 1);
 
   CallContext context;
   context.serial = serial;
