@@ -429,7 +429,7 @@ void check_output(const ConvGeometry &g, const TensorView &out, const ConstTenso
                   const ConstTensorView &weight, const std::optional<ConstTensorView> &bias) {
   // (Compared in place: a call's checks allocate nothing.)
   const std::array<int64_t, 4> want{g.batch, g.out_channels, g.out_height, g.out_width};
-  const auto first = want.begin() + (g.batched ? 0 : 1);  // unbatched: (C, H, W)
+  const auto *const first = want.begin() + (g.batched ? 0 : 1);  // unbatched: (C, H, W)
   const Shape &shape = out.shape();
   if (shape.size() != static_cast<size_t>(want.end() - first) ||
       !std::equal(shape.begin(), shape.end(), first)) {

@@ -214,7 +214,7 @@ void run_kernel(const Kernel &kernel, int32_t tile_order, bool serial, const Con
   if (gpu) {
     device.bind(in_buf, input.device(), true);
     device.bind(w_buf, weight.device(), true);
-    device.bind(b_buf, bias ? bias->device() : Device::kCPU, true);
+    device.bind(b_buf, bias != nullptr ? bias->device() : Device::kCPU, true);
     device.bind(out_buf, out.device(), false);
   }
   // Per axis: Halide lists x (W) first, the geometry (H, W).
