@@ -53,7 +53,8 @@ struct LayerRun {
     onednn_held_bytes = convt_bench::heap_live_bytes() - before;
   }
 
-  void run_convt() { convt_bench::run_convt(layer, t); }
+  convt_bench::ConvtCall convt_call{layer, t};
+  void run_convt() const { convt_call(); }
 
   // max |convt - oneDNN| / max |oneDNN|
   double max_rel_diff() {

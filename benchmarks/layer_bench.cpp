@@ -23,7 +23,7 @@ namespace {
 double layer_seconds(const convt_bench::Layer &l, int reps) {
   convt_bench::LayerTensors t(l);
   convt_bench::fill_uniform(t);
-  auto run = [&] { convt_bench::run_convt(l, t); };
+  const convt_bench::ConvtCall run(l, t);
   for (int i = 0; i < 2; ++i) run();  // warm-up: thread pool, caches, pages
   return convt_bench::median_seconds(run, reps);
 }

@@ -97,13 +97,23 @@ void fill_uniform(LayerTensors &t) {
     for (int64_t i = 0; i < v->numel(); ++i) v->data()[i] = dist(rng);
 }
 
-void run_convt(const Layer &l, LayerTensors &t) { run_convt(l, t.out, t.x, t.w, t.b); }
+ConvtCall::ConvtCall(const Layer &l, LayerTensors &t) : ConvtCall(l, t.out, t.x, t.w, t.b) {}
 
-void run_convt(const Layer &l, const convt::TensorView &out, const convt::ConstTensorView &x,
-               const convt::ConstTensorView &w, const convt::ConstTensorView &b) {
-  convt::conv_transpose2d_out(
-      out, x, w, b, {l.stride[0], l.stride[1]}, {l.padding[0], l.padding[1]},
-      {l.output_padding[0], l.output_padding[1]}, l.groups, {l.dilation[0], l.dilation[1]});
+ConvtCall::ConvtCall(const Layer &l, const convt::TensorView &out, const convt::ConstTensorView &x,
+                     const convt::ConstTensorView &w, const convt::ConstTensorView &b)
+    : out_(out),
+      x_(x),
+      w_(w),
+      b_(b),
+      stride_({l.stride[0], l.stride[1]}),
+      padding_({l.padding[0], l.padding[1]}),
+      output_padding_({l.output_padding[0], l.output_padding[1]}),
+      dilation_({l.dilation[0], l.dilation[1]}),
+      groups_(l.groups) {}
+
+void ConvtCall::operator()() const {
+  convt::conv_transpose2d_out(out_, x_, w_, b_, stride_, padding_, output_padding_, groups_,
+                              dilation_);
 }
 
 double median_seconds(const std::function<void()> &call, int reps) {

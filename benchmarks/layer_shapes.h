@@ -6,6 +6,7 @@
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -52,11 +53,25 @@ struct LayerTensors {
 // Fills input, weight and bias with uniform values in [-1, 1] (seed 1).
 void fill_uniform(LayerTensors &t);
 
-// out = conv_transpose2d(x, w, b) with the layer's parameters: on the
-// layer's tensors, or on views of the same shapes (device memory, say).
-void run_convt(const Layer &l, LayerTensors &t);
-void run_convt(const Layer &l, const convt::TensorView &out, const convt::ConstTensorView &x,
-               const convt::ConstTensorView &w, const convt::ConstTensorView &b);
+// out = conv_transpose2d(x, w, b) with the layer's parameters, its views
+// and parameter lists made once, as an application holds them across
+// calls (and as the oneDNN runs hold their memory objects): a call then
+// times, and allocates, only what convt does. On the layer's tensors, or
+// on views of the same shapes (device memory, say).
+class ConvtCall {
+ public:
+  ConvtCall(const Layer &l, LayerTensors &t);
+  ConvtCall(const Layer &l, const convt::TensorView &out, const convt::ConstTensorView &x,
+            const convt::ConstTensorView &w, const convt::ConstTensorView &b);
+  void operator()() const;
+
+ private:
+  convt::TensorView out_;
+  convt::ConstTensorView x_, w_;
+  std::optional<convt::ConstTensorView> b_;
+  convt::IntList stride_, padding_, output_padding_, dilation_;
+  int64_t groups_;
+};
 
 // The median wall time of `reps` calls (callers warm up first), in seconds.
 double median_seconds(const std::function<void()> &call, int reps);

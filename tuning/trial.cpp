@@ -91,7 +91,7 @@ void run_layer(const convt_bench::Layer &l, const Options &o) {
     values.push_back(convt_test::random_values(static_cast<size_t>(v->numel()), rng));
     std::copy(values.back().begin(), values.back().end(), v->data());
   }
-  std::function<void()> run = [&] { convt_bench::run_convt(l, t); };
+  std::function<void()> run = convt_bench::ConvtCall(l, t);
   std::function<std::vector<float>()> result = [&] {
     return std::vector<float>(t.out.data(), t.out.data() + t.out.numel());
   };
@@ -107,12 +107,10 @@ void run_layer(const convt_bench::Layer &l, const Options &o) {
     if (!dx->ok() || !dw->ok() || !db->ok() || !dout->ok())
       throw std::runtime_error("could not allocate the layer's tensors on the CUDA device");
     using convt::Device;
-    run = [&] {
-      convt_bench::run_convt(l, convt::TensorView(dout->data(), t.out.shape(), Device::kCUDA),
-                             convt::ConstTensorView(dx->data(), t.x.shape(), Device::kCUDA),
-                             convt::ConstTensorView(dw->data(), t.w.shape(), Device::kCUDA),
-                             convt::ConstTensorView(db->data(), t.b.shape(), Device::kCUDA));
-    };
+    run = convt_bench::ConvtCall(l, convt::TensorView(dout->data(), t.out.shape(), Device::kCUDA),
+                                 convt::ConstTensorView(dx->data(), t.x.shape(), Device::kCUDA),
+                                 convt::ConstTensorView(dw->data(), t.w.shape(), Device::kCUDA),
+                                 convt::ConstTensorView(db->data(), t.b.shape(), Device::kCUDA));
     result = [&] { return dout->read(); };
   }
 #endif
