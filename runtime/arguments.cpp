@@ -195,8 +195,8 @@ void check_same_device(const char *name, Device device, Device input_device) {
 }  // namespace
 
 Shape ConvGeometry::output_shape() const {
-  if (batched) return {batch, out_channels, out_height, out_width};
-  return {out_channels, out_height, out_width};
+  const std::array<int64_t, 4> sizes = output_sizes();
+  return {sizes.begin() + (batched ? 0 : 1), sizes.end()};
 }
 
 int64_t ConvGeometry::multiply_adds() const {
@@ -302,8 +302,7 @@ ConvGeometry resolve_geometry(const Shape &input_shape, const Shape &weight_shap
   }
   g.out_height = out[0];
   g.out_width = out[1];
-  const int64_t elements =
-      saturating_numel({g.batch, g.out_channels, g.out_height, g.out_width});  // N 1 unbatched
+  const int64_t elements = saturating_product(g.output_sizes());
   if (saturating_mul(elements, 4) > kMaxIndex) {
     fail<ValueError>(
         "output shape " + shape_to_string(g.output_shape()) + " has " +
@@ -428,7 +427,7 @@ void check_work(const ConvGeometry &g, WorkForm form) {
 void check_output(const ConvGeometry &g, const TensorView &out, const ConstTensorView &input,
                   const ConstTensorView &weight, const std::optional<ConstTensorView> &bias) {
   // (Compared in place: a call's checks allocate nothing.)
-  const std::array<int64_t, 4> want{g.batch, g.out_channels, g.out_height, g.out_width};
+  const std::array<int64_t, 4> want = g.output_sizes();
   const auto *const first = want.begin() + (g.batched ? 0 : 1);  // unbatched: (C, H, W)
   const Shape &shape = out.shape();
   if (shape.size() != static_cast<size_t>(want.end() - first) ||

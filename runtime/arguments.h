@@ -21,6 +21,11 @@ struct ConvGeometry {
   std::array<int64_t, 2> stride{}, padding{}, output_padding{}, dilation{};
 
   Shape output_shape() const;  // unbatched calls drop N
+  // (N, C_out, H_out, W_out), N 1 for unbatched calls: the output's sizes
+  // without allocating (output_shape() is these, less N when unbatched).
+  std::array<int64_t, 4> output_sizes() const {
+    return {batch, out_channels, out_height, out_width};
+  }
   // The true multiply-adds: every input pixel meets every tap once
   // (saturating at 2^63 - 1).
   int64_t multiply_adds() const;

@@ -299,11 +299,11 @@ class Tuner:
         return self._link(out, [os.path.join(out, f"kernel{i}.a") for i in range(len(runs))],
                           aliases)
 
-    def _link(self, out, kernel, flags=()):
-        """Links convt_trial in `out` with the libraries `kernel` for this
-        flavour (and linker `flags`)."""
+    def _link(self, out, libraries, flags=()):
+        """Links convt_trial in `out` with `libraries` as this flavour's
+        kernel (and linker `flags`)."""
         kernels = [p for f, path in self.link["kernels"].items()
-                   for p in (kernel if f == self.flavour else [path])]
+                   for p in (libraries if f == self.flavour else [path])]
         exe = os.path.join(out, "convt_trial")
         ld = [self.link["cxx"], "-o", exe] + self.link["objects"] + [self.link["convt"]] + \
             kernels + [self.link["runtime"]] + self.link["libs"] + list(flags)
