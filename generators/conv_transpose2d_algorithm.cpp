@@ -472,32 +472,53 @@ ConvTranspose2dFuncs define_conv_transpose2d(
     f.col2im_row = Func("col2im_row");
     {
       const Expr phase = f.phase_y.phase_of(f.y % stride_y);
-      f.col2im_row(f.y) = {phase, f.phase_y.input(f.y / stride_y, phase, 0)};
+      const Expr first_row = f.phase_y.input(f.y / stride_y, phase, 0);
+      // Tap rows [lo, hi) of the phase land on input rows 0 to H_in - 1
+      // (input row first_row - j * step, step > 0): bounds Halide puts on
+      // the loop, where the same test as a predicate sat in its body.
+      const Expr step = f.phase_y.input_step, tap_step = f.phase_y.tap_step;
+      const Expr taps = max(kernel_height - phase + tap_step - 1, 0) / tap_step;
+      f.col2im_row(f.y) = {phase, first_row, max((first_row - input_height + step) / step, 0),
+                           min(first_row / step + 1, taps)};
     }
     const Expr ty = clamp(f.col2im_row(f.y)[0], 0, kernel_height);
+    // Input columns whose every tap lands in the output row: ix_lo to
+    // ix_hi. Their update has no test on kx, so its kernel columns are
+    // whole vectors; the few others (the padding's, at either end) are
+    // added by a second update, r_col2im_border, one tap at a time.
+    const Expr ix_lo = (padding_x + stride_x - 1) / stride_x;
+    const Expr ix_hi = (output_width - 1 + padding_x - (kernel_width - 1) * dilation_x) / stride_x;
+    const Expr left = clamp(ix_lo, 0, input_width);
+    const Expr right = input_width - clamp(ix_hi + 1, left, input_width);
+    const Expr once = select(by_columns, 1, 0);
     // (The last dimension, once or never, lets a schedule place the GEMM
     // where it runs only for this order.)
-    f.r_col2im = RDom(0, kernel_width, 0, input_width, 0, f.phase_y.max_taps, 0,
-                      select(by_columns, 1, 0), "r_col2im");
-    RVar kx = f.r_col2im.x, ix = f.r_col2im.y, jy = f.r_col2im.z;
-    const Expr x = ix * stride_x - padding_x + kx * dilation_x;
-    const Expr iy = f.col2im_row(f.y)[1] - jy * f.phase_y.input_step;
-    f.r_col2im.where(f.phase_y.has_tap(ty, jy) && iy >= 0 && iy < input_height && x >= 0 &&
-                     x < output_width);
-    const Expr ky = f.phase_y.tap(ty, jy);
-    const Expr group = select(groups == 1, 0, clamped_co / out_channels_per_group);
-    const Expr j = kx + kernel_width * (ky + kernel_height * co_in_group_of(clamped_co));
-    // In range under the where clause: promised rather than clamped, so
-    // the output's x stays a dense vector along kx (a clamp made the
-    // vectorized adds scatters).
-    const Expr m =
-        ix + input_width * (unsafe_promise_clamped(iy, 0, input_height - 1) + input_height * f.n);
-    const Expr xc = unsafe_promise_clamped(x, 0, output_width - 1);
-    f.output(xc, f.y, f.co, f.n) = f.output(xc, f.y, f.co, f.n) + f.columns(j, m, group);
+    f.r_col2im = RDom(0, kernel_width, 0, input_width, 0, f.phase_y.max_taps, 0, once, "r_col2im");
+    f.r_col2im_border =
+        RDom(0, kernel_width, 0, left + right, 0, f.phase_y.max_taps, 0, once, "r_col2im_border");
+    auto add_columns = [&](RDom r, const Expr &ix, auto x_in_range) {
+      const RVar &kx = r.x, &jy = r.z;
+      const Expr x = ix * stride_x - padding_x + kx * dilation_x;
+      const Expr iy = f.col2im_row(f.y)[1] - jy * f.phase_y.input_step;
+      r.where(jy >= f.col2im_row(f.y)[2] && jy < f.col2im_row(f.y)[3] && x_in_range(x));
+      const Expr ky = f.phase_y.tap(ty, jy);
+      const Expr group = select(groups == 1, 0, clamped_co / out_channels_per_group);
+      const Expr j = kx + kernel_width * (ky + kernel_height * co_in_group_of(clamped_co));
+      // In range under the where clause: promised rather than clamped, so
+      // the output's x stays a dense vector along kx (a clamp made the
+      // vectorized adds scatters).
+      const Expr m =
+          ix + input_width * (unsafe_promise_clamped(iy, 0, input_height - 1) + input_height * f.n);
+      const Expr xc = unsafe_promise_clamped(x, 0, output_width - 1);
+      f.output(xc, f.y, f.co, f.n) = f.output(xc, f.y, f.co, f.n) + f.columns(j, m, group);
+    };
+    RDom &ri = f.r_col2im, &rb = f.r_col2im_border;
+    add_columns(ri, ri.y, [&](const Expr &) { return ri.y >= ix_lo && ri.y <= ix_hi; });
+    add_columns(rb, select(rb.y < left, rb.y, rb.y - left + input_width - right),
+                [&](const Expr &x) { return x >= 0 && x < output_width; });
   }
 
-  // x tiles across rows: the phase orders' update, after the columns so
-  // that the updates keep their numbers (OutputUpdate).
+  // x tiles across rows: the phase orders' update.
   f.r_out_across_rows =
       full_column_domain(convt_order::kXTilesAcrossRows, true, "r_out_across_rows");
   const RDom &rar = f.r_out_across_rows;

@@ -165,8 +165,10 @@ struct ConvTranspose2dFuncs {
   // which a schedule can load whole vectors of columns. r_columns: the
   // group's input channels. r_col2im (kx, ix, tap row, once) adds each
   // output row's columns into it after the bias fill (r_fill covers the
-  // whole output for this order); its last dimension is empty for the
-  // other orders.
+  // whole output for this order), for the input columns whose every tap
+  // lands in the row; r_col2im_border (kx, border column, tap row, once)
+  // the others, at the padding's ends. Their last dimension is empty for
+  // the other orders.
   Halide::Var j{"j"}, g{"g"};
   // (x, y, image) of pixel m: a Func, so that a schedule computes its
   // divisions once per pixel tile, outside the GEMM's reduction loop (LLVM
@@ -174,8 +176,10 @@ struct ConvTranspose2dFuncs {
   Halide::Func columns_pixel;
   Halide::Func columns_sum;  // the GEMM's reduction
   Halide::Func columns;      // its result, where the output update reads it
-  Halide::RDom r_columns, r_col2im;
-  Halide::Func col2im_row;                 // (phase, input row of its tap 0) of output row y
+  Halide::RDom r_columns, r_col2im, r_col2im_border;
+  // Of output row y: its phase, the input row of that phase's tap 0, and
+  // the tap rows [lo, hi) that land on input rows.
+  Halide::Func col2im_row;
   Halide::Expr pixels, columns_per_group;  // M and N of the GEMM
   // The same output as a pure gather from phase_sum, one pixel at a time.
   // Slower to schedule well, but Halide's autoschedulers accept it, where
@@ -213,16 +217,17 @@ struct ConvTranspose2dFuncs {
 // The updates of ConvTranspose2dFuncs::output, in order. The fill comes
 // first: the phases overwrite it where they have taps.
 enum OutputUpdate : int {
-  kFill = 0,          // r_fill: bias where no phase writes
-  kByX = 1,           // r_out: kXTiles
-  kByChannel = 2,     // r_out_by_channel: kChannelTilesAlongX
-  kEdge = 3,          // r_edge
-  kByImage = 4,       // r_out_by_image: kChannelTilesAlongImages
-  kXImages = 5,       // r_out_x_images: kXTilesAcrossImages
-  kXRows = 6,         // r_out_x_rows: kXTilesByRow
-  kColumns = 7,       // r_col2im: kColumns (adds to the fill)
-  kAcrossRows = 8,    // r_out_across_rows: kXTilesAcrossRows
-  kByMoreImages = 9,  // r_out_by_more_images: kChannelTilesAlongMoreImages
+  kFill = 0,           // r_fill: bias where no phase writes
+  kByX = 1,            // r_out: kXTiles
+  kByChannel = 2,      // r_out_by_channel: kChannelTilesAlongX
+  kEdge = 3,           // r_edge
+  kByImage = 4,        // r_out_by_image: kChannelTilesAlongImages
+  kXImages = 5,        // r_out_x_images: kXTilesAcrossImages
+  kXRows = 6,          // r_out_x_rows: kXTilesByRow
+  kColumns = 7,        // r_col2im: kColumns (adds to the fill)
+  kColumnsBorder = 8,  // r_col2im_border: kColumns, the input columns with taps off the row
+  kAcrossRows = 9,     // r_out_across_rows: kXTilesAcrossRows
+  kByMoreImages = 10,  // r_out_by_more_images: kChannelTilesAlongMoreImages
 };
 
 // Defines the Funcs. The scalar parameters are run-time values, so one AOT

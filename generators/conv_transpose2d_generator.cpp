@@ -130,6 +130,12 @@ class ConvTranspose2dGenerator : public Generator<ConvTranspose2dGenerator> {
     if (fixed_tile_order >= 0) {
       add_requirement(tile_order == fixed_tile_order, "this kernel computes tile order ",
                       int(fixed_tile_order), " only");
+    } else if (hand_cpu_schedule()) {
+      // The CPU schedule computes the columns' GEMM at the root, which runs
+      // it on every call unless the pipeline is the columns order alone.
+      std::cerr << "conv_transpose2d: a hand CPU schedule is built one tile order at a time "
+                   "(set fixed_tile_order)\n";
+      std::abort();  // generator time only: the build fails, not a user's program
     }
     funcs_.input_dense_rows = input.dim(0).stride() == 1;
   }

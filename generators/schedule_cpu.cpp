@@ -549,8 +549,7 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
   // matrices take one vector, or none. Within a block of pixels, each
   // column tile's weight panel serves every pixel tile from L1; the blocks
   // run in parallel, or the column tiles when there is one block. Computed
-  // once, inside the col2im update's `once` loop, so the GEMM runs only
-  // when this order is chosen.
+  // once per call, at the root (in this order's own pipeline).
   //
   // When the pixels fill at most half a tile (one to three 1 x 1 inputs
   // with AVX2's 6-pixel tiles), a tile of x_channels pixels would be mostly idle: one pixel
@@ -577,8 +576,10 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
       if (j_tail == TailStrategy::ShiftInwards) c.vectorize(ji, vec).unroll(ji);
     };
     // Every column, whatever the col2im's predicates leave of the region
-    // (the shifted last tile needs J columns).
-    f.columns.compute_at(LoopLevel(f.output, f.r_col2im.w)).bound(f.j, 0, J);
+    // (the shifted last tile needs J columns). At the root, where both
+    // col2im updates read it: this pipeline computes this order alone
+    // (fixed_tile_order), so the GEMM runs only when it is chosen.
+    f.columns.compute_root().bound(f.j, 0, J);
     tile_columns(f.columns.specialize(J >= row_width && few_pixels), row_width, 1, true,
                  TailStrategy::ShiftInwards);
     tile_columns(f.columns.specialize(J >= x_width && one_block), x_width, t.x_channels, true,
@@ -597,18 +598,24 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
     f.columns_sum.update().specialize(J >= vec).vectorize(f.j, vec).unroll(f.j);
 
     // Each output row (of a channel and image: tasks in parallel) adds its
-    // tap rows' columns, kernel columns adjacent along x for dilation 1.
-    RVar kx = f.r_col2im.x, ix = f.r_col2im.y, jy = f.r_col2im.z, once = f.r_col2im.w;
+    // tap rows' columns, kernel columns adjacent along x for dilation 1:
+    // whole vectors where every tap lands in the row (kColumns), one tap at
+    // a time at the padding's few input columns (kColumnsBorder).
     Var rows("rows"), tasks("tasks");
+    auto rows_in_parallel = [&](Stage col2im, const RDom &r) {
+      col2im.allow_race_conditions()
+          .reorder(r.x, r.y, r.z, f.y, f.co, f.n, r.w)
+          .fuse(f.y, f.co, rows)
+          .fuse(rows, f.n, tasks)
+          .parallel(tasks, 8, TailStrategy::GuardWithIf);
+    };
     Stage col2im = f.output.update(kColumns);
-    col2im.allow_race_conditions()
-        .reorder(kx, ix, jy, f.y, f.co, f.n, once)
-        .fuse(f.y, f.co, rows)
-        .fuse(rows, f.n, tasks)
-        .parallel(tasks, 8, TailStrategy::GuardWithIf);
+    rows_in_parallel(col2im, f.r_col2im);
     col2im.specialize(groups_1 && f.phase_x.dilation == 1)
-        .vectorize(kx, vec, TailStrategy::GuardWithIf);
-    col2im.specialize(f.phase_x.dilation == 1).vectorize(kx, vec, TailStrategy::GuardWithIf);
+        .vectorize(f.r_col2im.x, vec, TailStrategy::GuardWithIf);
+    col2im.specialize(f.phase_x.dilation == 1)
+        .vectorize(f.r_col2im.x, vec, TailStrategy::GuardWithIf);
+    rows_in_parallel(f.output.update(kColumnsBorder), f.r_col2im_border);
     // Once per call: a few ints per output row.
     f.col2im_row.compute_root();
   }

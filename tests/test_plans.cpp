@@ -9,7 +9,8 @@
 // groups, depthwise, dilation with a common factor (and with many channel
 // blocks), x tiles whose taps reach past their block, and the columns order's
 // matrices (more columns than pixels, several pixel blocks, fewer columns
-// than two vectors or than one), and the row tiles of one channel. The measured choice
+// than two vectors or than one) and its border columns, and the row tiles of
+// one channel. The measured choice
 // (Planning::kMeasure) runs through the public API.
 #include <gtest/gtest.h>
 
@@ -76,6 +77,9 @@ const PlanCase kCases[] = {
     {"pixel_blocks", params(2, 6, 12, 10, 1, 5, 3, 2)},
     {"columns_one_vector", params(3, 4, 2, 3, 1, 3, 1, 0)},
     {"columns_under_a_vector", params(5, 3, 1, 2, 2, 1, 1, 0)},
+    // Padding past the taps' reach: every input column has a tap off the
+    // output row (the columns order's border update alone).
+    {"padding_past_the_taps", params(2, 3, 4, 4, 2, 3, 1, 2)},
     // x tiles across rows: phase rows and columns that are not multiples of
     // the tile, phases with 3 and with 2 taps, zero-border rows read.
     {"rows_of_one_channel", params(1, 5, 23, 19, 1, 9, 4, 3, 1, 1, 1)},
