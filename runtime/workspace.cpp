@@ -1,5 +1,7 @@
 #include "workspace.h"
 
+#include <array>
+#include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <mutex>
@@ -16,8 +18,12 @@ namespace {
 // alignment, readable for a few bytes before and after; a 64-byte header
 // and tail give both (the header also records the capacity).
 constexpr std::size_t kAlign = 64;
+// A model's layers take different block sizes: when the cache is full, a
+// returned block evicts the least recently returned ones, so that the
+// layers running now keep theirs (a cache that kept its first 16 blocks
+// made the eighth layer of a process allocate on every call).
 constexpr std::size_t kMaxCachedBytes = std::size_t{256} << 20;
-constexpr std::size_t kMaxCachedBlocks = 16;
+constexpr std::size_t kMaxCachedBlocks = 32;
 
 struct Block {
   std::size_t capacity;  // usable bytes
@@ -26,12 +32,16 @@ struct Block {
 
 struct Cache {
   std::mutex mutex;
-  std::vector<Block> free_blocks;
+  std::vector<Block> free_blocks;  // least recently returned first
   std::size_t cached_bytes = 0;
 };
 
 Cache &cache() {
-  static auto *c = new Cache;  // never destroyed: kernels may run during exit
+  static auto *c = [] {
+    auto *made = new Cache;                       // never destroyed: kernels may run during exit
+    made->free_blocks.reserve(kMaxCachedBlocks);  // returning a block allocates nothing
+    return made;
+  }();
   return *c;
 }
 
@@ -71,16 +81,28 @@ void cached_free(void * /*user_context*/, void *ptr) {
   if (ptr == nullptr) return;
   void *raw = raw_pointer(ptr);
   const std::size_t capacity = capacity_of(raw);
+  if (capacity > kMaxCachedBytes) {
+    std::free(raw);
+    return;
+  }
+  std::array<void *, kMaxCachedBlocks> evicted{};
+  std::size_t dropped = 0;  // the oldest blocks, evicted to make room
   Cache &c = cache();
   {
     std::lock_guard<std::mutex> lock(c.mutex);
-    if (c.cached_bytes + capacity <= kMaxCachedBytes && c.free_blocks.size() < kMaxCachedBlocks) {
-      c.free_blocks.push_back({capacity, raw});
-      c.cached_bytes += capacity;
-      return;
+    std::size_t bytes = c.cached_bytes;
+    while (dropped < c.free_blocks.size() && (bytes + capacity > kMaxCachedBytes ||
+                                              c.free_blocks.size() - dropped >= kMaxCachedBlocks)) {
+      bytes -= c.free_blocks[dropped].capacity;
+      evicted.at(dropped) = c.free_blocks[dropped].raw;
+      ++dropped;
     }
+    const auto first = c.free_blocks.begin();
+    c.free_blocks.erase(first, first + static_cast<std::ptrdiff_t>(dropped));
+    c.free_blocks.push_back({capacity, raw});
+    c.cached_bytes = bytes + capacity;
   }
-  std::free(raw);
+  for (std::size_t i = 0; i < dropped; ++i) std::free(evicted.at(i));
 }
 
 }  // namespace

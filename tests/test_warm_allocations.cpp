@@ -33,6 +33,11 @@ const WarmCase kCases[] = {
     {"few_channels_batch", {4, 6, 5, 12}, {6, 2, 3, 3}, 1, 1, 1, true},
     {"depthwise", {3, 16, 5, 7}, {16, 1, 3, 3}, 2, 1, 16, true},
     {"unbatched", {8, 4, 4}, {8, 8, 2, 2}, 2, 0, 1, false},
+    // Later layers of the process, whose blocks differ from those the
+    // earlier cases left in the cache: rows of one channel (fsrcnn_deconv_x4)
+    // and channel tiles along images in many channel blocks (random1_15).
+    {"rows_of_one_channel", {1, 56, 90, 90}, {56, 1, 9, 9}, 4, 3, 1, true},
+    {"many_channel_blocks", {7, 782, 6, 6}, {782, 176, 1, 1}, 1, 0, 1, true},
 };
 
 TEST(WarmCall, AllocatesNothing) {

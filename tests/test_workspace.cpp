@@ -1,10 +1,11 @@
 // The kernels' workspace cache: Halide's alignment contract, reuse between
-// calls, release, and unchanged results.
+// calls, eviction when full, release, and unchanged results.
 #include <gtest/gtest.h>
 
 #include <cstdint>
 #include <cstring>
 #include <random>
+#include <vector>
 
 #include "HalideRuntime.h"
 #include "convt/convt.h"
@@ -29,6 +30,28 @@ TEST(Workspace, BlocksAreAlignedAndReused) {
   EXPECT_NE(c, b);
   halide_free(nullptr, b);
   halide_free(nullptr, c);
+  convt::release_workspace();
+  EXPECT_EQ(convt::detail::workspace_cached_bytes(), 0u);
+}
+
+// A full cache makes room for the block just returned: the layer running
+// now keeps its blocks, whatever earlier layers left (a cache that kept
+// its first blocks missed on every call of a process's later layers).
+TEST(Workspace, AFullCacheKeepsTheBlocksReturnedLast) {
+  convt::detail::install_workspace_allocator();
+  convt::release_workspace();
+  std::vector<void *> earlier(100);
+  for (void *&p : earlier) p = halide_malloc(nullptr, 64);
+  for (void *p : earlier) halide_free(nullptr, p);
+  const std::size_t full = convt::detail::workspace_cached_bytes();
+  EXPECT_LT(full, 100u * 64u);                 // bounded: not every earlier block stayed
+  void *now = halide_malloc(nullptr, 100000);  // fits no cached block
+  halide_free(nullptr, now);
+  EXPECT_GE(convt::detail::workspace_cached_bytes(), 100000u);  // kept, in place of old ones
+  void *again = halide_malloc(nullptr, 100000);
+  EXPECT_EQ(again, now);
+  EXPECT_LT(convt::detail::workspace_cached_bytes(), 100000u);  // taken from the cache
+  halide_free(nullptr, again);
   convt::release_workspace();
   EXPECT_EQ(convt::detail::workspace_cached_bytes(), 0u);
 }
