@@ -491,16 +491,17 @@ ConvTranspose2dFuncs define_conv_transpose2d(
     const Expr left = clamp(ix_lo, 0, input_width);
     const Expr right = input_width - clamp(ix_hi + 1, left, input_width);
     const Expr once = select(by_columns, 1, 0);
-    // (The last dimension, once or never, lets a schedule place the GEMM
-    // where it runs only for this order.)
+    // (The last dimension, once or never, empties both updates in the
+    // other orders' pipelines.)
     f.r_col2im = RDom(0, kernel_width, 0, input_width, 0, f.phase_y.max_taps, 0, once, "r_col2im");
     f.r_col2im_border =
         RDom(0, kernel_width, 0, left + right, 0, f.phase_y.max_taps, 0, once, "r_col2im_border");
-    auto add_columns = [&](RDom r, const Expr &ix, auto x_in_range) {
+    auto add_columns = [&](RDom r, const Expr &ix, bool border) {
       const RVar &kx = r.x, &jy = r.z;
       const Expr x = ix * stride_x - padding_x + kx * dilation_x;
       const Expr iy = f.col2im_row(f.y)[1] - jy * f.phase_y.input_step;
-      r.where(jy >= f.col2im_row(f.y)[2] && jy < f.col2im_row(f.y)[3] && x_in_range(x));
+      const Expr x_in_row = border ? x >= 0 && x < output_width : ix >= ix_lo && ix <= ix_hi;
+      r.where(jy >= f.col2im_row(f.y)[2] && jy < f.col2im_row(f.y)[3] && x_in_row);
       const Expr ky = f.phase_y.tap(ty, jy);
       const Expr group = select(groups == 1, 0, clamped_co / out_channels_per_group);
       const Expr j = kx + kernel_width * (ky + kernel_height * co_in_group_of(clamped_co));
@@ -512,10 +513,9 @@ ConvTranspose2dFuncs define_conv_transpose2d(
       const Expr xc = unsafe_promise_clamped(x, 0, output_width - 1);
       f.output(xc, f.y, f.co, f.n) = f.output(xc, f.y, f.co, f.n) + f.columns(j, m, group);
     };
-    RDom &ri = f.r_col2im, &rb = f.r_col2im_border;
-    add_columns(ri, ri.y, [&](const Expr &) { return ri.y >= ix_lo && ri.y <= ix_hi; });
-    add_columns(rb, select(rb.y < left, rb.y, rb.y - left + input_width - right),
-                [&](const Expr &x) { return x >= 0 && x < output_width; });
+    const RDom &rb = f.r_col2im_border;
+    add_columns(f.r_col2im, f.r_col2im.y, false);
+    add_columns(rb, select(rb.y < left, rb.y, rb.y - left + input_width - right), true);
   }
 
   // x tiles across rows: the phase orders' update.
