@@ -7,7 +7,8 @@
 // layers that reach each schedule path: wide and narrow phase rows, batches,
 // few output channels, edge columns, bias-only residues, wide and narrow
 // groups, depthwise, dilation with a common factor (and with many channel
-// blocks), x tiles whose taps reach past their block, and the columns order's
+// blocks), channel tiles sharing their blocks, images or rows among the
+// threads, x tiles whose taps reach past their block, and the columns order's
 // matrices (more columns than pixels, several pixel blocks, fewer columns
 // than two vectors or than one) and its border columns, and the row tiles of
 // one channel. The measured choice
@@ -84,6 +85,10 @@ const PlanCase kCases[] = {
     // the tile, phases with 3 and with 2 taps, zero-border rows read.
     {"rows_of_one_channel", params(1, 5, 23, 19, 1, 9, 4, 3, 1, 1, 1)},
     {"rows_of_three_channels", params(2, 4, 13, 9, 3, 5, 3, 2, 1, 2, 2)},
+    // Batches of four image tiles and more (12 images a tile at most), a
+    // partial last one, one channel block: the channel tiles share images.
+    {"image_tiles_shared", params(49, 6, 2, 3, 20, 3, 2, 1)},
+    {"image_tiles_shared_dilated", params(50, 5, 3, 2, 9, 3, 2, 1, 1, 2)},
 };
 
 class EveryPlan : public ::testing::TestWithParam<PlanCase> {};
