@@ -122,14 +122,19 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
   // and input channel, 64 bytes for a 4x4 kernel) is fetched:
   //  kPhase     one phase, by channel-vector gathers, taps inside input
   //             channels so one channel's lines serve every tap before the
-  //             next (channel tiles along x and the edge columns; taps
-  //             outermost, each tap's pass refetched them: one core of a
-  //             Zen 3 EPYC, pix2pix_unet_up2x2 19.2 to 12.8 ms, random1_16
+  //             next (the edge columns; taps outermost, each tap's pass
+  //             refetched them: one core of a Zen 3 EPYC, channel tiles
+  //             along x then, pix2pix_unet_up2x2 19.2 to 12.8 ms, random1_16
   //             30.0 to 26.5);
   //  kBlock     every phase of a channel block, input channels outermost:
   //             each source line is fetched once per block rather than once
   //             per phase (channel tiles along images; simplebaseline_r50,
-  //             32 MB of weights: 62.5 to 58.8 ms on one thread);
+  //             32 MB of weights: 62.5 to 58.8 ms on one thread; and along
+  //             x, where a layer of stride 8 refetched them 8 times: both
+  //             cores of an Intel Xeon, AVX-512, alternated, hifigan_up1
+  //             13.9 to 9.3 ms, pix2pix_unet_up2x2 15.3 to 9.4, melgan_up1
+  //             24.2 to 22.1; dcgan_g3, biggan_up, deconvnet_deconv5 and
+  //             keypointrcnn_logits within the noise);
   //  kPhaseRow  both horizontal phases of a phase row, `channels` unrolled
   //             (x tiles), input channels outside the taps;
   //  kFewChannels  every phase of a few channels, a plain copy (x tiles
@@ -287,8 +292,8 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
   Expr enough_images = batch >= t.enough_blocks;
 
   // --- 1: channel tiles along x --------------------------------------------
-  // Per channel block, each phase (its packed weights serve every image and
-  // row), then images and rows, then register tiles along qx. Images shared
+  // Per channel block (its weights packed for every phase), each phase,
+  // then images and rows, then register tiles along qx. Images shared
   // rather than rows: dcgan_g3 (64 images, 2 channel blocks) on both cores of
   // an Intel Xeon (AVX-512), alternated, median 52.3 to 42.5 ms.
   RVar cqx = f.r_out_by_channel.x, cqy = f.r_out_by_channel.y;
@@ -314,7 +319,7 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
               f.tile_order == convt_order::kChannelTilesAlongX);
   channel_tile_in_registers(f.phase_sum_by_channel, f.qx, t.cx_columns, cx_depth,
                             LoopLevel(f.output, cqxo), f.r);
-  pack_weights(f.phase_sum_by_channel, LoopLevel(f.output, crx), PackSpan::kPhase);
+  pack_weights(f.phase_sum_by_channel, LoopLevel(f.output, ccoo), PackSpan::kBlock);
 
   // --- 2 and 7: channel tiles along images (and along more images) --------
   // Per channel block, each phase, then pixels, then register tiles of
