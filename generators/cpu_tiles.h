@@ -26,7 +26,8 @@ struct CpuTiles {
   int xr_vectors;             // kXTilesAcrossRows: qx vectors per tile
   int xr_rows;                //   phase rows per tile (one output channel)
   int pad_vectors;            // vectors per step of the zero-bordered input copy
-  int enough_blocks = 4;      // fewest channel blocks run in parallel (else rows)
+  int enough_blocks = 4;      // fewest channel blocks (channel tiles: or image tiles) run in
+                              // parallel, else rows
   int xi_channel_block = 32;  // kXTilesAcrossImages: input channels per block of its reduction
 };
 
