@@ -4,7 +4,8 @@ schedule (the build's own kernel), two autoscheduler baselines and a knob
 trial deliberately corrupted. It must complete, write a valid results file,
 table and schedule file, time both autoschedulers' kernels, log and discard
 the wrong trial, and resume to a fifth trial, a knob trial that must be
-checked and timed, without redoing the first four.
+checked and timed, without redoing the first four. The knob trials are
+built only in the tile order seed_example runs.
 Where the build has the OpenCL kernels, a second run searches the GPU knobs
 through PoCL: the hand GPU schedule, Anderson2021 and one knob trial must be
 checked and timed; then a batch of two gemm_split candidates is compiled
@@ -64,6 +65,15 @@ def main():
             failures.append(f"trials {[r['trial'] for r in first]}, expected 0 to 3")
         if [r["kind"] for r in first] != KINDS:
             failures.append(f"kinds {[r['kind'] for r in first]}, expected {KINDS}")
+        # seed_example runs one tile order under the rules: the knob trials
+        # are built in that order alone, the build's kernels linked for the
+        # rest (trial 4 below must still be checked and timed).
+        with open(os.path.join(a.build, "tuning", "trial_link.json")) as f:
+            every_order = json.load(f)["tile_orders"]
+        built = first[0].get("tile_orders")
+        if not isinstance(built, list) or not 0 < len(built) < every_order:
+            failures.append(f"knob trials built in tile orders {built}: expected the one "
+                            f"seed_example runs, of {every_order}")
         for r in first:
             if not FIELDS <= r.keys():
                 failures.append(f"trial {r['trial']} lacks {sorted(FIELDS - r.keys())}")

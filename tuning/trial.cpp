@@ -7,13 +7,16 @@
 // only a layer's first trial pays for it. tuning/tune.py links this program
 // against each candidate kernel library in turn.
 //   convt_trial [--shapes FILE] [--layer NAME]... [--reps N] [--ref-dir DIR]
-//               [--perturb] [--device cuda [--probe]]
+//               [--perturb] [--device cuda [--probe]] [--tile-orders]
 // --perturb changes one output value before the check, so the tuner's test
 // can show that a wrong candidate is caught. --device cuda runs on tensors
 // in CUDA device memory (the call synchronizes, so wall time is the
 // kernel's); --probe then only says whether CUDA is usable here (exit 0) or
 // why not (exit 3). Host tensors go to the CPU kernel, or to a GPU kernel
 // where CONVT_HOST_KERNEL says so (the OpenCL one on PoCL, for tests).
+// --tile-orders runs nothing: it prints, per layer, the CPU tile orders its
+// call may run on this machine, {"layer": ..., "tile_orders": [...]}, so
+// that tuning/tune.py builds a candidate in those orders only.
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
@@ -21,12 +24,14 @@
 #include <functional>
 #include <memory>
 #include <random>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "convt/convt.h"
 #include "layer_shapes.h"
+#include "plan.h"
 #if defined(CONVT_TRIAL_CUDA)
 #include "cuda_memory.h"
 #endif
@@ -40,6 +45,7 @@ struct Options {
   std::string ref_dir;
   bool perturb = false;
   bool cuda = false;  // tensors in CUDA device memory
+  bool tile_orders = false;
 };
 
 convt_test::RefParams ref_params(const convt_bench::Layer &l) {
@@ -81,6 +87,24 @@ std::vector<double> reference(const convt_bench::Layer &l, const std::vector<flo
               static_cast<std::streamsize>(want.size() * sizeof(double)));
   }
   return want;
+}
+
+// The CPU tile orders a call of `l` may run here, in the planning mode and
+// under the ISA cap the process starts with: the rules' plan, and under
+// CONVT_PLAN=measure every plan the measurement tries (it is asked to time
+// them, and only notes them; this process runs no call after it).
+void print_tile_orders(const convt_bench::Layer &l) {
+  namespace d = convt::detail;
+  convt_bench::LayerTensors t(l);
+  const d::ConvGeometry g = d::resolve_geometry(
+      t.x.shape(), t.w.shape(), {l.stride[0], l.stride[1]}, {l.padding[0], l.padding[1]},
+      {l.output_padding[0], l.output_padding[1]}, l.groups, {l.dilation[0], l.dilation[1]});
+  const d::Plan rules = d::plan_call(g, convt::Device::kCPU);
+  std::set<int32_t> orders{rules.tile_order};
+  d::measured_plan(g, rules, [&](const d::Plan &plan) { orders.insert(plan.tile_order); });
+  std::string list;
+  for (const int32_t order : orders) list += (list.empty() ? "" : ", ") + std::to_string(order);
+  std::printf("{\"layer\": \"%s\", \"tile_orders\": [%s]}\n", l.name.c_str(), list.c_str());
 }
 
 void run_layer(const convt_bench::Layer &l, const Options &o) {
@@ -150,10 +174,12 @@ int main(int argc, char **argv) {
       ++i;
     } else if (std::strcmp(argv[i], "--probe") == 0) {
       probe = true;
+    } else if (std::strcmp(argv[i], "--tile-orders") == 0) {
+      o.tile_orders = true;
     } else {
       std::fprintf(stderr,
                    "usage: %s [--shapes FILE] [--layer NAME]... [--reps N] [--ref-dir DIR] "
-                   "[--perturb] [--device cuda [--probe]]\n",
+                   "[--perturb] [--device cuda [--probe]] [--tile-orders]\n",
                    argv[0]);
       return 2;
     }
@@ -173,7 +199,13 @@ int main(int argc, char **argv) {
   }
   if (probe) return 0;
   try {
-    for (const auto &l : convt_bench::chosen_layers(choice)) run_layer(l, o);
+    for (const auto &l : convt_bench::chosen_layers(choice)) {
+      if (o.tile_orders) {
+        print_tile_orders(l);
+      } else {
+        run_layer(l, o);
+      }
+    }
   } catch (const std::exception &e) {
     std::fprintf(stderr, "convt_trial: %s\n", e.what());
     return 1;

@@ -4,7 +4,8 @@
 Each trial builds a candidate kernel library by running the generator with
 a set of knobs (the GeneratorParams of generators/conv_transpose2d_generator.cpp),
 links it into convt_trial in place of the build's own library for that
-flavour, checks every layer against the float64 reference (a wrong candidate
+flavour (a CPU candidate is built only in the tile orders the chosen layers
+run on this machine; the build's own kernels stand in for the rest), checks every layer against the float64 reference (a wrong candidate
 is logged and discarded), then times it. Trial 0 is the hand schedule (the
 target's own tiles); then random knobs, then a local search around the best
 so far. Every trial is one JSON line in the results file: knobs, status,
@@ -232,18 +233,46 @@ class Tuner:
                 self.untimed = "not timed: " + last_lines(probe.stderr)
                 print(f"tune: {self.untimed.strip()}; candidates are compiled only",
                       file=sys.stderr)
+        self.tile_orders = self.orders_to_build()
         os.makedirs(os.path.dirname(os.path.abspath(args.results)), exist_ok=True)
         self.work = tempfile.mkdtemp(prefix="convt-tune-", dir=os.path.dirname(args.results) or ".")
         self.ref_dir = os.path.join(os.path.dirname(os.path.abspath(args.results)), "tune-reference")
         os.makedirs(self.ref_dir, exist_ok=True)
         self.context = {
             "machine": {"cpu": cpu_model(), "cores": os.cpu_count(), "system": platform.platform()},
+            "tile_orders": self.tile_orders,
             "versions": {"halide": halide_version(), "convt": git_commit()},
             "halide_target": self.halide_target,
             "layers_file": os.path.abspath(args.shapes),
         }
 
     # --- candidates ----------------------------------------------------------
+    def orders_to_build(self):
+        """The tile orders a CPU candidate is generated in. Where its
+        trials are timed here, the orders the runtime runs for the chosen
+        layers on this machine (convt_trial --tile-orders: the rules' order
+        per layer, or every candidate's under CONVT_PLAN=measure); the
+        build's own kernels stand in for the others, which no trial calls.
+        Each order is a generator run of about half a minute, so a trial on
+        a few layers builds several times faster. Every order where the
+        trials are not timed here (arm-neon, --batch-out). None for the GPU
+        flavours, which have no tile orders."""
+        if self.flavour in GPU_FLAVOURS:
+            return None
+        every = list(range(self.link["tile_orders"]))
+        if self.untimed or self.a.batch_out:
+            return every
+        env = dict(os.environ)
+        if self.isa_cap:
+            env["CONVT_MAX_CPU_ISA"] = self.isa_cap
+        cmd = [os.path.join(self.a.build, "tuning", "convt_trial"), "--tile-orders",
+               "--shapes", self.a.shapes] + [x for l in self.a.layer for x in ("--layer", l)]
+        r = subprocess.run(cmd, capture_output=True, text=True, env=env)
+        if r.returncode != 0:
+            sys.exit("tune: convt_trial --tile-orders failed: " + last_lines(r.stderr))
+        rows = [json.loads(line) for line in r.stdout.splitlines() if line.startswith("{")]
+        return sorted({k for row in rows for k in row["tile_orders"]})
+
     def build(self, trial, kind, knobs):
         """Runs the generator (and the link) for one candidate:
         (dir, error or None, seconds it took)."""
@@ -272,14 +301,19 @@ class Tuner:
         # (cmake/ConvtCpuKernels.cmake). An autoscheduled pipeline ignores
         # the order: one generator run, whose function the link also gives
         # every other order's name.
+        # A knob trial builds self.tile_orders, the build's own library
+        # linked after them for any other order.
         fn = f"convt_{self.flavour}"
         orders = 0 if self.flavour in GPU_FLAVOURS else self.link["tile_orders"]
+        stand_ins = []
         if not orders:
             runs = [(fn, [])]
         elif autoscheduled:
             runs = [(f"{fn}_order0", [])]
         else:
-            runs = [(f"{fn}_order{k}", [f"fixed_tile_order={k}"]) for k in range(orders)]
+            runs = [(f"{fn}_order{k}", [f"fixed_tile_order={k}"]) for k in self.tile_orders]
+            if len(self.tile_orders) < orders:
+                stand_ins = [self.link["kernels"][self.flavour]]
         aliases = [f"-Wl,--defsym={fn}_order{k}={fn}_order0"
                    for k in range(1, orders)] if autoscheduled else []
 
@@ -296,8 +330,8 @@ class Tuner:
                 return out, "generator failed: " + last_lines(r.stderr + r.stdout)
         if self.untimed:
             return out, None
-        return self._link(out, [os.path.join(out, f"kernel{i}.a") for i in range(len(runs))],
-                          aliases)
+        return self._link(out, [os.path.join(out, f"kernel{i}.a") for i in range(len(runs))] +
+                          stand_ins, aliases)
 
     def _link(self, out, libraries, flags=()):
         """Links convt_trial in `out` with `libraries` as this flavour's
