@@ -28,9 +28,9 @@ const Kernel *cuda_kernel_for(const ConvGeometry &g);
 const Kernel *opencl_kernel_for(const ConvGeometry &g);
 
 // The tile order (convt_order::TileOrder) the planner's rules pick for the
-// CPU schedules (runtime/plan.cpp), given the kernel's x tile and image
+// CPU schedules (runtime/plan.cpp), given the kernel's x tile and channel
 // tiles (without image tiles, never order 7).
 int32_t cpu_tile_order(const ConvGeometry &g, const XTile &x_tile,
-                       const ImageTiles &image_tiles = {});
+                       const ChannelTiles &channel_tiles = {});
 
 }  // namespace convt::detail

@@ -15,8 +15,9 @@ namespace convt::detail {
 constexpr Kernel cpu_kernel_with_tiles(const char *name, const KernelFns &fns,
                                        const convt_tiles::CpuTiles &tiles, int lanes) {
   return {name, fns, XTile{convt_tiles::x_tile_columns(tiles, lanes), tiles.x_channels},
-          ImageTiles{{tiles.img_images, int64_t{tiles.img_channel_vectors} * lanes},
-                     {tiles.more_images, int64_t{tiles.more_channel_vectors} * lanes}}};
+          ChannelTiles{tiles.cx_columns,
+                       {tiles.img_images, int64_t{tiles.img_channel_vectors} * lanes},
+                       {tiles.more_images, int64_t{tiles.more_channel_vectors} * lanes}}};
 }
 
 // Whether the build listed an entry function for every tile order (a

@@ -46,15 +46,16 @@ struct XTile {
   int64_t channels = 0;
 };
 
-// A CPU kernel's channel tiles along images (convt_tiles::CpuTiles): the
-// images and output channels of order 2's tile and of order 7's, which
-// holds more images and fewer channels. The rules weigh the images and
-// channels each would leave idle.
+// A CPU kernel's channel tiles (convt_tiles::CpuTiles): the phase columns
+// of order 1's tile (along x), and the images and output channels of order
+// 2's tile and of order 7's, which holds more images and fewer channels.
+// The rules weigh the columns, images and channels each would leave idle.
 struct ImageTile {
   int64_t images = 0;
   int64_t channels = 0;
 };
-struct ImageTiles {
+struct ChannelTiles {
+  int64_t along_x_columns = 0;
   ImageTile along_images, along_more_images;
 };
 
@@ -62,7 +63,7 @@ struct Kernel {
   const char *name;
   KernelFns fn_by_order;
   XTile x_tile;  // CPU kernels; empty for GPU kernels
-  ImageTiles image_tiles;
+  ChannelTiles channel_tiles;
   // GPU kernels only (nullptr for CPU ones): the Halide device interface,
   // and how to wrap / unwrap a caller's device pointer (CUDA only).
   const halide_device_interface_t *(*device_interface)() = nullptr;

@@ -111,7 +111,9 @@ std::vector<ConvCase> tile_cases() {
 // Narrow phase rows with 16 or more output channels, groups 1, dilation 1:
 // the kernels tile these along output channels, and along x (kChannelTilesAlongX)
 // for batches of up to 3, along images (kChannelTilesAlongImages, which skips taps
-// that read the zero border's columns) for batches of 4 to 9. Channel counts
+// that read the zero border's columns) for batches of 4 to 9 (with AVX-512,
+// whose image tile holds 8, a batch short of that only where the tiles
+// along x would idle as much: runtime/plan.cpp). Channel counts
 // that are not multiples of the channel tile, and batches that are not
 // multiples of the image tile, check the clamped tails.
 std::vector<ConvCase> narrow_row_cases(bool image_tiles) {
