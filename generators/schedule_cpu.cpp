@@ -273,11 +273,17 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
 
   // The channel tiles' specializations (orders 1, 2 and 7), the most
   // specific first (see order 0 for groups 1): `tile` schedules each to
-  // share its channel blocks among the threads where there are enough, else
-  // its images, else its rows.
+  // share its channel blocks (of `depth` channels) among the threads where
+  // there are enough, else its images (in tiles of `images`) where there
+  // are enough tiles, else its rows. Images are shared where a call has
+  // enough of them: a task per image keeps each image's input rows on one
+  // core (a row reads the next row's input too) and wakes the pool once per
+  // phase, not once per image and phase.
   enum class Share { kBlocks, kImages, kRows };
-  auto specialize_channel_tiles = [&](Stage s, const Expr &enough_blocks, const Expr &enough_images,
+  auto specialize_channel_tiles = [&](Stage s, int depth, int images,
                                       const std::function<void(Stage, Share)> &tile) {
+    const Expr enough_blocks = blocks(depth) >= t.enough_blocks;
+    const Expr enough_images = batch >= images * t.enough_blocks;
     for (const Expr &case_ : {simple && groups_1, groups_1}) {
       tile(s.specialize(case_ && enough_blocks), Share::kBlocks);
       tile(s.specialize(case_ && enough_images), Share::kImages);
@@ -285,11 +291,6 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
     }
     tile(s, Share::kRows);
   };
-  // Images are shared where a call has enough of them: a task per image
-  // keeps each image's input rows on one core (a row reads the next row's
-  // input too) and wakes the pool once per phase, not once per image and
-  // phase.
-  Expr enough_images = batch >= t.enough_blocks;
 
   // --- 1: channel tiles along x --------------------------------------------
   // Per channel block (its weights packed for every phase), each phase,
@@ -312,8 +313,7 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
         .vectorize(ccoi, vec)
         .unroll(cqxi);
   };
-  specialize_channel_tiles(f.output.update(kByChannel), blocks(cx_depth) >= t.enough_blocks,
-                           enough_images, tile_channels_x);
+  specialize_channel_tiles(f.output.update(kByChannel), cx_depth, 1, tile_channels_x);
 
   padded_rows(f.input_padded.in(f.phase_sum_by_channel), LoopLevel::root(),
               f.tile_order == convt_order::kChannelTilesAlongX);
@@ -353,8 +353,7 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
       }
       s.vectorize(icoi, vec).unroll(ini);
     };
-    specialize_channel_tiles(f.output.update(update), blocks(depth) >= t.enough_blocks,
-                             batch >= images * t.enough_blocks, tile);
+    specialize_channel_tiles(f.output.update(update), depth, images, tile);
 
     channel_tile_in_registers(sum, f.n, images, depth, LoopLevel(f.output, ino), f.r_by_image);
     pack_weights(sum, LoopLevel(f.output, icoo), PackSpan::kBlock);
