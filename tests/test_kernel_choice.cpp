@@ -21,6 +21,16 @@ int32_t order_for(const convt::Shape &input, const convt::Shape &weight,
   return convt::detail::plan_call(g, convt::Device::kCPU).tile_order;
 }
 
+// The x86 kernels' tiles (generators/cpu_tiles.h), and the rules' order
+// for a layer of stride 2 and padding 1 given them.
+const convt::detail::XTile avx2_x{16, 6}, avx512_x{32, 12};
+const convt::detail::ChannelTiles avx2{4, {4, 24}, {6, 16}}, avx512{8, {8, 32}, {12, 32}};
+int32_t order_with_tiles(const convt::Shape &input, const convt::Shape &weight,
+                         const convt::detail::XTile &x, const convt::detail::ChannelTiles &tiles) {
+  return convt::detail::cpu_tile_order(
+      convt::detail::resolve_geometry(input, weight, 2, 1, 0, 1, 1), x, tiles);
+}
+
 // (Order 2's image tile holds 4 images with AVX2, 8 with AVX-512; order 7's
 // 6 and 12: these batches take order 2 in both.)
 TEST(KernelChoice, NarrowPhaseRowsOfBatchesTileAlongChannelsAndImages) {
@@ -40,8 +50,6 @@ TEST(KernelChoice, NarrowPhaseRowsOfBatchesTileAlongChannelsAndImages) {
 // at most a quarter of the x tile (4 columns with AVX2 and NEON, 8 with
 // AVX-512).
 TEST(KernelChoice, GroupedLayersTileAlongChannelsOnlyForVeryNarrowRows) {
-  const convt::detail::XTile avx2_x{16, 6};
-  const convt::detail::ChannelTiles avx2{4, {4, 24}, {6, 16}};
   auto order = [&](const convt::Shape &input, const convt::Shape &weight,
                    const convt::IntList &stride, const convt::IntList &padding, int64_t groups) {
     return convt::detail::cpu_tile_order(
@@ -69,47 +77,44 @@ TEST(KernelChoice, NarrowPhaseRowsOfFewImagesTileAlongChannelsAndX) {
 // more images and channels idle than order 2's, given each kernel's tiles.
 TEST(KernelChoice, TallerImageTilesWhereTheyIdleNoMore) {
   EXPECT_EQ(order_for({24, 64, 4, 4}, {64, 32, 4, 4}, 2, 1), kChannelTilesAlongMoreImages);
-  const convt::detail::XTile avx2_x{16, 6}, avx512_x{32, 12};
-  const convt::detail::ChannelTiles avx2{4, {4, 24}, {6, 16}}, avx512{8, {8, 32}, {12, 32}};
-  auto order = [](const convt::Shape &input, const convt::Shape &weight,
-                  const convt::detail::XTile &x, const convt::detail::ChannelTiles &images) {
-    return convt::detail::cpu_tile_order(
-        convt::detail::resolve_geometry(input, weight, 2, 1, 0, 1, 1), x, images);
-  };
   // dcgan_g_mid: 264 of 256 channels against 66 of 64 images.
-  EXPECT_EQ(order({64, 512, 4, 4}, {512, 256, 4, 4}, avx2_x, avx2), kChannelTilesAlongMoreImages);
-  EXPECT_EQ(order({64, 512, 4, 4}, {512, 256, 4, 4}, avx512_x, avx512), kChannelTilesAlongImages);
+  EXPECT_EQ(order_with_tiles({64, 512, 4, 4}, {512, 256, 4, 4}, avx2_x, avx2),
+            kChannelTilesAlongMoreImages);
+  EXPECT_EQ(order_with_tiles({64, 512, 4, 4}, {512, 256, 4, 4}, avx512_x, avx512),
+            kChannelTilesAlongImages);
   // dcgan_g2: 144 of 128 channels.
-  EXPECT_EQ(order({64, 256, 8, 8}, {256, 128, 4, 4}, avx2_x, avx2), kChannelTilesAlongMoreImages);
+  EXPECT_EQ(order_with_tiles({64, 256, 8, 8}, {256, 128, 4, 4}, avx2_x, avx2),
+            kChannelTilesAlongMoreImages);
   // simplebaseline_r50: 12 of 8 images.
-  EXPECT_EQ(order({8, 2048, 8, 6}, {2048, 256, 4, 4}, avx2_x, avx2), kChannelTilesAlongImages);
+  EXPECT_EQ(order_with_tiles({8, 2048, 8, 6}, {2048, 256, 4, 4}, avx2_x, avx2),
+            kChannelTilesAlongImages);
   // Without image tiles (as for a kernel that has none), never order 7.
-  EXPECT_EQ(order({64, 256, 8, 8}, {256, 128, 4, 4}, avx2_x, {}), kChannelTilesAlongImages);
+  EXPECT_EQ(order_with_tiles({64, 256, 8, 8}, {256, 128, 4, 4}, avx2_x, {}),
+            kChannelTilesAlongImages);
 }
 
 // A batch of 4 to 7 half fills AVX-512's 8-image tile: it takes order 1's
 // 8-column tiles unless those idle as large a share of their columns.
 TEST(KernelChoice, BatchesShortOfAnImageTileTileAlongXWhereItIdlesLess) {
-  const convt::detail::XTile avx2_x{16, 6}, avx512_x{32, 12};
-  const convt::detail::ChannelTiles avx2{4, {4, 24}, {6, 16}}, avx512{8, {8, 32}, {12, 32}};
-  auto order = [](const convt::Shape &input, const convt::Shape &weight,
-                  const convt::detail::XTile &x, const convt::detail::ChannelTiles &tiles) {
-    return convt::detail::cpu_tile_order(
-        convt::detail::resolve_geometry(input, weight, 2, 1, 0, 1, 1), x, tiles);
-  };
   // biggan_up: 4 images, 16 columns a phase row (none idle along x).
-  EXPECT_EQ(order({4, 512, 16, 16}, {512, 256, 4, 4}, avx512_x, avx512), kChannelTilesAlongX);
+  EXPECT_EQ(order_with_tiles({4, 512, 16, 16}, {512, 256, 4, 4}, avx512_x, avx512),
+            kChannelTilesAlongX);
   // simplebaseline_r50 in 4 images: 6 columns, a quarter of the tile idle
   // against half of the image tile.
-  EXPECT_EQ(order({4, 2048, 8, 6}, {2048, 256, 4, 4}, avx512_x, avx512), kChannelTilesAlongX);
+  EXPECT_EQ(order_with_tiles({4, 2048, 8, 6}, {2048, 256, 4, 4}, avx512_x, avx512),
+            kChannelTilesAlongX);
   // dcgan_g_mid in 4 images: 4 columns, half idle either way; in 5 images
   // (3 of 8 idle) order 2 idles less.
-  EXPECT_EQ(order({4, 512, 4, 4}, {512, 256, 4, 4}, avx512_x, avx512), kChannelTilesAlongImages);
-  EXPECT_EQ(order({5, 512, 4, 4}, {512, 256, 4, 4}, avx512_x, avx512), kChannelTilesAlongImages);
+  EXPECT_EQ(order_with_tiles({4, 512, 4, 4}, {512, 256, 4, 4}, avx512_x, avx512),
+            kChannelTilesAlongImages);
+  EXPECT_EQ(order_with_tiles({5, 512, 4, 4}, {512, 256, 4, 4}, avx512_x, avx512),
+            kChannelTilesAlongImages);
   // 8 images fill the tile.
-  EXPECT_EQ(order({8, 2048, 8, 6}, {2048, 256, 4, 4}, avx512_x, avx512), kChannelTilesAlongImages);
+  EXPECT_EQ(order_with_tiles({8, 2048, 8, 6}, {2048, 256, 4, 4}, avx512_x, avx512),
+            kChannelTilesAlongImages);
   // AVX2's 4-image tile is full from 4 images.
-  EXPECT_EQ(order({4, 2048, 8, 6}, {2048, 256, 4, 4}, avx2_x, avx2), kChannelTilesAlongImages);
+  EXPECT_EQ(order_with_tiles({4, 2048, 8, 6}, {2048, 256, 4, 4}, avx2_x, avx2),
+            kChannelTilesAlongImages);
 }
 
 // "Narrow" is narrower than the kernel's x tile: 16 phase columns with AVX2
