@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "convt/convt.h"
+#include "layer_geometry.h"
 #include "layer_shapes.h"
 #include "plan.h"
 #include "tile_order.h"
@@ -34,9 +35,7 @@ double time_plans(const convt_bench::Layer &l, int reps) {
   namespace d = convt::detail;
   convt_bench::LayerTensors t(l);
   convt_bench::fill_uniform(t);
-  const d::ConvGeometry g = d::resolve_geometry(
-      t.x.shape(), t.w.shape(), {l.stride[0], l.stride[1]}, {l.padding[0], l.padding[1]},
-      {l.output_padding[0], l.output_padding[1]}, l.groups, {l.dilation[0], l.dilation[1]});
+  const d::ConvGeometry g = convt_bench::layer_geometry(l);
   const d::Plan rules = d::plan_call(g, convt::Device::kCPU);
   const convt::ConstTensorView x(t.x), w(t.w), b(t.b);
   double rules_s = 0, best_s = 0;

@@ -82,9 +82,13 @@ std::vector<Layer> chosen_layers(const LayerChoice &choice) {
   return chosen;
 }
 
+convt::Shape Layer::input_shape() const { return {n, c_in, h, w}; }
+
+convt::Shape Layer::weight_shape() const { return {c_in, c_out / groups, kernel[0], kernel[1]}; }
+
 LayerTensors::LayerTensors(const Layer &l)
-    : x({l.n, l.c_in, l.h, l.w}),
-      w({l.c_in, l.c_out / l.groups, l.kernel[0], l.kernel[1]}),
+    : x(l.input_shape()),
+      w(l.weight_shape()),
       b({l.c_out}),
       out(convt::conv_transpose2d_output_shape(
           x.shape(), w.shape(), {l.stride[0], l.stride[1]}, {l.padding[0], l.padding[1]},

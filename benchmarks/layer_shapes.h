@@ -23,6 +23,8 @@ struct Layer {
   // 2 * N * C_in * H * W * (C_out / groups) * kH * kW: every input pixel
   // meets every tap once (SEMANTICS.md, "Work").
   double flops() const;
+  convt::Shape input_shape() const;   // {N, C_in, H, W}
+  convt::Shape weight_shape() const;  // {C_in, C_out / groups, kH, kW}
 };
 
 // All layers in the file; throws std::runtime_error when it cannot be read.

@@ -159,17 +159,19 @@ bool columns_pay(const ConvGeometry &g, const XTile &x_tile) {
          columns_bytes(g) <= kMaxColumnsBytes;
 }
 
+// n rounded up to a multiple of `to`.
+int64_t round_up(int64_t n, int64_t to) { return (n + to - 1) / to * to; }
+
 // Multiply-adds a channel tile along images computes per pixel and tap,
 // counting the images and channels its last tiles compute past N and C_out.
 int64_t image_tile_work(const ConvGeometry &g, const ImageTile &t) {
-  const auto round_up = [](int64_t n, int64_t to) { return (n + to - 1) / to * to; };
   return round_up(g.batch, t.images) * round_up(g.out_channels, t.channels);
 }
 
 // The share of its tiles' positions a run of `count` positions in tiles of
 // `size` leaves idle: those the last tile computes past `count`.
 double idle_share(int64_t count, int64_t size) {
-  const int64_t computed = (count + size - 1) / size * size;
+  const int64_t computed = round_up(count, size);
   return static_cast<double>(computed - count) / static_cast<double>(computed);
 }
 

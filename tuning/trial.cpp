@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "convt/convt.h"
+#include "layer_geometry.h"
 #include "layer_shapes.h"
 #include "plan.h"
 #if defined(CONVT_TRIAL_CUDA)
@@ -95,10 +96,7 @@ std::vector<double> reference(const convt_bench::Layer &l, const std::vector<flo
 // them, and only notes them; this process runs no call after it).
 void print_tile_orders(const convt_bench::Layer &l) {
   namespace d = convt::detail;
-  convt_bench::LayerTensors t(l);
-  const d::ConvGeometry g = d::resolve_geometry(
-      t.x.shape(), t.w.shape(), {l.stride[0], l.stride[1]}, {l.padding[0], l.padding[1]},
-      {l.output_padding[0], l.output_padding[1]}, l.groups, {l.dilation[0], l.dilation[1]});
+  const d::ConvGeometry g = convt_bench::layer_geometry(l);
   const d::Plan rules = d::plan_call(g, convt::Device::kCPU);
   std::set<int32_t> orders{rules.tile_order};
   d::measured_plan(g, rules, [&](const d::Plan &plan) { orders.insert(plan.tile_order); });
