@@ -592,9 +592,18 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
   // across images, so a batch of 1 x 1 inputs still fills the tiles. The
   // last column tile shifts inwards (no read past the weights); narrower
   // matrices take one vector, or none. Within a block of pixels, each
-  // column tile's weight panel serves every pixel tile from L1; the blocks
-  // run in parallel, or the column tiles when there is one block. Computed
-  // once per call, at the root (in this order's own pipeline).
+  // column tile's weight panel serves every pixel tile (from L1 while it
+  // fits); the blocks run in parallel, or the column tiles when there is
+  // one block. A block's input is a line per pixel tile and input channel
+  // (the next channel a plane away), read once for every column tile: the
+  // blocks hold at most 16 tiles, fewer where those lines would fill more
+  // than half of a 512 KB L2, the smallest of the x86 machines measured
+  // (both cores of a Zen 2 EPYC, alternated, medians of 3: random1_19 of
+  // the report, 630 channels, 16.6 to 14.9 ms in blocks of 6 tiles;
+  // random1_15, 782 channels, 1.20 to 1.03. Blocks of 4 tiles for every
+  // layer were slower with 32 to 147 channels: vae_mnist_dec2 1.17 to 1.9
+  // ms, random1_45 0.73 to 0.88). Computed once per call, at the root (in this order's own
+  // pipeline).
   //
   // When the pixels fill at most half a tile (one to three 1 x 1 inputs
   // with AVX2's 6-pixel tiles), a tile of x_channels pixels would be mostly idle: one pixel
@@ -604,8 +613,10 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
   {
     Var jo("jo"), ji("ji"), mb("mb"), mo("mo"), mi("mi");
     const Expr J = f.columns_per_group;
-    constexpr int kBlockTiles = 16;
-    const Expr one_block = f.pixels <= kBlockTiles * t.x_channels;
+    constexpr int kMostBlockTiles = 16, kBlockInputBytes = 256 * 1024, kLineBytes = 64;
+    const Expr block_tiles =
+        clamp(kBlockInputBytes / (f.in_channels_per_group * kLineBytes), 1, kMostBlockTiles);
+    const Expr one_block = f.pixels <= block_tiles * t.x_channels;
     const Expr few_pixels = convt_tiles::columns_few_pixels(f.pixels, t.x_channels);
     const int row_width = x_width * t.x_channels;
     // (The m split rounds up, so each tile's pixel count is a constant the
@@ -614,7 +625,7 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
                             TailStrategy j_tail) {
       c.split(f.j, jo, ji, width, j_tail)
           .split(f.m, mo, mi, tile_pixels, TailStrategy::RoundUp)
-          .split(mo, mb, mo, kBlockTiles, TailStrategy::GuardWithIf)
+          .split(mo, mb, mo, block_tiles, TailStrategy::GuardWithIf)
           .reorder(ji, mi, mo, jo, mb, f.g)
           .parallel(parallel_columns ? jo : mb)
           .unroll(mi);

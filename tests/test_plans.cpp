@@ -9,8 +9,9 @@
 // groups, depthwise, dilation with a common factor (and with many channel
 // blocks), channel tiles sharing their blocks, images or rows among the
 // threads, x tiles whose taps reach past their block, and the columns order's
-// matrices (more columns than pixels, several pixel blocks, fewer columns
-// than two vectors or than one) and its border columns, and the row tiles of
+// matrices (more columns than pixels, several pixel blocks, blocks of
+// fewer tiles for long reductions, fewer columns than two vectors or than
+// one) and its border columns, and the row tiles of
 // one channel. The measured choice
 // (Planning::kMeasure) runs through the public API.
 #include <gtest/gtest.h>
@@ -76,6 +77,10 @@ const PlanCase kCases[] = {
     {"dilated_wide_rows", params(1, 6, 3, 37, 14, 3, 1, 2, 1, 3)},
     {"one_pixel_many_columns", params(1, 30, 1, 1, 40, 3, 2, 1)},
     {"pixel_blocks", params(2, 6, 12, 10, 1, 5, 3, 2)},
+    // Long reductions: pixel blocks of fewer tiles (3, and 1), the last
+    // one partial.
+    {"pixel_blocks_long_reduction", params(2, 1100, 5, 4, 2, 3, 2, 1)},
+    {"pixel_blocks_of_one_tile", params(2, 4500, 3, 4, 2, 3, 2, 1)},
     {"columns_one_vector", params(3, 4, 2, 3, 1, 3, 1, 0)},
     {"columns_under_a_vector", params(5, 3, 1, 2, 2, 1, 1, 0)},
     // Padding past the taps' reach: every input column has a tap off the
