@@ -209,9 +209,15 @@ struct ConvTranspose2dFuncs {
   Halide::Func pixel_sum;  // pixel_sum(m, co, rx, ry) = bias + taps
   // (m, rx, ry) over every pixel of every phase; r_pixel_fill as r_fill.
   Halide::RDom r_pixels, r_pixel_fill;
-  // output(x, y, co, n): update 0 the bias fill (r_pixel_fill), update 1
-  // every phase's pixels from pixel_sum.
+  // output(x, y, co, n): the bias fill (r_pixel_fill), then every phase's
+  // pixels from pixel_sum (PixelFormUpdate).
   Halide::Func output_by_phase_pixels;
+};
+
+// The updates of ConvTranspose2dFuncs::output_by_phase_pixels, in order.
+enum PixelFormUpdate : int {
+  kPixelFill = 0,  // r_pixel_fill: bias where no phase writes
+  kPixels = 1,     // r_pixels: every phase's pixels
 };
 
 // The updates of ConvTranspose2dFuncs::output, in order. The fill comes

@@ -144,7 +144,7 @@ void schedule_direct(ConvTranspose2dFuncs &f, const GpuTiles &t) {
   // (simpler phase arithmetic), with and without groups.
   Func out = f.output_by_phase_pixels;
   TileVars v;
-  Stage by_pixels = out.update(1);
+  Stage by_pixels = out.update(kPixels);
   Expr simple = f.phase_x.simple && f.phase_y.simple;
   tile_output(f, by_pixels.specialize(simple && f.groups == 1), t, v);
   tile_output(f, by_pixels.specialize(simple), t, v);
@@ -157,7 +157,7 @@ void schedule_direct(ConvTranspose2dFuncs &f, const GpuTiles &t) {
 void schedule_gemm(ConvTranspose2dFuncs &f, const GpuTiles &t) {
   Func out = f.output_by_phase_pixels;
   TileVars v;
-  tile_output(f, out.update(1), t, v);
+  tile_output(f, out.update(kPixels), t, v);
   RVar kco("kco"), kci("kci");
   f.pixel_sum.update().split(f.r_taps.x, kco, kci, t.k_unroll).unroll(kci).vectorize(f.co, kVector);
   tile_in_registers(f.pixel_sum, LoopLevel(out, v.mt), f, t, {kci, kco, f.r_taps.z, f.r_taps.y});
@@ -172,7 +172,7 @@ void schedule_gemm(ConvTranspose2dFuncs &f, const GpuTiles &t) {
 void schedule_gemm_split(ConvTranspose2dFuncs &f, const GpuTiles &t) {
   Func out = f.output_by_phase_pixels;
   TileVars v;
-  tile_output(f, out.update(1), t, v);
+  tile_output(f, out.update(kPixels), t, v);
 
   // Slices: convt_gpu::split_slices (generators/gpu_contract.h), so that the
   // runtime knows when this kernel applies.
@@ -227,7 +227,7 @@ void schedule_gpu(ConvTranspose2dFuncs &f, const Target &target, GpuKernel kerne
   // it. Blocks of 128 pixels along x, all of them on the grid's x
   // dimension (the one without a 65535 limit).
   RVar fxo("fxo"), fxi("fxi"), block("block");
-  f.output_by_phase_pixels.update(0)
+  f.output_by_phase_pixels.update(kPixelFill)
       .allow_race_conditions()
       .split(f.r_pixel_fill.x, fxo, fxi, 128, TailStrategy::GuardWithIf)
       .reorder(fxi, fxo, f.r_pixel_fill.y, f.co, f.n, f.r_pixel_fill.z)
