@@ -602,8 +602,8 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
   // the report, 630 channels, 16.6 to 14.9 ms in blocks of 6 tiles;
   // random1_15, 782 channels, 1.20 to 1.03. Blocks of 4 tiles for every
   // layer were slower with 32 to 147 channels: vae_mnist_dec2 1.17 to 1.9
-  // ms, random1_45 0.73 to 0.88). Computed once per call, at the root (in this order's own
-  // pipeline).
+  // ms, random1_45 0.73 to 0.88). Computed once per call, at the root (in
+  // this order's own pipeline).
   //
   // When the pixels fill at most half a tile (one to three 1 x 1 inputs
   // with AVX2's 6-pixel tiles), a tile of x_channels pixels would be mostly idle: one pixel

@@ -11,9 +11,8 @@
 // threads, x tiles whose taps reach past their block, and the columns order's
 // matrices (more columns than pixels, several pixel blocks, blocks of
 // fewer tiles for long reductions, fewer columns than two vectors or than
-// one) and its border columns, and the row tiles of
-// one channel. The measured choice
-// (Planning::kMeasure) runs through the public API.
+// one) and its border columns, and the row tiles of one channel. The
+// measured choice (Planning::kMeasure) runs through the public API.
 #include <gtest/gtest.h>
 
 #include <cstring>
