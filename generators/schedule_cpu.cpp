@@ -25,9 +25,9 @@
 //  6  x tiles across rows: (qx vectors) x (phase rows) of one channel, for
 //     1 to 3 output channels in one to three images.
 // Each order streams through memory in the order its reduction walks: the
-// weights of one phase (or phase row) and channel tile are repacked with the tile's
-// channels adjacent, and the input is copied once with a zero border and
-// each row's channels adjacent (for order 2, an image tile's images of a
+// weights of one phase (or of every phase) and channel tile are repacked
+// with the tile's channels adjacent, and the input is copied once with a
+// zero border and each row's channels adjacent (for order 2, an image tile's images of a
 // channel adjacent: input_image_blocks; for the x tiles, each tile's
 // columns of every channel adjacent: input_x_blocks).
 #include "schedules.h"
@@ -135,25 +135,32 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
   //             13.9 to 9.3 ms, pix2pix_unet_up2x2 15.3 to 9.4, melgan_up1
   //             24.2 to 22.1; dcgan_g3, biggan_up, deconvnet_deconv5 and
   //             keypointrcnn_logits within the noise);
-  //  kPhaseRow  both horizontal phases of a phase row, `channels` unrolled
-  //             (x tiles), input channels outside the taps;
+  //  kTile      every phase of an x tile's `channels` channels (unrolled),
+  //             input channels outermost, once per channel block and image:
+  //             packed per phase row, each source line was fetched once per
+  //             vertical phase, from DRAM when the weights outgrow the cache
+  //             (both cores of a Zen 2 EPYC, x tiles alone, alternated,
+  //             medians of 3: pix2pix_unet_mid, 16 MB of weights, 17.7 to
+  //             16.0 ms; simplebaseline_r50 196.6 to 174.7; melgan_up1 22.5
+  //             to 17.7; hifigan_up1 8.4 to 6.9; dcgan_g2, 64 images of 8 x
+  //             8 that the rules run in channel tiles, 65.0 to 69.2);
   //  kFewChannels  every phase of a few channels, a plain copy (x tiles
   //             across images).
   // For the usual upsampling layer (stride 2, kernel 3 or 4: two taps per
   // phase and axis) the taps and phases inside the input-channel loop are
   // unrolled, so each source line is read in one burst of straight-line
   // copies (pix2pix_unet_mid on one thread: 20.0 to 18.8 ms).
-  enum class PackSpan { kPhase, kBlock, kPhaseRow, kFewChannels };
+  enum class PackSpan { kPhase, kBlock, kTile, kFewChannels };
   auto pack_weights = [&](const Func &sum, const LoopLevel &at, PackSpan span, int channels = 0) {
     Func packed = f.weight_phase.in(sum);
     packed.compute_at(at).reorder_storage(f.co, f.c, f.jx, f.jy, f.rx, f.ry);
     Expr two_taps =
         simple && f.phase_x.stride == 2 && f.phase_x.max_taps == 2 && f.phase_y.max_taps == 2;
-    auto unroll_taps = [&](Stage s, bool both_phase_axes) {
+    auto unroll_taps = [&](Stage s) {
       s.unroll(f.jx, 2, TailStrategy::GuardWithIf)
           .unroll(f.jy, 2, TailStrategy::GuardWithIf)
-          .unroll(f.rx, 2, TailStrategy::GuardWithIf);
-      if (both_phase_axes) s.unroll(f.ry, 2, TailStrategy::GuardWithIf);
+          .unroll(f.rx, 2, TailStrategy::GuardWithIf)
+          .unroll(f.ry, 2, TailStrategy::GuardWithIf);
     };
     // Specializations: the unrolled taps of the usual layer (see above),
     // and groups 1, which folds the group arithmetic away (computed in
@@ -164,15 +171,15 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
         packed.reorder(f.co, f.jx, f.jy, f.c, f.rx, f.ry).vectorize(f.co, vec);
         break;
       case PackSpan::kBlock:
-        packed.reorder(f.co, f.jx, f.jy, f.rx, f.ry, f.c).vectorize(f.co, vec);
-        for (const Expr &case_ : {groups_1 && two_taps, two_taps}) {
-          unroll_taps(packed.specialize(case_ && f.phase_y.stride == 2), true);
+      case PackSpan::kTile:
+        packed.reorder(f.co, f.jx, f.jy, f.rx, f.ry, f.c);
+        if (span == PackSpan::kBlock) {
+          packed.vectorize(f.co, vec);
+        } else {
+          packed.bound_extent(f.co, channels).unroll(f.co);
         }
-        break;
-      case PackSpan::kPhaseRow:
-        packed.reorder(f.co, f.jx, f.jy, f.c, f.rx, f.ry).bound_extent(f.co, channels).unroll(f.co);
         for (const Expr &case_ : {groups_1 && two_taps, two_taps}) {
-          unroll_taps(packed.specialize(case_).reorder(f.co, f.jx, f.jy, f.rx, f.c, f.ry), false);
+          unroll_taps(packed.specialize(case_ && f.phase_y.stride == 2));
         }
         break;
       case PackSpan::kFewChannels:
@@ -269,7 +276,7 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
   };
   x_blocks_copy(f.input_x_blocks.in(f.phase_sum), f.tile_order == convt_order::kXTiles);
   x_tile_in_registers(f.phase_sum, LoopLevel(f.output, qxo));
-  pack_weights(f.phase_sum, LoopLevel(f.output, ry), PackSpan::kPhaseRow, t.x_channels);
+  pack_weights(f.phase_sum, LoopLevel(f.output, tile), PackSpan::kTile, t.x_channels);
 
   // The channel tiles' specializations (orders 1, 2 and 7), the most
   // specific first (see order 0 for groups 1): `tile` schedules each to
