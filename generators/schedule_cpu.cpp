@@ -151,7 +151,16 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
   // unrolled, so each source line is read in one burst of straight-line
   // copies (pix2pix_unet_mid on one thread: 20.0 to 18.8 ms).
   enum class PackSpan { kPhase, kBlock, kTile, kFewChannels };
-  auto pack_weights = [&](const Func &sum, const LoopLevel &at, PackSpan span, int channels = 0) {
+  // `order`: the tile order whose tiles read the pack, or kEveryOrder. A
+  // pipeline built for another order has no pack: there the sum's domain is
+  // empty, and a pack computed outside it (at the x tiles' channel block)
+  // would keep a parallel loop over blocks that does nothing, one wake of
+  // the thread pool per call.
+  constexpr int32_t kEveryOrder = -1;
+  auto pack_weights = [&](const Func &sum, const LoopLevel &at, PackSpan span, int32_t order,
+                          int channels = 0) {
+    const std::optional<int64_t> fixed_order = as_const_int(f.tile_order);
+    if (fixed_order && order != kEveryOrder && *fixed_order != order) return;
     Func packed = f.weight_phase.in(sum);
     packed.compute_at(at).reorder_storage(f.co, f.c, f.jx, f.jy, f.rx, f.ry);
     Expr two_taps =
@@ -276,7 +285,8 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
   };
   x_blocks_copy(f.input_x_blocks.in(f.phase_sum), f.tile_order == convt_order::kXTiles);
   x_tile_in_registers(f.phase_sum, LoopLevel(f.output, qxo));
-  pack_weights(f.phase_sum, LoopLevel(f.output, tile), PackSpan::kTile, t.x_channels);
+  pack_weights(f.phase_sum, LoopLevel(f.output, tile), PackSpan::kTile, convt_order::kXTiles,
+               t.x_channels);
 
   // The channel tiles' specializations (orders 1, 2 and 7), the most
   // specific first (see order 0 for groups 1): `tile` schedules each to
@@ -326,14 +336,16 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
               f.tile_order == convt_order::kChannelTilesAlongX);
   channel_tile_in_registers(f.phase_sum_by_channel, f.qx, t.cx_columns, cx_depth,
                             LoopLevel(f.output, cqxo), f.r);
-  pack_weights(f.phase_sum_by_channel, LoopLevel(f.output, ccoo), PackSpan::kBlock);
+  pack_weights(f.phase_sum_by_channel, LoopLevel(f.output, ccoo), PackSpan::kBlock,
+               convt_order::kChannelTilesAlongX);
 
   // --- 2 and 7: channel tiles along images (and along more images) --------
   // Per channel block, each phase, then pixels, then register tiles of
   // images. Order 7 is the same with its own tile (more images, fewer
   // channel vectors) and its own blocked input.
-  auto channel_tiles_along_images = [&](OutputUpdate update, const RDom &r_out, Func sum,
-                                        Func blocked_input, int images, int channel_vectors) {
+  auto channel_tiles_along_images = [&](convt_order::TileOrder order, OutputUpdate update,
+                                        const RDom &r_out, Func sum, Func blocked_input, int images,
+                                        int channel_vectors) {
     const int depth = vec * channel_vectors;
     RVar iqx = r_out.x, iqy = r_out.y, irx = r_out.z, iry = r_out.w;
     Var ino("ino"), ini("ini"), icoo("icoo"), icoi("icoi");
@@ -363,7 +375,7 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
     specialize_channel_tiles(f.output.update(update), depth, images, tile);
 
     channel_tile_in_registers(sum, f.n, images, depth, LoopLevel(f.output, ino), f.r_by_image);
-    pack_weights(sum, LoopLevel(f.output, icoo), PackSpan::kBlock);
+    pack_weights(sum, LoopLevel(f.output, icoo), PackSpan::kBlock, order);
     // The input in blocks of the image tile's images ([y][x][nb][c][ni],
     // input_image_blocks): one reduction step's broadcasts are adjacent,
     // and successive steps follow them. With every image innermost
@@ -400,9 +412,11 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
         .vectorize(a[0])
         .unroll(xi);
   };
-  channel_tiles_along_images(kByImage, f.r_out_by_image, f.phase_sum_by_image, f.input_image_blocks,
-                             t.img_images, t.img_channel_vectors);
-  channel_tiles_along_images(kByMoreImages, f.r_out_by_more_images, f.phase_sum_by_more_images,
+  channel_tiles_along_images(convt_order::kChannelTilesAlongImages, kByImage, f.r_out_by_image,
+                             f.phase_sum_by_image, f.input_image_blocks, t.img_images,
+                             t.img_channel_vectors);
+  channel_tiles_along_images(convt_order::kChannelTilesAlongMoreImages, kByMoreImages,
+                             f.r_out_by_more_images, f.phase_sum_by_more_images,
                              f.input_more_image_blocks, t.more_images, t.more_channel_vectors);
 
   // --- 3: x tiles across images -------------------------------------------
@@ -484,7 +498,8 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
         .vectorize(rr.x, vec, TailStrategy::GuardWithIf);
     f.input_rows.update().specialize(f.input_dense_rows);
   }
-  pack_weights(f.phase_sum_x_images, LoopLevel::root(), PackSpan::kFewChannels);
+  pack_weights(f.phase_sum_x_images, LoopLevel::root(), PackSpan::kFewChannels,
+               convt_order::kXTilesAcrossImages);
 
   // --- 4: x tiles by row ---------------------------------------------------
   // Order 0 runs each channel block's phases over the whole image, so the
@@ -588,7 +603,7 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
         .unroll(f.qy);
     padded_rows(f.input_padded.in(sum), LoopLevel::root(),
                 f.tile_order == convt_order::kXTilesAcrossRows);
-    pack_weights(sum, LoopLevel::root(), PackSpan::kFewChannels);
+    pack_weights(sum, LoopLevel::root(), PackSpan::kFewChannels, convt_order::kXTilesAcrossRows);
   }
 
   // --- 5: columns -----------------------------------------------------------
@@ -731,7 +746,7 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
   tile_edge(edge, false);
   channel_tile_in_registers(f.phase_sum_edge, f.qy, t.cx_columns, cx_depth,
                             LoopLevel(f.output, eqyo), f.r);
-  pack_weights(f.phase_sum_edge, LoopLevel(f.output, erx), PackSpan::kPhase);
+  pack_weights(f.phase_sum_edge, LoopLevel(f.output, erx), PackSpan::kPhase, kEveryOrder);
 }
 
 }  // namespace convt_gen
