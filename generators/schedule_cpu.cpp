@@ -27,9 +27,9 @@
 // Each order streams through memory in the order its reduction walks: the
 // weights of one phase (or of every phase) and channel tile are repacked
 // with the tile's channels adjacent, and the input is copied once with a
-// zero border and each row's channels adjacent (for order 2, an image tile's images of a
-// channel adjacent: input_image_blocks; for the x tiles, each tile's
-// columns of every channel adjacent: input_x_blocks).
+// zero border and each row's channels adjacent (for order 2, an image
+// tile's images of a channel adjacent: input_image_blocks; for the x
+// tiles, each tile's columns of every channel adjacent: input_x_blocks).
 #include "schedules.h"
 
 using namespace Halide;
@@ -159,8 +159,7 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
   constexpr int32_t kEveryOrder = -1;
   auto pack_weights = [&](const Func &sum, const LoopLevel &at, PackSpan span, int32_t order,
                           int channels = 0) {
-    const std::optional<int64_t> fixed_order = as_const_int(f.tile_order);
-    if (fixed_order && order != kEveryOrder && *fixed_order != order) return;
+    if (order != kEveryOrder && !is_const(f.tile_order, order)) return;
     Func packed = f.weight_phase.in(sum);
     packed.compute_at(at).reorder_storage(f.co, f.c, f.jx, f.jy, f.rx, f.ry);
     Expr two_taps =
