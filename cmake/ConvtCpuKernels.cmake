@@ -6,7 +6,9 @@
 # which runtime/backend_x86.cpp and backend_arm.cpp read.
 
 # How many orders there are: from the header the generator and the runtime
-# share.
+# share (a change to it reconfigures the build).
+set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS
+             "${PROJECT_SOURCE_DIR}/generators/tile_order.h")
 file(STRINGS "${PROJECT_SOURCE_DIR}/generators/tile_order.h" _convt_orders_line
      REGEX "kTileOrders = [0-9]+")
 string(REGEX REPLACE ".*kTileOrders = ([0-9]+).*" "\\1" CONVT_TILE_ORDERS "${_convt_orders_line}")

@@ -106,6 +106,17 @@ void define_pixel_form(ConvTranspose2dFuncs &f, const Func &bias, const Expr &cl
       f.pixel_sum(pm, f.co, prx, pry);
 }
 
+// What an x-tile order reads: the input in blocks of `columns` phase
+// columns (input_x_blocks), and, for the orders that pack every weight once
+// per call, the weights in blocks of `weight_channels` output channels
+// (weight_blocked; 0: the schedule packs weight_phase itself).
+struct XBlocked {
+  Func input;
+  int columns = 0;
+  Func weights;
+  int weight_channels = 0;
+};
+
 }  // namespace
 
 // Halide's % is Euclidean: the residue is in [0, s) for any sign. t * d is
@@ -157,6 +168,8 @@ ConvTranspose2dFuncs define_conv_transpose2d(
     const Expr &gcd_y, const Expr &inverse_x, const Expr &inverse_y, const Expr &groups,
     const Expr &tile_order, const PixelFormOrder &pixel_order, const CpuBlocks &blocks) {
   const int weight_block = blocks.weight_channels, x_block = blocks.x_columns;
+  const int wide_weight_block = blocks.wide_weight_channels;
+  const int wide_x_block = blocks.wide_x_columns;
   const int image_block = blocks.images, more_image_block = blocks.more_images;
   const int row_lanes = blocks.row_lanes;
   ConvTranspose2dFuncs f;
@@ -181,11 +194,15 @@ ConvTranspose2dFuncs define_conv_transpose2d(
   // 0, 0) (phase 0, tap 0) down to q + input(0, count - 1, max_taps - 1), the
   // offset falling with the phase and the tap.
   const Expr x_reach = f.phase_x.input(0, f.phase_x.count - 1, f.phase_x.max_taps - 1);
-  if (x_block > 0) {
-    f.input_x_blocks = Func("input_x_blocks");
-    f.input_x_blocks(f.xi, f.c, f.xb, f.y, f.n) =
-        f.input_padded(f.xb * x_block + x_reach + f.xi, f.y, f.c, f.n);
-  }
+  auto x_blocks = [&](const std::string &name, int columns) {
+    Func b(name);
+    if (columns > 0) {
+      b(f.xi, f.c, f.xb, f.y, f.n) = f.input_padded(f.xb * columns + x_reach + f.xi, f.y, f.c, f.n);
+    }
+    return b;
+  };
+  f.input_x_blocks = x_blocks("input_x_blocks", x_block);
+  f.input_wide_x_blocks = x_blocks("input_wide_x_blocks", wide_x_block);
   auto image_blocks = [&](const std::string &name, int images) {
     Func b(name);
     b(f.ni, f.c, f.nb, f.x, f.y) = f.input_padded(f.x, f.y, f.c, f.nb * images + f.ni);
@@ -264,9 +281,14 @@ ConvTranspose2dFuncs define_conv_transpose2d(
   // index changes no value read and keeps the zero-bordered copy, which
   // bounds inference sizes without the predicates, to the input's rows
   // however far a dilated kernel reaches.
-  f.weight_blocked = Func("weight_blocked");
-  f.weight_blocked(f.block_channel, f.c, f.jx, f.jy, f.rx, f.ry, f.block) =
-      f.weight_phase(f.jx, f.jy, f.block * weight_block + f.block_channel, f.c, f.rx, f.ry);
+  auto blocked_weights = [&](const std::string &name, int channels) {
+    Func b(name);
+    b(f.block_channel, f.c, f.jx, f.jy, f.rx, f.ry, f.block) =
+        f.weight_phase(f.jx, f.jy, f.block * channels + f.block_channel, f.c, f.rx, f.ry);
+    return b;
+  };
+  f.weight_blocked = blocked_weights("weight_blocked", weight_block);
+  f.weight_wide_blocked = blocked_weights("weight_wide_blocked", std::max(wide_weight_block, 1));
   // The channel and image read (and the block and channel of the blocked
   // weights, and the x block of the blocked input) are the first when the
   // sum's order is not chosen: a schedule's copy of the input, or pack of
@@ -278,60 +300,71 @@ ConvTranspose2dFuncs define_conv_transpose2d(
   // addresses stay affine in the reduction, so the hot loops step them by a
   // constant (a min() per channel made order 4's loop spill its
   // accumulators).
-  auto make_phase_sum =
-      [&](const std::string &name, const RDom &r, bool skips_border_columns, const Expr &chosen,
-          bool blocked_weights = false, bool skips_border_rows = true, bool x_blocks = false,
-          const Func *blocks_of_images = nullptr, int images = 0, const Func *rows = nullptr) {
-        RVar ci = r.x, jy = r.y, jx = r.z;
-        Expr ix = f.phase_x.input(f.qx, f.rx, jx);
-        Expr iy = f.phase_y.input(f.qy, f.ry, jy);
-        if (skips_border_rows) iy = clamp(iy, 0, input_height - 1);
-        if (skips_border_columns) ix = clamp(ix, 0, input_width - 1);
-        const Expr keep = select(chosen, 1, 0);
-        Expr w = blocked_weights ? f.weight_blocked(f.co % weight_block, ci * keep, jx, jy, f.rx,
-                                                    f.ry, (clamped_co / weight_block) * keep)
-                                 : f.weight_phase(jx, jy, f.co, ci, f.rx, f.ry);
-        const Expr c = in_channel_of(clamped_co, ci) * keep;
-        const Expr n = f.n * keep;
-        Func p(name);
-        p(f.qx, f.qy, f.co, f.n, f.rx, f.ry) = bias(clamped_co);
-        Expr in;
-        if (x_blocks && x_block > 0) {
-          // (qx % x_block, not qx - xb * x_block: bounds inference then sees
-          // the block's columns, not the row's.)
-          const Expr column = f.qx % x_block + f.phase_x.input(0, f.rx, jx) - x_reach;
-          in = f.input_x_blocks(column, c, f.qx / x_block * keep, iy, n);
-        } else if (blocks_of_images != nullptr && images > 0) {
-          in = (*blocks_of_images)(f.n % images, c, f.n / images * keep, ix, iy);
-        } else if (rows != nullptr && rows->defined()) {
-          in = (*rows)(ix, iy, c, n);
-        } else {
-          in = f.input_padded(ix, iy, c, n);
-        }
-        p(f.qx, f.qy, f.co, f.n, f.rx, f.ry) += in * w;
-        return p;
-      };
+  auto make_phase_sum = [&](const std::string &name, const RDom &r, bool skips_border_columns,
+                            const Expr &chosen, const XBlocked *x_blocked = nullptr,
+                            bool skips_border_rows = true, const Func *blocks_of_images = nullptr,
+                            int images = 0, const Func *rows = nullptr) {
+    RVar ci = r.x, jy = r.y, jx = r.z;
+    Expr ix = f.phase_x.input(f.qx, f.rx, jx);
+    Expr iy = f.phase_y.input(f.qy, f.ry, jy);
+    if (skips_border_rows) iy = clamp(iy, 0, input_height - 1);
+    if (skips_border_columns) ix = clamp(ix, 0, input_width - 1);
+    const Expr keep = select(chosen, 1, 0);
+    const bool packed = x_blocked != nullptr && x_blocked->weight_channels > 0;
+    Expr w = packed ? x_blocked->weights(f.co % x_blocked->weight_channels, ci * keep, jx, jy, f.rx,
+                                         f.ry, (clamped_co / x_blocked->weight_channels) * keep)
+                    : f.weight_phase(jx, jy, f.co, ci, f.rx, f.ry);
+    const Expr c = in_channel_of(clamped_co, ci) * keep;
+    const Expr n = f.n * keep;
+    Func p(name);
+    p(f.qx, f.qy, f.co, f.n, f.rx, f.ry) = bias(clamped_co);
+    Expr in;
+    if (x_blocked != nullptr && x_blocked->columns > 0) {
+      // (qx % columns, not qx - xb * columns: bounds inference then
+      // sees the block's columns, not the row's.)
+      const int columns = x_blocked->columns;
+      const Expr column = f.qx % columns + f.phase_x.input(0, f.rx, jx) - x_reach;
+      in = x_blocked->input(column, c, f.qx / columns * keep, iy, n);
+    } else if (blocks_of_images != nullptr && images > 0) {
+      in = (*blocks_of_images)(f.n % images, c, f.n / images * keep, ix, iy);
+    } else if (rows != nullptr && rows->defined()) {
+      in = (*rows)(ix, iy, c, n);
+    } else {
+      in = f.input_padded(ix, iy, c, n);
+    }
+    p(f.qx, f.qy, f.co, f.n, f.rx, f.ry) += in * w;
+    return p;
+  };
   auto chosen = [&](convt_order::TileOrder order) { return tile_order == order; };
+  const XBlocked x_tiles_input{f.input_x_blocks, x_block};
+  const XBlocked wide_tiles_input{f.input_wide_x_blocks, wide_x_block};
+  const XBlocked by_row_input{f.input_x_blocks, x_block, f.weight_blocked, weight_block};
+  const XBlocked wide_input{f.input_wide_x_blocks, wide_x_block, f.weight_wide_blocked,
+                            wide_weight_block};
   f.phase_sum =
-      make_phase_sum("phase_sum", f.r, false, chosen(convt_order::kXTiles), false, true, true);
+      make_phase_sum("phase_sum", f.r, false, chosen(convt_order::kXTiles), &x_tiles_input);
   f.phase_sum_by_channel =
       make_phase_sum("phase_sum_by_channel", f.r, false, chosen(convt_order::kChannelTilesAlongX));
   // (The edge columns are written whatever the order.)
   f.phase_sum_edge = make_phase_sum("phase_sum_edge", f.r, false, Internal::const_true());
   f.phase_sum_by_image = make_phase_sum("phase_sum_by_image", f.r_by_image, true,
-                                        chosen(convt_order::kChannelTilesAlongImages), false, true,
-                                        false, &f.input_image_blocks, image_block);
+                                        chosen(convt_order::kChannelTilesAlongImages), nullptr,
+                                        true, &f.input_image_blocks, image_block);
   f.phase_sum_by_more_images =
       make_phase_sum("phase_sum_by_more_images", f.r_by_image, true,
-                     chosen(convt_order::kChannelTilesAlongMoreImages), false, true, false,
+                     chosen(convt_order::kChannelTilesAlongMoreImages), nullptr, true,
                      &f.input_more_image_blocks, more_image_block);
   f.phase_sum_x_images =
       make_phase_sum("phase_sum_x_images", f.r, false, chosen(convt_order::kXTilesAcrossImages),
-                     false, true, false, nullptr, 0, &f.input_rows);
+                     nullptr, true, nullptr, 0, &f.input_rows);
   f.phase_sum_x_rows = make_phase_sum("phase_sum_x_rows", f.r, false,
-                                      chosen(convt_order::kXTilesByRow), true, true, true);
+                                      chosen(convt_order::kXTilesByRow), &by_row_input);
+  f.phase_sum_wide = make_phase_sum("phase_sum_wide", f.r, false, chosen(convt_order::kWideXTiles),
+                                    &wide_tiles_input);
+  f.phase_sum_wide_x_rows = make_phase_sum("phase_sum_wide_x_rows", f.r, false,
+                                           chosen(convt_order::kWideXTilesByRow), &wide_input);
   f.phase_sum_across_rows = make_phase_sum("phase_sum_across_rows", f.r_by_rows, false,
-                                           chosen(convt_order::kXTilesAcrossRows), false, false);
+                                           chosen(convt_order::kXTilesAcrossRows), nullptr, false);
 
   // Output pixel o = q * s + offset(t) belongs to phase t. The output is
   // written from phase space, so each phase's tile of phase_sum has exact
@@ -378,12 +411,13 @@ ConvTranspose2dFuncs define_conv_transpose2d(
 
   // Full columns q < W_out / s_x, where every phase lands in range, so no
   // column predicate (the hot stores stay unmasked); with the edge columns
-  // for the orders that take them (edge_in_domain). Written by one of five
-  // updates with the same values, chosen by tile_order (the others' domains
-  // are empty): phase_sum for tiles along x, phase_sum_by_channel for tiles
-  // along output channels and x, phase_sum_by_image for tiles along output
-  // channels and images, phase_sum_x_images for tiles along x and images,
-  // phase_sum_x_rows for tiles along x one row at a time.
+  // for the orders that take them (edge_in_domain). Written by one update
+  // per tile order with the same values, chosen by tile_order (the others'
+  // domains are empty): phase_sum for tiles along x, phase_sum_by_channel
+  // for tiles along output channels and x, phase_sum_by_image for tiles
+  // along output channels and images, phase_sum_x_images for tiles along x
+  // and images, phase_sum_x_rows for tiles along x one row at a time, and
+  // so on.
   // Every dimension of an unchosen or column-less domain is empty, and
   // only phases with taps have loops, so loops that a schedule places
   // between the phases and the columns (repacking, say) run only where
@@ -530,6 +564,17 @@ ConvTranspose2dFuncs define_conv_transpose2d(
   const RDom &rmi = f.r_out_by_more_images;
   f.output(column(rmi.x, rmi.z), row(rmi.y, rmi.w), f.co, f.n) =
       f.phase_sum_by_more_images(rmi.x, rmi.y, f.co, f.n, rmi.z, rmi.w);
+  // Wide x tiles by row: order 4's update, in wider and shallower tiles.
+  f.r_out_wide_x_rows =
+      full_column_domain(convt_order::kWideXTilesByRow, true, "r_out_wide_x_rows");
+  const RDom &rwr = f.r_out_wide_x_rows;
+  f.output(rwr.x * stride_x + f.phase_x.offset(rwr.y), row(rwr.w, rwr.z), f.co, f.n) =
+      f.phase_sum_wide_x_rows(rwr.x, rwr.w, f.co, f.n, rwr.y, rwr.z);
+  // Wide x tiles: order 0's update, in the same tiles.
+  f.r_out_wide = full_column_domain(convt_order::kWideXTiles, false, "r_out_wide");
+  const RDom &rw = f.r_out_wide;
+  f.output(rw.x * stride_x + f.phase_x.offset(rw.z), row(rw.y, rw.w), f.co, f.n) =
+      f.phase_sum_wide(rw.x, rw.y, f.co, f.n, rw.z, rw.w);
 
   define_pixel_form(f, bias, clamped_co, in_channel_of, pixel_order);
 

@@ -67,6 +67,10 @@ struct CpuBlocks {
   int images = 0;
   int more_images = 0;
   int row_lanes = 0;
+  // The wide x tiles' (kWideXTiles, kWideXTilesByRow): weight_wide_blocked's output
+  // channels and input_wide_x_blocks' phase columns.
+  int wide_weight_channels = 0;
+  int wide_x_columns = 0;
 };
 
 struct ConvTranspose2dFuncs {
@@ -86,17 +90,18 @@ struct ConvTranspose2dFuncs {
   // rows (a tile of rows shares one reduction).
   Halide::RDom r, r_by_image, r_by_rows;
   // Output positions in phase space: (qx, qy, rx, ry) over the full
-  // columns (r_out for kXTiles; r_out_by_channel for kChannelTilesAlongX
-  // and r_out_by_image (r_out_by_more_images) for kChannelTilesAlongImages
+  // columns (r_out for kXTiles, r_out_wide for kWideXTiles; r_out_by_channel for
+  // kChannelTilesAlongX and r_out_by_image (r_out_by_more_images) for kChannelTilesAlongImages
   // (kChannelTilesAlongMoreImages), with the edge columns;
-  // the others are empty), r_out_x_images, r_out_x_rows and
-  // r_out_across_rows the same in the order (qx, rx, ry, qy) for
-  // kXTilesAcrossImages, kXTilesByRow and kXTilesAcrossRows, and r_edge
+  // the others are empty), r_out_x_images, r_out_x_rows,
+  // r_out_wide_x_rows and r_out_across_rows the same in the order (qx, rx,
+  // ry, qy) for kXTilesAcrossImages, kXTilesByRow, kWideXTilesByRow and
+  // kXTilesAcrossRows, and r_edge
   // (qy, rx, ry) over the last W_out % s_x columns for the other orders.
   // r_fill: (x, y, once) over the whole output when some residue has no
   // phase, else empty.
-  Halide::RDom r_out, r_out_by_channel, r_out_by_image, r_out_by_more_images, r_out_x_images,
-      r_out_x_rows, r_out_across_rows, r_edge, r_fill;
+  Halide::RDom r_out, r_out_wide, r_out_by_channel, r_out_by_image, r_out_by_more_images,
+      r_out_x_images, r_out_x_rows, r_out_wide_x_rows, r_out_across_rows, r_edge, r_fill;
 
   Halide::Func input_padded;  // zero outside the input: no bounds tests in the hot loop
   // The x tiles' input (kXTiles, kXTilesByRow): input_x_blocks(xi, c, xb, y, n)
@@ -108,6 +113,9 @@ struct ConvTranspose2dFuncs {
   // per channel. Column xi of block xb is input column xb * x_block + xi
   // plus the lowest offset any tap reads (phase count - 1, its last tap).
   Halide::Func input_x_blocks;
+  // The same in blocks of the wide x tiles' columns (kWideXTiles,
+  // kWideXTilesByRow; CpuBlocks::wide_x_columns).
+  Halide::Func input_wide_x_blocks;
   Halide::Var xi{"xi"}, xb{"xb"};
   // The channel tiles along images' input (kChannelTilesAlongImages):
   // input_image_blocks(ni, c, nb, x, y) is image nb * image_block + ni
@@ -141,11 +149,15 @@ struct ConvTranspose2dFuncs {
   // block adjacent and blocks outermost, so a schedule can pack it once for
   // tiles that read it whole many times (phase_sum_x_rows reads it).
   Halide::Func weight_blocked;
+  // The same in blocks of the wide x tiles' channels
+  // (CpuBlocks::wide_weight_channels; phase_sum_wide_x_rows reads it).
+  Halide::Func weight_wide_blocked;
   Halide::Var block_channel{"block_channel"}, block{"block"};
   // 0: r_out / phase_sum write; 1: r_out_by_channel / ..._by_channel;
   // 2: r_out_by_image / ..._by_image; 3: r_out_x_images / ..._x_images;
   // 4: r_out_x_rows / ..._x_rows; 6: r_out_across_rows / ..._across_rows;
-  // 7: r_out_by_more_images / ..._by_more_images.
+  // 7: r_out_by_more_images / ..._by_more_images; 8: r_out_wide_x_rows /
+  // ..._wide_x_rows; 9: r_out_wide / phase_sum_wide.
   Halide::Expr tile_order;
   Halide::Func phase_sum;                 // phase_sum(qx, qy, co, n, rx, ry) = bias + taps
   Halide::Func phase_sum_by_channel;      // the same values, to be tiled along channels
@@ -153,6 +165,8 @@ struct ConvTranspose2dFuncs {
   Halide::Func phase_sum_by_more_images;  // the same, in taller tiles of images
   Halide::Func phase_sum_x_images;        // the same, to be tiled along x and images
   Halide::Func phase_sum_x_rows;          // the same, to be tiled along x, row by row
+  Halide::Func phase_sum_wide;            // the same, in wider tiles along x
+  Halide::Func phase_sum_wide_x_rows;     // the same, in wider tiles along x, row by row
   Halide::Func phase_sum_across_rows;     // the same, to be tiled along x and rows
   Halide::Func phase_sum_edge;            // the same, feeding the edge columns
   // output(x, y, co, n): the bias fill, then phase by phase (OutputUpdate).
@@ -234,6 +248,8 @@ enum OutputUpdate : int {
   kColumnsBorder = 8,  // r_col2im_border: kColumns, the input columns with taps off the row
   kAcrossRows = 9,     // r_out_across_rows: kXTilesAcrossRows
   kByMoreImages = 10,  // r_out_by_more_images: kChannelTilesAlongMoreImages
+  kWideXRows = 11,     // r_out_wide_x_rows: kWideXTilesByRow
+  kWideX = 12,         // r_out_wide: kWideXTiles
 };
 
 // Defines the Funcs. The scalar parameters are run-time values, so one AOT

@@ -52,6 +52,8 @@ class ConvTranspose2dGenerator : public Generator<ConvTranspose2dGenerator> {
   // (-DCONVT_SCHEDULE). GPU targets ignore them.
   GeneratorParam<int> x_vectors{"x_vectors", 0, 0, 8};
   GeneratorParam<int> x_channels{"x_channels", 0, 0, 32};
+  GeneratorParam<int> wide_vectors{"wide_vectors", 0, 0, 8};
+  GeneratorParam<int> wide_channels{"wide_channels", 0, 0, 32};
   GeneratorParam<int> cx_columns{"cx_columns", 0, 0, 16};
   GeneratorParam<int> cx_channel_vectors{"cx_channel_vectors", 0, 0, 8};
   GeneratorParam<int> img_images{"img_images", 0, 0, 16};
@@ -107,11 +109,19 @@ class ConvTranspose2dGenerator : public Generator<ConvTranspose2dGenerator> {
         hand_gpu_schedule() ? gpu_pixel_order(gpu_schedule()) : PixelFormOrder{};
     // The CPU schedule packs weight_blocked in blocks of its x tile's
     // channels, and copies the input in blocks of its x tile's columns and
-    // of its image tile's images.
+    // of its image tile's images (the wide x tiles' copies the same for
+    // theirs).
     CpuBlocks blocks;
     if (hand_cpu_schedule()) {
-      blocks = {cpu_tiles().x_channels, cpu_x_tile_columns(), cpu_tiles().img_images,
-                cpu_tiles().more_images, get_target().natural_vector_size<float>()};
+      const CpuTiles t = cpu_tiles();
+      const int lanes = get_target().natural_vector_size<float>();
+      blocks = {t.x_channels,
+                static_cast<int>(convt_tiles::x_tile_columns(t, lanes)),
+                t.img_images,
+                t.more_images,
+                lanes,
+                t.wide_channels,
+                static_cast<int>(convt_tiles::wide_tile_columns(t, lanes))};
     }
     funcs_ = define_conv_transpose2d(
         input, input.dim(0).extent(), input.dim(1).extent(), input.dim(2).extent(),
@@ -177,12 +187,6 @@ class ConvTranspose2dGenerator : public Generator<ConvTranspose2dGenerator> {
     std::abort();  // generator time only: the build fails, not a user's program
   }
 
-  // Phase columns of one x tile.
-  int cpu_x_tile_columns() const {
-    return static_cast<int>(
-        convt_tiles::x_tile_columns(cpu_tiles(), get_target().natural_vector_size<float>()));
-  }
-
   void set_estimates() {
     input.set_estimates({{0, est_w}, {0, est_h}, {0, est_c_in}, {0, est_n}});
     weight.set_estimates(
@@ -213,6 +217,8 @@ class ConvTranspose2dGenerator : public Generator<ConvTranspose2dGenerator> {
   CpuTiles with_knobs(CpuTiles t) const {
     set(t.x_vectors, x_vectors);
     set(t.x_channels, x_channels);
+    set(t.wide_vectors, wide_vectors);
+    set(t.wide_channels, wide_channels);
     set(t.cx_columns, cx_columns);
     set(t.cx_channel_vectors, cx_channel_vectors);
     set(t.img_images, img_images);

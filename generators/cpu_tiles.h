@@ -14,6 +14,8 @@ namespace convt_tiles {
 struct CpuTiles {
   int x_vectors;              // kXTiles: qx vectors per tile
   int x_channels;             //   output channels per tile (one broadcast weight each)
+  int wide_vectors;           // kWideXTilesByRow: qx vectors per tile
+  int wide_channels;          //   output channels per tile
   int cx_columns;             // kChannelTilesAlongX (and edge columns): positions per tile
   int cx_channel_vectors;     //   output-channel vectors per tile
   int img_images;             // kChannelTilesAlongImages: images per tile
@@ -43,6 +45,11 @@ constexpr int kSse41Lanes = 4, kAvx2Lanes = 8, kAvx512Lanes = 16, kNeonLanes = 4
 // AVX2 and SSE4.1: 16 registers, 12 accumulators.
 // - x tiles: 2 vectors x 6 channels; 2 loads and 6 broadcasts per 12
 //   FMAs. (4 vectors x 3 channels would need 17 registers, and spills.)
+// - wide x tiles: 3 vectors x 4 channels, for phase rows of 17 to 24
+//   columns, which leave a quarter or more of the x tiles' 32 columns
+//   idle. On rows that fill both it is some 10% slower than 2 x 6 (Zen 2
+//   EPYC, both cores: pix2pix_unet_up64 14.6 against 16.0 ms; rows of 24,
+//   simplebaseline_r50_d3: 103.5 in x tiles by row against 78.0).
 // - channel tiles along x: 4 columns x 3 channel vectors (24 channels
 //   with AVX2), so phase rows of 4, 8 or 16 columns leave no idle column.
 // - channel tiles along images: 4 images x 3 channel vectors.
@@ -54,11 +61,12 @@ constexpr int kSse41Lanes = 4, kAvx2Lanes = 8, kAvx512Lanes = 16, kNeonLanes = 4
 //   and 3 broadcasts per 12 FMAs, 16 registers in all.
 // - x tiles across rows: 2 vectors x 6 rows of one channel; 12 loads and
 //   1 broadcast per 12 FMAs (two loads a cycle keep up with two FMAs).
-constexpr CpuTiles kX86Avx2Tiles{2, 6, 4, 3, 4, 3, 6, 2, 1, 3, 4, 2, 6, 1};
+constexpr CpuTiles kX86Avx2Tiles{2, 6, 3, 4, 4, 3, 4, 3, 6, 2, 1, 3, 4, 2, 6, 1};
 
 // AVX-512: 32 registers of 16 lanes, 24 accumulators.
 // - x tiles: 2 vectors (32 columns) x 12 channels; 2 loads and 12
 //   broadcasts per 24 FMAs.
+// - wide x tiles: 3 vectors (48 columns) x 8 channels, 28 registers.
 // - channel tiles along x: 8 columns x 2 vectors (32 channels): phase
 //   rows of 8 or 16 columns fill them, and 32 channels waste little of
 //   C_out = 21 (fcn32s) or 256.
@@ -66,7 +74,7 @@ constexpr CpuTiles kX86Avx2Tiles{2, 6, 4, 3, 4, 3, 6, 2, 1, 3, 4, 2, 6, 1};
 // - channel tiles along more images: 12 images x 2 vectors.
 // - x tiles across images: 2 vectors x 3 channels x 4 images.
 // - x tiles across rows: 2 vectors x 12 rows of one channel.
-constexpr CpuTiles kX86Avx512Tiles{2, 12, 8, 2, 8, 2, 12, 2, 2, 3, 4, 2, 12, 1};
+constexpr CpuTiles kX86Avx512Tiles{2, 12, 3, 8, 8, 2, 8, 2, 12, 2, 2, 3, 4, 2, 12, 1};
 
 // AArch64 NEON. The machine model: 32 vector registers of 128 bits (4
 // float32 lanes), and a fused multiply-add (fmla) with 4-cycle latency
@@ -78,6 +86,7 @@ constexpr CpuTiles kX86Avx512Tiles{2, 12, 8, 2, 8, 2, 12, 2, 2, 3, 4, 2, 12, 1};
 // - x tiles: 4 vectors (16 columns) x 6 channels. Per (input channel, tap)
 //   that is 4 input loads and 6 weight broadcasts (ld1r) for 24 fmla; live
 //   registers 24 + 4 inputs + 1-2 broadcasts <= 30 of 32.
+// - wide x tiles: 6 vectors (24 columns) x 4 channels, 24 + 6 + 1 = 31.
 // - channel tiles: 6 positions (columns, or images) x 4 vectors (16) of
 //   output channels = 24 accumulators, fed by 4 packed weight vectors and 6
 //   broadcast inputs.
@@ -85,7 +94,7 @@ constexpr CpuTiles kX86Avx512Tiles{2, 12, 8, 2, 8, 2, 12, 2, 2, 3, 4, 2, 12, 1};
 // - x tiles across images: 2 vectors (8 columns) x 3 channels x 4 images.
 // - x tiles across rows: 4 vectors (16 columns) x 6 rows of one channel.
 // - the zero-bordered copy moves 4 q registers per step.
-constexpr CpuTiles kNeonTiles{4, 6, 6, 4, 6, 4, 12, 2, 2, 3, 4, 4, 6, 4};
+constexpr CpuTiles kNeonTiles{4, 6, 6, 4, 6, 4, 6, 4, 12, 2, 2, 3, 4, 4, 6, 4};
 
 // Whether a columns GEMM of `pixels` input pixels takes tiles of one pixel:
 // its pixels fill at most half an x_channels-pixel tile. The schedule
@@ -95,9 +104,12 @@ auto columns_few_pixels(const Pixels &pixels, const Channels &x_channels) {
   return pixels * 2 <= x_channels;
 }
 
-// Phase columns one x tile holds.
+// Phase columns one x tile holds, and one wide x tile.
 constexpr int64_t x_tile_columns(const CpuTiles &t, int lanes) {
   return static_cast<int64_t>(t.x_vectors) * lanes;
+}
+constexpr int64_t wide_tile_columns(const CpuTiles &t, int lanes) {
+  return static_cast<int64_t>(t.wide_vectors) * lanes;
 }
 
 }  // namespace convt_tiles

@@ -24,6 +24,10 @@
 //     tiles) and few output channels (the taps fill them).
 //  6  x tiles across rows: (qx vectors) x (phase rows) of one channel, for
 //     1 to 3 output channels in one to three images.
+//  7  channel tiles along more images: order 2 in taller image tiles.
+//  8  wide x tiles by row: order 4 in wider, shallower tiles, for phase
+//     rows that leave fewer of their columns idle.
+//  9  wide x tiles: order 0 in the same tiles.
 // Each order streams through memory in the order its reduction walks: the
 // weights of one phase (or of every phase) and channel tile are repacked
 // with the tile's channels adjacent, and the input is copied once with a
@@ -224,55 +228,16 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
         .unroll(position);
   };
 
-  // --- 0: x tiles ----------------------------------------------------------
-  // Per (image, channel block), every phase and row, then register tiles
-  // along qx. (Depthwise layers always have blocks enough: a row of one is
-  // too little work to hand to a thread.)
-  RVar qx = f.r_out.x, qy = f.r_out.y, rx = f.r_out.z, ry = f.r_out.w;
-  RVar qxo("qxo"), qxi("qxi");
-  Var coo("coo"), coi("coi"), tile("tile");
-  auto tile_x = [&](Stage s, bool parallel_rows) {
-    s.allow_race_conditions()
-        .split(qx, qxo, qxi, x_width, TailStrategy::GuardWithIf)
-        .split(f.co, coo, coi, t.x_channels, TailStrategy::GuardWithIf)
-        .reorder(qxi, coi, qxo, qy, rx, ry, coo, f.n)
-        .fuse(coo, f.n, tile)
-        .parallel(parallel_rows ? VarOrRVar(qy) : VarOrRVar(tile))
-        .vectorize(qxi, vec)
-        .unroll(coi);
-  };
-  Stage by_x = f.output.update(kByX);
-  // A layer with one phase (stride 1) and few blocks shares its rows
-  // instead: one wake of the pool per block is cheap there, and a few
-  // blocks split unevenly (dilated_s1: 11 blocks, 6 to 5; 1.53 to 1.43 ms).
-  Expr x_tasks = batch * blocks(t.x_channels);
-  Expr one_phase = f.phase_x.stride == 1 && f.phase_y.stride == 1;
-  Expr x_blocks = x_tasks >= 16 || (x_tasks >= t.enough_blocks && !one_phase);
-  for (const Expr &case_ : {simple && stride_x_1 && groups_1, simple && groups_1}) {
-    tile_x(by_x.specialize(case_ && x_blocks), false);
-    tile_x(by_x.specialize(case_), true);
-  }
-  tile_x(by_x.specialize(simple && depthwise), false);
-  tile_x(by_x.specialize(simple && x_blocks), false);
-  tile_x(by_x.specialize(simple), true);
-  // Groups 1 with dilation and stride above 1: without it, each channel
-  // of a tile reads its own copy of the input row (its group's), 12 loads
-  // per 12 FMAs rather than 2 (random1_14 of the report, dilation 3 and
-  // stride 2: 34 ms).
-  tile_x(by_x.specialize(groups_1 && x_blocks), false);
-  tile_x(by_x.specialize(groups_1), true);
-  tile_x(by_x.specialize(x_blocks), false);
-  tile_x(by_x, true);
-
   // The accumulator tile lives in registers: vectorized over qx, unrolled
   // over channels; input channels innermost in the reduction so the tap
   // guards stay outside the FMA loop. bound_extent fixes the tile size even
   // for a row's last, partial tile (else the accumulators spill to memory);
-  // phase rows narrower than the tile compute idle lanes. (Orders 0 and 4.)
-  auto x_tile_in_registers = [&](Func sum, const LoopLevel &at) {
+  // phase rows narrower than the tile compute idle lanes. (Orders 0, 4,
+  // 8 and 9; `width` columns by `channels`.)
+  auto x_tile_in_registers = [&](Func sum, const LoopLevel &at, int width, int channels) {
     sum.compute_at(at)
-        .bound_extent(f.qx, x_width)
-        .bound_extent(f.co, t.x_channels)
+        .bound_extent(f.qx, width)
+        .bound_extent(f.co, channels)
         .vectorize(f.qx, vec)
         .unroll(f.qx)
         .unroll(f.co);
@@ -282,10 +247,58 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
         .unroll(f.qx)
         .unroll(f.co);
   };
-  x_blocks_copy(f.input_x_blocks.in(f.phase_sum), f.tile_order == convt_order::kXTiles);
-  x_tile_in_registers(f.phase_sum, LoopLevel(f.output, qxo));
-  pack_weights(f.phase_sum, LoopLevel(f.output, tile), PackSpan::kTile, convt_order::kXTiles,
-               t.x_channels);
+  // --- 0 and 9: x tiles, and wide x tiles ----------------------------------
+  // Per (image, channel block), every phase and row, then register tiles
+  // along qx. (Depthwise layers always have blocks enough: a row of one is
+  // too little work to hand to a thread.) Order 9 is the same in the wide
+  // x tiles (cpu_tiles.h says for which rows), with its own input copy.
+  auto tile_x_order = [&](convt_order::TileOrder order, OutputUpdate update, const RDom &r,
+                          Func sum, Func input_blocks, int width, int channels,
+                          const std::string &prefix) {
+    RVar qx = r.x, qy = r.y, rx = r.z, ry = r.w;
+    RVar qxo(prefix + "qxo"), qxi(prefix + "qxi");
+    Var coo(prefix + "coo"), coi(prefix + "coi"), tile(prefix + "tile");
+    auto tile_x = [&](Stage s, bool parallel_rows) {
+      s.allow_race_conditions()
+          .split(qx, qxo, qxi, width, TailStrategy::GuardWithIf)
+          .split(f.co, coo, coi, channels, TailStrategy::GuardWithIf)
+          .reorder(qxi, coi, qxo, qy, rx, ry, coo, f.n)
+          .fuse(coo, f.n, tile)
+          .parallel(parallel_rows ? VarOrRVar(qy) : VarOrRVar(tile))
+          .vectorize(qxi, vec)
+          .unroll(coi);
+    };
+    Stage by_x = f.output.update(update);
+    // A layer with one phase (stride 1) and few blocks shares its rows
+    // instead: one wake of the pool per block is cheap there, and a few
+    // blocks split unevenly (dilated_s1: 11 blocks, 6 to 5; 1.53 to 1.43 ms).
+    Expr x_tasks = batch * blocks(channels);
+    Expr one_phase = f.phase_x.stride == 1 && f.phase_y.stride == 1;
+    Expr x_blocks = x_tasks >= 16 || (x_tasks >= t.enough_blocks && !one_phase);
+    for (const Expr &case_ : {simple && stride_x_1 && groups_1, simple && groups_1}) {
+      tile_x(by_x.specialize(case_ && x_blocks), false);
+      tile_x(by_x.specialize(case_), true);
+    }
+    tile_x(by_x.specialize(simple && depthwise), false);
+    tile_x(by_x.specialize(simple && x_blocks), false);
+    tile_x(by_x.specialize(simple), true);
+    // Groups 1 with dilation and stride above 1: without it, each channel
+    // of a tile reads its own copy of the input row (its group's), 12 loads
+    // per 12 FMAs rather than 2 (random1_14 of the report, dilation 3 and
+    // stride 2: 34 ms).
+    tile_x(by_x.specialize(groups_1 && x_blocks), false);
+    tile_x(by_x.specialize(groups_1), true);
+    tile_x(by_x.specialize(x_blocks), false);
+    tile_x(by_x, true);
+
+    x_blocks_copy(input_blocks.in(sum), f.tile_order == order);
+    x_tile_in_registers(sum, LoopLevel(f.output, qxo), width, channels);
+    pack_weights(sum, LoopLevel(f.output, tile), PackSpan::kTile, order, channels);
+  };
+  tile_x_order(convt_order::kXTiles, kByX, f.r_out, f.phase_sum, f.input_x_blocks, x_width,
+               t.x_channels, "");
+  tile_x_order(convt_order::kWideXTiles, kWideX, f.r_out_wide, f.phase_sum_wide,
+               f.input_wide_x_blocks, vec * t.wide_vectors, t.wide_channels, "w");
 
   // The channel tiles' specializations (orders 1, 2 and 7), the most
   // specific first (see order 0 for groups 1): `tile` schedules each to
@@ -500,7 +513,7 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
   pack_weights(f.phase_sum_x_images, LoopLevel::root(), PackSpan::kFewChannels,
                convt_order::kXTilesAcrossImages);
 
-  // --- 4: x tiles by row ---------------------------------------------------
+  // --- 4 and 8: x tiles by row, and wide x tiles by row --------------------
   // Order 0 runs each channel block's phases over the whole image, so the
   // image's input is read once per block and phase: from DRAM when it is
   // larger than the cache (unet_up4_k2, 78 MB of input, 11 blocks x 4
@@ -512,34 +525,42 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
   // cyclegan_resnet_up (1.2 MB of weights, 80 against 66 ms in x tiles).
   // (Packed per image, a batch of small images paid for the pack 32 times:
   // resnet50_dgrad_3x3 of the zoo, 52.4 to 45.8 ms on a Zen 3 EPYC.)
-  RVar rqx = f.r_out_x_rows.x, rrx = f.r_out_x_rows.y;
-  RVar rry = f.r_out_x_rows.z, rqy = f.r_out_x_rows.w;
-  RVar rqxo("rqxo"), rqxi("rqxi");
-  Var rcoo("rcoo"), rcoi("rcoi");
-  auto tile_x_rows = [&](Stage s) {
-    s.allow_race_conditions()
-        .split(rqx, rqxo, rqxi, x_width, TailStrategy::GuardWithIf)
-        .split(f.co, rcoo, rcoi, t.x_channels, TailStrategy::GuardWithIf)
-        .reorder(rqxi, rcoi, rqxo, rrx, rry, rcoo, rqy, f.n)
-        .parallel(rqy)
-        .vectorize(rqxi, vec)
-        .unroll(rcoi);
-  };
-  Stage x_rows = f.output.update(kXRows);
-  tile_x_rows(x_rows.specialize(simple && stride_x_1 && groups_1));
-  tile_x_rows(x_rows.specialize(simple && groups_1));
-  tile_x_rows(x_rows.specialize(simple));
-  tile_x_rows(x_rows.specialize(groups_1));  // (see order 0)
-  tile_x_rows(x_rows);
+  // Order 8, wide x tiles by row, is the same in the wide x tiles, with
+  // its own copies.
+  auto tile_by_row = [&](convt_order::TileOrder order, OutputUpdate update, const RDom &r, Func sum,
+                         Func input_blocks, Func weights, int width, int channels,
+                         const std::string &prefix) {
+    RVar rqx = r.x, rrx = r.y, rry = r.z, rqy = r.w;
+    RVar rqxo(prefix + "qxo"), rqxi(prefix + "qxi");
+    Var rcoo(prefix + "coo"), rcoi(prefix + "coi");
+    auto tile = [&](Stage s) {
+      s.allow_race_conditions()
+          .split(rqx, rqxo, rqxi, width, TailStrategy::GuardWithIf)
+          .split(f.co, rcoo, rcoi, channels, TailStrategy::GuardWithIf)
+          .reorder(rqxi, rcoi, rqxo, rrx, rry, rcoo, rqy, f.n)
+          .parallel(rqy)
+          .vectorize(rqxi, vec)
+          .unroll(rcoi);
+    };
+    Stage by_row = f.output.update(update);
+    tile(by_row.specialize(simple && stride_x_1 && groups_1));
+    tile(by_row.specialize(simple && groups_1));
+    tile(by_row.specialize(simple));
+    tile(by_row.specialize(groups_1));  // (see order 0)
+    tile(by_row);
 
-  x_blocks_copy(f.input_x_blocks.in(f.phase_sum_x_rows), f.tile_order == convt_order::kXTilesByRow);
-  x_tile_in_registers(f.phase_sum_x_rows, LoopLevel(f.output, rqxo));
-  f.weight_blocked.compute_root()
-      .bound_extent(f.block_channel, t.x_channels)
-      .unroll(f.block_channel);
-  const Expr by_row = f.tile_order == convt_order::kXTilesByRow;
-  f.weight_blocked.specialize(by_row && groups_1).parallel(f.block);  // (see pack_weights)
-  f.weight_blocked.specialize(by_row).parallel(f.block);
+    const Expr chosen = f.tile_order == order;
+    x_blocks_copy(input_blocks.in(sum), chosen);
+    x_tile_in_registers(sum, LoopLevel(f.output, rqxo), width, channels);
+    weights.compute_root().bound_extent(f.block_channel, channels).unroll(f.block_channel);
+    weights.specialize(chosen && groups_1).parallel(f.block);  // (see pack_weights)
+    weights.specialize(chosen).parallel(f.block);
+  };
+  tile_by_row(convt_order::kXTilesByRow, kXRows, f.r_out_x_rows, f.phase_sum_x_rows,
+              f.input_x_blocks, f.weight_blocked, x_width, t.x_channels, "r");
+  tile_by_row(convt_order::kWideXTilesByRow, kWideXRows, f.r_out_wide_x_rows,
+              f.phase_sum_wide_x_rows, f.input_wide_x_blocks, f.weight_wide_blocked,
+              vec * t.wide_vectors, t.wide_channels, "wr");
 
   // --- 6: x tiles across rows ---------------------------------------------
   // For 1 to 3 output channels in fewer images than order 3's image tile

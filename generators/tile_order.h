@@ -1,4 +1,4 @@
-// The CPU kernels' tile orders: six evaluation orders of the same result
+// The CPU kernels' tile orders: evaluation orders of the same result
 // (generators/schedule_cpu.cpp says how each tiles the work). The runtime
 // picks one per call (runtime/plan.cpp) and passes it to the
 // kernel as its tile_order argument; the algorithm gives each its own
@@ -24,9 +24,12 @@ enum TileOrder : int32_t {
                                      // channels in fewer images than an image tile holds
   kChannelTilesAlongMoreImages = 7,  // order 2 with more images and fewer channel vectors per
                                      // tile: for batches that fill it
+  kWideXTilesByRow = 8,              // order 4 with more x vectors and fewer channels per tile:
+                                     // for phase rows that leave fewer of its columns idle
+  kWideXTiles = 9,                   // order 0 in the same tiles as order 8
 };
 
-constexpr int32_t kTileOrders = 8;
+constexpr int32_t kTileOrders = 10;
 
 // Names for reports and test messages.
 constexpr const char *tile_order_name(int32_t order) {
@@ -47,6 +50,10 @@ constexpr const char *tile_order_name(int32_t order) {
       return "x tiles across rows";
     case kChannelTilesAlongMoreImages:
       return "channel tiles along more images";
+    case kWideXTilesByRow:
+      return "wide x tiles by row";
+    case kWideXTiles:
+      return "wide x tiles";
     default:
       return "none";
   }
@@ -56,7 +63,7 @@ constexpr const char *tile_order_name(int32_t order) {
 // sequence give the same bits (in one kernel flavour); the sequences agree
 // within rounding only.
 enum SumOrder : int32_t {
-  kChannelsInnermost = 0,  // x tiles, channel tiles, x tiles by row: per tap, every channel
+  kChannelsInnermost = 0,  // x tiles (by row, wide), channel tiles: per tap, every channel
   kTapsInnermost = 1,      // x tiles across rows: per input channel, every tap (rows inner)
   kColumnsThenRows = 2,    // columns: per tap, every channel; the taps in col2im's order
   kChannelBlocks = 3,      // x tiles across images: per block of channels, per tap, the block

@@ -17,7 +17,8 @@ constexpr Kernel cpu_kernel_with_tiles(const char *name, const KernelFns &fns,
   return {name, fns, XTile{convt_tiles::x_tile_columns(tiles, lanes), tiles.x_channels},
           ChannelTiles{tiles.cx_columns,
                        {tiles.img_images, int64_t{tiles.img_channel_vectors} * lanes},
-                       {tiles.more_images, int64_t{tiles.more_channel_vectors} * lanes}}};
+                       {tiles.more_images, int64_t{tiles.more_channel_vectors} * lanes}},
+          XTile{convt_tiles::wide_tile_columns(tiles, lanes), tiles.wide_channels}};
 }
 
 // Whether the build listed an entry function for every tile order (a

@@ -38,6 +38,7 @@ namespace {
 struct KernelTiles {
   XTile x_tile;
   ChannelTiles channel_tiles;
+  XTile wide_x_tile;
 };
 
 struct OrderRule {
@@ -128,6 +129,22 @@ bool rows_read_less(const ConvGeometry &g, const XTile &x_tile) {
   return by_block > by_row;
 }
 
+// n rounded up to a multiple of `to`.
+int64_t round_up(int64_t n, int64_t to) { return (n + to - 1) / to * to; }
+
+// The wide x tiles where they compute at most three quarters of the phase
+// columns the x tiles compute: rows of 17 to 24 columns against AVX2's
+// 16-column tiles (24 against 32). On rows that fill both, the wide tile's
+// fewer channels cost it some 10% (cpu_tiles.h), so a row's last partial
+// tile has to waste much more than that in the x tiles. By row or not as
+// for the x tiles (rows_read_less, with the wide tile's channel blocks).
+bool wide_tiles_pay(const ConvGeometry &g, const KernelTiles &t) {
+  const int64_t wide = t.wide_x_tile.columns;
+  if (wide <= 0 || !x_blocks_fit(g, wide)) return false;
+  const int64_t columns = phase_columns(g);
+  return round_up(columns, wide) * 4 <= round_up(columns, t.x_tile.columns) * 3;
+}
+
 // The columns order's workspace: a float per (input pixel, column) of every
 // group. Plans take the order only up to kMaxColumnsBytes (its
 // column adds cost more than the phase orders' work long before that).
@@ -158,9 +175,6 @@ bool columns_pay(const ConvGeometry &g, const XTile &x_tile) {
   return g.in_channels / g.groups >= 16 && (tiny_input || few_pixels) &&
          columns_bytes(g) <= kMaxColumnsBytes;
 }
-
-// n rounded up to a multiple of `to`.
-int64_t round_up(int64_t n, int64_t to) { return (n + to - 1) / to * to; }
 
 // Multiply-adds a channel tile along images computes per pixel and tap,
 // counting the images and channels its last tiles compute past N and C_out.
@@ -238,6 +252,11 @@ constexpr OrderRule kOrderRules[] = {
      [](const ConvGeometry &g, const KernelTiles &t) {
        return narrow_rows(g, t.x_tile) && channel_tiles_pay(g, t.x_tile);
      }},
+    {convt_order::kWideXTilesByRow,
+     [](const ConvGeometry &g, const KernelTiles &t) {
+       return wide_tiles_pay(g, t) && rows_read_less(g, t.wide_x_tile);
+     }},
+    {convt_order::kWideXTiles, wide_tiles_pay},
     {convt_order::kXTilesByRow,
      [](const ConvGeometry &g, const KernelTiles &t) {
        return x_blocks_fit(g, t.x_tile.columns) && rows_read_less(g, t.x_tile);
@@ -249,9 +268,19 @@ constexpr OrderRule kOrderRules[] = {
      [](const ConvGeometry &, const KernelTiles &) { return true; }},
 };
 
-// The orders whose tiles read the input in x blocks (input_x_blocks).
-bool reads_x_blocks(int32_t order) {
-  return order == convt_order::kXTiles || order == convt_order::kXTilesByRow;
+// The phase columns of the x blocks (input_x_blocks) `order` reads the
+// input in, or 0 for an order that reads no x blocks.
+int64_t x_block_columns(int32_t order, const Kernel &kernel) {
+  switch (order) {
+    case convt_order::kXTiles:
+    case convt_order::kXTilesByRow:
+      return kernel.x_tile.columns;
+    case convt_order::kWideXTiles:
+    case convt_order::kWideXTilesByRow:
+      return kernel.wide_x_tile.columns;
+    default:
+      return 0;
+  }
 }
 
 // Groups wide enough to fill the kernels' channel tiles run as one call per
@@ -431,8 +460,8 @@ int64_t cpu_cores() {
 }
 
 int32_t cpu_tile_order(const ConvGeometry &g, const XTile &x_tile,
-                       const ChannelTiles &channel_tiles) {
-  const KernelTiles tiles{x_tile, channel_tiles};
+                       const ChannelTiles &channel_tiles, const XTile &wide_x_tile) {
+  const KernelTiles tiles{x_tile, channel_tiles, wide_x_tile};
   for (const OrderRule &rule : kOrderRules) {
     if (rule.applies(g, tiles)) return rule.order;
   }
@@ -445,7 +474,8 @@ Plan plan_call(const ConvGeometry &g, Device device) {
   const ConvGeometry call = plan.per_group ? per_group_geometry(g) : g;
   plan.kernel = &select_kernel(call, device);
   if (plan.kernel->device_interface == nullptr) {
-    plan.tile_order = cpu_tile_order(call, plan.kernel->x_tile, plan.kernel->channel_tiles);
+    plan.tile_order = cpu_tile_order(call, plan.kernel->x_tile, plan.kernel->channel_tiles,
+                                     plan.kernel->wide_x_tile);
     plan.serial = runs_serially(g);
   }
   return plan;
@@ -462,7 +492,8 @@ std::vector<Plan> cpu_plans(const ConvGeometry &g) {
         for (int32_t order = 0; order < convt_order::kTileOrders; ++order) {
           if (order == convt_order::kColumns && !columns_fit) continue;
           if (order == convt_order::kXTilesAcrossRows && !across_rows_fit(g)) continue;
-          if (reads_x_blocks(order) && !x_blocks_fit(g, kernel->x_tile.columns)) continue;
+          const int64_t x_block = x_block_columns(order, *kernel);
+          if (x_block > 0 && !x_blocks_fit(g, x_block)) continue;
           plans.push_back({kernel, order, per_group, serial});
         }
       }

@@ -183,6 +183,42 @@ TEST(KernelChoice, XTilesOnlyWhereTheirHaloStaysNearTheTile) {
   EXPECT_EQ(order_for({1, 256, 33, 33}, {256, 256, 3, 3}, 1, 6, 1, 6), kXTiles);
 }
 
+// Phase rows whose last x tile leaves a quarter or more of the x tiles'
+// columns idle take the wide x tiles (AVX2: 24 columns x 4 channels;
+// AVX-512: 48 x 8), by row where the x tiles would be (an input larger
+// than L2), where the wide tile's halo stays near it.
+TEST(KernelChoice, RowsThatIdleAQuarterOfTheXTilesTakeWideTiles) {
+  const convt::detail::XTile avx2_wide{24, 4}, avx512_wide{48, 8};
+  auto order = [](const convt::Shape &input, const convt::Shape &weight,
+                  const convt::detail::XTile &x, const convt::detail::ChannelTiles &tiles,
+                  const convt::detail::XTile &wide, int64_t padding = 1, int64_t dilation = 1) {
+    return convt::detail::cpu_tile_order(
+        convt::detail::resolve_geometry(input, weight, 2, padding, 0, 1, dilation), x, tiles, wide);
+  };
+  // dgrad_dilated_s2 of the zoo without its dilation: rows of 24 columns,
+  // 32 in x tiles; fcn16s_upscore2: rows of 17 (16 x 16 input, no padding).
+  const convt::Shape weight{64, 64, 4, 4};
+  EXPECT_EQ(order({4, 64, 24, 24}, weight, avx2_x, avx2, avx2_wide), kWideXTiles);
+  EXPECT_EQ(order({1, 21, 16, 16}, {21, 21, 4, 4}, avx2_x, avx2, avx2_wide, 0), kWideXTiles);
+  // One image's input twice this machine's L2, in rows of 24 columns.
+  const int64_t l2 = convt::detail::l2_cache_bytes();
+  const int64_t row_bytes = 64 * 24 * 4;
+  EXPECT_EQ(order({1, 64, 2 * l2 / row_bytes, 24}, weight, avx2_x, avx2, avx2_wide),
+            kWideXTilesByRow);
+  // Rows of 40 columns: 48 computed either way with AVX2; 64 against 48
+  // with AVX-512.
+  const convt::Shape rows_of_40{1, 64, 8, 40};
+  EXPECT_EQ(order(rows_of_40, weight, avx2_x, avx2, avx2_wide), kXTiles);
+  EXPECT_EQ(order(rows_of_40, weight, avx512_x, avx512, avx512_wide), kWideXTiles);
+  // Rows of 64 fill both: x tiles.
+  EXPECT_EQ(order({1, 64, 8, 64}, weight, avx2_x, avx2, avx2_wide), kXTiles);
+  // A kernel without a wide tile never takes them.
+  EXPECT_EQ(order({4, 64, 24, 24}, weight, avx2_x, avx2, {}), kXTiles);
+  // A halo of more than three wide tiles (8 taps at dilation 24, stride 2:
+  // 84 + 24 + 3 columns against 72): neither x tile.
+  EXPECT_EQ(order({1, 8, 4, 4}, {8, 8, 1, 8}, avx2_x, avx2, avx2_wide, 1, 24), kChannelTilesAlongX);
+}
+
 TEST(KernelChoice, OtherLayersTileAlongX) {
   EXPECT_EQ(order_for({1, 16, 16, 64}, {16, 128, 3, 3}, 2, 1), kXTiles);    // wide rows
   EXPECT_EQ(order_for({2, 5, 3, 4}, {5, 8, 3, 3}, 2, 1), kXTiles);          // few channels

@@ -221,7 +221,7 @@ std::vector<ConvCase> two_tap_cases() {
     for (int a = 0; a < 2; ++a) p.output_padding[a] = (i % 4 == a + 1) ? p.stride[a] - 1 : 0;
     p.n = 1 + i % 2;
     p.h_in = 3 + (i * 5) % 7;
-    p.w_in = 33 + (i * 3) % 8;
+    p.w_in = 49 + (i * 3) % 8;  // 50 to 58 columns: x tiles, not wide
     set_channels(p, i, 14);
     c.bias = i % 3 != 1;
     c.batched = i % 5 != 3;
@@ -249,6 +249,44 @@ std::vector<ConvCase> two_tap_cases() {
     c.bias = i % 3 != 0;
     c.layout = kLayouts[i % 4];
     c.seed = 16100 + static_cast<uint32_t>(i);
+    cases.push_back(c);
+  }
+  return cases;
+}
+
+// Phase rows that leave a quarter or more of the x tiles' columns idle (17
+// to 24 columns against AVX2's 16-column tiles, 33 to 48 against
+// AVX-512's 32): the wide x tiles (kWideXTiles; by row, for inputs larger
+// than L2, test_plans runs them on every case), through each of their
+// specializations (stride 1 along x, dilation with stride, groups 1, 2 and
+// depthwise), with channel counts that are not multiples of their 4
+// (AVX-512: 8) channels and a partial last tile.
+std::vector<ConvCase> wide_x_tile_cases() {
+  std::vector<ConvCase> cases;
+  for (int i = 0; i < 18; ++i) {
+    ConvCase c;
+    RefParams &p = c.p;
+    p.stride = {1 + (i / 3) % 2, 1 + i % 3};
+    p.dilation = {1, i % 4 == 3 ? 2 : 1};
+    p.kh = 1 + (i * 3) % 4;
+    p.kw = 1 + (i * 2) % 5;
+    p.padding = {std::min<int64_t>(i % 2, p.kh - 1), std::min<int64_t>((i / 2) % 3, p.kw - 1)};
+    p.output_padding[1] = i % 5 == 1 ? std::max(p.stride[1], p.dilation[1]) - 1 : 0;
+    // The narrowest input whose phase rows reach the target width.
+    const int64_t columns = i % 2 == 0 ? 17 + (i * 5) % 8 : 33 + (i * 7) % 16;
+    p.w_in = 1;
+    while ((p.w_out() + p.stride[1] - 1) / p.stride[1] < columns) ++p.w_in;
+    p.n = 1 + i % 3;
+    p.h_in = 2 + (i * 5) % 4;
+    const int kind = i % 3;  // groups 1, 2, depthwise (4 or more output channels)
+    p.groups = kind == 0 ? 1 : kind == 1 ? 2 : 4 + i % 5;
+    p.c_in = kind == 2 ? p.groups : p.groups * (1 + (i * 7) % 9);
+    p.c_out = kind == 2 ? p.groups : p.groups * (4 + (i * 5) % 11);
+    c.bias = i % 3 != 1;
+    c.batched = i % 7 != 4;
+    if (!c.batched) p.n = 1;
+    c.layout = kLayouts[i % 4];
+    c.seed = 19000 + static_cast<uint32_t>(i);
     cases.push_back(c);
   }
   return cases;
@@ -345,7 +383,7 @@ std::vector<ConvCase> gpu_tile_cases() {
 // factor (a phase's taps s / gcd apart, residues no tap reaches), strides
 // far beyond the kernel (most residues bias only: the fill), large strides,
 // dilations and paddings, through each evaluation order the CPU planner
-// picks by shape (wide rows: x tiles; narrow rows with 16 or more output
+// picks by shape (wide rows: x tiles, or wide x tiles; narrow rows with 16 or more output
 // channels and dilation 1: channel tiles along x, or along images for
 // batches of 4 or more, along more images where that tile idles no more;
 // at most 3 output channels in batches of 4 or more:
@@ -468,6 +506,7 @@ INSTANTIATE_TEST_SUITE_P(ChannelTiles, Sweep, ::testing::ValuesIn(narrow_row_cas
 INSTANTIATE_TEST_SUITE_P(ImageTiles, Sweep, ::testing::ValuesIn(narrow_row_cases(true)), case_name);
 INSTANTIATE_TEST_SUITE_P(XImageTiles, Sweep, ::testing::ValuesIn(x_image_tile_cases()), case_name);
 INSTANTIATE_TEST_SUITE_P(WideGroups, Sweep, ::testing::ValuesIn(wide_group_cases()), case_name);
+INSTANTIATE_TEST_SUITE_P(WideXTiles, Sweep, ::testing::ValuesIn(wide_x_tile_cases()), case_name);
 INSTANTIATE_TEST_SUITE_P(TwoTapPhases, Sweep, ::testing::ValuesIn(two_tap_cases()), case_name);
 INSTANTIATE_TEST_SUITE_P(EdgeColumns, Sweep, ::testing::ValuesIn(edge_column_cases()), case_name);
 INSTANTIATE_TEST_SUITE_P(GpuTiles, Sweep, ::testing::ValuesIn(gpu_tile_cases()), case_name);

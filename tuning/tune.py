@@ -47,6 +47,8 @@ from cpu_report import cpu_model, geomean  # noqa: E402 - the benchmarks' own he
 X86_SPACE = {
     "x_vectors": [0, 1, 2, 3],
     "x_channels": [0, 2, 3, 4, 5, 6, 8],
+    "wide_vectors": [0, 2, 3, 4],
+    "wide_channels": [0, 2, 3, 4, 5, 6],
     "cx_columns": [0, 2, 3, 4, 6],
     "cx_channel_vectors": [0, 1, 2, 3, 4],
     "img_images": [0, 2, 3, 4, 6],
@@ -62,7 +64,7 @@ X86_SPACE = {
     "enough_blocks": [0, 2, 4, 8, 16],
     "xi_channel_block": [0, 8, 16, 64, 4096],
 }
-NEON_SPACE = dict(X86_SPACE, x_vectors=[0, 2, 3, 4])
+NEON_SPACE = dict(X86_SPACE, x_vectors=[0, 2, 3, 4], wide_vectors=[0, 4, 5, 6])
 # The GPU kernels' tiles (convt_gpu::Tiles in generators/gpu_contract.h).
 # The generator refuses combinations it cannot build (gemm channels that are
 # not whole 128-bit vectors, more than 1024 threads): compile errors.
