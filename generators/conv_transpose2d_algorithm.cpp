@@ -426,8 +426,10 @@ ConvTranspose2dFuncs define_conv_transpose2d(
   // rx, ry): a schedule may then walk every phase of one row before the
   // next row, so the input rows that row reads are fetched once for all
   // phases. (Halide keeps an update's reduction loops in their RDom's order.)
-  auto full_column_domain = [&](convt_order::TileOrder order, bool rows_outermost,
-                                const std::string &name, bool with_edge = false) {
+  // Each point is written from `sum`; only the domains with the edge
+  // columns need the column clamp.
+  auto phase_update = [&](convt_order::TileOrder order, bool rows_outermost,
+                          const std::string &name, const Func &sum, bool with_edge = false) {
     const Expr columns = with_edge ? qx_extent : full_columns;
     Expr chosen = tile_order == order && columns > 0;
     Expr qx = select(chosen, columns, 0), qy = select(chosen, qy_extent, 0);
@@ -438,16 +440,13 @@ ConvTranspose2dFuncs define_conv_transpose2d(
     RVar drx = rows_outermost ? d.y : d.z;
     d.where(row_in_range(dqy, dry));
     if (with_edge) d.where(column_in_range(d.x, drx));
+    const Expr x = with_edge ? column(d.x, drx) : d.x * stride_x + f.phase_x.offset(drx);
+    f.output(x, row(dqy, dry), f.co, f.n) = sum(d.x, dqy, f.co, f.n, drx, dry);
     return d;
   };
-  f.r_out = full_column_domain(convt_order::kXTiles, false, "r_out");
-  f.output(f.r_out.x * stride_x + f.phase_x.offset(f.r_out.z), row(f.r_out.y, f.r_out.w), f.co,
-           f.n) = f.phase_sum(f.r_out.x, f.r_out.y, f.co, f.n, f.r_out.z, f.r_out.w);
-  f.r_out_by_channel =
-      full_column_domain(convt_order::kChannelTilesAlongX, false, "r_out_by_channel", true);
-  const RDom &rc = f.r_out_by_channel;
-  f.output(column(rc.x, rc.z), row(rc.y, rc.w), f.co, f.n) =
-      f.phase_sum_by_channel(rc.x, rc.y, f.co, f.n, rc.z, rc.w);
+  f.r_out = phase_update(convt_order::kXTiles, false, "r_out", f.phase_sum);
+  f.r_out_by_channel = phase_update(convt_order::kChannelTilesAlongX, false, "r_out_by_channel",
+                                    f.phase_sum_by_channel, true);
 
   // Edge update: the last W_out % s_x columns, the phases whose residue is
   // below edge_columns, for the orders that do not take them. Rows
@@ -461,19 +460,12 @@ ConvTranspose2dFuncs define_conv_transpose2d(
   f.output(column(full_columns, erx), row(eqy, ery), f.co, f.n) =
       f.phase_sum_edge(full_columns, eqy, f.co, f.n, erx, ery);
 
-  f.r_out_by_image =
-      full_column_domain(convt_order::kChannelTilesAlongImages, false, "r_out_by_image", true);
-  const RDom &ri = f.r_out_by_image;
-  f.output(column(ri.x, ri.z), row(ri.y, ri.w), f.co, f.n) =
-      f.phase_sum_by_image(ri.x, ri.y, f.co, f.n, ri.z, ri.w);
-  f.r_out_x_images = full_column_domain(convt_order::kXTilesAcrossImages, true, "r_out_x_images");
-  const RDom &rxi = f.r_out_x_images;
-  f.output(rxi.x * stride_x + f.phase_x.offset(rxi.y), row(rxi.w, rxi.z), f.co, f.n) =
-      f.phase_sum_x_images(rxi.x, rxi.w, f.co, f.n, rxi.y, rxi.z);
-  f.r_out_x_rows = full_column_domain(convt_order::kXTilesByRow, true, "r_out_x_rows");
-  const RDom &rxr = f.r_out_x_rows;
-  f.output(rxr.x * stride_x + f.phase_x.offset(rxr.y), row(rxr.w, rxr.z), f.co, f.n) =
-      f.phase_sum_x_rows(rxr.x, rxr.w, f.co, f.n, rxr.y, rxr.z);
+  f.r_out_by_image = phase_update(convt_order::kChannelTilesAlongImages, false, "r_out_by_image",
+                                  f.phase_sum_by_image, true);
+  f.r_out_x_images =
+      phase_update(convt_order::kXTilesAcrossImages, true, "r_out_x_images", f.phase_sum_x_images);
+  f.r_out_x_rows =
+      phase_update(convt_order::kXTilesByRow, true, "r_out_x_rows", f.phase_sum_x_rows);
 
   // The columns form: the GEMM, then each output row gathers its tap rows
   // (the phase of its residue, as in phase space) and adds every column
@@ -553,28 +545,16 @@ ConvTranspose2dFuncs define_conv_transpose2d(
   }
 
   // x tiles across rows: the phase orders' update.
-  f.r_out_across_rows =
-      full_column_domain(convt_order::kXTilesAcrossRows, true, "r_out_across_rows");
-  const RDom &rar = f.r_out_across_rows;
-  f.output(rar.x * stride_x + f.phase_x.offset(rar.y), row(rar.w, rar.z), f.co, f.n) =
-      f.phase_sum_across_rows(rar.x, rar.w, f.co, f.n, rar.y, rar.z);
+  f.r_out_across_rows = phase_update(convt_order::kXTilesAcrossRows, true, "r_out_across_rows",
+                                     f.phase_sum_across_rows);
   // Channel tiles along more images: order 2's update, in taller image tiles.
-  f.r_out_by_more_images = full_column_domain(convt_order::kChannelTilesAlongMoreImages, false,
-                                              "r_out_by_more_images", true);
-  const RDom &rmi = f.r_out_by_more_images;
-  f.output(column(rmi.x, rmi.z), row(rmi.y, rmi.w), f.co, f.n) =
-      f.phase_sum_by_more_images(rmi.x, rmi.y, f.co, f.n, rmi.z, rmi.w);
+  f.r_out_by_more_images = phase_update(convt_order::kChannelTilesAlongMoreImages, false,
+                                        "r_out_by_more_images", f.phase_sum_by_more_images, true);
   // Wide x tiles by row: order 4's update, in wider and shallower tiles.
-  f.r_out_wide_x_rows =
-      full_column_domain(convt_order::kWideXTilesByRow, true, "r_out_wide_x_rows");
-  const RDom &rwr = f.r_out_wide_x_rows;
-  f.output(rwr.x * stride_x + f.phase_x.offset(rwr.y), row(rwr.w, rwr.z), f.co, f.n) =
-      f.phase_sum_wide_x_rows(rwr.x, rwr.w, f.co, f.n, rwr.y, rwr.z);
+  f.r_out_wide_x_rows = phase_update(convt_order::kWideXTilesByRow, true, "r_out_wide_x_rows",
+                                     f.phase_sum_wide_x_rows);
   // Wide x tiles: order 0's update, in the same tiles.
-  f.r_out_wide = full_column_domain(convt_order::kWideXTiles, false, "r_out_wide");
-  const RDom &rw = f.r_out_wide;
-  f.output(rw.x * stride_x + f.phase_x.offset(rw.z), row(rw.y, rw.w), f.co, f.n) =
-      f.phase_sum_wide(rw.x, rw.y, f.co, f.n, rw.z, rw.w);
+  f.r_out_wide = phase_update(convt_order::kWideXTiles, false, "r_out_wide", f.phase_sum_wide);
 
   define_pixel_form(f, bias, clamped_co, in_channel_of, pixel_order);
 
