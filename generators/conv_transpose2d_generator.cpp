@@ -209,31 +209,31 @@ class ConvTranspose2dGenerator : public Generator<ConvTranspose2dGenerator> {
     output.set_estimates({{0, est_out_w}, {0, est_out_h}, {0, est_c_out}, {0, est_n}});
   }
 
-  static void set(int &field, int knob) {
-    if (knob > 0) field = knob;
+  // The target's tiles, with every knob that is set in their place.
+  CpuTiles with_knobs(const CpuTiles &t) const {
+    return convt_tiles::with_knobs(t, {{"x_vectors", x_vectors},
+                                       {"x_channels", x_channels},
+                                       {"wide_vectors", wide_vectors},
+                                       {"wide_channels", wide_channels},
+                                       {"cx_columns", cx_columns},
+                                       {"cx_channel_vectors", cx_channel_vectors},
+                                       {"img_images", img_images},
+                                       {"img_channel_vectors", img_channel_vectors},
+                                       {"more_images", more_images},
+                                       {"more_channel_vectors", more_channel_vectors},
+                                       {"xi_vectors", xi_vectors},
+                                       {"xi_channels", xi_channels},
+                                       {"xi_images", xi_images},
+                                       {"xr_vectors", xr_vectors},
+                                       {"xr_rows", xr_rows},
+                                       {"pad_vectors", pad_vectors},
+                                       {"enough_blocks", enough_blocks},
+                                       {"xi_channel_block", xi_channel_block}});
   }
 
-  // The target's tiles, with every knob that is set in their place.
-  CpuTiles with_knobs(CpuTiles t) const {
-    set(t.x_vectors, x_vectors);
-    set(t.x_channels, x_channels);
-    set(t.wide_vectors, wide_vectors);
-    set(t.wide_channels, wide_channels);
-    set(t.cx_columns, cx_columns);
-    set(t.cx_channel_vectors, cx_channel_vectors);
-    set(t.img_images, img_images);
-    set(t.img_channel_vectors, img_channel_vectors);
-    set(t.more_images, more_images);
-    set(t.more_channel_vectors, more_channel_vectors);
-    set(t.xi_vectors, xi_vectors);
-    set(t.xi_channels, xi_channels);
-    set(t.xi_images, xi_images);
-    set(t.xr_vectors, xr_vectors);
-    set(t.xr_rows, xr_rows);
-    set(t.pad_vectors, pad_vectors);
-    set(t.enough_blocks, enough_blocks);
-    set(t.xi_channel_block, xi_channel_block);
-    return t;
+  // A GPU knob that is set, in place of its field.
+  static void set(int &field, int knob) {
+    if (knob > 0) field = knob;
   }
 
   bool hand_gpu_schedule() const {

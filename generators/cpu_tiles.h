@@ -1,11 +1,15 @@
 // The CPU schedule's register tiles per target family, as plain constants:
 // the generator builds its kernels with them (schedule_x86.cpp,
-// schedule_arm.cpp; its knobs may override any) and the runtime's planner
-// reads the same numbers (runtime/plan.cpp: the x tile's width decides what a
-// narrow phase row is). Plain C++: the runtime includes it without Halide.
+// schedule_arm.cpp; its knobs may override any: with_knobs) and the
+// runtime's planner reads the same numbers, with the same knobs
+// (runtime/plan.cpp: the x tile's width decides what a narrow phase row
+// is). Plain C++: the runtime includes it without Halide.
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
+#include <stdexcept>
+#include <string_view>
 
 namespace convt_tiles {
 
@@ -95,6 +99,61 @@ constexpr CpuTiles kX86Avx512Tiles{2, 12, 3, 8, 8, 2, 8, 2, 12, 2, 2, 3, 4, 2, 1
 // - x tiles across rows: 4 vectors (16 columns) x 6 rows of one channel.
 // - the zero-bordered copy moves 4 q registers per step.
 constexpr CpuTiles kNeonTiles{4, 6, 6, 4, 6, 4, 6, 4, 12, 2, 2, 3, 4, 4, 6, 4};
+
+// A schedule knob: a generator parameter of
+// generators/conv_transpose2d_generator.cpp, named as the CpuTiles field it
+// sets, and its value (0: the target's own).
+struct Knob {
+  std::string_view name;
+  int value;
+};
+
+// Sets the field `name` of `t` to `value` where it is above 0; false for a
+// name that is not a CpuTiles field.
+constexpr bool set_knob(CpuTiles &t, std::string_view name, int value) {
+  struct Field {
+    std::string_view name;
+    int CpuTiles::*field;
+  };
+  constexpr Field kFields[] = {
+      {"x_vectors", &CpuTiles::x_vectors},
+      {"x_channels", &CpuTiles::x_channels},
+      {"wide_vectors", &CpuTiles::wide_vectors},
+      {"wide_channels", &CpuTiles::wide_channels},
+      {"cx_columns", &CpuTiles::cx_columns},
+      {"cx_channel_vectors", &CpuTiles::cx_channel_vectors},
+      {"img_images", &CpuTiles::img_images},
+      {"img_channel_vectors", &CpuTiles::img_channel_vectors},
+      {"more_images", &CpuTiles::more_images},
+      {"more_channel_vectors", &CpuTiles::more_channel_vectors},
+      {"xi_vectors", &CpuTiles::xi_vectors},
+      {"xi_channels", &CpuTiles::xi_channels},
+      {"xi_images", &CpuTiles::xi_images},
+      {"xr_vectors", &CpuTiles::xr_vectors},
+      {"xr_rows", &CpuTiles::xr_rows},
+      {"pad_vectors", &CpuTiles::pad_vectors},
+      {"enough_blocks", &CpuTiles::enough_blocks},
+      {"xi_channel_block", &CpuTiles::xi_channel_block},
+  };
+  for (const Field &f : kFields) {
+    if (f.name != name) continue;
+    if (value > 0) t.*f.field = value;
+    return true;
+  }
+  return false;
+}
+
+// A target's tiles with `knobs` in their place: what the generator builds
+// a kernel with, and what the runtime's planner reads of that kernel (the
+// build lists each kernel's knobs in its header, convt_<flavour>.h, as
+// CONVT_KNOBS_<flavour>). An unknown name fails the build where this is a
+// constant expression.
+constexpr CpuTiles with_knobs(CpuTiles t, std::initializer_list<Knob> knobs) {
+  for (const Knob &k : knobs) {
+    if (!set_knob(t, k.name, k.value)) throw std::invalid_argument("not a CPU schedule knob");
+  }
+  return t;
+}
 
 // Whether a columns GEMM of `pixels` input pixels takes tiles of one pixel:
 // its pixels fill at most half an x_channels-pixel tile. The schedule

@@ -9,8 +9,12 @@ namespace convt::detail {
 bool has_cpu_kernel() { return true; }
 
 const Kernel &cpu_kernel() {
-  static constexpr Kernel neon = cpu_kernel_with_tiles(
-      "arm-neon", CONVT_KERNEL_BY_ORDER_arm_neon, convt_tiles::kNeonTiles, convt_tiles::kNeonLanes);
+  // (With the tiles its generator built it with: the target's and the
+  // build's knobs.)
+  static constexpr Kernel neon =
+      cpu_kernel_with_tiles("arm-neon", CONVT_KERNEL_BY_ORDER_arm_neon,
+                            convt_tiles::with_knobs(convt_tiles::kNeonTiles, CONVT_KNOBS_arm_neon),
+                            convt_tiles::kNeonLanes);
   static_assert(has_every_order(neon));
   return neon;
 }

@@ -45,14 +45,20 @@ bool capped_to(const char *isa) {
   return cap != nullptr && std::strcmp(cap, isa) == 0;
 }
 
-constexpr Kernel avx512 =
-    cpu_kernel_with_tiles("x86-avx512", CONVT_KERNEL_BY_ORDER_x86_avx512,
-                          convt_tiles::kX86Avx512Tiles, convt_tiles::kAvx512Lanes);
-constexpr Kernel avx2 = cpu_kernel_with_tiles("x86-avx2", CONVT_KERNEL_BY_ORDER_x86_avx2,
-                                              convt_tiles::kX86Avx2Tiles, convt_tiles::kAvx2Lanes);
-constexpr Kernel sse41 =
-    cpu_kernel_with_tiles("x86-sse41", CONVT_KERNEL_BY_ORDER_x86_sse41, convt_tiles::kX86Avx2Tiles,
-                          convt_tiles::kSse41Lanes);
+// Each with the tiles its generator built it with: the target's, and the
+// build's knobs (-DCONVT_SCHEDULE).
+constexpr Kernel avx512 = cpu_kernel_with_tiles(
+    "x86-avx512", CONVT_KERNEL_BY_ORDER_x86_avx512,
+    convt_tiles::with_knobs(convt_tiles::kX86Avx512Tiles, CONVT_KNOBS_x86_avx512),
+    convt_tiles::kAvx512Lanes);
+constexpr Kernel avx2 =
+    cpu_kernel_with_tiles("x86-avx2", CONVT_KERNEL_BY_ORDER_x86_avx2,
+                          convt_tiles::with_knobs(convt_tiles::kX86Avx2Tiles, CONVT_KNOBS_x86_avx2),
+                          convt_tiles::kAvx2Lanes);
+constexpr Kernel sse41 = cpu_kernel_with_tiles(
+    "x86-sse41", CONVT_KERNEL_BY_ORDER_x86_sse41,
+    convt_tiles::with_knobs(convt_tiles::kX86Avx2Tiles, CONVT_KNOBS_x86_sse41),
+    convt_tiles::kSse41Lanes);
 static_assert(has_every_order(avx512) && has_every_order(avx2) && has_every_order(sse41));
 
 const Kernel &choose() {

@@ -3,9 +3,11 @@
 // channel-tile cases are known to run channel tiles and wide layers x tiles.
 #include <gtest/gtest.h>
 
+#include <stdexcept>
 #include <string>
 
 #include "backends.h"
+#include "cpu_tiles.h"
 #include "plan.h"
 #include "tile_order.h"
 
@@ -217,6 +219,26 @@ TEST(KernelChoice, RowsThatIdleAQuarterOfTheXTilesTakeWideTiles) {
   // A halo of more than three wide tiles (8 taps at dilation 24, stride 2:
   // 84 + 24 + 3 columns against 72): neither x tile.
   EXPECT_EQ(order({1, 8, 4, 4}, {8, 8, 1, 8}, avx2_x, avx2, avx2_wide, 1, 24), kChannelTilesAlongX);
+}
+
+// The planner reads a kernel's tiles with the knobs it was built with
+// (convt_tiles::with_knobs, which the generator applies too): each knob
+// sets its field, 0 keeps the target's own, and an unknown name is refused.
+TEST(KernelTiles, KnobsSetTheirFields) {
+  using convt_tiles::kX86Avx2Tiles;
+  const convt_tiles::CpuTiles same = convt_tiles::with_knobs(kX86Avx2Tiles, {});
+  EXPECT_EQ(same.x_vectors, kX86Avx2Tiles.x_vectors);
+  EXPECT_EQ(same.wide_channels, kX86Avx2Tiles.wide_channels);
+  constexpr convt_tiles::CpuTiles tuned = convt_tiles::with_knobs(
+      kX86Avx2Tiles,
+      {{"x_vectors", 1}, {"wide_channels", 5}, {"x_channels", 0}, {"xi_channel_block", 64}});
+  static_assert(tuned.x_vectors == 1 && tuned.wide_channels == 5);
+  EXPECT_EQ(tuned.x_channels, kX86Avx2Tiles.x_channels);
+  EXPECT_EQ(tuned.xi_channel_block, 64);
+  EXPECT_EQ(tuned.wide_vectors, kX86Avx2Tiles.wide_vectors);
+  EXPECT_THROW(convt_tiles::with_knobs(kX86Avx2Tiles, {{"x_vector", 2}}), std::invalid_argument);
+  // A kernel's x tile follows its vectors: 8-column tiles from 1 AVX2 vector.
+  EXPECT_EQ(convt_tiles::x_tile_columns(tuned, convt_tiles::kAvx2Lanes), 8);
 }
 
 TEST(KernelChoice, OtherLayersTileAlongX) {
