@@ -18,7 +18,7 @@ namespace convt_tiles {
 struct CpuTiles {
   int x_vectors;              // kXTiles: qx vectors per tile
   int x_channels;             //   output channels per tile (one broadcast weight each)
-  int wide_vectors;           // kWideXTilesByRow: qx vectors per tile
+  int wide_vectors;           // kWideXTiles, kWideXTilesByRow: qx vectors per tile
   int wide_channels;          //   output channels per tile
   int cx_columns;             // kChannelTilesAlongX (and edge columns): positions per tile
   int cx_channel_vectors;     //   output-channel vectors per tile

@@ -30,7 +30,7 @@ const Kernel *opencl_kernel_for(const ConvGeometry &g);
 // The tile order (convt_order::TileOrder) the planner's rules pick for the
 // CPU schedules (runtime/plan.cpp), given the kernel's x tile, channel
 // tiles and wide x tile (without image tiles, never order 7; without a
-// wide tile, never order 8).
+// wide tile, never orders 8 and 9).
 int32_t cpu_tile_order(const ConvGeometry &g, const XTile &x_tile,
                        const ChannelTiles &channel_tiles = {}, const XTile &wide_x_tile = {});
 

@@ -40,7 +40,7 @@ constexpr KernelFns same_fn_every_order(KernelFn fn) {
 // A CPU kernel's x tile (convt_tiles::CpuTiles): the phase columns and
 // output channels it holds. The planner's rules call phase rows narrower
 // than its columns narrow, and count channel blocks by its channels
-// (runtime/plan.cpp). The wide x tile's the same for order 8.
+// (runtime/plan.cpp). The wide x tile is the same for orders 8 and 9.
 struct XTile {
   int64_t columns = 0;
   int64_t channels = 0;
@@ -64,7 +64,7 @@ struct Kernel {
   KernelFns fn_by_order;
   XTile x_tile;  // CPU kernels; empty for GPU kernels
   ChannelTiles channel_tiles;
-  XTile wide_x_tile;  // kWideXTilesByRow's tile
+  XTile wide_x_tile;  // kWideXTiles' and kWideXTilesByRow's tile
   // GPU kernels only (nullptr for CPU ones): the Halide device interface,
   // and how to wrap / unwrap a caller's device pointer (CUDA only).
   const halide_device_interface_t *(*device_interface)() = nullptr;
