@@ -1,5 +1,7 @@
 #include "conv_transpose2d_algorithm.h"
 
+#include "cpu_tiles.h"
+
 using namespace Halide;
 
 namespace convt_gen {
@@ -473,22 +475,71 @@ ConvTranspose2dFuncs define_conv_transpose2d(
   // schedule's fixed tiles overhang M (those sums are never read).
   f.pixels = input_width * input_height * batch;
   f.columns_per_group = kernel_width * kernel_height * out_channels_per_group;
-  f.r_columns = RDom(0, f.in_channels_per_group, "r_columns");
   {
     const Expr pm = clamp(f.m, 0, f.pixels - 1);
     f.columns_pixel = Func("columns_pixel");
     f.columns_pixel(f.m) = {pm % input_width, pm / input_width % input_height,
                             pm / (input_width * input_height)};
-    // (The clamps change no value; they bound the input's region.)
-    const Expr ix = clamp(f.columns_pixel(f.m)[0], 0, input_width - 1);
-    const Expr iy = clamp(f.columns_pixel(f.m)[1], 0, input_height - 1);
-    const Expr in = clamp(f.columns_pixel(f.m)[2], 0, batch - 1);
-    const Expr ci = f.g * f.in_channels_per_group + f.r_columns.x;
+    // (pm is clamped, so are its coordinates: the promises bound the
+    // input's region without a clamp per read.)
+    auto pixel_input = [&](const Expr &m, const Expr &ci) {
+      const Expr ix = unsafe_promise_clamped(f.columns_pixel(m)[0], 0, input_width - 1);
+      const Expr iy = unsafe_promise_clamped(f.columns_pixel(m)[1], 0, input_height - 1);
+      const Expr in = unsafe_promise_clamped(f.columns_pixel(m)[2], 0, batch - 1);
+      return input(ix, iy, ci, in);
+    };
+    const Expr channels = f.in_channels_per_group;
+    // The GEMM over every input channel at once, reading weight_columns.
+    f.r_columns = RDom(0, channels, "r_columns");
+    const Expr ci = f.g * channels + f.r_columns.x;
     f.columns_sum = Func("columns_sum");
     f.columns_sum(f.j, f.m, f.g) = 0.0f;
-    f.columns_sum(f.j, f.m, f.g) += input(ix, iy, ci, in) * weight_columns(f.j, ci);
-    f.columns = Func("columns");
-    f.columns(f.j, f.m, f.g) = f.columns_sum(f.j, f.m, f.g);
+    f.columns_sum(f.j, f.m, f.g) += pixel_input(f.m, ci) * weight_columns(f.j, ci);
+    f.columns_direct = Func("columns_direct");
+    f.columns_direct(f.j, f.m, f.g) = f.columns_sum(f.j, f.m, f.g);
+    const int strip = blocks.columns_strip;
+    if (strip == 0) {
+      f.columns = f.columns_direct;
+    } else {
+      // The GEMM in blocks of about the same number of input channels (the
+      // last one may hold fewer: where, which Halide makes the loop's
+      // bound), reading columns_weight_panel.
+      const int most = blocks.columns_channel_block;
+      f.channel_blocks = (channels + most - 1) / most;
+      f.block_channels = (channels + f.channel_blocks - 1) / f.channel_blocks;
+      f.r_block_channels = RDom(0, f.block_channels, "r_block_channels");
+      f.r_block_channels.where(f.u * f.block_channels + f.r_block_channels.x < channels);
+      f.r_channel_blocks = RDom(0, f.channel_blocks, "r_channel_blocks");
+      const Expr c =
+          unsafe_promise_clamped(f.u * f.block_channels + f.r_block_channels.x, 0, channels - 1);
+      // Schedules compute whole strips of columns, past the last one: zeros
+      // there.
+      Func weight_exterior = BoundaryConditions::constant_exterior(
+          weight_columns, 0.0f, {{0, f.columns_per_group}, {0, input_channels}});
+      f.columns_weight_panel = Func("columns_weight_panel");
+      f.columns_weight_panel(f.ji, f.c, f.jo, f.g) =
+          weight_exterior(f.jo * strip + f.ji, f.g * channels + clamp(f.c, 0, channels - 1));
+      f.columns_block = Func("columns_block");
+      f.columns_block(f.j, f.m, f.g, f.u) = 0.0f;
+      f.columns_block(f.j, f.m, f.g, f.u) +=
+          pixel_input(f.m, f.g * channels + c) *
+          f.columns_weight_panel(f.j % strip, c, f.j / strip, f.g);
+      // (The first block's sums start each column, rather than a pass that
+      // zeroes them all first.)
+      f.columns_blocked = Func("columns_blocked");
+      f.columns_blocked(f.j, f.m, f.g) = undef<float>();
+      const RVar &block = f.r_channel_blocks.x;
+      f.columns_blocked(f.j, f.m, f.g) =
+          select(block == 0, 0.0f, f.columns_blocked(f.j, f.m, f.g)) +
+          f.columns_block(f.j, f.m, f.g, block);
+      // The other GEMM reads one value (its region a point).
+      const Expr few = convt_tiles::columns_few_pixels(f.pixels, blocks.columns_tile_pixels);
+      f.columns_few_pixels = few;
+      f.columns = Func("columns");
+      f.columns(f.j, f.m, f.g) =
+          select(few, f.columns_direct(select(few, f.j, 0), select(few, f.m, 0), f.g),
+                 f.columns_blocked(select(few, 0, f.j), select(few, 0, f.m), f.g));
+    }
   }
   {
     // Per output row, its phase (kernel_height when no tap reaches it) and

@@ -71,6 +71,13 @@ struct CpuBlocks {
   // channels and input_wide_x_blocks' phase columns.
   int wide_weight_channels = 0;
   int wide_x_columns = 0;
+  // The columns GEMM's (kColumns): columns per strip of
+  // columns_weight_panel (its register tile's width), pixels per register
+  // tile, and the most input channels per block of its reduction. 0: the
+  // GEMM reads weight_columns, in one block.
+  int columns_strip = 0;
+  int columns_tile_pixels = 0;
+  int columns_channel_block = 0;
 };
 
 struct ConvTranspose2dFuncs {
@@ -176,20 +183,34 @@ struct ConvTranspose2dFuncs {
   // co_in_group) of group g, the sum over the group's input channels of
   // input * weight: a GEMM (M = input pixels, N = columns, K = input
   // channels) reading the weights as the matrix weight_columns(j, ci), in
-  // which a schedule can load whole vectors of columns. r_columns: the
-  // group's input channels. r_col2im (kx, ix, tap row, once) adds each
+  // which a schedule can load whole vectors of columns. r_col2im (kx, ix, tap row, once) adds each
   // output row's columns into it after the bias fill (r_fill covers the
   // whole output for this order), for the input columns whose every tap
   // lands in the row; r_col2im_border (kx, border column, tap row, once)
   // the others, at the padding's ends. Their last dimension is empty for
   // the other orders.
   Halide::Var j{"j"}, g{"g"};
+  // Two forms of the GEMM. columns_direct sums every input channel at
+  // once (columns_sum, over r_columns), reading weight_columns: where the
+  // pixels fill at most half a tile (columns_few_pixels), so the weights
+  // are read in one pass. columns_blocked (with CpuBlocks::columns_strip)
+  // sums blocks of block_channels input channels (channel_blocks of them;
+  // r_block_channels within a block, r_channel_blocks over them), each in
+  // columns_block(j, m, g, u), so a tile's input stays in L1 across the
+  // strips of columns; it reads the weights from columns_weight_panel(ji,
+  // c, jo, g), column jo * columns_strip + ji of the group's input channel
+  // c (zero past the last column), a strip's values of one channel
+  // adjacent to the next channel's. columns reads the form that applies.
+  Halide::Var ji{"ji"}, jo{"jo"}, u{"u"};
+  Halide::Func columns_direct, columns_blocked, columns_weight_panel, columns_block;
+  Halide::Expr columns_few_pixels, channel_blocks, block_channels;
+  Halide::RDom r_block_channels, r_channel_blocks;
   // (x, y, image) of pixel m: a Func, so that a schedule computes its
   // divisions once per pixel tile, outside the GEMM's reduction loop (LLVM
   // does not hoist a division out of a loop that may run zero times).
   Halide::Func columns_pixel;
-  Halide::Func columns_sum;  // the GEMM's reduction
-  Halide::Func columns;      // its result, where the output update reads it
+  Halide::Func columns_sum;  // columns_direct's reduction
+  Halide::Func columns;      // the GEMM's result, where the output update reads it
   Halide::RDom r_columns, r_col2im, r_col2im_border;
   // Of output row y: its phase, the input row of that phase's tap 0, and
   // the tap rows [lo, hi) that land on input rows.

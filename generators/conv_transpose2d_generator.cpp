@@ -68,6 +68,7 @@ class ConvTranspose2dGenerator : public Generator<ConvTranspose2dGenerator> {
   GeneratorParam<int> pad_vectors{"pad_vectors", 0, 0, 8};
   GeneratorParam<int> enough_blocks{"enough_blocks", 0, 0, 1024};
   GeneratorParam<int> xi_channel_block{"xi_channel_block", 0, 0, 4096};
+  GeneratorParam<int> columns_channel_block{"columns_channel_block", 0, 0, 4096};
 
   // The one tile order this kernel computes (-1: every order, chosen by the
   // tile_order input). The CPU kernels are built once per order: the other
@@ -121,7 +122,10 @@ class ConvTranspose2dGenerator : public Generator<ConvTranspose2dGenerator> {
                 t.more_images,
                 lanes,
                 t.wide_channels,
-                static_cast<int>(convt_tiles::wide_tile_columns(t, lanes))};
+                static_cast<int>(convt_tiles::wide_tile_columns(t, lanes)),
+                static_cast<int>(convt_tiles::x_tile_columns(t, lanes)),
+                t.x_channels,
+                t.columns_channel_block};
     }
     funcs_ = define_conv_transpose2d(
         input, input.dim(0).extent(), input.dim(1).extent(), input.dim(2).extent(),
@@ -228,7 +232,8 @@ class ConvTranspose2dGenerator : public Generator<ConvTranspose2dGenerator> {
                                        {"xr_rows", xr_rows},
                                        {"pad_vectors", pad_vectors},
                                        {"enough_blocks", enough_blocks},
-                                       {"xi_channel_block", xi_channel_block}});
+                                       {"xi_channel_block", xi_channel_block},
+                                       {"columns_channel_block", columns_channel_block}});
   }
 
   // A GPU knob that is set, in place of its field.

@@ -35,6 +35,11 @@ struct CpuTiles {
   int enough_blocks = 4;      // fewest channel blocks (channel tiles: or image tiles) run in
                               // parallel, else rows
   int xi_channel_block = 32;  // kXTilesAcrossImages: input channels per block of its reduction
+  // kColumns: most input channels per block of its GEMM's reduction. A
+  // tile's pixels read a line or two per channel, a plane apart: 128
+  // channels of them (8 to 16 KB) stay in L1 while the tile's row of
+  // strips runs.
+  int columns_channel_block = 128;
 };
 
 // float32 lanes of a vector register.
@@ -134,6 +139,7 @@ constexpr bool set_knob(CpuTiles &t, std::string_view name, int value) {
       {"pad_vectors", &CpuTiles::pad_vectors},
       {"enough_blocks", &CpuTiles::enough_blocks},
       {"xi_channel_block", &CpuTiles::xi_channel_block},
+      {"columns_channel_block", &CpuTiles::columns_channel_block},
   };
   for (const Field &f : kFields) {
     if (f.name != name) continue;

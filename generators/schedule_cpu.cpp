@@ -629,71 +629,118 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
   // --- 5: columns -----------------------------------------------------------
   // Register tiles of (vectors of columns) x (input pixels), the x tile's
   // shape with columns for x and pixels for channels (the same register
-  // arithmetic): per input channel, x_vectors weight loads (a matrix row's
-  // columns are adjacent) and x_channels input broadcasts. Pixels run
-  // across images, so a batch of 1 x 1 inputs still fills the tiles. The
-  // last column tile shifts inwards (no read past the weights); narrower
-  // matrices take one vector, or none. Within a block of pixels, each
-  // column tile's weight panel serves every pixel tile (from L1 while it
-  // fits); the blocks run in parallel, or the column tiles when there is
-  // one block. A block's input is a line per pixel tile and input channel
-  // (the next channel a plane away), read once for every column tile: the
-  // blocks hold at most 16 tiles, fewer where those lines would fill more
-  // than half of a 512 KB L2, the smallest of the x86 machines measured
-  // (both cores of a Zen 2 EPYC, alternated, medians of 3: random1_19 of
-  // the report, 630 channels, 16.6 to 14.9 ms in blocks of 6 tiles;
-  // random1_15, 782 channels, 1.20 to 1.03. Blocks of 4 tiles for every
-  // layer were slower with 32 to 147 channels: vae_mnist_dec2 1.17 to 1.9
-  // ms, random1_45 0.73 to 0.88). Computed once per call, at the root (in
-  // this order's own pipeline).
+  // arithmetic): per input channel, x_vectors weight loads and x_channels
+  // input broadcasts. Pixels run across images, so a batch of 1 x 1 inputs
+  // still fills the tiles. The blocks of pixels run in parallel, or runs
+  // of column tiles when there is one block; a block holds at most 16
+  // tiles, fewer where its input lines would fill more than half of a 512
+  // KB L2, the smallest of the x86 machines measured (both cores of a Zen
+  // 2 EPYC: random1_19 of the report, 630 channels, 16.6 to 14.9 ms in
+  // blocks of 6 tiles; blocks of 4 tiles for every layer were slower with
+  // 32 to 147 channels: vae_mnist_dec2 1.17 to 1.9 ms). Computed once per
+  // call, at the root (in this order's own pipeline).
+  //
+  // columns_blocked runs each tile's row of column strips through a block
+  // of at most columns_channel_block input channels before the next block:
+  // the tile's input lines (a plane apart per channel) stay in L1 across
+  // the strips, and the weights stream from the panel, one aligned line
+  // per step. Reading all the channels per tile, as before, both came from
+  // L2, the weight rows at a stride of J floats, two lines a step (Zen 2
+  // EPYC, alternated, best of 3: random1_19 26.7 to 20.9 ms on one core,
+  // 14.1 to 13.3 on both; fsrcnn_deconv_x4, 56 channels, 3.86 to 2.59 and
+  // 1.90 to 1.27; vae_mnist_dec2, 32 channels, 1.14 to 1.08 on both;
+  // random1_15, 782 channels, 1.00 to 1.04).
   //
   // When the pixels fill at most half a tile (one to three 1 x 1 inputs
-  // with AVX2's 6-pixel tiles), a tile of x_channels pixels would be mostly idle: one pixel
-  // per tile instead, and all the tile's accumulators on columns
-  // (x_vectors x x_channels vectors: one broadcast per that many loads and
-  // FMAs). The matrix is read once per pixel, from cache after the first.
+  // with AVX2's 6-pixel tiles), columns_direct: a tile of x_channels
+  // pixels would be mostly idle, so one pixel per tile, and all the tile's
+  // accumulators on columns (x_vectors x x_channels vectors: one broadcast
+  // per that many loads and FMAs), reading weight_columns: the layer's
+  // time is one pass over the weights, which a panel would double.
   {
-    Var jo("jo"), ji("ji"), mb("mb"), mo("mo"), mi("mi");
     const Expr J = f.columns_per_group;
     constexpr int kMostBlockTiles = 16, kBlockInputBytes = 256 * 1024, kLineBytes = 64;
     const Expr block_tiles =
         clamp(kBlockInputBytes / (f.in_channels_per_group * kLineBytes), 1, kMostBlockTiles);
     const Expr one_block = f.pixels <= block_tiles * t.x_channels;
-    const Expr few_pixels = convt_tiles::columns_few_pixels(f.pixels, t.x_channels);
+    const Expr &few_pixels = f.columns_few_pixels;
     const int row_width = x_width * t.x_channels;
-    // (The m split rounds up, so each tile's pixel count is a constant the
-    // GEMM's producers unroll over.)
-    auto tile_columns = [&](Stage c, int width, int tile_pixels, bool parallel_columns,
-                            TailStrategy j_tail) {
+
+    // The few pixels' GEMM, columns_direct: the last column tile shifts
+    // inwards (no read past the weights); narrower matrices take one
+    // vector, or none, serially. (Elsewhere it computes one tile of
+    // columns, which nothing reads.)
+    Var jo("jo"), ji("ji"), mo("mo"), mi("mi");
+    auto tile_direct = [&](Stage c, int width, int tile_pixels, TailStrategy j_tail) {
       c.split(f.j, jo, ji, width, j_tail)
           .split(f.m, mo, mi, tile_pixels, TailStrategy::RoundUp)
-          .split(mo, mb, mo, block_tiles, TailStrategy::GuardWithIf)
-          .reorder(ji, mi, mo, jo, mb, f.g)
-          .parallel(parallel_columns ? jo : mb)
+          .reorder(ji, mi, mo, jo, f.g)
           .unroll(mi);
       if (j_tail == TailStrategy::ShiftInwards) c.vectorize(ji, vec).unroll(ji);
+      return c;
     };
-    // Every column, whatever the col2im's predicates leave of the region
-    // (the shifted last tile needs J columns). At the root, where both
-    // col2im updates read it: this pipeline computes this order alone
-    // (fixed_tile_order), so the GEMM runs only when it is chosen.
-    f.columns.compute_root().bound(f.j, 0, J);
-    tile_columns(f.columns.specialize(J >= row_width && few_pixels), row_width, 1, true,
-                 TailStrategy::ShiftInwards);
-    tile_columns(f.columns.specialize(J >= x_width && one_block), x_width, t.x_channels, true,
-                 TailStrategy::ShiftInwards);
-    tile_columns(f.columns.specialize(J >= x_width), x_width, t.x_channels, false,
-                 TailStrategy::ShiftInwards);
+    f.columns_direct.compute_root().bound(f.j, 0, J);
+    tile_direct(f.columns_direct.specialize(few_pixels && J >= row_width), row_width, 1,
+                TailStrategy::ShiftInwards)
+        .parallel(jo);
+    tile_direct(f.columns_direct.specialize(J >= x_width), x_width, t.x_channels,
+                TailStrategy::ShiftInwards);
     if (x_width > vec) {  // (else the same condition as the one above)
-      tile_columns(f.columns.specialize(J >= vec), vec, t.x_channels, false,
-                   TailStrategy::ShiftInwards);
+      tile_direct(f.columns_direct.specialize(J >= vec), vec, t.x_channels,
+                  TailStrategy::ShiftInwards);
     }
-    tile_columns(f.columns, vec, t.x_channels, false, TailStrategy::GuardWithIf);
-    f.columns_pixel.compute_at(f.columns, mo).unroll(f.m);
-    f.columns_sum.compute_at(f.columns, mo).unroll(f.m);
+    tile_direct(f.columns_direct, vec, t.x_channels, TailStrategy::GuardWithIf);
+    f.columns_pixel.compute_at(f.columns_direct, mo).unroll(f.m);
+    f.columns_sum.compute_at(f.columns_direct, mo).unroll(f.m);
     f.columns_sum.update().reorder(f.j, f.m, f.r_columns.x, f.g).unroll(f.m);
     f.columns_sum.specialize(J >= vec).vectorize(f.j, vec).unroll(f.j);
     f.columns_sum.update().specialize(J >= vec).vectorize(f.j, vec).unroll(f.j);
+
+    // The blocked GEMM, columns_blocked: whole strips of columns (the
+    // panel's zeros past J), whole tiles of pixels (a point where the few
+    // pixels' GEMM applies, so the panel is a strip wide there). Each
+    // tile's row of strips runs through one block of input channels before
+    // the next: the tile's input lines stay in L1, the panel's strips
+    // stream from L2. Tasks: the blocks of pixels, or for one block about
+    // 8 runs of strips. (The splits round up, so each tile's size is a
+    // constant the GEMM's producers unroll over.)
+    Var js("js"), bjo("bjo"), bji("bji"), jp("jp"), bmo("bmo"), bmi("bmi"), bmb("bmb");
+    const RVar block = f.r_channel_blocks.x;
+    const Expr strips = (J + x_width - 1) / x_width;
+    enum class Tasks { kNone, kStrips, kPixelBlocks };
+    auto tile_blocked = [&](Stage c, Tasks tasks) {
+      const Expr task_strips = tasks == Tasks::kStrips ? max((strips + 7) / 8, 1) : strips;
+      c.split(f.j, js, bji, x_width, TailStrategy::RoundUp)
+          .split(js, jp, bjo, task_strips, TailStrategy::GuardWithIf)
+          .split(f.m, bmo, bmi, t.x_channels, TailStrategy::RoundUp)
+          .split(bmo, bmb, bmo, block_tiles, TailStrategy::GuardWithIf)
+          .reorder(bji, bmi, bjo, bmo, block, jp, bmb, f.g)
+          .vectorize(bji, vec)
+          .unroll(bji)
+          .unroll(bmi);
+      if (tasks != Tasks::kNone) c.parallel(tasks == Tasks::kStrips ? jp : bmb);
+    };
+    f.columns_blocked.compute_root()
+        .bound(f.j, 0, select(few_pixels, 1, strips) * x_width)
+        .bound(f.m, 0,
+               select(few_pixels, 1, (f.pixels + t.x_channels - 1) / t.x_channels) * t.x_channels);
+    // (Where the few pixels' GEMM applies, without waking the pool.)
+    Stage gemm = f.columns_blocked.update();
+    tile_blocked(gemm.specialize(few_pixels), Tasks::kNone);
+    tile_blocked(gemm.specialize(one_block), Tasks::kStrips);
+    tile_blocked(gemm, Tasks::kPixelBlocks);
+    // The register tile: per input channel, x_vectors loads of a strip and
+    // x_channels broadcasts of pixels.
+    f.columns_pixel.clone_in(f.columns_block).compute_at(f.columns_blocked, bmo).unroll(f.m);
+    f.columns_block.compute_at(f.columns_blocked, bjo).unroll(f.m).vectorize(f.j, vec).unroll(f.j);
+    f.columns_block.update()
+        .reorder(f.j, f.m, f.r_block_channels.x, f.g, f.u)
+        .vectorize(f.j, vec)
+        .unroll(f.j)
+        .unroll(f.m);
+    // The weight panel, once per call, strips in parallel.
+    f.columns_weight_panel.compute_root().bound(f.ji, 0, x_width).vectorize(f.ji, vec);
+    f.columns_weight_panel.specialize(!few_pixels).parallel(f.jo);
 
     // Each output row (of a channel and image: tasks in parallel) adds its
     // tap rows' columns, kernel columns adjacent along x for dilation 1:
@@ -707,13 +754,19 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
           .fuse(rows, f.n, tasks)
           .parallel(tasks, 8, TailStrategy::GuardWithIf);
     };
+    // (Each specialization names the GEMM it reads, so columns' select
+    // folds away; the few pixels' output is a few taps of each row.)
     Stage col2im = f.output.update(kColumns);
     rows_in_parallel(col2im, f.r_col2im);
-    col2im.specialize(groups_1 && f.phase_x.dilation == 1)
+    col2im.specialize(!few_pixels && groups_1 && f.phase_x.dilation == 1)
         .vectorize(f.r_col2im.x, vec, TailStrategy::GuardWithIf);
-    col2im.specialize(f.phase_x.dilation == 1)
+    col2im.specialize(!few_pixels && f.phase_x.dilation == 1)
         .vectorize(f.r_col2im.x, vec, TailStrategy::GuardWithIf);
-    rows_in_parallel(f.output.update(kColumnsBorder), f.r_col2im_border);
+    col2im.specialize(few_pixels);
+    Stage border = f.output.update(kColumnsBorder);
+    rows_in_parallel(border, f.r_col2im_border);
+    border.specialize(few_pixels);
+    border.specialize(!few_pixels);
     // Once per call: a few ints per output row.
     f.col2im_row.compute_root();
   }

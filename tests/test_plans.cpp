@@ -10,8 +10,9 @@
 // blocks), channel tiles sharing their blocks, images or rows among the
 // threads, x tiles whose taps reach past their block, and the columns order's
 // matrices (more columns than pixels, several pixel blocks, blocks of
-// fewer tiles for long reductions, fewer columns than two vectors or than
-// one) and its border columns, and the row tiles of one channel. The
+// fewer tiles for long reductions, blocks of input channels, runs of
+// column strips, fewer columns than two vectors or than one) and its
+// border columns, and the row tiles of one channel. The
 // measured choice (Planning::kMeasure) runs through the public API.
 #include <gtest/gtest.h>
 
@@ -80,6 +81,9 @@ const PlanCase kCases[] = {
     // one partial.
     {"pixel_blocks_long_reduction", params(2, 1100, 5, 4, 2, 3, 2, 1)},
     {"pixel_blocks_of_one_tile", params(2, 4500, 3, 4, 2, 3, 2, 1)},
+    // One block of pixels, 12 strips of columns in runs of 2 (the strips'
+    // tasks), 2 blocks of input channels.
+    {"columns_runs_of_strips", params(1, 200, 2, 3, 20, 3, 2, 1)},
     {"columns_one_vector", params(3, 4, 2, 3, 1, 3, 1, 0)},
     {"columns_under_a_vector", params(5, 3, 1, 2, 2, 1, 1, 0)},
     // Padding past the taps' reach: every input column has a tap off the

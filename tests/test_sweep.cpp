@@ -292,6 +292,40 @@ std::vector<ConvCase> wide_x_tile_cases() {
   return cases;
 }
 
+// The columns order's GEMM with more input channels per group than one
+// block of its reduction holds (CpuTiles::columns_channel_block, 128):
+// blocks of uneven size (129 to 428 channels, 2 to 4 blocks), column
+// counts under a strip and between strips, groups 1 and 2, dilation and
+// stride, through both of its forms: inputs of a few pixels (at most
+// half a pixel tile: columns_direct) and of more (columns_blocked, in one
+// block of pixels or several).
+std::vector<ConvCase> columns_channel_block_cases() {
+  std::vector<ConvCase> cases;
+  for (int i = 0; i < 12; ++i) {
+    ConvCase c;
+    RefParams &p = c.p;
+    p.groups = i % 4 == 3 ? 2 : 1;
+    p.c_in = p.groups * (129 + (i * 37) % 300);
+    p.c_out = p.groups * (1 + i % 5);
+    p.kh = 1 + (i * 2) % 4;
+    p.kw = 1 + i % 4;
+    p.stride = {1 + i % 3, 1 + (i / 2) % 3};
+    p.dilation = {1, i % 5 == 2 ? 2 : 1};
+    p.padding = {std::min<int64_t>(i % 2, p.kh - 1), std::min<int64_t>((i / 3) % 2, p.kw - 1)};
+    const bool few_pixels = i % 3 == 0;
+    p.n = few_pixels ? 1 : 2 + i % 3;
+    p.h_in = few_pixels ? 1 : 1 + i % 3;
+    p.w_in = few_pixels ? 1 + (i / 3) % 3 : 2 + (i * 3) % 4;
+    c.bias = i % 3 != 1;
+    c.batched = i % 7 != 4;
+    if (!c.batched) p.n = 1;
+    c.layout = kLayouts[i % 4];
+    c.seed = 19500 + static_cast<uint32_t>(i);
+    if (p.h_out() >= 1 && p.w_out() >= 1) cases.push_back(c);
+  }
+  return cases;
+}
+
 // Outputs whose width is not a multiple of the x stride: the last W_out % s_x
 // columns of each row are the CPU's edge update, register tiles of (rows) x
 // (output-channel vectors) specialized for groups 1 and depthwise, with
@@ -507,6 +541,8 @@ INSTANTIATE_TEST_SUITE_P(ImageTiles, Sweep, ::testing::ValuesIn(narrow_row_cases
 INSTANTIATE_TEST_SUITE_P(XImageTiles, Sweep, ::testing::ValuesIn(x_image_tile_cases()), case_name);
 INSTANTIATE_TEST_SUITE_P(WideGroups, Sweep, ::testing::ValuesIn(wide_group_cases()), case_name);
 INSTANTIATE_TEST_SUITE_P(WideXTiles, Sweep, ::testing::ValuesIn(wide_x_tile_cases()), case_name);
+INSTANTIATE_TEST_SUITE_P(ColumnsChannelBlocks, Sweep,
+                         ::testing::ValuesIn(columns_channel_block_cases()), case_name);
 INSTANTIATE_TEST_SUITE_P(TwoTapPhases, Sweep, ::testing::ValuesIn(two_tap_cases()), case_name);
 INSTANTIATE_TEST_SUITE_P(EdgeColumns, Sweep, ::testing::ValuesIn(edge_column_cases()), case_name);
 INSTANTIATE_TEST_SUITE_P(GpuTiles, Sweep, ::testing::ValuesIn(gpu_tile_cases()), case_name);

@@ -63,6 +63,7 @@ X86_SPACE = {
     "pad_vectors": [0, 1, 2, 4],
     "enough_blocks": [0, 2, 4, 8, 16],
     "xi_channel_block": [0, 8, 16, 64, 4096],
+    "columns_channel_block": [0, 64, 256, 4096],
 }
 NEON_SPACE = dict(X86_SPACE, x_vectors=[0, 2, 3, 4], wide_vectors=[0, 4, 5, 6])
 # The GPU kernels' tiles (convt_gpu::Tiles in generators/gpu_contract.h).
