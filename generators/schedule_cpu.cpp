@@ -755,12 +755,14 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
           .parallel(tasks, 8, TailStrategy::GuardWithIf);
     };
     // (Each specialization names the GEMM it reads, so columns' select
-    // folds away; the few pixels' output is a few taps of each row.)
+    // folds away.)
     Stage col2im = f.output.update(kColumns);
     rows_in_parallel(col2im, f.r_col2im);
     col2im.specialize(!few_pixels && groups_1 && f.phase_x.dilation == 1)
         .vectorize(f.r_col2im.x, vec, TailStrategy::GuardWithIf);
     col2im.specialize(!few_pixels && f.phase_x.dilation == 1)
+        .vectorize(f.r_col2im.x, vec, TailStrategy::GuardWithIf);
+    col2im.specialize(few_pixels && f.phase_x.dilation == 1)
         .vectorize(f.r_col2im.x, vec, TailStrategy::GuardWithIf);
     col2im.specialize(few_pixels);
     Stage border = f.output.update(kColumnsBorder);
