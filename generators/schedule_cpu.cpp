@@ -668,8 +668,8 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
 
     // The few pixels' GEMM, columns_direct: the last column tile shifts
     // inwards (no read past the weights); narrower matrices take one
-    // vector, or none, serially. (Elsewhere it computes one tile of
-    // columns, which nothing reads.)
+    // vector, or none, serially. (Elsewhere it computes one tile, which
+    // nothing reads.)
     Var jo("jo"), ji("ji"), mo("mo"), mi("mi");
     auto tile_direct = [&](Stage c, int width, int tile_pixels, TailStrategy j_tail) {
       c.split(f.j, jo, ji, width, j_tail)
@@ -679,22 +679,23 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
       if (j_tail == TailStrategy::ShiftInwards) c.vectorize(ji, vec).unroll(ji);
       return c;
     };
-    f.columns_direct.compute_root().bound(f.j, 0, J);
-    tile_direct(f.columns_direct.specialize(few_pixels && J >= row_width), row_width, 1,
+    const Expr direct_columns = select(few_pixels, J, min(J, x_width));
+    f.columns_direct.compute_root().bound(f.j, 0, direct_columns);
+    tile_direct(f.columns_direct.specialize(direct_columns >= row_width), row_width, 1,
                 TailStrategy::ShiftInwards)
         .parallel(jo);
-    tile_direct(f.columns_direct.specialize(J >= x_width), x_width, t.x_channels,
+    tile_direct(f.columns_direct.specialize(direct_columns >= x_width), x_width, t.x_channels,
                 TailStrategy::ShiftInwards);
     if (x_width > vec) {  // (else the same condition as the one above)
-      tile_direct(f.columns_direct.specialize(J >= vec), vec, t.x_channels,
+      tile_direct(f.columns_direct.specialize(direct_columns >= vec), vec, t.x_channels,
                   TailStrategy::ShiftInwards);
     }
     tile_direct(f.columns_direct, vec, t.x_channels, TailStrategy::GuardWithIf);
     f.columns_pixel.compute_at(f.columns_direct, mo).unroll(f.m);
     f.columns_sum.compute_at(f.columns_direct, mo).unroll(f.m);
     f.columns_sum.update().reorder(f.j, f.m, f.r_columns.x, f.g).unroll(f.m);
-    f.columns_sum.specialize(J >= vec).vectorize(f.j, vec).unroll(f.j);
-    f.columns_sum.update().specialize(J >= vec).vectorize(f.j, vec).unroll(f.j);
+    f.columns_sum.specialize(direct_columns >= vec).vectorize(f.j, vec).unroll(f.j);
+    f.columns_sum.update().specialize(direct_columns >= vec).vectorize(f.j, vec).unroll(f.j);
 
     // The blocked GEMM, columns_blocked: whole strips of columns (the
     // panel's zeros past J), whole tiles of pixels (a point where the few
