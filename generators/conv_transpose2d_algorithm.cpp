@@ -505,13 +505,13 @@ ConvTranspose2dFuncs define_conv_transpose2d(
       // last one may hold fewer: where, which Halide makes the loop's
       // bound), reading columns_weight_panel.
       const int most = blocks.columns_channel_block;
-      f.channel_blocks = (channels + most - 1) / most;
-      f.block_channels = (channels + f.channel_blocks - 1) / f.channel_blocks;
-      f.r_block_channels = RDom(0, f.block_channels, "r_block_channels");
-      f.r_block_channels.where(f.u * f.block_channels + f.r_block_channels.x < channels);
-      f.r_channel_blocks = RDom(0, f.channel_blocks, "r_channel_blocks");
+      const Expr channel_blocks = (channels + most - 1) / most;
+      const Expr block_channels = (channels + channel_blocks - 1) / channel_blocks;
+      f.r_block_channels = RDom(0, block_channels, "r_block_channels");
+      f.r_block_channels.where(f.u * block_channels + f.r_block_channels.x < channels);
+      f.r_channel_blocks = RDom(0, channel_blocks, "r_channel_blocks");
       const Expr c =
-          unsafe_promise_clamped(f.u * f.block_channels + f.r_block_channels.x, 0, channels - 1);
+          unsafe_promise_clamped(f.u * block_channels + f.r_block_channels.x, 0, channels - 1);
       // Schedules compute whole strips of columns, past the last one: zeros
       // there.
       Func weight_exterior = BoundaryConditions::constant_exterior(

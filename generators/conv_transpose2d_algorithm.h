@@ -183,10 +183,10 @@ struct ConvTranspose2dFuncs {
   // co_in_group) of group g, the sum over the group's input channels of
   // input * weight: a GEMM (M = input pixels, N = columns, K = input
   // channels) reading the weights as the matrix weight_columns(j, ci), in
-  // which a schedule can load whole vectors of columns. r_col2im (kx, ix, tap row, once) adds each
-  // output row's columns into it after the bias fill (r_fill covers the
-  // whole output for this order), for the input columns whose every tap
-  // lands in the row; r_col2im_border (kx, border column, tap row, once)
+  // which a schedule can load whole vectors of columns. r_col2im (kx, ix,
+  // tap row, once) adds each output row's columns into it after the bias
+  // fill (r_fill covers the whole output for this order), for the input
+  // columns whose every tap lands in the row; r_col2im_border (kx, border column, tap row, once)
   // the others, at the padding's ends. Their last dimension is empty for
   // the other orders.
   Halide::Var j{"j"}, g{"g"};
@@ -194,8 +194,8 @@ struct ConvTranspose2dFuncs {
   // once (columns_sum, over r_columns), reading weight_columns: where the
   // pixels fill at most half a tile (columns_few_pixels), so the weights
   // are read in one pass. columns_blocked (with CpuBlocks::columns_strip)
-  // sums blocks of block_channels input channels (channel_blocks of them;
-  // r_block_channels within a block, r_channel_blocks over them), each in
+  // sums blocks of about equal numbers of input channels (r_block_channels
+  // within a block, r_channel_blocks over the blocks), each in
   // columns_block(j, m, g, u), so a tile's input stays in L1 across the
   // strips of columns; it reads the weights from columns_weight_panel(ji,
   // c, jo, g), column jo * columns_strip + ji of the group's input channel
@@ -203,7 +203,7 @@ struct ConvTranspose2dFuncs {
   // adjacent to the next channel's. columns reads the form that applies.
   Halide::Var ji{"ji"}, jo{"jo"}, u{"u"};
   Halide::Func columns_direct, columns_blocked, columns_weight_panel, columns_block;
-  Halide::Expr columns_few_pixels, channel_blocks, block_channels;
+  Halide::Expr columns_few_pixels;
   Halide::RDom r_block_channels, r_channel_blocks;
   // (x, y, image) of pixel m: a Func, so that a schedule computes its
   // divisions once per pixel tile, outside the GEMM's reduction loop (LLVM

@@ -646,10 +646,10 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
   // the strips, and the weights stream from the panel, one aligned line
   // per step. Reading all the channels per tile, as before, both came from
   // L2, the weight rows at a stride of J floats, two lines a step (Zen 2
-  // EPYC, alternated, best of 3: random1_19 26.7 to 20.9 ms on one core,
-  // 14.1 to 13.3 on both; fsrcnn_deconv_x4, 56 channels, 3.86 to 2.59 and
-  // 1.90 to 1.27; vae_mnist_dec2, 32 channels, 1.14 to 1.08 on both;
-  // random1_15, 782 channels, 1.00 to 1.04).
+  // EPYC, alternated, best of 3: random1_19 28.0 to 22.5 ms on one core,
+  // 15.0 to 14.1 on both; fsrcnn_deconv_x4, 56 channels, 4.03 to 3.10 and
+  // 2.16 to 1.43; vae_mnist_dec2, 32 channels, 2.29 to 2.03 and 1.41 to
+  // 1.24; random1_15, 782 channels, 1.63 to 1.49 and 0.98 to 1.00).
   //
   // When the pixels fill at most half a tile (one to three 1 x 1 inputs
   // with AVX2's 6-pixel tiles), columns_direct: a tile of x_channels
