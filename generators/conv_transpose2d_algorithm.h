@@ -78,6 +78,10 @@ struct CpuBlocks {
   int columns_strip = 0;
   int columns_tile_pixels = 0;
   int columns_channel_block = 0;
+  // The phase columns of a tile of kXTilesAcrossImages, and of its tile for
+  // one output channel (0: it has none).
+  int x_images_columns = 0;
+  int x_images_one_columns = 0;
 };
 
 struct ConvTranspose2dFuncs {
@@ -100,7 +104,8 @@ struct ConvTranspose2dFuncs {
   // columns (r_out for kXTiles, r_out_wide for kWideXTiles; r_out_by_channel for
   // kChannelTilesAlongX and r_out_by_image (r_out_by_more_images) for kChannelTilesAlongImages
   // (kChannelTilesAlongMoreImages), with the edge columns;
-  // the others are empty), r_out_x_images, r_out_x_rows,
+  // the others are empty), r_out_x_images (r_out_x_images_one for one
+  // output channel), r_out_x_rows,
   // r_out_wide_x_rows and r_out_across_rows the same in the order (qx, rx,
   // ry, qy) for kXTilesAcrossImages, kXTilesByRow, kWideXTilesByRow and
   // kXTilesAcrossRows, and r_edge
@@ -108,7 +113,8 @@ struct ConvTranspose2dFuncs {
   // r_fill: (x, y, once) over the whole output when some residue has no
   // phase, else empty.
   Halide::RDom r_out, r_out_wide, r_out_by_channel, r_out_by_image, r_out_by_more_images,
-      r_out_x_images, r_out_x_rows, r_out_wide_x_rows, r_out_across_rows, r_edge, r_fill;
+      r_out_x_images, r_out_x_images_one, r_out_x_rows, r_out_wide_x_rows, r_out_across_rows,
+      r_edge, r_fill;
 
   Halide::Func input_padded;  // zero outside the input: no bounds tests in the hot loop
   // The x tiles' input (kXTiles, kXTilesByRow): input_x_blocks(xi, c, xb, y, n)
@@ -171,11 +177,15 @@ struct ConvTranspose2dFuncs {
   Halide::Func phase_sum_by_image;        // the same, to be tiled along channels and images
   Halide::Func phase_sum_by_more_images;  // the same, in taller tiles of images
   Halide::Func phase_sum_x_images;        // the same, to be tiled along x and images
-  Halide::Func phase_sum_x_rows;          // the same, to be tiled along x, row by row
-  Halide::Func phase_sum_wide;            // the same, in wider tiles along x
-  Halide::Func phase_sum_wide_x_rows;     // the same, in wider tiles along x, row by row
-  Halide::Func phase_sum_across_rows;     // the same, to be tiled along x and rows
-  Halide::Func phase_sum_edge;            // the same, feeding the edge columns
+  Halide::Func phase_sum_x_images_one;    // the same, in the tile shape for one output channel
+  // Whether order 3 takes its one-channel tiles (r_out_x_images_one): the
+  // layer has one output channel.
+  Halide::Expr x_images_one_channel;
+  Halide::Func phase_sum_x_rows;       // the same, to be tiled along x, row by row
+  Halide::Func phase_sum_wide;         // the same, in wider tiles along x
+  Halide::Func phase_sum_wide_x_rows;  // the same, in wider tiles along x, row by row
+  Halide::Func phase_sum_across_rows;  // the same, to be tiled along x and rows
+  Halide::Func phase_sum_edge;         // the same, feeding the edge columns
   // output(x, y, co, n): the bias fill, then phase by phase (OutputUpdate).
   Halide::Func output;
   // The columns form (kColumns): no phases. columns(j, m, g) is, for input
@@ -271,6 +281,7 @@ enum OutputUpdate : int {
   kByMoreImages = 10,  // r_out_by_more_images: kChannelTilesAlongMoreImages
   kWideXRows = 11,     // r_out_wide_x_rows: kWideXTilesByRow
   kWideX = 12,         // r_out_wide: kWideXTiles
+  kXImagesOne = 13,    // r_out_x_images_one: kXTilesAcrossImages, one output channel
 };
 
 // Defines the Funcs. The scalar parameters are run-time values, so one AOT

@@ -63,6 +63,8 @@ class ConvTranspose2dGenerator : public Generator<ConvTranspose2dGenerator> {
   GeneratorParam<int> xi_vectors{"xi_vectors", 0, 0, 8};
   GeneratorParam<int> xi_channels{"xi_channels", 0, 0, 8};
   GeneratorParam<int> xi_images{"xi_images", 0, 0, 16};
+  GeneratorParam<int> xi_one_vectors{"xi_one_vectors", 0, 0, 8};
+  GeneratorParam<int> xi_one_images{"xi_one_images", 0, 0, 32};
   GeneratorParam<int> xr_vectors{"xr_vectors", 0, 0, 8};
   GeneratorParam<int> xr_rows{"xr_rows", 0, 0, 32};
   GeneratorParam<int> pad_vectors{"pad_vectors", 0, 0, 8};
@@ -125,7 +127,9 @@ class ConvTranspose2dGenerator : public Generator<ConvTranspose2dGenerator> {
                 static_cast<int>(convt_tiles::wide_tile_columns(t, lanes)),
                 static_cast<int>(convt_tiles::x_tile_columns(t, lanes)),
                 t.x_channels,
-                t.columns_channel_block};
+                t.columns_channel_block,
+                t.xi_vectors * lanes,
+                t.xi_one_vectors * lanes};
     }
     funcs_ = define_conv_transpose2d(
         input, input.dim(0).extent(), input.dim(1).extent(), input.dim(2).extent(),
@@ -228,6 +232,8 @@ class ConvTranspose2dGenerator : public Generator<ConvTranspose2dGenerator> {
                                        {"xi_vectors", xi_vectors},
                                        {"xi_channels", xi_channels},
                                        {"xi_images", xi_images},
+                                       {"xi_one_vectors", xi_one_vectors},
+                                       {"xi_one_images", xi_one_images},
                                        {"xr_vectors", xr_vectors},
                                        {"xr_rows", xr_rows},
                                        {"pad_vectors", pad_vectors},

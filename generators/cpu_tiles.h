@@ -29,6 +29,8 @@ struct CpuTiles {
   int xi_vectors;             // kXTilesAcrossImages: qx vectors per tile
   int xi_channels;            //   output channels per tile
   int xi_images;              //   images per tile
+  int xi_one_vectors;         //   qx vectors per tile of a layer with one output channel
+  int xi_one_images;          //   its images per tile
   int xr_vectors;             // kXTilesAcrossRows: qx vectors per tile
   int xr_rows;                //   phase rows per tile (one output channel)
   int pad_vectors;            // vectors per step of the zero-bordered input copy
@@ -67,10 +69,14 @@ constexpr int kSse41Lanes = 4, kAvx2Lanes = 8, kAvx512Lanes = 16, kNeonLanes = 4
 //   work it keeps; the planner takes it where it idles less (128 output
 //   channels: 144 in tiles of 24, 128 in tiles of 16).
 // - x tiles across images: 1 vector x 3 channels x 4 images; 4 loads
-//   and 3 broadcasts per 12 FMAs, 16 registers in all.
+//   and 3 broadcasts per 12 FMAs, 16 registers in all. With one output
+//   channel (the tile's 3 channels would idle 2 of 3 accumulators):
+//   2 vectors x 6 images, 12 loads and 1 broadcast per 12 FMAs (Zen 2
+//   EPYC, both cores, alternated: vae_mnist_dec2 0.65 to 0.50 ms, random2_25
+//   of the random layers 53 to 34; 1 vector x 12 images, 0.77 and 93).
 // - x tiles across rows: 2 vectors x 6 rows of one channel; 12 loads and
 //   1 broadcast per 12 FMAs (two loads a cycle keep up with two FMAs).
-constexpr CpuTiles kX86Avx2Tiles{2, 6, 3, 4, 4, 3, 4, 3, 6, 2, 1, 3, 4, 2, 6, 1};
+constexpr CpuTiles kX86Avx2Tiles{2, 6, 3, 4, 4, 3, 4, 3, 6, 2, 1, 3, 4, 2, 6, 2, 6, 1};
 
 // AVX-512: 32 registers of 16 lanes, 24 accumulators.
 // - x tiles: 2 vectors (32 columns) x 12 channels; 2 loads and 12
@@ -81,9 +87,11 @@ constexpr CpuTiles kX86Avx2Tiles{2, 6, 3, 4, 4, 3, 4, 3, 6, 2, 1, 3, 4, 2, 6, 1}
 //   C_out = 21 (fcn32s) or 256.
 // - channel tiles along images: 8 images x 2 vectors.
 // - channel tiles along more images: 12 images x 2 vectors.
-// - x tiles across images: 2 vectors x 3 channels x 4 images.
+// - x tiles across images: 2 vectors x 3 channels x 4 images; with one
+//   output channel, 2 vectors x 6 images, as with AVX2 (each image's rows
+//   take an address register, of 16).
 // - x tiles across rows: 2 vectors x 12 rows of one channel.
-constexpr CpuTiles kX86Avx512Tiles{2, 12, 3, 8, 8, 2, 8, 2, 12, 2, 2, 3, 4, 2, 12, 1};
+constexpr CpuTiles kX86Avx512Tiles{2, 12, 3, 8, 8, 2, 8, 2, 12, 2, 2, 3, 4, 2, 6, 2, 12, 1};
 
 // AArch64 NEON. The machine model: 32 vector registers of 128 bits (4
 // float32 lanes), and a fused multiply-add (fmla) with 4-cycle latency
@@ -100,10 +108,12 @@ constexpr CpuTiles kX86Avx512Tiles{2, 12, 3, 8, 8, 2, 8, 2, 12, 2, 2, 3, 4, 2, 1
 //   output channels = 24 accumulators, fed by 4 packed weight vectors and 6
 //   broadcast inputs.
 // - channel tiles along more images: 12 images x 2 vectors (8 channels).
-// - x tiles across images: 2 vectors (8 columns) x 3 channels x 4 images.
+// - x tiles across images: 2 vectors (8 columns) x 3 channels x 4 images;
+//   with one output channel, 2 vectors x 12 images (31 general registers
+//   hold the 12 images' addresses).
 // - x tiles across rows: 4 vectors (16 columns) x 6 rows of one channel.
 // - the zero-bordered copy moves 4 q registers per step.
-constexpr CpuTiles kNeonTiles{4, 6, 6, 4, 6, 4, 6, 4, 12, 2, 2, 3, 4, 4, 6, 4};
+constexpr CpuTiles kNeonTiles{4, 6, 6, 4, 6, 4, 6, 4, 12, 2, 2, 3, 4, 2, 12, 4, 6, 4};
 
 // A schedule knob: a generator parameter of
 // generators/conv_transpose2d_generator.cpp, named as the CpuTiles field it
@@ -134,6 +144,8 @@ constexpr bool set_knob(CpuTiles &t, std::string_view name, int value) {
       {"xi_vectors", &CpuTiles::xi_vectors},
       {"xi_channels", &CpuTiles::xi_channels},
       {"xi_images", &CpuTiles::xi_images},
+      {"xi_one_vectors", &CpuTiles::xi_one_vectors},
+      {"xi_one_images", &CpuTiles::xi_one_images},
       {"xr_vectors", &CpuTiles::xr_vectors},
       {"xr_rows", &CpuTiles::xr_rows},
       {"pad_vectors", &CpuTiles::pad_vectors},
@@ -167,6 +179,20 @@ constexpr CpuTiles with_knobs(CpuTiles t, std::initializer_list<Knob> knobs) {
 template <typename Pixels, typename Channels>
 auto columns_few_pixels(const Pixels &pixels, const Channels &x_channels) {
   return pixels * 2 <= x_channels;
+}
+
+// Whether x tiles across images (kXTilesAcrossImages) take their tile for
+// one output channel, of one_columns phase columns, over their usual tile
+// of `columns`: the layer has one output channel, and the wider tile
+// computes at most 1/8 more of its `phase_columns` (it runs some 1.2 to
+// 1.3 times faster per column where both compute the same: generators/
+// conv_transpose2d_algorithm.cpp). The algorithm selects its update by it
+// (with Halide Exprs); the tests check that their cases reach both tiles.
+template <typename Channels, typename Columns>
+auto x_images_one_channel(const Channels &out_channels, const Columns &phase_columns, int columns,
+                          int one_columns) {
+  auto computed = [&](int width) { return (phase_columns + width - 1) / width * width; };
+  return one_columns > 0 && out_channels == 1 && computed(one_columns) * 8 <= computed(columns) * 9;
 }
 
 // Phase columns one x tile holds, and one wide x tile.

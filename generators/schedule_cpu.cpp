@@ -436,54 +436,65 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
   // would mostly compute discarded channels: (qx vector) x (channels) x
   // (images). Image tiles in parallel, then channel blocks (one, for these
   // layers), rows, each phase (this domain puts rows outermost) and register
-  // tiles along qx. The weights of every phase are packed once per call:
+  // tiles along qx. The weights of every phase are packed once per call
+  // (in the update's once loop, so only for the update the call takes):
   // packed per image tile, the 128 KB of a layer of 32 channels in 128
   // images (which the measured plan may run here) were packed 32 times.
-  RVar xqx = f.r_out_x_images.x, xrx = f.r_out_x_images.y;
-  RVar xry = f.r_out_x_images.z, xqy = f.r_out_x_images.w;
-  RVar xqxo("xqxo"), xqxi("xqxi");
-  Var xno("xno"), xni("xni"), xcoo("xcoo"), xcoi("xcoi");
-  const int xi_width = vec * t.xi_vectors;
-  auto tile_x_images = [&](Stage s) {
-    s.allow_race_conditions()
-        .split(xqx, xqxo, xqxi, xi_width, TailStrategy::GuardWithIf)
-        .split(f.co, xcoo, xcoi, t.xi_channels, TailStrategy::GuardWithIf)
-        .split(f.n, xno, xni, t.xi_images, TailStrategy::GuardWithIf)
-        .reorder(xqxi, xcoi, xni, xqxo, xrx, xry, xqy, xcoo, xno)
-        .parallel(xno)
-        .vectorize(xqxi, vec)
-        .unroll(xcoi)
-        .unroll(xni);
-  };
-  Stage x_images = f.output.update(kXImages);
-  tile_x_images(x_images.specialize(simple && groups_1));
-  tile_x_images(x_images.specialize(groups_1));  // (see order 0)
-  tile_x_images(x_images);
+  // With one output channel, the tile's other channels would idle (2 of
+  // AVX2's 3): r_out_x_images_one takes the layer in tiles of more
+  // vectors and images, from its own sum (cpu_tiles.h: xi_one_vectors).
+  // (The updates' outermost loop, once, runs the one the call takes.)
+  // Returns the image tiles' loop, where the tiles' input is copied.
+  auto x_tiles_across_images = [&](OutputUpdate update, const RDom &r, Func sum, int vectors,
+                                   int channels, int images, const std::string &prefix) {
+    RVar xqx = r.x, xrx = r.y, xry = r.z, xqy = r.w, once = r[4];
+    RVar xqxo(prefix + "qxo"), xqxi(prefix + "qxi"), xrco(prefix + "rco"), xrci(prefix + "rci");
+    Var xno(prefix + "no"), xni(prefix + "ni"), xcoo(prefix + "coo"), xcoi(prefix + "coi");
+    const int width = vec * vectors;
+    auto tile = [&](Stage s) {
+      s.allow_race_conditions()
+          .split(xqx, xqxo, xqxi, width, TailStrategy::GuardWithIf)
+          .split(f.co, xcoo, xcoi, channels, TailStrategy::GuardWithIf)
+          .split(f.n, xno, xni, images, TailStrategy::GuardWithIf)
+          .reorder(xqxi, xcoi, xni, xqxo, xrx, xry, xqy, xcoo, xno, once)
+          .parallel(xno)
+          .vectorize(xqxi, vec)
+          .unroll(xcoi)
+          .unroll(xni);
+    };
+    Stage x_images = f.output.update(update);
+    tile(x_images.specialize(simple && groups_1));
+    tile(x_images.specialize(groups_1));  // (see order 0)
+    tile(x_images);
 
-  f.phase_sum_x_images.compute_at(f.output, xqxo)
-      .bound_extent(f.qx, xi_width)
-      .bound_extent(f.co, t.xi_channels)
-      .bound_extent(f.n, t.xi_images)
-      .vectorize(f.qx, vec)
-      .unroll(f.qx)
-      .unroll(f.co)
-      .unroll(f.n);
-  // Input channels in blocks, innermost, then the taps, then the blocks:
-  // a step reads a row of each of 4 images, so a tap's pass over every
-  // channel touches 4 x 2 lines a channel (320 KB for random1_19's 630)
-  // and the next tap found nothing in cache. A block of 32 channels' rows
-  // stays in L1 for all the taps of the phase (random1_19 on one core of
-  // a Zen 3 EPYC: 27.2 ms unblocked, 19.4 in blocks of 32, 21.9 of 64).
-  // For the phase orders with one row a step, blocks cost more in loop
-  // overhead than they save (deconvnet_deconv5 in x tiles: 5% slower).
-  RVar xrco("xrco"), xrci("xrci");
-  f.phase_sum_x_images.update()
-      .split(f.r.x, xrco, xrci, t.xi_channel_block, TailStrategy::GuardWithIf)
-      .reorder(f.qx, f.co, f.n, xrci, f.r.z, f.r.y, xrco, f.qy, f.rx, f.ry)
-      .vectorize(f.qx, vec)
-      .unroll(f.qx)
-      .unroll(f.co)
-      .unroll(f.n);
+    sum.compute_at(f.output, xqxo)
+        .bound_extent(f.qx, width)
+        .bound_extent(f.co, channels)
+        .bound_extent(f.n, images)
+        .vectorize(f.qx, vec)
+        .unroll(f.qx)
+        .unroll(f.co)
+        .unroll(f.n);
+    // Input channels in blocks, innermost, then the taps, then the blocks:
+    // a step reads a row of each of 4 images, so a tap's pass over every
+    // channel touches 4 x 2 lines a channel (320 KB for random1_19's 630)
+    // and the next tap found nothing in cache. A block of 32 channels'
+    // rows stays in L1 for all the taps of the phase (random1_19 on one
+    // core of a Zen 3 EPYC: 27.2 ms unblocked, 19.4 in blocks of 32, 21.9
+    // of 64). For the phase orders with one row a step, blocks cost more
+    // in loop overhead than they save (deconvnet_deconv5 in x tiles: 5%
+    // slower).
+    sum.update()
+        .split(f.r.x, xrco, xrci, t.xi_channel_block, TailStrategy::GuardWithIf)
+        .reorder(f.qx, f.co, f.n, xrci, f.r.z, f.r.y, xrco, f.qy, f.rx, f.ry)
+        .vectorize(f.qx, vec)
+        .unroll(f.qx)
+        .unroll(f.co)
+        .unroll(f.n);
+    pack_weights(sum, LoopLevel(f.output, once), PackSpan::kFewChannels,
+                 convt_order::kXTilesAcrossImages);
+    return LoopLevel(f.output, xno);
+  };
   // The input of one image tile, copied once inside the parallel loop so it
   // is still in cache when every phase's tiles read it (these layers have
   // little work per input value: a separate pass over memory would cost as
@@ -494,24 +505,30 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
   // region's end, then the rows' columns, the last vector of a row shifted
   // back; with input_padded's clamped reads, every vector of such a row was
   // a gather (vae_mnist_dec2, rows of 14: the copy took 46% of the call).
-  {
-    const std::vector<Var> a = f.input_rows.args();  // (x, y, c, n)
-    f.input_rows.compute_at(f.output, xno).reorder_storage(a[0], a[2], a[1], a[3]);
-    f.input_rows.specialize(f.narrow_rows).vectorize(a[0], vec, TailStrategy::RoundUp);
-    f.input_rows.specialize(f.input_dense_rows)
+  // (Each tile shape has its own copy: a Func computed in one update's
+  // loop cannot feed another's.)
+  auto copy_rows = [&](Func rows, const LoopLevel &at) {
+    const std::vector<Var> a = rows.args();  // (x, y, c, n)
+    rows.compute_at(at).reorder_storage(a[0], a[2], a[1], a[3]);
+    rows.specialize(f.narrow_rows).vectorize(a[0], vec, TailStrategy::RoundUp);
+    rows.specialize(f.input_dense_rows)
         .vectorize(a[0], vec * t.pad_vectors, TailStrategy::GuardWithIf);
-    f.input_rows.vectorize(a[0], vec * t.pad_vectors, TailStrategy::GuardWithIf);
+    rows.vectorize(a[0], vec * t.pad_vectors, TailStrategy::GuardWithIf);
     const RDom &rr = f.r_rows;
     // (A vector's lanes write distinct columns; Halide cannot see it
     // through the shifted start.)
-    f.input_rows.update()
+    rows.update()
         .allow_race_conditions()
         .reorder(rr.x, rr.y, rr.z, a[2], a[3])
         .vectorize(rr.x, vec, TailStrategy::GuardWithIf);
-    f.input_rows.update().specialize(f.input_dense_rows);
-  }
-  pack_weights(f.phase_sum_x_images, LoopLevel::root(), PackSpan::kFewChannels,
-               convt_order::kXTilesAcrossImages);
+    rows.update().specialize(f.input_dense_rows);
+  };
+  const Func rows_one = f.input_rows.clone_in(f.phase_sum_x_images_one);
+  copy_rows(f.input_rows, x_tiles_across_images(kXImages, f.r_out_x_images, f.phase_sum_x_images,
+                                                t.xi_vectors, t.xi_channels, t.xi_images, "x"));
+  copy_rows(rows_one,
+            x_tiles_across_images(kXImagesOne, f.r_out_x_images_one, f.phase_sum_x_images_one,
+                                  t.xi_one_vectors, 1, t.xi_one_images, "xo"));
 
   // --- 4 and 8: x tiles by row, and wide x tiles by row --------------------
   // Order 0 runs each channel block's phases over the whole image, so the

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "conv_case.h"
+#include "cpu_tiles.h"
 #include "guard_pages.h"
 #include "test_util.h"
 #include "tile_order.h"
@@ -169,6 +170,35 @@ std::vector<ConvCase> x_image_tile_cases() {
     c.bias = i % 3 != 2;
     c.layout = kLayouts[i % 4];
     c.seed = 14000 + static_cast<uint32_t>(i);
+    if (p.h_out() >= 1 && p.w_out() >= 1) cases.push_back(c);
+  }
+  return cases;
+}
+
+// One output channel in a batch of 4 or more: x tiles across images in
+// their tile for one channel (cpu_tiles.h: x_images_one_channel) where the
+// phase rows fill its wider tile, else in their usual tile. Phase rows of 1
+// to 40 columns reach both (XImageOneChannelCoverage); batches of 4 to 13
+// leave partial image tiles.
+std::vector<ConvCase> x_image_one_channel_cases() {
+  std::vector<ConvCase> cases;
+  for (int i = 0; i < 16; ++i) {
+    ConvCase c;
+    RefParams &p = c.p;
+    p.stride = {1 + (i / 2) % 3, 1 + i % 3};
+    p.dilation = {1 + (i % 5 == 4), 1 + (i % 7 == 3)};
+    p.kh = 1 + (i * 3) % 4;
+    p.kw = 1 + (i * 2) % 5;
+    p.padding = {std::min<int64_t>(i % 2, p.kh - 1), std::min<int64_t>((i / 3) % 3, p.kw - 1)};
+    p.output_padding = {0, i % 4 == 1 ? std::max(p.stride[1], p.dilation[1]) - 1 : 0};
+    p.n = 4 + i % 10;
+    p.h_in = 4 + i % 3;
+    p.w_in = 4 + (i * 9) % 37;
+    p.c_in = 1 + (i * 5) % 12;
+    p.c_out = 1;
+    c.bias = i % 3 != 2;
+    c.layout = kLayouts[i % 4];
+    c.seed = 20500 + static_cast<uint32_t>(i);
     if (p.h_out() >= 1 && p.w_out() >= 1) cases.push_back(c);
   }
   return cases;
@@ -533,12 +563,32 @@ TEST_P(Sweep, MatchesFloat64Reference) {
 
 std::string case_name(const ::testing::TestParamInfo<ConvCase> &info) { return info.param.name(); }
 
+// The one-channel family reaches both tiles of every x86 and NEON kernel.
+TEST(XImageOneChannelCoverage, ReachesBothTiles) {
+  for (const auto &[tiles, lanes] :
+       {std::pair{convt_tiles::kX86Avx2Tiles, convt_tiles::kAvx2Lanes},
+        std::pair{convt_tiles::kX86Avx512Tiles, convt_tiles::kAvx512Lanes},
+        std::pair{convt_tiles::kNeonTiles, convt_tiles::kNeonLanes}}) {
+    int one = 0, usual = 0;
+    for (const ConvCase &c : x_image_one_channel_cases()) {
+      const int64_t phase_columns = c.p.w_out() / c.p.stride[1];
+      const bool takes_one = convt_tiles::x_images_one_channel(
+          c.p.c_out, phase_columns, tiles.xi_vectors * lanes, tiles.xi_one_vectors * lanes);
+      (takes_one ? one : usual) += 1;
+    }
+    EXPECT_GE(one, 3) << "lanes " << lanes;
+    if (tiles.xi_one_vectors != tiles.xi_vectors) EXPECT_GE(usual, 3) << "lanes " << lanes;
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Axes, Sweep, ::testing::ValuesIn(axis_cases()), case_name);
 INSTANTIATE_TEST_SUITE_P(Tiles, Sweep, ::testing::ValuesIn(tile_cases()), case_name);
 INSTANTIATE_TEST_SUITE_P(ChannelTiles, Sweep, ::testing::ValuesIn(narrow_row_cases(false)),
                          case_name);
 INSTANTIATE_TEST_SUITE_P(ImageTiles, Sweep, ::testing::ValuesIn(narrow_row_cases(true)), case_name);
 INSTANTIATE_TEST_SUITE_P(XImageTiles, Sweep, ::testing::ValuesIn(x_image_tile_cases()), case_name);
+INSTANTIATE_TEST_SUITE_P(XImageOneChannel, Sweep, ::testing::ValuesIn(x_image_one_channel_cases()),
+                         case_name);
 INSTANTIATE_TEST_SUITE_P(WideGroups, Sweep, ::testing::ValuesIn(wide_group_cases()), case_name);
 INSTANTIATE_TEST_SUITE_P(WideXTiles, Sweep, ::testing::ValuesIn(wide_x_tile_cases()), case_name);
 INSTANTIATE_TEST_SUITE_P(ColumnsChannelBlocks, Sweep,

@@ -58,6 +58,8 @@ X86_SPACE = {
     "xi_vectors": [0, 1, 2],
     "xi_channels": [0, 1, 2, 3],
     "xi_images": [0, 2, 3, 4],
+    "xi_one_vectors": [0, 1, 2, 3],
+    "xi_one_images": [0, 4, 6, 8, 12],
     "xr_vectors": [0, 1, 2, 3],
     "xr_rows": [0, 2, 4, 6, 8],
     "pad_vectors": [0, 1, 2, 4],
