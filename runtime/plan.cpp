@@ -50,6 +50,9 @@ bool narrow_rows(const ConvGeometry &g, const XTile &x_tile) {
   return g.out_width / g.stride[1] < x_tile.columns;
 }
 
+// The fewest output channels of groups 1 that channel tiles take.
+constexpr int64_t kChannelTilesFewestChannels = 16;
+
 // Channel tiles need channels to fill them (16 to 32 deep); the schedules
 // specialize them for groups 1 (any dilation). Grouped layers (a channel
 // tile then spans groups, one input load per channel) take them only for
@@ -61,7 +64,7 @@ bool narrow_rows(const ConvGeometry &g, const XTile &x_tile) {
 // depthwise, 8 columns: 0.041 against 0.055 along x; random1_9, 11
 // columns, 9 images: 1.04 against 3.09 along images.)
 bool channel_tiles_pay(const ConvGeometry &g, const XTile &x_tile) {
-  if (g.groups == 1) return g.out_channels >= 16;
+  if (g.groups == 1) return g.out_channels >= kChannelTilesFewestChannels;
   return g.out_width / g.stride[1] * 4 <= x_tile.columns;
 }
 
@@ -157,19 +160,26 @@ constexpr int64_t kMaxColumnsBytes = int64_t{1} << 28;
 // The columns order's GEMM needs input channels to amortize its column
 // adds (one add per column value, against one FMA per input channel), and
 // pays where the phase orders' tiles idle: an image's whole input narrower
-// than an x tile, and fewer output channels than it holds. (AMD EPYC,
-// AVX2: random1_4 of the report, 3 x 3 inputs, 627 to 3 channels, 0.54 ms
-// in the best phase order against 0.16 in columns; random1_6, 1 x 1
-// inputs, 25 to 1, 0.10 against 0.032; vae_mnist_dec2, 14 x 14 inputs,
-// 32 to 1, 1.9 against 4.8, stays in phase orders.) So does a call of at
-// most x_tile.channels / 2 input pixels in all, whatever its output
-// channels: the GEMM's tiles of one pixel read each weight once with every
-// accumulator busy, where the phase orders' tiles idle on the few pixels
-// (dcgan_g_first_b1, one 1 x 1 input, 100 to 512 channels: 0.20 ms in
-// columns, 0.55 in the best phase order, 0.77 in the one the rules took).
+// than an x tile, and fewer output channels than the channel tiles need
+// (the x tiles then idle on columns, and the channel tiles do not apply).
+// (AMD EPYC, AVX2: random1_4 of the report, 3 x 3 inputs, 627 to 3
+// channels, 0.54 ms in the best phase order against 0.16 in columns;
+// random1_6, 1 x 1 inputs, 25 to 1, 0.10 against 0.032; vae_mnist_dec2,
+// 14 x 14 inputs, 32 to 1, 1.9 against 4.8, stays in phase orders. With 6
+// to 15 output channels the rules took x tiles, 1.4 to 22 times the
+// columns' time on all 7 such layers of the random seeds 1 to 3 (Zen 2
+// EPYC, both cores, `layer_bench --plans`): random3_24, 24 1 x 1 inputs,
+// 851 to 15, 1.32 against 0.059 ms; random3_29, 2 x 2 inputs, 961 to 11,
+// 3.33 against 0.29; random1_44, 1 x 2 inputs, 85 to 11, 0.043 against
+// 0.010.) So does a call of at most x_tile.channels / 2 input pixels in
+// all, whatever its output channels: the GEMM's tiles of one pixel read
+// each weight once with every accumulator busy, where the phase orders'
+// tiles idle on the few pixels (dcgan_g_first_b1, one 1 x 1 input, 100 to
+// 512 channels: 0.20 ms in columns, 0.55 in the best phase order, 0.77 in
+// the one the rules took).
 bool columns_pay(const ConvGeometry &g, const XTile &x_tile) {
-  const bool tiny_input =
-      g.in_height * g.in_width < x_tile.columns && g.out_channels / g.groups < x_tile.channels;
+  const bool tiny_input = g.in_height * g.in_width < x_tile.columns &&
+                          g.out_channels / g.groups < kChannelTilesFewestChannels;
   const bool few_pixels =
       convt_tiles::columns_few_pixels(g.batch * g.in_height * g.in_width, x_tile.channels);
   return g.in_channels / g.groups >= 16 && (tiny_input || few_pixels) &&

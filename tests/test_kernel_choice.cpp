@@ -249,13 +249,19 @@ TEST(KernelChoice, OtherLayersTileAlongX) {
 }
 
 // Inputs of fewer pixels than an x tile's columns, 16 or more input channels
-// a group and fewer output channels than an x tile holds, or at most half
+// a group and fewer output channels than the channel tiles take (16), or at most half
 // an x tile's channels of input pixels in all: the columns order's GEMM.
 TEST(KernelChoice, TinyInputsWithFewOutputChannelsRunAsColumns) {
   EXPECT_EQ(order_for({14, 627, 3, 3}, {627, 3, 2, 2}, 2, 0), kColumns);   // random1_4
   EXPECT_EQ(order_for({37, 25, 1, 1}, {25, 1, 8, 8}, 8, 1), kColumns);     // 1 x 1 inputs
   EXPECT_EQ(order_for({2, 32, 2, 2}, {32, 2, 3, 3}, 2, 1, 2), kColumns);   // groups 2
   EXPECT_NE(order_for({128, 32, 14, 14}, {32, 1, 4, 4}, 2, 1), kColumns);  // 196 pixels
+  // 6 to 15 output channels: neither tile fills (the x tiles took these).
+  EXPECT_EQ(order_for({24, 851, 1, 1}, {851, 15, 1, 2}, 1, 0), kColumns);    // random3_24
+  EXPECT_EQ(order_for({26, 961, 2, 2}, {961, 11, 3, 3}, 3, 0), kColumns);    // random3_29
+  EXPECT_EQ(order_for({5, 85, 1, 2}, {85, 11, 1, 4}, {1, 2}, 0), kColumns);  // random1_44
+  EXPECT_NE(order_for({26, 961, 2, 2}, {961, 16, 3, 3}, 3, 0), kColumns);    // 16 channels
+  EXPECT_NE(order_for({26, 961, 6, 6}, {961, 11, 3, 3}, 3, 0), kColumns);    // 36 pixels
   // At most half an x tile's channels of pixels in all, any output channels.
   EXPECT_EQ(order_for({1, 100, 1, 1}, {100, 512, 4, 4}, 1, 0), kColumns);   // dcgan_g_first_b1
   EXPECT_EQ(order_for({3, 64, 1, 1}, {64, 64, 3, 3}, 2, 1), kColumns);      // 3 pixels
