@@ -178,8 +178,9 @@ struct ConvTranspose2dFuncs {
   Halide::Func phase_sum_by_more_images;  // the same, in taller tiles of images
   Halide::Func phase_sum_x_images;        // the same, to be tiled along x and images
   Halide::Func phase_sum_x_images_one;    // the same, in the tile shape for one output channel
-  // Whether order 3 takes its one-channel tiles (r_out_x_images_one): the
-  // layer has one output channel.
+  // Whether order 3 takes its one-channel tiles (r_out_x_images_one): one
+  // output channel, in phase rows that fill the wider tile
+  // (convt_tiles::x_images_one_channel).
   Halide::Expr x_images_one_channel;
   Halide::Func phase_sum_x_rows;       // the same, to be tiled along x, row by row
   Halide::Func phase_sum_wide;         // the same, in wider tiles along x
