@@ -8,6 +8,7 @@
 #include "convt/errors.h"
 #include "phase_constants.h"
 #include "strided_copy.h"
+#include "thread_pool.h"
 #include "workspace.h"
 
 namespace convt::detail {
@@ -27,13 +28,13 @@ void record_halide_error(void *user_context, const char *message) {
   if (user_context != nullptr) static_cast<CallContext *>(user_context)->error += message;
 }
 
-// Halide's parallel loops, but a serial call's run in order on the calling
-// thread (Plan::serial): for a small call, waking the pool for each loop
-// costs more than the loop's work.
+// Halide's parallel loops: on convt's pool (thread_pool.h), or for a
+// serial call (Plan::serial) in order on the calling thread: for a small
+// call, handing each loop to the workers costs more than they save.
 int run_parallel_loop(void *user_context, halide_task_t task, int min, int size, uint8_t *closure) {
   const auto *context = static_cast<const CallContext *>(user_context);
   if (context == nullptr || !context->serial) {
-    return halide_default_do_par_for(user_context, task, min, size, closure);
+    return run_in_pool(user_context, task, min, size, closure);
   }
   for (int i = min; i < min + size; ++i) {
     const int rc = task(user_context, i, closure);

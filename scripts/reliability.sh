@@ -7,7 +7,7 @@
 #     limits, sweep, golden, workspace, failure-injection and determinism
 #     suites, the committed fuzz corpus, then a fuzz run of
 #     $CONVT_FUZZ_SECONDS seconds (default 60) from it on every core;
-#  2. TSan: the concurrency stress test;
+#  2. TSan: the concurrency stress test and the thread pool's tests;
 #  3. valgrind memcheck on the API suite and the sweep's axes and
 #     phase-geometry cases: any invalid access fails.
 # The guard-page sweeps and the failure injection run in the host suite.
@@ -67,9 +67,11 @@ grep -h "stat::number_of_executed_units" "$findings"/fuzz-*.log |
 
 echo "== TSan ($build-tsan)"
 tsan="$build-tsan"
-configure_instrumented "$tsan" thread test_concurrency
-TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$root/tests/tsan.supp" \
-  "$tsan/tests/test_concurrency"
+configure_instrumented "$tsan" thread test_concurrency test_thread_pool
+for t in test_concurrency test_thread_pool; do
+  TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$root/tests/tsan.supp" \
+    "$tsan/tests/$t"
+done
 
 echo "== valgrind memcheck ($build)"
 vg=(valgrind --error-exitcode=9 --quiet --leak-check=no)

@@ -1,6 +1,6 @@
 // What is bit-identical (README, "Reliability"): repeated calls, and any
-// thread count (halide_set_num_threads; the pool splits the output, never
-// a sum), on one kernel flavour. Here: the CPU flavour this machine runs,
+// thread count (the pool's, runtime/thread_pool.h; it splits the output,
+// never a sum), on one kernel flavour. Here: the CPU flavour this machine runs,
 // or with CONVT_HOST_KERNEL the GPU kernels (repeated calls; gemm_split adds
 // its slices in a fixed order). Different flavours (AVX2, AVX-512, NEON,
 // GPU) may differ in the last bits: they sum in different orders.
@@ -9,9 +9,9 @@
 #include <cstring>
 #include <vector>
 
-#include "HalideRuntime.h"
 #include "conv_case.h"
 #include "convt/convt.h"
+#include "thread_pool.h"
 
 namespace convt_test {
 namespace {
@@ -28,16 +28,17 @@ TEST(Determinism, RepeatedCallsAreBitIdentical) {
 }
 
 TEST(Determinism, ThreadCountsAreBitIdentical) {
-  const int default_threads = halide_set_num_threads(1);
+  using convt::detail::set_pool_threads;
+  const int default_threads = set_pool_threads(1);
   for (const ConvCase &c : cases_for_every_path()) {
-    halide_set_num_threads(1);
+    set_pool_threads(1);
     const std::vector<float> one = convt_output(c);
     for (int threads : {2, 3, 4}) {
-      halide_set_num_threads(threads);
+      set_pool_threads(threads);
       EXPECT_TRUE(bit_identical(convt_output(c), one)) << c.name() << ", " << threads << " threads";
     }
   }
-  halide_set_num_threads(default_threads);
+  set_pool_threads(default_threads);
 }
 
 }  // namespace
