@@ -302,16 +302,27 @@ bool runs_per_group(const ConvGeometry &g) {
   return g.groups > 1 && g.in_channels / g.groups >= 16 && g.out_channels / g.groups >= 16;
 }
 
-// Calls of fewer multiply-adds run serially. Each parallel loop of a call
-// wakes the pool and waits for it, some microseconds (most of the time of
-// a 1 x 1 layer with a few hundred channels); a call runs a few such loops.
-// Below 2^17 multiply-adds the work of a loop is about that
-// (AMD EPYC, 2 cores: random1_33, 87k, 0.089 -> 0.069 ms serially;
-// random1_28, 215k, memory-bound, 0.16 -> 0.18 ms). The measured plan
-// times both.
-constexpr int64_t kSerialMultiplyAdds = int64_t{1} << 17;
+// A call runs on the pool where that saves more than a fixed cost: the
+// pool takes (1 - 1/cores) of the work's time off, and pays for handing
+// each loop to the workers and for moving the call's data into their
+// caches (an input, weights and output of some hundred KB, warm in the
+// calling core's cache, cost the workers more than their share of a small
+// call's arithmetic). That cost is about 2^18 multiply-adds' time: on both
+// cores of a Zen 2 EPYC (`layer_bench --plans`, the 75 layers of the
+// random seeds 1 to 3 under 2^20 multiply-adds), the best serial plan beat
+// the best on the pool by 15% in geometric mean from 2^17 to 2^19 (random3_1,
+// 342k, 0.024 ms against 0.042; random2_37, 259k, 0.150 against 0.214;
+// random3_11, 476k, 0.186 against 0.106 the other way), and by 11% from
+// 2^19 to 2^20, but there the pool loses at most 0.03 ms where serially a
+// call can lose 0.6 (random2_49, 1.0M, 1.77 ms against 1.16). So 2^19 on 2
+// cores, and toward 2^18 on many. The measured plan times both.
+constexpr double kParallelWorthMultiplyAdds = 1 << 18;
 
-bool runs_serially(const ConvGeometry &g) { return g.multiply_adds() < kSerialMultiplyAdds; }
+bool runs_serially(const ConvGeometry &g) {
+  const double saved =
+      static_cast<double>(g.multiply_adds()) * (1.0 - 1.0 / static_cast<double>(cpu_cores()));
+  return saved < kParallelWorthMultiplyAdds;
+}
 
 // The geometry each call of a plan sees.
 ConvGeometry per_group_geometry(const ConvGeometry &g) {

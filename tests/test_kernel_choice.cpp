@@ -323,19 +323,27 @@ TEST(KernelChoice, WideGroupsRunOneCallPerGroup) {
   EXPECT_FALSE(plan_for({1, 64, 6, 6}, {64, 32, 3, 3}, 1).per_group);  // one group
 }
 
-// Calls under 2^17 true multiply-adds run their parallel loops on the
-// calling thread; larger ones on the pool.
+// Calls whose time the pool would cut by less than 2^18 true multiply-adds'
+// worth (their multiply-adds x (1 - 1/cores)) run their parallel loops on
+// the calling thread; larger ones on the pool. One core: always serially.
 TEST(KernelChoice, SmallCallsRunSerially) {
   auto serial = [](const convt::Shape &input, const convt::Shape &weight, int64_t stride) {
     const convt::detail::ConvGeometry g =
         convt::detail::resolve_geometry(input, weight, stride, 0, 0, 1, 1);
     return convt::detail::plan_call(g, convt::Device::kCPU).serial;
   };
-  // N x C_out x C_in x H x W x kH x kW: 2^17 - 2^11, then 2^17.
-  EXPECT_TRUE(serial({1, 63, 4, 4}, {63, 8, 4, 4}, 2));
-  EXPECT_FALSE(serial({1, 64, 4, 4}, {64, 8, 4, 4}, 2));
-  EXPECT_TRUE(serial({11, 4, 11, 11}, {4, 1, 4, 4}, 2));       // random1_33: 85184
-  EXPECT_FALSE(serial({64, 512, 4, 4}, {512, 256, 4, 4}, 2));  // dcgan_g_mid
+  const int64_t cores = convt::detail::cpu_cores();
+  auto pays = [&](int64_t multiply_adds) {
+    return multiply_adds * (cores - 1) >= (int64_t{1} << 18) * cores;
+  };
+  // N x C_out x C_in x H x W x kH x kW: 2^18 - 2^12 (serial on any machine),
+  // then 2^19 - 2^13, 2^19 and 2^21 (on the pool with 2 cores or more).
+  EXPECT_TRUE(serial({1, 63, 8, 4}, {63, 8, 4, 4}, 2));
+  EXPECT_EQ(serial({1, 127, 8, 4}, {127, 8, 4, 4}, 2), !pays(int64_t{127} << 12));
+  EXPECT_EQ(serial({1, 128, 8, 4}, {128, 8, 4, 4}, 2), !pays(int64_t{1} << 19));
+  EXPECT_EQ(serial({1, 128, 8, 16}, {128, 8, 4, 4}, 2), !pays(int64_t{1} << 21));
+  EXPECT_TRUE(serial({11, 4, 11, 11}, {4, 1, 4, 4}, 2));                // random1_33: 85184
+  EXPECT_EQ(serial({64, 512, 4, 4}, {512, 256, 4, 4}, 2), cores == 1);  // dcgan_g_mid
 }
 
 // The rules' plan is one of the candidates a measured choice times.
