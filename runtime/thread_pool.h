@@ -1,6 +1,8 @@
 // The kernels' thread pool: runs the parallel loops of a call on the
-// calling thread and the pool's workers, whose wait for the next loop spins
-// a while before it sleeps.
+// calling thread and the pool's workers, each thread first on its own
+// contiguous share of the iterations (the same share call after call), then
+// on what is left of the others'. A worker's wait for the next loop spins a
+// while before it sleeps.
 #pragma once
 
 #include <cstdint>
@@ -20,7 +22,7 @@ int run_in_pool(void *user_context, LoopTask task, int min, int size, uint8_t *c
 // else one per core.
 int pool_threads();
 
-// Sets the threads later loops run on (at least 1) and returns the previous
+// Sets the threads later loops run on (1 to 256) and returns the previous
 // count. Workers beyond the count stay idle.
 int set_pool_threads(int threads);
 

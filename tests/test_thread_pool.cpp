@@ -71,7 +71,8 @@ TEST(ThreadPool, ThreadCountIsSetAndClamped) {
   EXPECT_EQ(pool_threads(), 3);
   EXPECT_EQ(set_pool_threads(0), 3);
   EXPECT_EQ(pool_threads(), 1);
-  EXPECT_EQ(set_pool_threads(2), 1);
+  EXPECT_EQ(set_pool_threads(1000), 1);
+  EXPECT_EQ(pool_threads(), 256);
 }
 
 // Iteration `failing` returns code 7; the others 0.
