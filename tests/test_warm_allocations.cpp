@@ -11,10 +11,10 @@
 #include <string>
 #include <vector>
 
-#include "HalideRuntime.h"
 #include "convt/convt.h"
 #include "heap_meter.h"
 #include "test_util.h"
+#include "thread_pool.h"
 
 namespace {
 
@@ -41,13 +41,13 @@ const WarmCase kCases[] = {
     {"many_channel_blocks", {7, 782, 6, 6}, {782, 176, 1, 1}, 1, 0, 1, true},
 };
 
-// On one worker thread. With more, tasks of a parallel loop that run at the
+// On one thread (the pool's count set to 1). With more, tasks of a parallel loop that run at the
 // same time each take a block (packed weights per channel block), so a
 // call whose tasks overlap more than in any call before it takes one more
 // block, once (on a 2-core Xeon under load, 11 to 14 of 40 runs with two
 // threads counted 1 on the third call).
 TEST(WarmCall, AllocatesNothing) {
-  const int threads = halide_set_num_threads(1);
+  const int threads = convt::detail::set_pool_threads(1);
   std::mt19937 rng(7);
   for (const WarmCase &c : kCases) {
     SCOPED_TRACE(c.name);
@@ -77,7 +77,7 @@ TEST(WarmCall, AllocatesNothing) {
     call();
     EXPECT_EQ(convt_bench::heap_allocations() - before, 0);
   }
-  halide_set_num_threads(threads);
+  convt::detail::set_pool_threads(threads);
 }
 
 // The meter sees allocations at all (a check that cannot pass vacuously).
