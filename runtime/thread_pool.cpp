@@ -21,9 +21,9 @@ namespace {
 // How long a worker waits for the next loop before it sleeps. Waking a
 // sleeping thread costs some microseconds (a futex call and the scheduler),
 // paid at every parallel loop of a small call: both cores of a Zen 2 EPYC,
-// one 1 x 1 input of 453 channels to 158 (random1_28 of the report, two
-// loops a call), ran in 44 us a call on Halide's pool, whose workers spin
-// only briefly, and 27 us serially. Half a millisecond covers the gaps
+// one 1 x 1 input of 453 channels to 158 (random1_28 of the report) ran in
+// 44 us a call on Halide's pool, whose workers spin only briefly, 26 on
+// this one and 27 serially. Half a millisecond covers the gaps
 // between the loops of a call and between the calls of a model's layers,
 // as OpenMP's default wait does, and bounds the time an idle library keeps
 // a core busy.
@@ -118,7 +118,7 @@ class Pool {
     if (!busy.owns_lock()) return run_inline(user_context, task, min, size, closure);
     const int workers = add_workers(threads - 1);
     if (workers == 0) return run_inline(user_context, task, min, size, closure);
-    // Contiguous shares, the first size % threads one longer.
+    // Contiguous shares, the first size % parts one longer.
     const int parts = workers + 1;
     for (int t = 0, first = min; t < parts; ++t) {
       const int length = size / parts + (t < size % parts ? 1 : 0);
