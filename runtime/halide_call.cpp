@@ -33,14 +33,10 @@ void record_halide_error(void *user_context, const char *message) {
 // call, handing each loop to the workers costs more than they save.
 int run_parallel_loop(void *user_context, halide_task_t task, int min, int size, uint8_t *closure) {
   const auto *context = static_cast<const CallContext *>(user_context);
-  if (context == nullptr || !context->serial) {
-    return run_in_pool(user_context, task, min, size, closure);
+  if (context != nullptr && context->serial) {
+    return run_serially(user_context, task, min, size, closure);
   }
-  for (int i = min; i < min + size; ++i) {
-    const int rc = task(user_context, i, closure);
-    if (rc != 0) return rc;
-  }
-  return 0;
+  return run_in_pool(user_context, task, min, size, closure);
 }
 
 void install_runtime_hooks() {

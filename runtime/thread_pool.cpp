@@ -85,14 +85,6 @@ void take_iterations(Loop &loop, int thread) {
   }
 }
 
-int run_inline(void *user_context, LoopTask task, int min, int size, uint8_t *closure) {
-  for (int i = min; i < min + size; ++i) {
-    const int rc = task(user_context, i, closure);
-    if (rc != 0) return rc;
-  }
-  return 0;
-}
-
 int threads_from_environment() {
   const char *given = std::getenv("HL_NUM_THREADS");
   if (given != nullptr) {
@@ -112,12 +104,12 @@ class Pool {
   int run(void *user_context, LoopTask task, int min, int size, uint8_t *closure) {
     const int threads = threads_.load(std::memory_order_relaxed);
     if (in_loop || size <= 1 || threads <= 1) {
-      return run_inline(user_context, task, min, size, closure);
+      return run_serially(user_context, task, min, size, closure);
     }
     const std::unique_lock<std::mutex> busy(busy_, std::try_to_lock);
-    if (!busy.owns_lock()) return run_inline(user_context, task, min, size, closure);
+    if (!busy.owns_lock()) return run_serially(user_context, task, min, size, closure);
     const int workers = add_workers(threads - 1);
-    if (workers == 0) return run_inline(user_context, task, min, size, closure);
+    if (workers == 0) return run_serially(user_context, task, min, size, closure);
     // Contiguous shares, the first size % parts one longer.
     const int parts = workers + 1;
     for (int t = 0, first = min; t < parts; ++t) {
@@ -218,6 +210,14 @@ Pool &pool() {
 }
 
 }  // namespace
+
+int run_serially(void *user_context, LoopTask task, int min, int size, uint8_t *closure) {
+  for (int i = min; i < min + size; ++i) {
+    const int rc = task(user_context, i, closure);
+    if (rc != 0) return rc;
+  }
+  return 0;
+}
 
 int run_in_pool(void *user_context, LoopTask task, int min, int size, uint8_t *closure) {
   return pool().run(user_context, task, min, size, closure);

@@ -18,6 +18,10 @@ using LoopTask = int (*)(void *user_context, int index, uint8_t *closure);
 // another thread's loop holds the pool runs on the calling thread alone.
 int run_in_pool(void *user_context, LoopTask task, int min, int size, uint8_t *closure);
 
+// The same loop in order on the calling thread alone, stopping at the
+// first nonzero code.
+int run_serially(void *user_context, LoopTask task, int min, int size, uint8_t *closure);
+
 // The threads a loop runs on, the caller's included: HL_NUM_THREADS if set,
 // else one per core.
 int pool_threads();
