@@ -15,7 +15,7 @@ namespace convt::detail {
 constexpr Kernel cpu_kernel_with_tiles(const char *name, const KernelFns &fns,
                                        const convt_tiles::CpuTiles &tiles, int lanes) {
   return {name, fns, XTile{convt_tiles::x_tile_columns(tiles, lanes), tiles.x_channels},
-          ChannelTiles{tiles.cx_columns,
+          ChannelTiles{{tiles.cx_columns, int64_t{tiles.cx_channel_vectors} * lanes},
                        {tiles.img_images, int64_t{tiles.img_channel_vectors} * lanes},
                        {tiles.more_images, int64_t{tiles.more_channel_vectors} * lanes}},
           XTile{convt_tiles::wide_tile_columns(tiles, lanes), tiles.wide_channels}};

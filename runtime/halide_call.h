@@ -47,15 +47,16 @@ struct XTile {
 };
 
 // A CPU kernel's channel tiles (convt_tiles::CpuTiles): the phase columns
-// of order 1's tile (along x), and the images and output channels of order
-// 2's tile and of order 7's, which holds more images and fewer channels.
-// The rules weigh the columns, images and channels each would leave idle.
+// and output channels of order 1's tile (along x), and the images and
+// output channels of order 2's tile and of order 7's, which holds more
+// images and fewer channels. The rules weigh the columns, images and
+// channels each would leave idle.
 struct ImageTile {
   int64_t images = 0;
   int64_t channels = 0;
 };
 struct ChannelTiles {
-  int64_t along_x_columns = 0;
+  XTile along_x;
   ImageTile along_images, along_more_images;
 };
 

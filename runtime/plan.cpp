@@ -50,6 +50,34 @@ bool narrow_rows(const ConvGeometry &g, const XTile &x_tile) {
   return g.out_width / g.stride[1] < x_tile.columns;
 }
 
+// n rounded up to a multiple of `to`.
+int64_t round_up(int64_t n, int64_t to) { return (n + to - 1) / to * to; }
+
+// The share of its tiles' positions a run of `count` positions in tiles of
+// `size` leaves idle: those the last tile computes past `count`.
+double idle_share(int64_t count, int64_t size) {
+  const int64_t computed = round_up(count, size);
+  return static_cast<double>(computed - count) / static_cast<double>(computed);
+}
+
+// The share of a tile's work that lands on the output: `positions` (columns
+// or images) in tiles of `tile_positions`, times `channels` in tiles of
+// `tile_channels`; 0 for a kernel without such a tile.
+double busy_share(int64_t positions, int64_t tile_positions, int64_t channels,
+                  int64_t tile_channels) {
+  if (tile_positions <= 0 || tile_channels <= 0) return 0.0;
+  return (1.0 - idle_share(positions, tile_positions)) *
+         (1.0 - idle_share(channels, tile_channels));
+}
+
+// Rows of each phase's output: ceil(H_out / s).
+int64_t phase_rows(const ConvGeometry &g) { return (g.out_height + g.stride[0] - 1) / g.stride[0]; }
+
+// ... and columns: ceil(W_out / s).
+int64_t phase_columns(const ConvGeometry &g) {
+  return (g.out_width + g.stride[1] - 1) / g.stride[1];
+}
+
 // The fewest output channels of groups 1 that channel tiles take.
 constexpr int64_t kChannelTilesFewestChannels = 16;
 
@@ -63,17 +91,14 @@ constexpr int64_t kChannelTilesFewestChannels = 16;
 // 0.013 against 0.008 along x. Wider rows keep x tiles: random1_31,
 // depthwise, 8 columns: 0.041 against 0.055 along x; random1_9, 11
 // columns, 9 images: 1.04 against 3.09 along images.)
-bool channel_tiles_pay(const ConvGeometry &g, const XTile &x_tile) {
-  if (g.groups == 1) return g.out_channels >= kChannelTilesFewestChannels;
+// Fewer output channels take a channel tile where more of its work lands
+// on the output than of the x tile's (`busy`: the channel tile's busy_share).
+bool channel_tiles_pay(const ConvGeometry &g, const XTile &x_tile, double busy) {
+  if (g.groups == 1) {
+    return g.out_channels >= kChannelTilesFewestChannels ||
+           busy > busy_share(phase_columns(g), x_tile.columns, g.out_channels, x_tile.channels);
+  }
   return g.out_width / g.stride[1] * 4 <= x_tile.columns;
-}
-
-// Rows of each phase's output: ceil(H_out / s).
-int64_t phase_rows(const ConvGeometry &g) { return (g.out_height + g.stride[0] - 1) / g.stride[0]; }
-
-// ... and columns: ceil(W_out / s).
-int64_t phase_columns(const ConvGeometry &g) {
-  return (g.out_width + g.stride[1] - 1) / g.stride[1];
 }
 
 // x tiles across rows compute every tap at every phase row, the zero
@@ -132,9 +157,6 @@ bool rows_read_less(const ConvGeometry &g, const XTile &x_tile) {
   return by_block > by_row;
 }
 
-// n rounded up to a multiple of `to`.
-int64_t round_up(int64_t n, int64_t to) { return (n + to - 1) / to * to; }
-
 // The wide x tiles where they compute at most three quarters of the phase
 // columns the x tiles compute: rows of 17 to 24 columns against AVX2's
 // 16-column tiles (24 against 32). On rows that fill both, the wide tile's
@@ -146,6 +168,27 @@ bool wide_tiles_pay(const ConvGeometry &g, const KernelTiles &t) {
   if (wide <= 0 || !x_blocks_fit(g, wide)) return false;
   const int64_t columns = phase_columns(g);
   return round_up(columns, wide) * 4 <= round_up(columns, t.x_tile.columns) * 3;
+}
+
+// The largest share of its work that lands on the output among the phase
+// orders' tiles for a layer of groups 1: x tiles, wide x tiles, and channel
+// tiles (along x; along images and more images for a batch of 4 or more).
+// At most 3 output channels take tiles of one channel (across images or
+// rows), which idle on none.
+double phase_tiles_busy(const ConvGeometry &g, const KernelTiles &t) {
+  if (g.out_channels <= 3) return 1.0;
+  const int64_t columns = phase_columns(g), channels = g.out_channels;
+  const ChannelTiles &ct = t.channel_tiles;
+  double busy =
+      std::max(busy_share(columns, t.x_tile.columns, channels, t.x_tile.channels),
+               busy_share(columns, t.wide_x_tile.columns, channels, t.wide_x_tile.channels));
+  busy = std::max(busy, busy_share(columns, ct.along_x.columns, channels, ct.along_x.channels));
+  if (g.batch >= 4) {
+    for (const ImageTile &tile : {ct.along_images, ct.along_more_images}) {
+      busy = std::max(busy, busy_share(g.batch, tile.images, channels, tile.channels));
+    }
+  }
+  return busy;
 }
 
 // The columns order's workspace: a float per (input pixel, column) of every
@@ -177,12 +220,33 @@ constexpr int64_t kMaxColumnsBytes = int64_t{1} << 28;
 // tiles idle on the few pixels (dcgan_g_first_b1, one 1 x 1 input, 100 to
 // 512 channels: 0.20 ms in columns, 0.55 in the best phase order, 0.77 in
 // the one the rules took).
-bool columns_pay(const ConvGeometry &g, const XTile &x_tile) {
-  const bool tiny_input = g.in_height * g.in_width < x_tile.columns &&
-                          g.out_channels / g.groups < kChannelTilesFewestChannels;
+//
+// Beyond those, for fewer output channels than the channel tiles take: a
+// cost model. The GEMM keeps its tiles busy (its vectors run along
+// C_out x taps), and pays for one column add per column value, some
+// kColumnAddMultiplyAdds multiply-adds' time; the phase orders pay their
+// tiles' idle work (phase_tiles_busy). Per column value the GEMM does
+// C_in / groups multiply-adds, so it pays where
+// C_in / groups x (1 / busy - 1) > kColumnAddMultiplyAdds. (AMD EPYC Zen 4,
+// both cores, `layer_bench --plans`: with 4 output channels in rows of 12
+// of 16 columns, busy 0.5, columns lost 1.9x at 16 input channels and won
+// 1.6x at 64; with 9 in rows of 20 of 24, busy 0.63, lost 1.9x at 16 and
+// tied at 32. random3_31, 47 to 4, busy 0.42: 0.14 ms against 0.25;
+// random3_8, 454 to 7, busy 0.57: 11.1 against 13.9; enet_final, 16 to 12,
+// busy 0.94, stays in x tiles, 2.1 ms against 9.8 in columns. It misses
+// random1_5, 96 to 10, busy 0.70: 4.9 ms against 4.3.)
+constexpr double kColumnAddMultiplyAdds = 32;
+
+bool columns_pay(const ConvGeometry &g, const KernelTiles &t) {
+  const int64_t in_per_group = g.in_channels / g.groups;
+  const bool few_channels = g.out_channels / g.groups < kChannelTilesFewestChannels;
+  const bool tiny_input = g.in_height * g.in_width < t.x_tile.columns && few_channels;
   const bool few_pixels =
-      convt_tiles::columns_few_pixels(g.batch * g.in_height * g.in_width, x_tile.channels);
-  return g.in_channels / g.groups >= 16 && (tiny_input || few_pixels) &&
+      convt_tiles::columns_few_pixels(g.batch * g.in_height * g.in_width, t.x_tile.channels);
+  const bool phase_tiles_idle =
+      few_channels && static_cast<double>(in_per_group) * (1.0 / phase_tiles_busy(g, t) - 1.0) >
+                          kColumnAddMultiplyAdds;
+  return in_per_group >= 16 && (tiny_input || few_pixels || phase_tiles_idle) &&
          columns_bytes(g) <= kMaxColumnsBytes;
 }
 
@@ -190,13 +254,6 @@ bool columns_pay(const ConvGeometry &g, const XTile &x_tile) {
 // counting the images and channels its last tiles compute past N and C_out.
 int64_t image_tile_work(const ConvGeometry &g, const ImageTile &t) {
   return round_up(g.batch, t.images) * round_up(g.out_channels, t.channels);
-}
-
-// The share of its tiles' positions a run of `count` positions in tiles of
-// `size` leaves idle: those the last tile computes past `count`.
-double idle_share(int64_t count, int64_t size) {
-  const int64_t computed = round_up(count, size);
-  return static_cast<double>(computed - count) / static_cast<double>(computed);
 }
 
 // A batch that does not fill order 2's image tile takes it only where
@@ -212,8 +269,8 @@ double idle_share(int64_t count, int64_t size) {
 // in 5 images, 0.89 against 0.63, stay along images.
 bool image_tile_fills(const ConvGeometry &g, const ChannelTiles &tiles) {
   const int64_t images = tiles.along_images.images;
-  if (g.batch >= images || tiles.along_x_columns == 0) return true;
-  return idle_share(phase_columns(g), tiles.along_x_columns) >= idle_share(g.batch, images);
+  if (g.batch >= images || tiles.along_x.columns == 0) return true;
+  return idle_share(phase_columns(g), tiles.along_x.columns) >= idle_share(g.batch, images);
 }
 
 // Order 7's taller tile (more images, fewer channels) where it leaves less
@@ -231,8 +288,7 @@ bool more_images_pay(const ConvGeometry &g, const ChannelTiles &tiles) {
 }
 
 constexpr OrderRule kOrderRules[] = {
-    {convt_order::kColumns,
-     [](const ConvGeometry &g, const KernelTiles &t) { return columns_pay(g, t.x_tile); }},
+    {convt_order::kColumns, columns_pay},
     // At most 3 output channels in a batch (the x tiles hold 6 channels).
     {convt_order::kXTilesAcrossImages,
      [](const ConvGeometry &g, const KernelTiles &) {
@@ -249,18 +305,25 @@ constexpr OrderRule kOrderRules[] = {
     // the taller tile where it idles no more (it needs the batch to fill it).
     {convt_order::kChannelTilesAlongMoreImages,
      [](const ConvGeometry &g, const KernelTiles &t) {
-       return narrow_rows(g, t.x_tile) && channel_tiles_pay(g, t.x_tile) && g.batch >= 4 &&
+       const ImageTile &more = t.channel_tiles.along_more_images;
+       const double busy = busy_share(g.batch, more.images, g.out_channels, more.channels);
+       return narrow_rows(g, t.x_tile) && channel_tiles_pay(g, t.x_tile, busy) && g.batch >= 4 &&
               more_images_pay(g, t.channel_tiles);
      }},
     {convt_order::kChannelTilesAlongImages,
      [](const ConvGeometry &g, const KernelTiles &t) {
-       return narrow_rows(g, t.x_tile) && channel_tiles_pay(g, t.x_tile) && g.batch >= 4 &&
+       const ImageTile &images = t.channel_tiles.along_images;
+       const double busy = busy_share(g.batch, images.images, g.out_channels, images.channels);
+       return narrow_rows(g, t.x_tile) && channel_tiles_pay(g, t.x_tile, busy) && g.batch >= 4 &&
               image_tile_fills(g, t.channel_tiles);
      }},
     // Narrow rows of fewer images.
     {convt_order::kChannelTilesAlongX,
      [](const ConvGeometry &g, const KernelTiles &t) {
-       return narrow_rows(g, t.x_tile) && channel_tiles_pay(g, t.x_tile);
+       const XTile &along_x = t.channel_tiles.along_x;
+       const double busy =
+           busy_share(phase_columns(g), along_x.columns, g.out_channels, along_x.channels);
+       return narrow_rows(g, t.x_tile) && channel_tiles_pay(g, t.x_tile, busy);
      }},
     {convt_order::kWideXTilesByRow,
      [](const ConvGeometry &g, const KernelTiles &t) {

@@ -25,12 +25,23 @@ int32_t order_for(const convt::Shape &input, const convt::Shape &weight,
 
 // The x86 kernels' tiles (generators/cpu_tiles.h), and the rules' order
 // for a layer of stride 2 and padding 1 given them.
-const convt::detail::XTile avx2_x{16, 6}, avx512_x{32, 12};
-const convt::detail::ChannelTiles avx2{4, {4, 24}, {6, 16}}, avx512{8, {8, 32}, {12, 32}};
+const convt::detail::XTile avx2_x{16, 6}, avx512_x{32, 12}, avx2_wide{24, 4}, avx512_wide{48, 8};
+const convt::detail::ChannelTiles avx2{{4, 24}, {4, 24}, {6, 16}},
+    avx512{{8, 32}, {8, 32}, {12, 32}};
 int32_t order_with_tiles(const convt::Shape &input, const convt::Shape &weight,
                          const convt::detail::XTile &x, const convt::detail::ChannelTiles &tiles) {
   return convt::detail::cpu_tile_order(
       convt::detail::resolve_geometry(input, weight, 2, 1, 0, 1, 1), x, tiles);
+}
+
+// The rules' order for a layer given the AVX2 kernel's tiles, whatever this
+// machine's kernel.
+int32_t avx2_order(const convt::Shape &input, const convt::Shape &weight,
+                   const convt::IntList &stride, const convt::IntList &padding,
+                   const convt::IntList &dilation = 1) {
+  return convt::detail::cpu_tile_order(
+      convt::detail::resolve_geometry(input, weight, stride, padding, 0, 1, dilation), avx2_x, avx2,
+      avx2_wide);
 }
 
 // (Order 2's image tile holds 4 images with AVX2, 8 with AVX-512; order 7's
@@ -182,7 +193,7 @@ TEST(KernelChoice, XTilesOnlyWhereTheirHaloStaysNearTheTile) {
     EXPECT_NE(p.tile_order, kXTilesByRow) << p.kernel->name;
   }
   // aspp_dgrad_d6 of the zoo: 3 taps at dilation 6, a halo of 21.
-  EXPECT_EQ(order_for({1, 256, 33, 33}, {256, 256, 3, 3}, 1, 6, 1, 6), kXTiles);
+  EXPECT_EQ(avx2_order({1, 256, 33, 33}, {256, 256, 3, 3}, 1, 6, 6), kXTiles);
 }
 
 // Phase rows whose last x tile leaves a quarter or more of the x tiles'
@@ -190,7 +201,6 @@ TEST(KernelChoice, XTilesOnlyWhereTheirHaloStaysNearTheTile) {
 // AVX-512: 48 x 8), by row where the x tiles would be (an input larger
 // than L2), where the wide tile's halo stays near it.
 TEST(KernelChoice, RowsThatIdleAQuarterOfTheXTilesTakeWideTiles) {
-  const convt::detail::XTile avx2_wide{24, 4}, avx512_wide{48, 8};
   auto order = [](const convt::Shape &input, const convt::Shape &weight,
                   const convt::detail::XTile &x, const convt::detail::ChannelTiles &tiles,
                   const convt::detail::XTile &wide, int64_t padding = 1, int64_t dilation = 1) {
@@ -242,10 +252,36 @@ TEST(KernelTiles, KnobsSetTheirFields) {
 }
 
 TEST(KernelChoice, OtherLayersTileAlongX) {
-  EXPECT_EQ(order_for({1, 16, 16, 64}, {16, 128, 3, 3}, 2, 1), kXTiles);    // wide rows
-  EXPECT_EQ(order_for({2, 5, 3, 4}, {5, 8, 3, 3}, 2, 1), kXTiles);          // few channels
-  EXPECT_EQ(order_for({2, 8, 3, 8}, {8, 10, 3, 3}, 2, 1, 2), kXTiles);      // groups 2
-  EXPECT_EQ(order_for({1, 8, 3, 40}, {8, 32, 3, 3}, 2, 1, 1, 2), kXTiles);  // dilation 2, wide
+  EXPECT_EQ(order_for({1, 16, 16, 64}, {16, 128, 3, 3}, 2, 1), kXTiles);  // wide rows
+  EXPECT_EQ(avx2_order({2, 5, 3, 12}, {5, 8, 3, 3}, 2, 1), kXTiles);      // few channels
+  EXPECT_EQ(order_for({2, 8, 3, 8}, {8, 10, 3, 3}, 2, 1, 2), kXTiles);    // groups 2
+  EXPECT_EQ(avx2_order({1, 8, 3, 40}, {8, 32, 3, 3}, 2, 1, 2), kXTiles);  // dilation 2, wide
+}
+
+// Fewer output channels than the channel tiles take (groups 1): channel
+// tiles where more of their work lands on the output than of the x
+// tiles' (busy_share), and the columns GEMM where the input channels make
+// the phase tiles' idle work cost more than its column adds.
+TEST(KernelChoice, FewOutputChannelsTakeTheTilesThatIdleLeast) {
+  // random3_17: 26 images in rows of 5 columns, 8 channels: 0.43 of the
+  // more-images tile's work busy, 0.21 of the x tile's. random3_39: 6
+  // images in rows of 2, 6 channels.
+  EXPECT_EQ(avx2_order({26, 5, 1, 2}, {5, 8, 1, 4}, 1, 0), kChannelTilesAlongMoreImages);
+  EXPECT_EQ(avx2_order({6, 15, 2, 2}, {15, 6, 2, 2}, 2, 0), kChannelTilesAlongMoreImages);
+  // 2 images in rows of 4 columns: along x (0.33 busy against 0.17); rows
+  // of 12 keep x tiles (0.5 against 0.33).
+  EXPECT_EQ(avx2_order({2, 5, 3, 4}, {5, 8, 3, 3}, 2, 1), kChannelTilesAlongX);
+  EXPECT_EQ(avx2_order({2, 5, 3, 12}, {5, 8, 3, 3}, 2, 1), kXTiles);
+  // 4 channels in rows of 12 of 16 columns, half the x tile busy: columns
+  // from 64 input channels, not at 16 (16 x (1 / 0.5 - 1) < 32).
+  EXPECT_EQ(avx2_order({4, 64, 12, 12}, {64, 4, 4, 4}, 2, 1), kColumns);
+  EXPECT_NE(avx2_order({4, 16, 12, 12}, {16, 4, 4, 4}, 2, 1), kColumns);
+  EXPECT_EQ(avx2_order({20, 47, 9, 9}, {47, 4, 4, 4}, 2, 0), kColumns);     // random3_31
+  EXPECT_EQ(avx2_order({26, 961, 6, 6}, {961, 11, 3, 3}, 3, 0), kColumns);  // 36 pixels
+  // enet_final: 16 input channels, 12 output channels fill two x tiles.
+  EXPECT_NE(avx2_order({1, 16, 180, 240}, {16, 12, 3, 3}, 2, 1), kColumns);
+  // Up to 3 output channels take tiles of one channel, which idle on none.
+  EXPECT_NE(avx2_order({128, 32, 14, 14}, {32, 1, 4, 4}, 2, 1), kColumns);
 }
 
 // Inputs of fewer pixels than an x tile's columns, 16 or more input channels
@@ -261,7 +297,6 @@ TEST(KernelChoice, TinyInputsWithFewOutputChannelsRunAsColumns) {
   EXPECT_EQ(order_for({26, 961, 2, 2}, {961, 11, 3, 3}, 3, 0), kColumns);    // random3_29
   EXPECT_EQ(order_for({5, 85, 1, 2}, {85, 11, 1, 4}, {1, 2}, 0), kColumns);  // random1_44
   EXPECT_NE(order_for({26, 961, 2, 2}, {961, 16, 3, 3}, 3, 0), kColumns);    // 16 channels
-  EXPECT_NE(order_for({26, 961, 6, 6}, {961, 11, 3, 3}, 3, 0), kColumns);    // 36 pixels
   // At most half an x tile's channels of pixels in all, any output channels.
   EXPECT_EQ(order_for({1, 100, 1, 1}, {100, 512, 4, 4}, 1, 0), kColumns);   // dcgan_g_first_b1
   EXPECT_EQ(order_for({3, 64, 1, 1}, {64, 64, 3, 3}, 2, 1), kColumns);      // 3 pixels
