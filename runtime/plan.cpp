@@ -177,7 +177,8 @@ bool wide_tiles_pay(const ConvGeometry &g, const KernelTiles &t) {
 // rows), which idle on none.
 double phase_tiles_busy(const ConvGeometry &g, const KernelTiles &t) {
   if (g.out_channels <= 3) return 1.0;
-  const int64_t columns = phase_columns(g), channels = g.out_channels;
+  const int64_t columns = phase_columns(g);
+  const int64_t channels = g.out_channels;
   const ChannelTiles &ct = t.channel_tiles;
   double busy =
       std::max(busy_share(columns, t.x_tile.columns, channels, t.x_tile.channels),
