@@ -78,6 +78,15 @@ int64_t phase_columns(const ConvGeometry &g) {
   return (g.out_width + g.stride[1] - 1) / g.stride[1];
 }
 
+// busy_share of a tile along phase columns (x tiles, wide x tiles, channel
+// tiles along x), and of a tile along images.
+double busy_along_x(const ConvGeometry &g, const XTile &tile) {
+  return busy_share(phase_columns(g), tile.columns, g.out_channels, tile.channels);
+}
+double busy_along_images(const ConvGeometry &g, const ImageTile &tile) {
+  return busy_share(g.batch, tile.images, g.out_channels, tile.channels);
+}
+
 // The fewest output channels of groups 1 that channel tiles take.
 constexpr int64_t kChannelTilesFewestChannels = 16;
 
@@ -95,8 +104,7 @@ constexpr int64_t kChannelTilesFewestChannels = 16;
 // on the output than of the x tile's (`busy`: the channel tile's busy_share).
 bool channel_tiles_pay(const ConvGeometry &g, const XTile &x_tile, double busy) {
   if (g.groups == 1) {
-    return g.out_channels >= kChannelTilesFewestChannels ||
-           busy > busy_share(phase_columns(g), x_tile.columns, g.out_channels, x_tile.channels);
+    return g.out_channels >= kChannelTilesFewestChannels || busy > busy_along_x(g, x_tile);
   }
   return g.out_width / g.stride[1] * 4 <= x_tile.columns;
 }
@@ -177,17 +185,12 @@ bool wide_tiles_pay(const ConvGeometry &g, const KernelTiles &t) {
 // rows), which idle on none.
 double phase_tiles_busy(const ConvGeometry &g, const KernelTiles &t) {
   if (g.out_channels <= 3) return 1.0;
-  const int64_t columns = phase_columns(g);
-  const int64_t channels = g.out_channels;
   const ChannelTiles &ct = t.channel_tiles;
-  double busy =
-      std::max(busy_share(columns, t.x_tile.columns, channels, t.x_tile.channels),
-               busy_share(columns, t.wide_x_tile.columns, channels, t.wide_x_tile.channels));
-  busy = std::max(busy, busy_share(columns, ct.along_x.columns, channels, ct.along_x.channels));
+  double busy = std::max(
+      {busy_along_x(g, t.x_tile), busy_along_x(g, t.wide_x_tile), busy_along_x(g, ct.along_x)});
   if (g.batch >= 4) {
-    for (const ImageTile &tile : {ct.along_images, ct.along_more_images}) {
-      busy = std::max(busy, busy_share(g.batch, tile.images, channels, tile.channels));
-    }
+    busy = std::max(
+        {busy, busy_along_images(g, ct.along_images), busy_along_images(g, ct.along_more_images)});
   }
   return busy;
 }
@@ -306,24 +309,20 @@ constexpr OrderRule kOrderRules[] = {
     // the taller tile where it idles no more (it needs the batch to fill it).
     {convt_order::kChannelTilesAlongMoreImages,
      [](const ConvGeometry &g, const KernelTiles &t) {
-       const ImageTile &more = t.channel_tiles.along_more_images;
-       const double busy = busy_share(g.batch, more.images, g.out_channels, more.channels);
+       const double busy = busy_along_images(g, t.channel_tiles.along_more_images);
        return narrow_rows(g, t.x_tile) && channel_tiles_pay(g, t.x_tile, busy) && g.batch >= 4 &&
               more_images_pay(g, t.channel_tiles);
      }},
     {convt_order::kChannelTilesAlongImages,
      [](const ConvGeometry &g, const KernelTiles &t) {
-       const ImageTile &images = t.channel_tiles.along_images;
-       const double busy = busy_share(g.batch, images.images, g.out_channels, images.channels);
+       const double busy = busy_along_images(g, t.channel_tiles.along_images);
        return narrow_rows(g, t.x_tile) && channel_tiles_pay(g, t.x_tile, busy) && g.batch >= 4 &&
               image_tile_fills(g, t.channel_tiles);
      }},
     // Narrow rows of fewer images.
     {convt_order::kChannelTilesAlongX,
      [](const ConvGeometry &g, const KernelTiles &t) {
-       const XTile &along_x = t.channel_tiles.along_x;
-       const double busy =
-           busy_share(phase_columns(g), along_x.columns, g.out_channels, along_x.channels);
+       const double busy = busy_along_x(g, t.channel_tiles.along_x);
        return narrow_rows(g, t.x_tile) && channel_tiles_pay(g, t.x_tile, busy);
      }},
     {convt_order::kWideXTilesByRow,
