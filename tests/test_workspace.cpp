@@ -63,7 +63,8 @@ TEST(Workspace, AFullCacheKeepsTheBlocksReturnedLast) {
 TEST(Workspace, NewBlocksHoldZeros) {
   convt::detail::install_workspace_allocator();
   convt::release_workspace();
-  for (std::size_t size : {200u, 3000u, 40000u}) {
+  for (std::size_t size :
+       {std::size_t{200}, std::size_t{3000}, std::size_t{40000}, std::size_t{3} << 20}) {
     // Leave the heap's next chunk of about this size full of ones.
     void *dirty = std::malloc(size + 128);
     ASSERT_NE(dirty, nullptr);
