@@ -16,6 +16,7 @@
 // measured choice (Planning::kMeasure) runs through the public API.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstring>
 #include <map>
 #include <random>
@@ -174,6 +175,40 @@ TEST(MeasuredPlanning, CallsMatchTheReference) {
     }
   }
   convt::set_planning(convt::Planning::kRules);
+}
+
+// A candidate whose first runs are lucky does not win over one that is
+// steadily faster: the fastest candidates of the first pass run again in
+// alternating rounds, and the lowest median wins. The runs are simulated
+// (busy waits of scripted lengths), so the choice is the planner's alone.
+TEST(MeasuredPlanning, ALuckyFirstPassDoesNotWin) {
+  const convt::detail::ConvGeometry g = convt::detail::resolve_geometry(
+      {1, 5, 7, 9}, {5, 3, 3, 3}, {2, 2}, {1, 1}, {0, 0}, 1, {1, 1});
+  const convt::detail::Plan rules = convt::detail::plan_call(g, convt::Device::kCPU);
+  const std::vector<convt::detail::Plan> plans = convt::detail::cpu_plans(g);
+  ASSERT_GE(plans.size(), 2u);
+  const convt::detail::Plan lucky = convt::detail::same_plan(plans[0], rules) ? plans[1] : plans[0];
+  auto busy = [](double ms) {
+    const auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(ms * 1e-3);
+    while (std::chrono::steady_clock::now() < until) {
+    }
+  };
+  int lucky_runs = 0;
+  auto run = [&](const convt::detail::Plan &plan) {
+    if (convt::detail::same_plan(plan, rules)) {
+      busy(2.0);
+    } else if (convt::detail::same_plan(plan, lucky)) {
+      busy(++lucky_runs <= 3 ? 1.5 : 6.0);  // its warm-up and first timed runs are fast
+    } else {
+      busy(8.0);
+    }
+  };
+  convt::set_planning(convt::Planning::kMeasure);
+  const convt::detail::Plan chosen = convt::detail::measured_plan(g, rules, run);
+  convt::set_planning(convt::Planning::kRules);
+  EXPECT_GT(lucky_runs, 3);  // it ran again after the first pass
+  EXPECT_TRUE(convt::detail::same_plan(chosen, rules))
+      << convt_order::tile_order_name(chosen.tile_order);
 }
 
 }  // namespace
