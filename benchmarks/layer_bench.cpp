@@ -86,10 +86,15 @@ int main(int argc, char **argv) {
       return 0;
     }
     std::printf("convt kernel %s, median of %d calls\n", convt::cpu_kernel_name(), reps);
-    std::printf("%-22s %12s %10s\n", "layer", "time (ms)", "GFLOP/s");
+    std::printf("%-22s %12s %10s  %s\n", "layer", "time (ms)", "GFLOP/s", "plan (rules)");
     for (const auto &l : layers) {
       const double s = layer_seconds(l, reps);
-      std::printf("%-22s %12.3f %10.1f\n", l.name.c_str(), s * 1e3, l.flops() / s * 1e-9);
+      const convt::detail::Plan plan =
+          convt::detail::plan_call(convt_bench::layer_geometry(l), convt::Device::kCPU);
+      std::printf("%-22s %12.3f %10.1f  %s, %s%s%s\n", l.name.c_str(), s * 1e3,
+                  l.flops() / s * 1e-9, plan.kernel->name,
+                  convt_order::tile_order_name(plan.tile_order),
+                  plan.per_group ? ", per group" : "", plan.serial ? ", serial" : "");
       std::fflush(stdout);
     }
   } catch (const std::exception &e) {
