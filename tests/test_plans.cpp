@@ -59,6 +59,9 @@ RefParams params(int64_t n, int64_t c_in, int64_t h, int64_t w, int64_t c_out, i
 
 const PlanCase kCases[] = {
     {"wide_rows", params(1, 8, 5, 40, 20, 3, 2, 1)},
+    // One tap a phase (kernel 2, stride 2, padding 0: U-Net's up-convs),
+    // 37 phase columns ending in a partial tile.
+    {"one_tap_phases", params(2, 8, 5, 37, 20, 2, 2, 0)},
     {"narrow_rows", params(2, 8, 3, 3, 24, 4, 2, 1)},
     {"narrow_rows_batch", params(5, 8, 3, 3, 40, 3, 2, 0)},
     {"few_channels_batch", params(4, 5, 6, 20, 2, 3, 1, 1)},
