@@ -58,7 +58,8 @@ void run_plan(const Plan &plan, const ConvGeometry &g, const ConstTensorView &in
 
 // Under Planning::kMeasure, and for a CPU plan: the fastest of cpu_plans(g),
 // timed by `run` (which runs a plan on the call's own tensors) on the first
-// call of this geometry and remembered for the process's later calls.
+// call of this geometry, the first pass's fastest again in alternating
+// rounds (plan.cpp), and remembered for the process's later calls.
 // Otherwise returns `plan`, the rules' choice.
 Plan measured_plan(const ConvGeometry &g, const Plan &plan,
                    const std::function<void(const Plan &)> &run);

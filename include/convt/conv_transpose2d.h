@@ -78,7 +78,9 @@ void release_workspace();
 //   candidates (tile orders, per group or not, on the thread pool or
 //   serially) at least 3 times and for 2 ms in all (once, for a candidate
 //   twice as slow as the best so far; serial ones only where the best on the
-//   pool takes under 1 ms). The candidates of one kernel flavour give the same bits
+//   pool takes under 1 ms), then the four fastest within 1.5x of the best
+//   5 more times each, in alternating rounds, and keeps the lowest median.
+//   The candidates of one kernel flavour give the same bits
 //   (the test suites check it); where the choice is between AVX-512 and
 //   AVX2, results may differ in the last bits between processes (within
 //   1e-5 of the float64 reference, like the flavours themselves).
