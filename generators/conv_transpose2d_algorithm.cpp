@@ -482,9 +482,11 @@ ConvTranspose2dFuncs define_conv_transpose2d(
   // below edge_columns, for the orders that do not take them. Rows
   // innermost, so a schedule can tile an edge column's rows under one
   // phase's weights.
+  const Expr interleaved = tile_order == convt_order::kInterleavedXTiles;
   f.r_edge = RDom(0, qy_extent, 0,
-                  select(edge_columns > 0 && !by_columns && !edge_in_domain, f.phase_x.count, 0), 0,
-                  f.phase_y.count, "r_edge");
+                  select(edge_columns > 0 && !by_columns && !edge_in_domain && !interleaved,
+                         f.phase_x.count, 0),
+                  0, f.phase_y.count, "r_edge");
   RVar eqy = f.r_edge.x, erx = f.r_edge.y, ery = f.r_edge.z;
   f.r_edge.where(f.phase_x.offset(erx) < edge_columns && row_in_range(eqy, ery));
   f.output(column(full_columns, erx), row(eqy, ery), f.co, f.n) =
@@ -638,6 +640,48 @@ ConvTranspose2dFuncs define_conv_transpose2d(
   // other tile shape.
   f.r_out_x_images_one = phase_update(convt_order::kXTilesAcrossImages, true, "r_out_x_images_one",
                                       f.phase_sum_x_images_one, false, f.x_images_one_channel);
+
+  // Interleaved x tiles: every output pixel at once, from the one tap
+  // that reaches it (output column x = qx * s_x + rx - p_x), after no fill
+  // (every residue has a tap). Input columns past the input (a last
+  // tile's, output_padding's) read input_padded's zeros.
+  f.interleaved_applies = convt_order::interleaved_x_tiles_apply(
+      kernel_width, kernel_height, stride_x, stride_y, padding_x, dilation_x, dilation_y);
+  {
+    const Expr chosen = interleaved && f.interleaved_applies;
+    const Expr keep = select(chosen, 1, 0);
+    const Expr block_co = clamp(f.block * weight_block + f.block_channel, 0, out_channels - 1);
+    f.weight_interleaved = Func("weight_interleaved");
+    f.weight_interleaved(f.rx, f.block_channel, f.c, f.ry, f.block) =
+        weight(f.rx, f.ry, co_in_group_of(block_co), in_channel_of(block_co, wci));
+    f.r_interleaved = RDom(0, f.in_channels_per_group, "r_interleaved");
+    const RVar &ci = f.r_interleaved.x;
+    const Expr row = f.y + padding_y, c = in_channel_of(clamped_co, ci) * keep;
+    Expr in;
+    if (x_block > 0) {
+      // Input column (x + p_x) / s_x of every output column x of tile xb,
+      // at column xi of its block: a tile's input, each column repeated
+      // for its s_x taps, a channel's after the previous channel's.
+      f.input_interleaved = Func("input_interleaved");
+      f.input_interleaved(f.xi, f.c, f.xb, f.y, f.n) =
+          f.input_padded((f.xb * x_block + f.xi + padding_x) / stride_x, f.y, f.c, f.n);
+      const Expr x = f.qx * stride_x + f.rx - padding_x;
+      in = f.input_interleaved(x % x_block, c, x / x_block * keep, row / stride_y, f.n * keep);
+    } else {
+      in = f.input_padded(f.qx, row / stride_y, c, f.n * keep);
+    }
+    // (co unclamped: weight_interleaved clamps, and the tile's channels stay
+    // affine, one pointer for all.)
+    f.interleaved_sum = Func("interleaved_sum");
+    f.interleaved_sum(f.rx, f.qx, f.y, f.co, f.n) = bias(clamped_co);
+    f.interleaved_sum(f.rx, f.qx, f.y, f.co, f.n) +=
+        in * f.weight_interleaved(f.rx, f.co % weight_block, ci * keep, row % stride_y,
+                                  (f.co / weight_block) * keep);
+    f.r_interleaved_once = RDom(0, keep, "r_interleaved_once");
+    const Expr column = f.x + padding_x;
+    f.output(f.x, f.y, f.co, f.n) = f.interleaved_sum(column % stride_x, column / stride_x, f.y,
+                                                      f.co, f.n + f.r_interleaved_once.x);
+  }
 
   define_pixel_form(f, bias, clamped_co, in_channel_of, pixel_order);
 

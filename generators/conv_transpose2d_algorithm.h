@@ -187,6 +187,27 @@ struct ConvTranspose2dFuncs {
   Halide::Func phase_sum_wide_x_rows;  // the same, in wider tiles along x, row by row
   Halide::Func phase_sum_across_rows;  // the same, to be tiled along x and rows
   Halide::Func phase_sum_edge;         // the same, feeding the edge columns
+  // Interleaved x tiles (kInterleavedXTiles), for layers of one tap per
+  // output (convt_order::interleaved_x_tiles_apply: interleaved_applies):
+  // interleaved_sum(rx, qx, y, co, n) = bias + the sum over the group's
+  // input channels (r_interleaved) of input column qx of row (y + p_y) /
+  // s_y times tap (rx, (y + p_y) % s_y); it is output column qx * s_x + rx
+  // - p_x. No phase space: a schedule vectorizes rx and qx together, so a
+  // vector holds adjacent output columns (every phase of its input
+  // columns, a tap pair read as one broadcast) and is stored whole, where
+  // the x tiles store a phase's columns s_x apart, one at a time.
+  // weight_interleaved(rx, block_channel, c, ry, block): tap (rx, ry)
+  // joining the group's input channel c to output channel block *
+  // weight_block + block_channel, so one reduction step's taps of a tile's
+  // channels are adjacent. input_interleaved(xi, c, xb, y, n): input
+  // column (xb * x_block + xi + p_x) / s_x, the input of output column xi
+  // of tile xb (x_block: CpuBlocks::x_columns output columns), each column
+  // repeated for its s_x taps, so a tile's reduction step reads whole
+  // vectors, adjacent to the previous step's. r_interleaved_once: (once),
+  // of extent 1 in this order's pipeline, else 0.
+  Halide::Func interleaved_sum, weight_interleaved, input_interleaved;
+  Halide::RDom r_interleaved, r_interleaved_once;
+  Halide::Expr interleaved_applies;
   // output(x, y, co, n): the bias fill, then phase by phase (OutputUpdate).
   Halide::Func output;
   // The columns form (kColumns): no phases. columns(j, m, g) is, for input
@@ -283,6 +304,7 @@ enum OutputUpdate : int {
   kWideXRows = 11,     // r_out_wide_x_rows: kWideXTilesByRow
   kWideX = 12,         // r_out_wide: kWideXTiles
   kXImagesOne = 13,    // r_out_x_images_one: kXTilesAcrossImages, one output channel
+  kInterleaved = 14,   // r_interleaved_once: kInterleavedXTiles, every output at once
 };
 
 // Defines the Funcs. The scalar parameters are run-time values, so one AOT

@@ -148,6 +148,12 @@ class ConvTranspose2dGenerator : public Generator<ConvTranspose2dGenerator> {
     if (fixed_tile_order >= 0) {
       add_requirement(tile_order == fixed_tile_order, "this kernel computes tile order ",
                       int(fixed_tile_order), " only");
+      if (fixed_tile_order == convt_order::kInterleavedXTiles) {
+        add_requirement(funcs_.interleaved_applies,
+                        "interleaved x tiles take one tap per output (kernel == stride, "
+                        "dilation 1), a stride along x of 2 or 4 and a padding along x of whole "
+                        "strides");
+      }
     } else if (hand_cpu_schedule()) {
       // The CPU schedule computes the columns' GEMM at the root, which runs
       // it on every call unless the pipeline is the columns order alone.

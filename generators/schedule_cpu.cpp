@@ -28,6 +28,9 @@
 //  8  wide x tiles by row: order 4 in wider, shallower tiles, for phase
 //     rows that leave fewer of their columns idle.
 //  9  wide x tiles: order 0 in the same tiles.
+// 10  interleaved x tiles: order 0's register tile over output columns,
+//     every x phase of an input column in one vector, for one tap per
+//     output (kernel == stride): no phase space, whole vectors stored.
 // Each order streams through memory in the order its reduction walks: the
 // weights of one phase (or of every phase) and channel tile are repacked
 // with the tile's channels adjacent, and the input is copied once with a
@@ -847,6 +850,100 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
   channel_tile_in_registers(f.phase_sum_edge, f.qy, t.cx_columns, cx_depth,
                             LoopLevel(f.output, eqyo), f.r);
   pack_weights(f.phase_sum_edge, LoopLevel(f.output, erx), PackSpan::kPhase, kEveryOrder);
+
+  // --- 10: interleaved x tiles --------------------------------------------
+  // One tap per output (kernel == stride): the x tile's register tile,
+  // x_vectors vectors of output columns x x_channels channels, each vector
+  // s_x taps of vec / s_x input columns (rx and qx vectorized together).
+  // Per input channel: x_vectors whole-vector loads of the tile's input
+  // (input_interleaved: each column repeated for its taps, the next
+  // channel's adjacent) and one broadcast of a channel's s_x taps per
+  // channel (AVX2, s_x = 2: 2 loads and 6 vbroadcastsd per 12 FMAs, no
+  // shuffles. Reading a row's input in place, a step stepped a whole row
+  // and spread one load with 2 vpermps; with that and a pointer per channel
+  // of the tile (a clamped channel), both cores of a Zen 4 EPYC, AVX2:
+  // unet_up1_k2 72.8 ms, maskrcnn_mask_head 90.5, now 60.1 and 65.6). The tile
+  // stores whole vectors; the x tiles store each phase's columns s_x
+  // apart, one at a time, which with one tap per phase (a reduction C_in
+  // steps long) took a fifth of the time (maskrcnn_mask_head, AVX2 x tiles
+  // by row, profiled: 80% of the samples in the FMA loop). Output rows of
+  // every image in parallel; per row, its input copied into tiles, then
+  // each channel block's tiles along x, so a block's weights of the row's
+  // taps (x_channels x C_in x s_x, packed once per call, a step's
+  // adjacent) serve every tile of the row from cache. Padding 0 along x
+  // (every real layer of this kind) makes a tile's reads of its sums two
+  // dense loads and a shuffle per vector, and the copy's a load and a
+  // shuffle. (Profiled, AVX2, Zen 4 EPYC: maskrcnn_mask_head 80% of the
+  // samples in the FMA loop; unet_up1_k2 85%, that loop at some 77% of the
+  // FMA peak: each step's 112 bytes of input and weights come from L2, a
+  // tile's 48 KB of weights and 64 KB of input not fitting L1.)
+  {
+    Var ixo("ixo"), ixi("ixi"), icoo("icoo"), icoi("icoi"), irow("irow");
+    const RVar &once = f.r_interleaved_once.x;
+    auto tile = [&](Stage s) {
+      s.split(f.x, ixo, ixi, x_width, TailStrategy::GuardWithIf)
+          .split(f.co, icoo, icoi, t.x_channels, TailStrategy::GuardWithIf)
+          .reorder(ixi, icoi, ixo, icoo, f.y, f.n, once)
+          .fuse(f.y, f.n, irow)
+          .parallel(irow)
+          .vectorize(ixi, vec)
+          .unroll(icoi);
+    };
+    Stage out = f.output.update(kInterleaved);
+    const Expr stride = f.phase_x.stride;
+    const Expr padding_0 = f.phase_x.padding == 0;
+    for (int s : {2, 4}) tile(out.specialize(stride == s && padding_0));
+    tile(out);
+
+    Func sum = f.interleaved_sum;
+    const RVar &ci = f.r_interleaved.x;
+    sum.compute_at(f.output, ixo)
+        .bound_extent(f.rx, stride)
+        .bound_extent(f.qx, x_width / stride)
+        .bound_extent(f.co, t.x_channels);
+    for (int s : {2, 4}) {
+      for (const Expr &case_ :
+           {groups_1 && padding_0, padding_0, groups_1, Internal::const_true()}) {
+        sum.specialize(stride == s && case_)
+            .vectorize(f.rx, s)
+            .vectorize(f.qx, x_width / s)
+            .unroll(f.co);
+        sum.update()
+            .specialize(stride == s && case_)
+            .reorder(f.rx, f.qx, f.co, ci, f.y, f.n)
+            .vectorize(f.rx, s)
+            .vectorize(f.qx, x_width / s)
+            .unroll(f.co);
+      }
+    }
+    const char *kStrides = "interleaved x tiles take a stride along x of 2 or 4";
+    sum.specialize_fail(kStrides);
+    sum.update().specialize_fail(kStrides);
+    // The row's input in tiles: with padding 0, each vector one load of
+    // input columns spread over s_x lanes each (column xi reads xi / s_x:
+    // vectorized as (phase, column) pairs, not gathers).
+    Func copy = f.input_interleaved;
+    Var xq("xq"), xr("xr");
+    copy.compute_at(f.output, irow);
+    for (int s : {2, 4}) {
+      copy.specialize(stride == s && padding_0)
+          .split(f.xi, xq, xr, s)
+          .vectorize(xr)
+          .vectorize(xq, std::max(vec / s, 2));
+    }
+    copy.vectorize(f.xi, vec);
+    // (From the row's zero-bordered copy: read in place, the border's
+    // clamps made every lane a scalar load.)
+    padded_rows(f.input_padded.in(copy), LoopLevel(f.output, irow), Internal::const_false());
+    if (is_const(f.tile_order, convt_order::kInterleavedXTiles)) {
+      // Each source channel's taps (s_x x s_y of each output channel,
+      // adjacent) read once, in order; blocks in parallel.
+      f.weight_interleaved.compute_root()
+          .reorder(f.rx, f.ry, f.block_channel, f.c, f.block)
+          .parallel(f.block);
+      f.weight_interleaved.specialize(groups_1);
+    }
+  }
 }
 
 }  // namespace convt_gen

@@ -27,9 +27,27 @@ enum TileOrder : int32_t {
   kWideXTilesByRow = 8,              // order 4 with more x vectors and fewer channels per tile:
                                      // for phase rows that leave fewer of its columns idle
   kWideXTiles = 9,                   // order 0 in the same tiles as order 8
+  kInterleavedXTiles = 10,           // x tiles of output columns, each vector every x phase of its
+                                     // input columns: for one tap per output (kernel == stride)
 };
 
-constexpr int32_t kTileOrders = 10;
+constexpr int32_t kTileOrders = 11;
+
+// Whether interleaved x tiles compute a layer (the other orders compute
+// any): one tap per output along both axes (kernel == stride, dilation 1),
+// so an output column is one input column times one tap and needs no
+// phase space; a stride along x of 2 or 4, whose taps fill whole vectors
+// of the tile (its width a multiple of 4), read as one broadcast; and a
+// padding along x of whole strides, so every tile starts at an input
+// column. Ints in the runtime's planner, Halide Exprs in the generator (the
+// order's kernel requires it).
+template <typename T>
+auto interleaved_x_tiles_apply(const T &kernel_w, const T &kernel_h, const T &stride_x,
+                               const T &stride_y, const T &padding_x, const T &dilation_x,
+                               const T &dilation_y) {
+  return kernel_w == stride_x && kernel_h == stride_y && dilation_x == 1 && dilation_y == 1 &&
+         (stride_x == 2 || stride_x == 4) && padding_x % stride_x == 0;
+}
 
 // Names for reports and test messages.
 constexpr const char *tile_order_name(int32_t order) {
@@ -54,6 +72,8 @@ constexpr const char *tile_order_name(int32_t order) {
       return "wide x tiles by row";
     case kWideXTiles:
       return "wide x tiles";
+    case kInterleavedXTiles:
+      return "interleaved x tiles";
     default:
       return "none";
   }
@@ -63,7 +83,8 @@ constexpr const char *tile_order_name(int32_t order) {
 // sequence give the same bits (in one kernel flavour); the sequences agree
 // within rounding only.
 enum SumOrder : int32_t {
-  kChannelsInnermost = 0,  // x tiles (by row, wide), channel tiles: per tap, every channel
+  kChannelsInnermost = 0,  // x tiles (by row, wide, interleaved), channel tiles: per tap, every
+                           // channel
   kTapsInnermost = 1,      // x tiles across rows: per input channel, every tap (rows inner)
   kColumnsThenRows = 2,    // columns: per tap, every channel; the taps in col2im's order
   kChannelBlocks = 3,      // x tiles across images: per block of channels, per tap, the block

@@ -291,6 +291,29 @@ bool more_images_pay(const ConvGeometry &g, const ChannelTiles &tiles) {
          image_tile_work(g, more) <= image_tile_work(g, tiles.along_images);
 }
 
+// Whether interleaved x tiles compute `g` (tile_order.h): one tap per
+// output, a stride along x of 2 or 4, a padding along x of whole strides.
+bool interleaved_x_tiles_apply(const ConvGeometry &g) {
+  return convt_order::interleaved_x_tiles_apply(g.kernel_width, g.kernel_height, g.stride[1],
+                                                g.stride[0], g.padding[1], g.dilation[1],
+                                                g.dilation[0]);
+}
+
+// Interleaved x tiles where they apply and their last tile in a row leaves
+// at most a quarter of their output columns idle (as for the wide x
+// tiles): they are the x tiles' register tile over output columns, with
+// whole vectors stored, and they tile output rows whose phase rows are
+// narrow (maskrcnn_mask_head: rows of 28 columns, 14 a phase, which took
+// channel tiles along images). AMD EPYC family 25 model 17, both cores,
+// `layer_bench --plans`, two runs: maskrcnn_mask_head 67.5 and 70.8 ms
+// (AVX2; AVX-512 72.0 and 68.7) against 79.8 in the channel tiles the
+// rules took and 71.3 and 68.7 in x tiles by row; unet_up4_k2 61.3 and
+// 61.8 against 65.9 and 63.4 by row; unet_up1_k2 52.4 and 58.5 (AVX-512)
+// against 53.7 and 58.5 by row.
+bool interleaved_pays(const ConvGeometry &g, const KernelTiles &t) {
+  return interleaved_x_tiles_apply(g) && idle_share(g.out_width, t.x_tile.columns) <= 0.25;
+}
+
 constexpr OrderRule kOrderRules[] = {
     {convt_order::kColumns, columns_pay},
     // At most 3 output channels in a batch (the x tiles hold 6 channels).
@@ -305,6 +328,8 @@ constexpr OrderRule kOrderRules[] = {
     // tiles along x, 2.8 across rows.)
     {convt_order::kXTilesAcrossRows,
      [](const ConvGeometry &g, const KernelTiles &t) { return across_rows_pay(g, t.x_tile); }},
+    // One tap per output (interleaved_pays).
+    {convt_order::kInterleavedXTiles, interleaved_pays},
     // Narrow rows in a batch of at least 4 images (see image_tile_fills):
     // the taller tile where it idles no more (it needs the batch to fill it).
     {convt_order::kChannelTilesAlongMoreImages,
@@ -628,6 +653,7 @@ std::vector<Plan> cpu_plans(const ConvGeometry &g) {
         for (int32_t order = 0; order < convt_order::kTileOrders; ++order) {
           if (order == convt_order::kColumns && !columns_fit) continue;
           if (order == convt_order::kXTilesAcrossRows && !across_rows_fit(g)) continue;
+          if (order == convt_order::kInterleavedXTiles && !interleaved_x_tiles_apply(g)) continue;
           const int64_t x_block = x_block_columns(order, *kernel);
           if (x_block > 0 && !x_blocks_fit(g, x_block)) continue;
           plans.push_back({kernel, order, per_group, serial});

@@ -36,7 +36,8 @@ bool same_plan(const Plan &a, const Plan &b);
 // x tiles across rows only while their work on the zero border's rows
 // stays within the work check's bound and their input copy no larger than
 // the rows' taps, the x tiles (by row, wide) only while their blocked
-// copy's halo stays within three tiles: x_blocks_fit),
+// copy's halo stays within three tiles: x_blocks_fit; the interleaved x
+// tiles only for one tap per output, convt_order::interleaved_x_tiles_apply),
 // for grouped layers one call per group or one call in all, each on the
 // thread pool and then each serial. The rules' plan is among them. Empty
 // without CPU kernels.

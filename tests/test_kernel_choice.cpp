@@ -254,6 +254,21 @@ TEST(KernelTiles, KnobsSetTheirFields) {
   EXPECT_EQ(convt_tiles::x_tile_columns(tuned, convt_tiles::kAvx2Lanes), 8);
 }
 
+// One tap per output (kernel == stride, dilation 1) at a stride along x of
+// 2 or 4 and a padding along x of whole strides, in rows that fill x tiles:
+// interleaved x tiles. Other strides, paddings and dilations do not take them.
+TEST(KernelChoice, OneTapPerOutputTakesInterleavedXTiles) {
+  EXPECT_EQ(order_for({100, 256, 14, 14}, {256, 256, 2, 2}, 2, 0), kInterleavedXTiles);  // maskrcnn
+  EXPECT_EQ(order_for({1, 1024, 40, 60}, {1024, 512, 2, 2}, 2, 0), kInterleavedXTiles);  // unet_up1
+  EXPECT_EQ(order_for({1, 128, 320, 480}, {128, 64, 2, 2}, 2, 0), kInterleavedXTiles);   // unet_up4
+  EXPECT_EQ(order_for({2, 32, 9, 40}, {32, 24, 4, 4}, 4, 0), kInterleavedXTiles);
+  EXPECT_EQ(order_for({2, 32, 9, 40}, {32, 24, 3, 2}, {3, 2}, {1, 2}), kInterleavedXTiles);
+  EXPECT_NE(order_for({2, 32, 9, 40}, {32, 24, 2, 2}, 2, 1), kInterleavedXTiles);  // padding 1
+  EXPECT_NE(order_for({2, 32, 9, 40}, {32, 24, 3, 3}, 3, 0), kInterleavedXTiles);  // stride 3
+  EXPECT_NE(order_for({2, 32, 9, 40}, {32, 24, 4, 4}, 2, 0), kInterleavedXTiles);  // two taps
+  EXPECT_NE(order_for({2, 32, 9, 40}, {32, 24, 2, 2}, 2, 0, 1, 2), kInterleavedXTiles);  // dilated
+}
+
 TEST(KernelChoice, OtherLayersTileAlongX) {
   EXPECT_EQ(order_for({1, 16, 16, 64}, {16, 128, 3, 3}, 2, 1), kXTiles);  // wide rows
   EXPECT_EQ(avx2_order({2, 5, 3, 12}, {5, 8, 3, 3}, 2, 1), kXTiles);      // few channels

@@ -62,6 +62,10 @@ const PlanCase kCases[] = {
     // One tap a phase (kernel 2, stride 2, padding 0: U-Net's up-convs),
     // 37 phase columns ending in a partial tile.
     {"one_tap_phases", params(2, 8, 5, 37, 20, 2, 2, 0)},
+    // One tap per output at stride 4 and at padding 2 in groups, with
+    // output_padding: interleaved x tiles' zero columns, past the input.
+    {"one_tap_stride_4", params(2, 8, 3, 11, 15, 4, 4, 0, 1, 1, 1)},
+    {"one_tap_padded_groups", params(2, 8, 5, 19, 14, 2, 2, 2, 2, 1, 1)},
     {"narrow_rows", params(2, 8, 3, 3, 24, 4, 2, 1)},
     {"narrow_rows_batch", params(5, 8, 3, 3, 40, 3, 2, 0)},
     {"few_channels_batch", params(4, 5, 6, 20, 2, 3, 1, 1)},
@@ -122,8 +126,12 @@ TEST_P(EveryPlan, MatchesTheReferenceAndEveryOtherPlan) {
       {p.output_padding[0], p.output_padding[1]}, p.groups, {p.dilation[0], p.dilation[1]});
   const std::vector<convt::detail::Plan> plans = convt::detail::cpu_plans(g);
   ASSERT_FALSE(plans.empty());
-  const size_t expected = convt::detail::cpu_kernels().size() * convt_order::kTileOrders *
-                          (p.groups > 1 ? 2 : 1) * 2;  // x (pool, serial)
+  // Every order, less interleaved x tiles where they do not apply.
+  const bool interleaved = convt_order::interleaved_x_tiles_apply(
+      p.kw, p.kh, p.stride[1], p.stride[0], p.padding[1], p.dilation[1], p.dilation[0]);
+  const size_t orders = convt_order::kTileOrders - (interleaved ? 0 : 1);
+  const size_t expected = convt::detail::cpu_kernels().size() * orders * (p.groups > 1 ? 2 : 1) *
+                          2;  // x (pool, serial)
   EXPECT_EQ(plans.size(), expected);
 
   // The first result of each (flavour, summation sequence).

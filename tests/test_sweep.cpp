@@ -233,6 +233,40 @@ std::vector<ConvCase> wide_group_cases() {
   return cases;
 }
 
+// One tap per output (kernel == stride, dilation 1) in rows wide enough for
+// x tiles on AVX2 and AVX-512 (38 or more input columns): the rules' interleaved
+// x tiles (kInterleavedXTiles), through strides along x of 2 and 4 (each
+// its own vector shape), padding along x of 0 (its own specialization)
+// and of one stride, any stride and padding along y, output_padding on
+// either axis, groups 1, 2 and depthwise, channel counts that leave a
+// partial channel tile, and a row's partial last tile.
+std::vector<ConvCase> one_tap_cases() {
+  std::vector<ConvCase> cases;
+  for (int i = 0; i < 18; ++i) {
+    ConvCase c;
+    RefParams &p = c.p;
+    p.stride = {1 + i % 3, 2 + 2 * ((i / 3) % 2)};
+    p.kh = p.stride[0];
+    p.kw = p.stride[1];
+    p.padding = {(i / 2) % p.kh, (i / 6) % 2 * p.stride[1]};
+    for (int a = 0; a < 2; ++a) p.output_padding[a] = (i % 4 == a + 1) ? p.stride[a] - 1 : 0;
+    p.n = 1 + i % 2;
+    p.h_in = 2 + (i * 5) % 4;
+    p.w_in = 40 + (i * 3) % 9;
+    const int kind = (i / 2) % 3;  // groups 1, 2, depthwise
+    p.groups = kind == 0 ? 1 : kind == 1 ? 2 : 4 + i % 5;
+    p.c_in = kind == 2 ? p.groups : p.groups * (3 + (i * 7) % 13);
+    p.c_out = kind == 2 ? p.groups : p.groups * (7 + (i * 5) % 11);
+    c.bias = i % 3 != 1;
+    c.batched = i % 7 != 4;
+    if (!c.batched) p.n = 1;
+    c.layout = kLayouts[i % 4];
+    c.seed = 20000 + static_cast<uint32_t>(i);
+    cases.push_back(c);
+  }
+  return cases;
+}
+
 // The usual upsampling layer, stride 2 along x and two taps per phase on
 // both axes (kernel 3 or 4 along x; ceil(k_h / s_h) = 2), with rows wide
 // enough for x tiles (kXTiles) on AVX2 and AVX-512: the schedules
@@ -594,6 +628,7 @@ INSTANTIATE_TEST_SUITE_P(WideXTiles, Sweep, ::testing::ValuesIn(wide_x_tile_case
 INSTANTIATE_TEST_SUITE_P(ColumnsChannelBlocks, Sweep,
                          ::testing::ValuesIn(columns_channel_block_cases()), case_name);
 INSTANTIATE_TEST_SUITE_P(TwoTapPhases, Sweep, ::testing::ValuesIn(two_tap_cases()), case_name);
+INSTANTIATE_TEST_SUITE_P(OneTapPerOutput, Sweep, ::testing::ValuesIn(one_tap_cases()), case_name);
 INSTANTIATE_TEST_SUITE_P(EdgeColumns, Sweep, ::testing::ValuesIn(edge_column_cases()), case_name);
 INSTANTIATE_TEST_SUITE_P(GpuTiles, Sweep, ::testing::ValuesIn(gpu_tile_cases()), case_name);
 INSTANTIATE_TEST_SUITE_P(PhaseGeometry, Sweep, ::testing::ValuesIn(phase_geometry_cases()),
