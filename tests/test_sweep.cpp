@@ -42,6 +42,25 @@ void set_channels(RefParams &p, int i, int max_per_group) {
   }
 }
 
+// Groups 1, 2 or depthwise (kind 0, 1, 2) with per_in and per_out channels
+// a group, or in 4 to 8 depthwise groups (at least 4 output channels:
+// more than the tiles of one to three channels take).
+void set_group_kind(RefParams &p, int kind, int i, int64_t per_in, int64_t per_out) {
+  p.groups = kind == 0 ? 1 : kind == 1 ? 2 : 4 + i % 5;
+  p.c_in = kind == 2 ? p.groups : p.groups * per_in;
+  p.c_out = kind == 2 ? p.groups : p.groups * per_out;
+}
+
+// Bias, batching (an unbatched call of one image), layout and seed of case i
+// of a family whose seeds start at `first_seed`.
+void set_variants(ConvCase &c, int i, uint32_t first_seed) {
+  c.bias = i % 3 != 1;
+  c.batched = i % 7 != 4;
+  if (!c.batched) c.p.n = 1;
+  c.layout = kLayouts[i % 4];
+  c.seed = first_seed + static_cast<uint32_t>(i);
+}
+
 // Every combination of stride 1-3, padding 0-2, dilation 1-3 and kernel 1-5
 // on the W axis, with output_padding at its largest legal value; the H axis
 // takes a rotated combination so kernels and strides are non-square.
@@ -253,15 +272,8 @@ std::vector<ConvCase> one_tap_cases() {
     p.n = 1 + i % 2;
     p.h_in = 2 + (i * 5) % 4;
     p.w_in = 40 + (i * 3) % 9;
-    const int kind = (i / 2) % 3;  // groups 1, 2, depthwise
-    p.groups = kind == 0 ? 1 : kind == 1 ? 2 : 4 + i % 5;
-    p.c_in = kind == 2 ? p.groups : p.groups * (3 + (i * 7) % 13);
-    p.c_out = kind == 2 ? p.groups : p.groups * (7 + (i * 5) % 11);
-    c.bias = i % 3 != 1;
-    c.batched = i % 7 != 4;
-    if (!c.batched) p.n = 1;
-    c.layout = kLayouts[i % 4];
-    c.seed = 20000 + static_cast<uint32_t>(i);
+    set_group_kind(p, (i / 2) % 3, i, 3 + (i * 7) % 13, 7 + (i * 5) % 11);
+    set_variants(c, i, 20000);
     cases.push_back(c);
   }
   return cases;
@@ -342,15 +354,8 @@ std::vector<ConvCase> wide_x_tile_cases() {
     while ((p.w_out() + p.stride[1] - 1) / p.stride[1] < columns) ++p.w_in;
     p.n = 1 + i % 3;
     p.h_in = 2 + (i * 5) % 4;
-    const int kind = i % 3;  // groups 1, 2, depthwise (4 or more output channels)
-    p.groups = kind == 0 ? 1 : kind == 1 ? 2 : 4 + i % 5;
-    p.c_in = kind == 2 ? p.groups : p.groups * (1 + (i * 7) % 9);
-    p.c_out = kind == 2 ? p.groups : p.groups * (4 + (i * 5) % 11);
-    c.bias = i % 3 != 1;
-    c.batched = i % 7 != 4;
-    if (!c.batched) p.n = 1;
-    c.layout = kLayouts[i % 4];
-    c.seed = 19000 + static_cast<uint32_t>(i);
+    set_group_kind(p, i % 3, i, 1 + (i * 7) % 9, 4 + (i * 5) % 11);
+    set_variants(c, i, 19000);
     cases.push_back(c);
   }
   return cases;
@@ -380,11 +385,7 @@ std::vector<ConvCase> columns_channel_block_cases() {
     p.n = few_pixels ? 1 : 2 + i % 3;
     p.h_in = few_pixels ? 1 : 1 + i % 3;
     p.w_in = few_pixels ? 1 + (i / 3) % 3 : 2 + (i * 3) % 4;
-    c.bias = i % 3 != 1;
-    c.batched = i % 7 != 4;
-    if (!c.batched) p.n = 1;
-    c.layout = kLayouts[i % 4];
-    c.seed = 19500 + static_cast<uint32_t>(i);
+    set_variants(c, i, 19500);
     if (p.h_out() >= 1 && p.w_out() >= 1) cases.push_back(c);
   }
   return cases;
