@@ -667,7 +667,7 @@ ConvTranspose2dFuncs define_conv_transpose2d(
           f.input_padded((f.xb * x_block + f.xi + padding_x) / stride_x, f.y, f.c, f.n);
       const Expr x = f.qx * stride_x + f.rx - padding_x;
       in = f.input_interleaved(x % x_block, c, x / x_block * keep, row / stride_y, f.n * keep);
-    } else {
+    } else {  // (no CPU blocks: a GPU or autoscheduled pipeline, which never runs this order)
       in = f.input_padded(f.qx, row / stride_y, c, f.n * keep);
     }
     // (co unclamped: weight_interleaved clamps, and the tile's channels stay

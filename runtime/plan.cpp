@@ -305,11 +305,11 @@ bool interleaved_x_tiles_apply(const ConvGeometry &g) {
 // whole vectors stored, and they tile output rows whose phase rows are
 // narrow (maskrcnn_mask_head: rows of 28 columns, 14 a phase, which took
 // channel tiles along images). AMD EPYC family 25 model 17, both cores,
-// `layer_bench --plans`, two runs: maskrcnn_mask_head 67.5 and 70.8 ms
-// (AVX2; AVX-512 72.0 and 68.7) against 79.8 in the channel tiles the
-// rules took and 71.3 and 68.7 in x tiles by row; unet_up4_k2 61.3 and
-// 61.8 against 65.9 and 63.4 by row; unet_up1_k2 52.4 and 58.5 (AVX-512)
-// against 53.7 and 58.5 by row.
+// `layer_bench --plans`, two runs, against the faster flavour of x tiles
+// by row in each run: maskrcnn_mask_head 67.5 and 70.8 ms (AVX2; AVX-512
+// 72.0 and 68.7) against 71.3 and 68.7 (and 79.8 in the channel tiles the
+// rules took); unet_up4_k2 61.3 and 61.8 (AVX2) against 65.9 and 63.4;
+// unet_up1_k2 52.4 and 58.5 (AVX-512) against 53.7 and 58.5.
 bool interleaved_pays(const ConvGeometry &g, const KernelTiles &t) {
   return interleaved_x_tiles_apply(g) && idle_share(g.out_width, t.x_tile.columns) <= 0.25;
 }
