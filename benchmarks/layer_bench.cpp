@@ -1,11 +1,14 @@
 // Times convt on layers from shapes.json: warm-up, then the median of
 // repeated calls, with GFLOP/s from the true FLOP count.
 //   layer_bench [--shapes FILE] [--layer NAME]... [--reps N] [--plans]
+//               [--order N]...
 // Without --layer, every layer in the file runs. --plans times every CPU
 // plan a measured plan would weigh (flavour, evaluation order, per group,
 // serial), marks the rules' plan and the fastest, and gives the rules'
 // time over the fastest's: how far the default planning is from the
-// measured one on this machine.
+// measured one on this machine. --order keeps the plans of the tile orders
+// given (convt_order::TileOrder numbers), to compare two builds of a few
+// orders quickly (the rules' plan is timed too).
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
@@ -31,7 +34,7 @@ double layer_seconds(const convt_bench::Layer &l, int reps) {
 
 // Every CPU plan of one layer, the median of `reps` runs each after one
 // warm-up; returns the rules' time over the fastest's.
-double time_plans(const convt_bench::Layer &l, int reps) {
+double time_plans(const convt_bench::Layer &l, int reps, const std::vector<int> &orders) {
   namespace d = convt::detail;
   convt_bench::LayerTensors t(l);
   convt_bench::fill_uniform(t);
@@ -40,6 +43,9 @@ double time_plans(const convt_bench::Layer &l, int reps) {
   const convt::ConstTensorView x(t.x), w(t.w), b(t.b);
   double rules_s = 0, best_s = 0;
   for (const d::Plan &plan : d::cpu_plans(g)) {
+    const bool kept =
+        orders.empty() || std::find(orders.begin(), orders.end(), plan.tile_order) != orders.end();
+    if (!kept && !d::same_plan(plan, rules)) continue;
     auto run = [&] { d::run_plan(plan, g, x, w, b, t.out); };
     run();
     const double s = convt_bench::median_seconds(run, reps);
@@ -50,7 +56,8 @@ double time_plans(const convt_bench::Layer &l, int reps) {
                 convt_order::tile_order_name(plan.tile_order), plan.per_group ? "per group" : "",
                 plan.serial ? "serial" : "", s * 1e3, is_rules ? "  (rules)" : "");
   }
-  // (A measured plan starts from the rules' plan: it must be a candidate.)
+  // (A measured plan starts from the rules' plan: it must be a candidate.
+  // It is timed even where --order leaves its order out.)
   if (rules_s == 0) throw std::runtime_error("the rules' plan is not among the candidates");
   return rules_s / best_s;
 }
@@ -61,14 +68,19 @@ int main(int argc, char **argv) {
   convt_bench::LayerChoice choice{CONVT_DEFAULT_SHAPES, {}};
   int reps = 11;
   bool plans = false;
+  std::vector<int> orders;
   for (int i = 1; i < argc; ++i) {
     if (convt_bench::take_layer_option(argc, argv, i, choice)) continue;
     if (std::strcmp(argv[i], "--reps") == 0 && i + 1 < argc) {
       reps = std::max(1, std::atoi(argv[++i]));
     } else if (std::strcmp(argv[i], "--plans") == 0) {
       plans = true;
+    } else if (std::strcmp(argv[i], "--order") == 0 && i + 1 < argc) {
+      orders.push_back(std::atoi(argv[++i]));
     } else {
-      std::fprintf(stderr, "usage: %s [--shapes FILE] [--layer NAME]... [--reps N] [--plans]\n",
+      std::fprintf(stderr,
+                   "usage: %s [--shapes FILE] [--layer NAME]... [--reps N] [--plans] "
+                   "[--order N]...\n",
                    argv[0]);
       return 2;
     }
@@ -80,7 +92,7 @@ int main(int argc, char **argv) {
       for (const auto &l : layers) {
         std::printf("%s\n", l.name.c_str());
         std::printf("%s: rules' plan %.2fx the fastest's time\n", l.name.c_str(),
-                    time_plans(l, reps));
+                    time_plans(l, reps, orders));
         std::fflush(stdout);
       }
       return 0;
