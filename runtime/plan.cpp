@@ -241,16 +241,40 @@ constexpr int64_t kMaxColumnsBytes = int64_t{1} << 28;
 // random1_5, 96 to 10, busy 0.70: 4.9 ms against 4.3.)
 constexpr double kColumnAddMultiplyAdds = 32;
 
+// At most 3 output channels, where the phase orders' tiles hold one to
+// three channels (x tiles across images or rows): each input vector they
+// load feeds only C_out multiply-adds, and their reduction walks C_in input
+// planes, while the GEMM loads a weight vector per pixel broadcast and
+// adds each column value once per C_in multiply-adds. The GEMM pays from
+// kColumnsInputsPerOutput input channels per output channel (per group),
+// given at least two columns (taps x C_out; a GEMM of one column runs
+// scalar). AMD EPYC Zen 4, both cores, `layer_bench --plans --order 3
+// --order 5 --order 6`, the best phase order against the best columns plan
+// on the 61 layers of at most 3 output channels and 16 or more input
+// channels per group (0.01 GFLOP or more) among the random seeds 1 to 40,
+// the zoo and shapes.json: of the 45 this takes, columns ran 1.08 to 7.0x
+// faster on 44 (random6_15, 785 to 1, k8 s8: 9.1 ms against 52.6 in x tiles
+// across rows, the rules' order before; random1_19, 630 to 3: 7.7 against
+// 17.6) and 1.25x slower on random19_22 (73 to 1); of the other 16, the
+// phase orders won 10 (dcgan_g_last, 64 to 3: 3.4 against 6.9; random35_31,
+// 148 to 1, one column: 44 against 75), columns 6 by at most 1.46x
+// (random36_24, 975 to 1, one column).
+constexpr int64_t kColumnsInputsPerOutput = 48;
+
 bool columns_pay(const ConvGeometry &g, const KernelTiles &t) {
   const int64_t in_per_group = g.in_channels / g.groups;
-  const bool few_channels = g.out_channels / g.groups < kChannelTilesFewestChannels;
+  const int64_t out_per_group = g.out_channels / g.groups;
+  const bool deep_few_outputs = g.out_channels <= 3 &&
+                                in_per_group >= kColumnsInputsPerOutput * out_per_group &&
+                                g.kernel_height * g.kernel_width * out_per_group >= 2;
+  const bool few_channels = out_per_group < kChannelTilesFewestChannels;
   const bool tiny_input = g.in_height * g.in_width < t.x_tile.columns && few_channels;
   const bool few_pixels =
       convt_tiles::columns_few_pixels(g.batch * g.in_height * g.in_width, t.x_tile.channels);
   const bool phase_tiles_idle =
       few_channels && static_cast<double>(in_per_group) * (1.0 / phase_tiles_busy(g, t) - 1.0) >
                           kColumnAddMultiplyAdds;
-  return in_per_group >= 16 && (tiny_input || few_pixels || phase_tiles_idle) &&
+  return in_per_group >= 16 && (tiny_input || few_pixels || phase_tiles_idle || deep_few_outputs) &&
          columns_bytes(g) <= kMaxColumnsBytes;
 }
 

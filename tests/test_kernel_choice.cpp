@@ -148,7 +148,7 @@ TEST(KernelChoice, BatchesWithFewOutputChannelsTileAlongXAndImages) {
 // channel's phase rows.
 TEST(KernelChoice, FewImagesWithFewOutputChannelsTileAlongXAndRows) {
   EXPECT_EQ(order_for({3, 64, 32, 32}, {64, 3, 4, 4}, 2, 1), kXTilesAcrossRows);    // batch of 3
-  EXPECT_EQ(order_for({1, 56, 120, 120}, {56, 1, 9, 9}, 3, 4), kXTilesAcrossRows);  // fsrcnn x3
+  EXPECT_EQ(order_for({1, 32, 120, 120}, {32, 1, 9, 9}, 3, 4), kXTilesAcrossRows);  // 32 inputs
   EXPECT_EQ(order_for({1, 6, 32, 32}, {6, 3, 5, 5}, 1, 0), kXTilesAcrossRows);  // the API example
   EXPECT_EQ(order_for({2, 4, 5, 5}, {4, 1, 3, 3}, 2, 0, 1, 2), kXTilesAcrossRows);  // dilation 2
 }
@@ -297,7 +297,9 @@ TEST(KernelChoice, FewOutputChannelsTakeTheTilesThatIdleLeast) {
   EXPECT_EQ(avx2_order({26, 961, 6, 6}, {961, 11, 3, 3}, 3, 0), kColumns);  // 36 pixels
   // enet_final: 16 input channels, 12 output channels fill two x tiles.
   EXPECT_NE(avx2_order({1, 16, 180, 240}, {16, 12, 3, 3}, 2, 1), kColumns);
-  // Up to 3 output channels take tiles of one channel, which idle on none.
+  // Up to 3 output channels take tiles of one channel, which idle on none
+  // (from fewer than 48 input channels per output channel:
+  // DeepInputsToFewOutputChannelsRunAsColumns).
   EXPECT_NE(avx2_order({128, 32, 14, 14}, {32, 1, 4, 4}, 2, 1), kColumns);
 }
 
@@ -322,6 +324,22 @@ TEST(KernelChoice, TinyInputsWithFewOutputChannelsRunAsColumns) {
   EXPECT_EQ(order_for({1, 453, 1, 1}, {453, 158, 3, 3}, 2, 1), kColumns);   // random1_28
   EXPECT_NE(order_for({8, 453, 1, 1}, {453, 158, 3, 3}, 2, 1), kColumns);   // 8 pixels, 158 out
   EXPECT_NE(order_for({5, 15, 1, 1}, {15, 1, 3, 3}, 2, 1), kColumns);       // 15 in
+}
+
+// At most 3 output channels from 48 or more input channels per output
+// channel (per group), in a GEMM of two or more columns (taps x C_out): the
+// columns order, whose GEMM loads a weight vector per broadcast where the
+// tiles of one to three channels load an input vector per C_out FMAs.
+TEST(KernelChoice, DeepInputsToFewOutputChannelsRunAsColumns) {
+  EXPECT_EQ(order_for({1, 56, 120, 120}, {56, 1, 9, 9}, 3, 4), kColumns);     // fsrcnn x3
+  EXPECT_EQ(order_for({8, 630, 20, 41}, {630, 3, 7, 7}, 3, 0), kColumns);     // random1_19
+  EXPECT_EQ(order_for({8, 144, 20, 20}, {144, 3, 4, 4}, 2, 1), kColumns);     // 48 per channel
+  EXPECT_NE(order_for({8, 143, 20, 20}, {143, 3, 4, 4}, 2, 1), kColumns);     // 47.7
+  EXPECT_EQ(order_for({1, 958, 25, 25}, {958, 1, 3, 3}, 2, 1, 2), kColumns);  // groups 2
+  EXPECT_NE(order_for({64, 64, 32, 32}, {64, 3, 4, 4}, 2, 1), kColumns);      // dcgan_g_last
+  // One column (a 1 x 1 kernel to one channel): the GEMM would run scalar.
+  EXPECT_NE(order_for({35, 148, 30, 30}, {148, 1, 1, 1}, 2, 0), kColumns);
+  EXPECT_EQ(order_for({35, 148, 30, 30}, {148, 2, 1, 1}, 2, 0), kColumns);
 }
 
 // One image's input larger than this machine's L2: each output row runs

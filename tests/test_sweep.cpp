@@ -13,6 +13,7 @@
 #include "conv_case.h"
 #include "cpu_tiles.h"
 #include "guard_pages.h"
+#include "plan.h"
 #include "test_util.h"
 #include "tile_order.h"
 
@@ -391,6 +392,36 @@ std::vector<ConvCase> columns_channel_block_cases() {
   return cases;
 }
 
+// At most 3 output channels from 48 or more input channels per output
+// channel, in inputs wider than the x tiles: the rules' columns order
+// (runtime/plan.cpp: the phase orders' tiles of one to three channels
+// load an input vector per C_out FMAs), through strides 1 to 4, kernels of
+// 2 to 5 taps, dilation, padding, output_padding, groups 1 and 2, and
+// batches that fill one or several of its pixel blocks.
+std::vector<ConvCase> deep_few_output_cases() {
+  std::vector<ConvCase> cases;
+  for (int i = 0; i < 8; ++i) {
+    ConvCase c;
+    RefParams &p = c.p;
+    p.groups = i % 4 == 3 ? 2 : 1;
+    const int64_t per_out = 1 + i % 3 / p.groups;
+    p.c_out = p.groups * per_out;
+    p.c_in = p.groups * per_out * (48 + (i * 13) % 30);
+    p.kh = 2 + (i * 2) % 4;
+    p.kw = 2 + i % 4;
+    p.stride = {1 + i % 4, 1 + (i / 2) % 3};
+    p.dilation = {1, i % 5 == 2 ? 2 : 1};
+    p.padding = {std::min<int64_t>(i % 3, p.kh - 1), std::min<int64_t>((i / 3) % 2, p.kw - 1)};
+    for (int a = 0; a < 2; ++a) p.output_padding[a] = (i % 4 == a + 1) ? p.stride[a] - 1 : 0;
+    p.n = 1 + i % 3;
+    p.h_in = 3 + (i * 5) % 6;
+    p.w_in = 33 + (i * 7) % 12;
+    set_variants(c, i, 21000);
+    cases.push_back(c);
+  }
+  return cases;
+}
+
 // Outputs whose width is not a multiple of the x stride: the last W_out % s_x
 // columns of each row are the CPU's edge update, register tiles of (rows) x
 // (output-channel vectors) specialized for groups 1 and depthwise, with
@@ -616,6 +647,19 @@ TEST(XImageOneChannelCoverage, ReachesBothTiles) {
   }
 }
 
+// The deep-input family runs where the rules take the columns order.
+TEST(DeepInputsFewOutputsCoverage, RulesTakeColumns) {
+  for (const ConvCase &c : deep_few_output_cases()) {
+    const RefParams &p = c.p;
+    const convt::detail::ConvGeometry g = convt::detail::resolve_geometry(
+        {p.n, p.c_in, p.h_in, p.w_in}, {p.c_in, p.c_out / p.groups, p.kh, p.kw},
+        {p.stride[0], p.stride[1]}, {p.padding[0], p.padding[1]},
+        {p.output_padding[0], p.output_padding[1]}, p.groups, {p.dilation[0], p.dilation[1]});
+    EXPECT_EQ(convt::detail::plan_call(g, convt::Device::kCPU).tile_order, convt_order::kColumns)
+        << c.name();
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Axes, Sweep, ::testing::ValuesIn(axis_cases()), case_name);
 INSTANTIATE_TEST_SUITE_P(Tiles, Sweep, ::testing::ValuesIn(tile_cases()), case_name);
 INSTANTIATE_TEST_SUITE_P(ChannelTiles, Sweep, ::testing::ValuesIn(narrow_row_cases(false)),
@@ -628,6 +672,8 @@ INSTANTIATE_TEST_SUITE_P(WideGroups, Sweep, ::testing::ValuesIn(wide_group_cases
 INSTANTIATE_TEST_SUITE_P(WideXTiles, Sweep, ::testing::ValuesIn(wide_x_tile_cases()), case_name);
 INSTANTIATE_TEST_SUITE_P(ColumnsChannelBlocks, Sweep,
                          ::testing::ValuesIn(columns_channel_block_cases()), case_name);
+INSTANTIATE_TEST_SUITE_P(DeepInputsFewOutputs, Sweep, ::testing::ValuesIn(deep_few_output_cases()),
+                         case_name);
 INSTANTIATE_TEST_SUITE_P(TwoTapPhases, Sweep, ::testing::ValuesIn(two_tap_cases()), case_name);
 INSTANTIATE_TEST_SUITE_P(OneTapPerOutput, Sweep, ::testing::ValuesIn(one_tap_cases()), case_name);
 INSTANTIATE_TEST_SUITE_P(EdgeColumns, Sweep, ::testing::ValuesIn(edge_column_cases()), case_name);
