@@ -73,6 +73,17 @@ const Kernel &choose() {
 // columns) 0.9 against 1.9 ms, fcn32s_upscore (16 columns, 21 channels)
 // 14.5 against 27.5 ms; pix2pix_unet_mid (16 columns, 256 channels) stays
 // faster on AVX-512, 6.8 against 11.1 ms.
+//
+// So does a columns GEMM of at most an AVX2 strip of columns (taps x C_out
+// per group, in strips of the x tile's width): AVX-512's strips of 32 would
+// compute twice the columns or more, which ties where AVX-512 runs twice
+// AVX2's multiply-adds and loses where it runs as many (Zen 4). AMD EPYC
+// Zen 4, both cores, `layer_bench --plans`, the columns plans of the 33
+// layers of at most 3 output channels and at most 16 such columns among
+// the random seeds 1 to 40, the zoo and shapes.json: AVX2 faster on 28, by
+// up to 2.1x (random13_42, 4 columns: 3.2 ms against 6.7; random16_21, 9:
+// 2.8 against 5.3), AVX-512 on 5, by up to 1.27x (random1_40, 9 columns,
+// stride 1: 15.7 against 19.9).
 bool avx2_is_faster(const ConvGeometry &g) {
   const bool narrow_rows = g.out_width / g.stride[1] < avx512.x_tile.columns;
   const int32_t order = cpu_tile_order(g, avx512.x_tile, avx512.channel_tiles, avx512.wide_x_tile);
@@ -80,7 +91,9 @@ bool avx2_is_faster(const ConvGeometry &g) {
                                    order == convt_order::kChannelTilesAlongImages ||
                                    order == convt_order::kChannelTilesAlongMoreImages) &&
                                   g.out_channels >= 32;
-  return narrow_rows && !full_channel_tiles;
+  const int64_t gemm_columns = g.kernel_height * g.kernel_width * (g.out_channels / g.groups);
+  const bool narrow_gemm = order == convt_order::kColumns && gemm_columns <= avx2.x_tile.columns;
+  return (narrow_rows && !full_channel_tiles) || narrow_gemm;
 }
 
 }  // namespace

@@ -360,7 +360,8 @@ TEST(KernelChoice, InputsLargerThanL2TileByRow) {
 
 // On AVX-512 machines, layers whose phase rows are narrower than its
 // 32-column x tiles, and that do not fill its 32-channel tiles, run on the
-// AVX2 kernel (runtime/backend_x86.cpp).
+// AVX2 kernel (runtime/backend_x86.cpp), as do columns GEMMs of at most an
+// AVX2 strip of columns.
 TEST(KernelChoice, NarrowRowsRunOnAvx2UnlessTheyFillAvx512ChannelTiles) {
   const std::string best = convt::detail::cpu_kernel().name;
   if (best != "x86-avx512") GTEST_SKIP() << "this machine's kernel is " << best;
@@ -375,6 +376,10 @@ TEST(KernelChoice, NarrowRowsRunOnAvx2UnlessTheyFillAvx512ChannelTiles) {
   EXPECT_EQ(kernel_for({1, 21, 16, 16}, {21, 21, 64, 64}, 32, 0, 1), "x86-avx2");      // fcn32s
   EXPECT_EQ(kernel_for({1, 1024, 16, 16}, {1024, 256, 4, 4}, 2, 1, 1), "x86-avx512");  // pix2pix
   EXPECT_EQ(kernel_for({1, 256, 64, 64}, {256, 128, 3, 3}, 2, 1, 1), "x86-avx512");    // wide rows
+  // A columns GEMM of at most 16 columns (taps x C_out per group): AVX2's
+  // strips hold it, AVX-512's would compute 32.
+  EXPECT_EQ(kernel_for({13, 1181, 16, 32}, {1181, 1, 2, 2}, 2, 0, 1), "x86-avx2");  // 4 columns
+  EXPECT_EQ(kernel_for({8, 630, 20, 41}, {630, 3, 7, 7}, 3, 0, 1), "x86-avx512");   // 147 columns
 }
 
 // Groups of 16 or more input and output channels run one call per group,
