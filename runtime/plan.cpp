@@ -245,7 +245,9 @@ constexpr double kColumnAddMultiplyAdds = 32;
 // three channels (x tiles across images or rows): each input vector they
 // load feeds only C_out multiply-adds, and their reduction walks C_in input
 // planes, while the GEMM loads a weight vector per pixel broadcast and
-// adds each column value once per C_in multiply-adds. The GEMM pays from
+// adds each column value once per C_in multiply-adds. The same holds per
+// group (the x tiles' channels then span groups, each reading its own
+// group's input). The GEMM pays from
 // kColumnsInputsPerOutput input channels per output channel (per group),
 // given at least two columns (taps x C_out; a GEMM of one column runs
 // scalar). AMD EPYC Zen 4, both cores, `layer_bench --plans --order 3
@@ -258,13 +260,16 @@ constexpr double kColumnAddMultiplyAdds = 32;
 // 17.6) and 1.25x slower on random19_22 (73 to 1); of the other 16, the
 // phase orders won 10 (dcgan_g_last, 64 to 3: 3.4 against 6.9; random35_31,
 // 148 to 1, one column: 44 against 75), columns 6 by at most 1.46x
-// (random36_24, 975 to 1, one column).
+// (random36_24, 975 to 1, one column). Groups of at most 3 output
+// channels, more in all (seeds 1 to 60): random9_48, 4 groups of 112 to 1,
+// 1.9 ms against 6.0 in the x tiles by row the rules took; random8_10, 4
+// groups of 76 to 1, 11.1 against 21.4.
 constexpr int64_t kColumnsInputsPerOutput = 48;
 
 bool columns_pay(const ConvGeometry &g, const KernelTiles &t) {
   const int64_t in_per_group = g.in_channels / g.groups;
   const int64_t out_per_group = g.out_channels / g.groups;
-  const bool deep_few_outputs = g.out_channels <= 3 &&
+  const bool deep_few_outputs = out_per_group <= 3 &&
                                 in_per_group >= kColumnsInputsPerOutput * out_per_group &&
                                 g.kernel_height * g.kernel_width * out_per_group >= 2;
   const bool few_channels = out_per_group < kChannelTilesFewestChannels;

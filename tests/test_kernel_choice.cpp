@@ -326,8 +326,8 @@ TEST(KernelChoice, TinyInputsWithFewOutputChannelsRunAsColumns) {
   EXPECT_NE(order_for({5, 15, 1, 1}, {15, 1, 3, 3}, 2, 1), kColumns);       // 15 in
 }
 
-// At most 3 output channels from 48 or more input channels per output
-// channel (per group), in a GEMM of two or more columns (taps x C_out): the
+// At most 3 output channels (per group) from 48 or more input channels per
+// output channel, in a GEMM of two or more columns (taps x C_out): the
 // columns order, whose GEMM loads a weight vector per broadcast where the
 // tiles of one to three channels load an input vector per C_out FMAs.
 TEST(KernelChoice, DeepInputsToFewOutputChannelsRunAsColumns) {
@@ -336,6 +336,8 @@ TEST(KernelChoice, DeepInputsToFewOutputChannelsRunAsColumns) {
   EXPECT_EQ(order_for({8, 144, 20, 20}, {144, 3, 4, 4}, 2, 1), kColumns);     // 48 per channel
   EXPECT_NE(order_for({8, 143, 20, 20}, {143, 3, 4, 4}, 2, 1), kColumns);     // 47.7
   EXPECT_EQ(order_for({1, 958, 25, 25}, {958, 1, 3, 3}, 2, 1, 2), kColumns);  // groups 2
+  EXPECT_EQ(order_for({1, 448, 84, 84}, {448, 1, 3, 3}, 2, 1, 4), kColumns);  // random9_48
+  EXPECT_NE(order_for({1, 176, 84, 84}, {176, 1, 3, 3}, 2, 1, 4), kColumns);  // 44 per channel
   EXPECT_NE(order_for({64, 64, 32, 32}, {64, 3, 4, 4}, 2, 1), kColumns);      // dcgan_g_last
   // One column (a 1 x 1 kernel to one channel): the GEMM would run scalar.
   EXPECT_NE(order_for({35, 148, 30, 30}, {148, 1, 1, 1}, 2, 0), kColumns);
