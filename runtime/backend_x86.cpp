@@ -84,6 +84,16 @@ const Kernel &choose() {
 // up to 2.1x (random13_42, 4 columns: 3.2 ms against 6.7; random16_21, 9:
 // 2.8 against 5.3), AVX-512 on 5, by up to 1.27x (random1_40, 9 columns,
 // stride 1: 15.7 against 19.9).
+//
+// And so do depthwise layers: each channel of a tile reads its own input,
+// a load per multiply-add, so AVX-512's wider tiles (12 channels, or 32
+// columns) gain nothing and idle more. AMD EPYC Zen 4, both cores,
+// `layer_bench --plans` on the 65 depthwise layers of the random seeds 1
+// to 20, the zoo and shapes.json: the fastest AVX2 plan 1.065x the fastest
+// plan in geometric mean, the fastest AVX-512 plan 1.19x. (On an Intel
+// Xeon with AVX-512, report cpu_2026-12-03_xeon_random, the AVX2 tier ran
+// the seed's depthwise layers faster than the default tier, random1_25
+// 23.3 ms against 28.6, random1_34 48.1 against 63.1.)
 bool avx2_is_faster(const ConvGeometry &g) {
   const bool narrow_rows = g.out_width / g.stride[1] < avx512.x_tile.columns;
   const int32_t order = cpu_tile_order(g, avx512.x_tile, avx512.channel_tiles, avx512.wide_x_tile);
@@ -93,7 +103,8 @@ bool avx2_is_faster(const ConvGeometry &g) {
                                   g.out_channels >= 32;
   const int64_t gemm_columns = g.kernel_height * g.kernel_width * (g.out_channels / g.groups);
   const bool narrow_gemm = order == convt_order::kColumns && gemm_columns <= avx2.x_tile.columns;
-  return (narrow_rows && !full_channel_tiles) || narrow_gemm;
+  const bool depthwise = g.groups > 1 && g.in_channels == g.groups && g.out_channels == g.groups;
+  return (narrow_rows && !full_channel_tiles) || narrow_gemm || depthwise;
 }
 
 }  // namespace
