@@ -44,6 +44,12 @@ int32_t avx2_order(const convt::Shape &input, const convt::Shape &weight,
       avx2_wide);
 }
 
+// ... and for a layer of `groups` groups of stride 2 and padding 1.
+int32_t avx2_order_grouped(const convt::Shape &input, const convt::Shape &weight, int64_t groups) {
+  return convt::detail::cpu_tile_order(
+      convt::detail::resolve_geometry(input, weight, 2, 1, 0, groups, 1), avx2_x, avx2, avx2_wide);
+}
+
 // (Order 2's image tile holds 4 images with AVX2, 8 with AVX-512; order 7's
 // 6 and 12: these batches take order 2 in both.)
 TEST(KernelChoice, NarrowPhaseRowsOfBatchesTileAlongChannelsAndImages) {
@@ -358,12 +364,20 @@ TEST(KernelChoice, InputsLargerThanL2TileByRow) {
   // (a one-core machine has none to leave idle).
   EXPECT_EQ(order_for({1, 16, 1, 2 * l2 / 64}, {16, 8, 1, 4}, {1, 2}, {0, 1}),
             convt::detail::cpu_cores() > 1 ? kXTiles : kXTilesByRow);
+  // A channel block reads only its groups' input: a depthwise layer whose
+  // image is twice L2 keeps x tiles (a block's 6 planes are a sliver of
+  // it); 2 groups of 8 output channels, each group's input twice L2, take
+  // by row (a block reads one group's input, or two).
+  const int64_t plane = 64 * 64 * 4;
+  const int64_t deep = 2 * l2 / plane;
+  EXPECT_NE(avx2_order_grouped({1, deep, 64, 64}, {deep, 1, 3, 3}, deep), kXTilesByRow);
+  EXPECT_EQ(avx2_order_grouped({1, 2 * deep, 64, 64}, {2 * deep, 8, 3, 3}, 2), kXTilesByRow);
 }
 
 // On AVX-512 machines, layers whose phase rows are narrower than its
 // 32-column x tiles, and that do not fill its 32-channel tiles, run on the
 // AVX2 kernel (runtime/backend_x86.cpp), as do columns GEMMs of at most an
-// AVX2 strip of columns.
+// AVX2 strip of columns, and depthwise layers.
 TEST(KernelChoice, NarrowRowsRunOnAvx2UnlessTheyFillAvx512ChannelTiles) {
   const std::string best = convt::detail::cpu_kernel().name;
   if (best != "x86-avx512") GTEST_SKIP() << "this machine's kernel is " << best;
@@ -382,6 +396,8 @@ TEST(KernelChoice, NarrowRowsRunOnAvx2UnlessTheyFillAvx512ChannelTiles) {
   // strips hold it, AVX-512's would compute 32.
   EXPECT_EQ(kernel_for({13, 1181, 16, 32}, {1181, 1, 2, 2}, 2, 0, 1), "x86-avx2");  // 4 columns
   EXPECT_EQ(kernel_for({8, 630, 20, 41}, {630, 3, 7, 7}, 3, 0, 1), "x86-avx512");   // 147 columns
+  // Depthwise layers, wide rows too: a load per multiply-add.
+  EXPECT_EQ(kernel_for({23, 466, 25, 25}, {466, 1, 7, 7}, 2, 1, 466), "x86-avx2");
 }
 
 // Groups of 16 or more input and output channels run one call per group,
