@@ -159,6 +159,15 @@ TEST(KernelChoice, FewImagesWithFewOutputChannelsTileAlongXAndRows) {
   EXPECT_EQ(order_for({2, 4, 5, 5}, {4, 1, 3, 3}, 2, 0, 1, 2), kXTilesAcrossRows);  // dilation 2
 }
 
+// Depthwise layers of 48 or more phase rows and two or more taps per phase
+// along y: tiles of one channel's rows, which share its weight broadcast.
+TEST(KernelChoice, TallDepthwiseLayersTileAcrossRows) {
+  EXPECT_EQ(order_for({1, 11, 134, 134}, {11, 1, 4, 4}, 2, 1, 11), kXTilesAcrossRows);
+  EXPECT_EQ(order_for({1, 12, 102, 102}, {12, 1, 7, 7}, 2, 3, 12), kXTilesAcrossRows);
+  EXPECT_NE(order_for({1, 96, 40, 40}, {96, 1, 4, 4}, 2, 1, 96), kXTilesAcrossRows);  // 40 rows
+  EXPECT_NE(order_for({9, 92, 74, 74}, {92, 1, 1, 1}, 2, 0, 92), kXTilesAcrossRows);  // one tap
+}
+
 // x tiles across rows compute the zero border's rows, and copy every row
 // their taps reach: not where that work passes the work check's bound, nor
 // where the copy outgrows the rows' taps (not even as candidates), nor

@@ -422,6 +422,32 @@ std::vector<ConvCase> deep_few_output_cases() {
   return cases;
 }
 
+// Depthwise layers in tall phase planes (48 or more phase rows, two or
+// more taps per phase along y): the rules' x tiles across rows, one
+// channel's rows per tile, through strides 1 to 3, dilation, padding,
+// output_padding, batches, and row counts that leave a partial row tile.
+std::vector<ConvCase> tall_depthwise_cases() {
+  std::vector<ConvCase> cases;
+  for (int i = 0; i < 6; ++i) {
+    ConvCase c;
+    RefParams &p = c.p;
+    p.groups = 4 + i % 5;
+    p.c_in = p.c_out = p.groups;
+    p.stride = {1 + i % 3, 1 + (i / 2) % 2};
+    p.kh = 2 * p.stride[0] + i % 2;
+    p.kw = 2 + i % 3;
+    p.dilation = {i % 4 == 3 ? 2 : 1, 1};
+    p.padding = {std::min<int64_t>(i % 3, p.kh - 1), std::min<int64_t>(i % 2, p.kw - 1)};
+    for (int a = 0; a < 2; ++a) p.output_padding[a] = (i % 4 == a + 1) ? p.stride[a] - 1 : 0;
+    p.n = 1 + i % 2;
+    p.h_in = 49 + (i * 7) % 11;
+    p.w_in = 9 + (i * 5) % 30;
+    set_variants(c, i, 21500);
+    cases.push_back(c);
+  }
+  return cases;
+}
+
 // Outputs whose width is not a multiple of the x stride: the last W_out % s_x
 // columns of each row are the CPU's edge update, register tiles of (rows) x
 // (output-channel vectors) specialized for groups 1 and depthwise, with
@@ -647,16 +673,24 @@ TEST(XImageOneChannelCoverage, ReachesBothTiles) {
   }
 }
 
-// The deep-input family runs where the rules take the columns order.
-TEST(DeepInputsFewOutputsCoverage, RulesTakeColumns) {
+// The rules' tile order for a sweep case.
+int32_t rules_order(const ConvCase &c) {
+  const RefParams &p = c.p;
+  const convt::detail::ConvGeometry g = convt::detail::resolve_geometry(
+      {p.n, p.c_in, p.h_in, p.w_in}, {p.c_in, p.c_out / p.groups, p.kh, p.kw},
+      {p.stride[0], p.stride[1]}, {p.padding[0], p.padding[1]},
+      {p.output_padding[0], p.output_padding[1]}, p.groups, {p.dilation[0], p.dilation[1]});
+  return convt::detail::plan_call(g, convt::Device::kCPU).tile_order;
+}
+
+// The deep-input family runs where the rules take the columns order, the
+// tall depthwise family where they take x tiles across rows.
+TEST(RulesCoverage, FamiliesRunTheirOrders) {
   for (const ConvCase &c : deep_few_output_cases()) {
-    const RefParams &p = c.p;
-    const convt::detail::ConvGeometry g = convt::detail::resolve_geometry(
-        {p.n, p.c_in, p.h_in, p.w_in}, {p.c_in, p.c_out / p.groups, p.kh, p.kw},
-        {p.stride[0], p.stride[1]}, {p.padding[0], p.padding[1]},
-        {p.output_padding[0], p.output_padding[1]}, p.groups, {p.dilation[0], p.dilation[1]});
-    EXPECT_EQ(convt::detail::plan_call(g, convt::Device::kCPU).tile_order, convt_order::kColumns)
-        << c.name();
+    EXPECT_EQ(rules_order(c), convt_order::kColumns) << c.name();
+  }
+  for (const ConvCase &c : tall_depthwise_cases()) {
+    EXPECT_EQ(rules_order(c), convt_order::kXTilesAcrossRows) << c.name();
   }
 }
 
@@ -673,6 +707,8 @@ INSTANTIATE_TEST_SUITE_P(WideXTiles, Sweep, ::testing::ValuesIn(wide_x_tile_case
 INSTANTIATE_TEST_SUITE_P(ColumnsChannelBlocks, Sweep,
                          ::testing::ValuesIn(columns_channel_block_cases()), case_name);
 INSTANTIATE_TEST_SUITE_P(DeepInputsFewOutputs, Sweep, ::testing::ValuesIn(deep_few_output_cases()),
+                         case_name);
+INSTANTIATE_TEST_SUITE_P(TallDepthwise, Sweep, ::testing::ValuesIn(tall_depthwise_cases()),
                          case_name);
 INSTANTIATE_TEST_SUITE_P(TwoTapPhases, Sweep, ::testing::ValuesIn(two_tap_cases()), case_name);
 INSTANTIATE_TEST_SUITE_P(OneTapPerOutput, Sweep, ::testing::ValuesIn(one_tap_cases()), case_name);
