@@ -52,6 +52,12 @@ void set_group_kind(RefParams &p, int kind, int i, int64_t per_in, int64_t per_o
   p.c_out = kind == 2 ? p.groups : p.groups * per_out;
 }
 
+// output_padding of case i at its largest (stride - 1) along y when
+// i % 4 == 1, along x when i % 4 == 2, else none.
+void set_output_padding(RefParams &p, int i) {
+  for (int a = 0; a < 2; ++a) p.output_padding[a] = (i % 4 == a + 1) ? p.stride[a] - 1 : 0;
+}
+
 // Bias, batching (an unbatched call of one image), layout and seed of case i
 // of a family whose seeds start at `first_seed`.
 void set_variants(ConvCase &c, int i, uint32_t first_seed) {
@@ -147,7 +153,7 @@ std::vector<ConvCase> narrow_row_cases(bool image_tiles) {
     p.kh = 1 + (i * 3) % 5;
     p.kw = 1 + (i * 2) % 5;
     p.padding = {std::min<int64_t>(i % 3, p.kh - 1), std::min<int64_t>((i / 2) % 3, p.kw - 1)};
-    for (int a = 0; a < 2; ++a) p.output_padding[a] = (i % 4 == a + 1) ? p.stride[a] - 1 : 0;
+    set_output_padding(p, i);
     p.n = image_tiles ? 4 + i % 6 : 1 + i % 3;
     p.h_in = 1 + (i * 5) % 6;
     // Phase rows of at most 15 columns, and (batches of up to 3) some of 16
@@ -269,7 +275,7 @@ std::vector<ConvCase> one_tap_cases() {
     p.kh = p.stride[0];
     p.kw = p.stride[1];
     p.padding = {(i / 2) % p.kh, (i / 6) % 2 * p.stride[1]};
-    for (int a = 0; a < 2; ++a) p.output_padding[a] = (i % 4 == a + 1) ? p.stride[a] - 1 : 0;
+    set_output_padding(p, i);
     p.n = 1 + i % 2;
     p.h_in = 2 + (i * 5) % 4;
     p.w_in = 40 + (i * 3) % 9;
@@ -295,7 +301,7 @@ std::vector<ConvCase> two_tap_cases() {
     p.kh = kernel_h[i % 3][(i / 3) % 2];
     p.kw = 3 + i % 2;
     p.padding = {std::min<int64_t>((i / 2) % 3, p.kh - 1), (i / 4) % 3};
-    for (int a = 0; a < 2; ++a) p.output_padding[a] = (i % 4 == a + 1) ? p.stride[a] - 1 : 0;
+    set_output_padding(p, i);
     p.n = 1 + i % 2;
     p.h_in = 3 + (i * 5) % 7;
     p.w_in = 49 + (i * 3) % 8;  // 50 to 58 columns: x tiles, not wide
@@ -412,7 +418,7 @@ std::vector<ConvCase> deep_few_output_cases() {
     p.stride = {1 + i % 4, 1 + (i / 2) % 3};
     p.dilation = {1, i % 5 == 2 ? 2 : 1};
     p.padding = {std::min<int64_t>(i % 3, p.kh - 1), std::min<int64_t>((i / 3) % 2, p.kw - 1)};
-    for (int a = 0; a < 2; ++a) p.output_padding[a] = (i % 4 == a + 1) ? p.stride[a] - 1 : 0;
+    set_output_padding(p, i);
     p.n = 1 + i % 3;
     p.h_in = 3 + (i * 5) % 6;
     p.w_in = 33 + (i * 7) % 12;
@@ -438,7 +444,7 @@ std::vector<ConvCase> tall_depthwise_cases() {
     p.kw = 2 + i % 3;
     p.dilation = {i % 4 == 3 ? 2 : 1, 1};
     p.padding = {std::min<int64_t>(i % 3, p.kh - 1), std::min<int64_t>(i % 2, p.kw - 1)};
-    for (int a = 0; a < 2; ++a) p.output_padding[a] = (i % 4 == a + 1) ? p.stride[a] - 1 : 0;
+    set_output_padding(p, i);
     p.n = 1 + i % 2;
     p.h_in = 49 + (i * 7) % 11;
     p.w_in = 9 + (i * 5) % 30;
@@ -516,7 +522,7 @@ std::vector<ConvCase> gpu_tile_cases() {
     p.kh = p.stride[0] + i % 3;
     p.kw = p.stride[1] + (i + 1) % 3;
     p.padding = {std::min<int64_t>(i % 2, p.kh - 1), std::min<int64_t>((i / 3) % 2, p.kw - 1)};
-    for (int a = 0; a < 2; ++a) p.output_padding[a] = (i % 4 == a + 1) ? p.stride[a] - 1 : 0;
+    set_output_padding(p, i);
     p.c_in = channels_in[i % 5];
     p.c_out = channels_out[i % 6];
     // Small planes with many input channels (split), large ones (several
