@@ -181,8 +181,8 @@ bool rows_read_less(const ConvGeometry &g, const XTile &x_tile) {
   // cores, AVX2.)
   const int64_t block_groups = std::min(
       g.groups, (x_tile.channels + out_per_group - 1) / std::max<int64_t>(out_per_group, 1));
-  const auto input =
-      static_cast<double>(g.in_channels / g.groups * block_groups * g.in_height * g.in_width * 4);
+  const int64_t block_input_channels = g.in_channels / g.groups * block_groups;
+  const auto input = static_cast<double>(block_input_channels * g.in_height * g.in_width * 4);
   const auto weights =
       static_cast<double>(g.in_channels * out_per_group * g.kernel_height * g.kernel_width * 4);
   const int64_t blocks =
