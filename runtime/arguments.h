@@ -29,6 +29,13 @@ struct ConvGeometry {
   // The true multiply-adds: every input pixel meets every tap once
   // (saturating at 2^63 - 1).
   int64_t multiply_adds() const;
+  // One input and one output channel per group, in more than one group.
+  bool depthwise() const { return groups > 1 && in_channels == groups && out_channels == groups; }
+  // Taps x output channels per group: the columns of the columns order's
+  // GEMM (the generator's columns_per_group).
+  int64_t columns_per_group() const {
+    return kernel_height * kernel_width * (out_channels / groups);
+  }
 };
 
 // Shapes and parameters alone: everything conv_transpose2d_output_shape needs.

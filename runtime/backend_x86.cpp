@@ -101,10 +101,9 @@ bool avx2_is_faster(const ConvGeometry &g) {
                                    order == convt_order::kChannelTilesAlongImages ||
                                    order == convt_order::kChannelTilesAlongMoreImages) &&
                                   g.out_channels >= 32;
-  const int64_t gemm_columns = g.kernel_height * g.kernel_width * (g.out_channels / g.groups);
-  const bool narrow_gemm = order == convt_order::kColumns && gemm_columns <= avx2.x_tile.columns;
-  const bool depthwise = g.groups > 1 && g.in_channels == g.groups && g.out_channels == g.groups;
-  return (narrow_rows && !full_channel_tiles) || narrow_gemm || depthwise;
+  const bool narrow_gemm =
+      order == convt_order::kColumns && g.columns_per_group() <= avx2.x_tile.columns;
+  return (narrow_rows && !full_channel_tiles) || narrow_gemm || g.depthwise();
 }
 
 }  // namespace

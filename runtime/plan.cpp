@@ -153,9 +153,9 @@ bool across_rows_fit(const ConvGeometry &g) {
 constexpr int64_t kAcrossRowsDepthwiseRows = 48;
 
 bool across_rows_pay(const ConvGeometry &g, const XTile &x_tile) {
-  const bool depthwise = g.groups > 1 && g.in_channels == g.groups && g.out_channels == g.groups;
   const int64_t taps_y = (g.kernel_height + g.stride[0] - 1) / g.stride[0];
-  const bool tall_depthwise = depthwise && phase_rows(g) >= kAcrossRowsDepthwiseRows && taps_y >= 2;
+  const bool tall_depthwise =
+      g.depthwise() && phase_rows(g) >= kAcrossRowsDepthwiseRows && taps_y >= 2;
   return across_rows_fit(g) &&
          ((g.out_channels <= 3 && phase_rows(g) * g.out_channels < g.in_height * x_tile.channels) ||
           tall_depthwise);
@@ -305,7 +305,7 @@ bool columns_pay(const ConvGeometry &g, const KernelTiles &t) {
   const int64_t out_per_group = g.out_channels / g.groups;
   const bool deep_few_outputs = out_per_group <= 3 &&
                                 in_per_group >= kColumnsInputsPerOutput * out_per_group &&
-                                g.kernel_height * g.kernel_width * out_per_group >= 2;
+                                g.columns_per_group() >= 2;
   const bool few_channels = out_per_group < kChannelTilesFewestChannels;
   const bool tiny_input = g.in_height * g.in_width < t.x_tile.columns && few_channels;
   const bool few_pixels =

@@ -10,11 +10,11 @@
 #include <cstdio>
 #include <vector>
 
+#include "arguments.h"
 #include "backends.h"
 #include "conv_case.h"
 #include "cpu_tiles.h"
 #include "guard_pages.h"
-#include "plan.h"
 #include "test_util.h"
 #include "tile_order.h"
 
