@@ -563,7 +563,8 @@ ConvTranspose2dFuncs define_conv_transpose2d(
           select(block == 0, 0.0f, f.columns_blocked(f.j, f.m, f.g)) +
           f.columns_block(f.j, f.m, f.g, block);
       // The other GEMM reads one value (its region a point).
-      const Expr few = convt_tiles::columns_few_pixels(f.pixels, blocks.columns_tile_pixels);
+      const Expr few = convt_tiles::columns_few_pixels(
+          f.pixels, f.columns_per_group, blocks.columns_tile_pixels, blocks.row_lanes);
       f.columns_few_pixels = few;
       f.columns = Func("columns");
       f.columns(f.j, f.m, f.g) =

@@ -223,9 +223,9 @@ struct ConvTranspose2dFuncs {
   // the other orders.
   Halide::Var j{"j"}, g{"g"};
   // Two forms of the GEMM. columns_direct sums every input channel at
-  // once (columns_sum, over r_columns), reading weight_columns: where the
-  // pixels fill at most half a tile (columns_few_pixels), so the weights
-  // are read in one pass. columns_blocked (with CpuBlocks::columns_strip)
+  // once (columns_sum, over r_columns), reading weight_columns: where every
+  // pixel fits one tile (columns_few_pixels), so the weights are read in
+  // one pass. columns_blocked (with CpuBlocks::columns_strip)
   // sums blocks of about equal numbers of input channels (r_block_channels
   // within a block, r_channel_blocks over the blocks), each in
   // columns_block(j, m, g, u), so a tile's input stays in L1 across the

@@ -173,12 +173,34 @@ constexpr CpuTiles with_knobs(CpuTiles t, std::initializer_list<Knob> knobs) {
   return t;
 }
 
-// Whether a columns GEMM of `pixels` input pixels takes tiles of one pixel:
-// its pixels fill at most half an x_channels-pixel tile. The schedule
-// specializes on it (with a Halide Expr) and the planner's rules read it.
-template <typename Pixels, typename Channels>
-auto columns_few_pixels(const Pixels &pixels, const Channels &x_channels) {
-  return pixels * 2 <= x_channels;
+// The direct columns GEMM's register tile for `pixels` input pixels (1 to
+// x_channels): one tile of every pixel, the x tile's accumulators (x_vectors
+// x x_channels vectors) spread over as many vectors of columns as the
+// pixels leave. Of the tiles of one width, the one of the most pixels:
+// AVX2 (12 accumulators) 1 pixel x 12 vectors, 2 x 6, 3 x 4, 4 x 3, 6 x 2.
+// The schedule builds each; the x86 flavour rule reads their widths.
+struct DirectGemmTile {
+  int pixels;
+  int vectors;
+};
+constexpr DirectGemmTile direct_gemm_tile(const CpuTiles &t, int64_t pixels) {
+  const int accumulators = t.x_vectors * t.x_channels;
+  for (int p = 1; p < t.x_channels; ++p) {
+    const int vectors = accumulators / p;
+    if (pixels <= p && accumulators / (p + 1) < vectors) return {p, vectors};
+  }
+  return {t.x_channels, accumulators / t.x_channels};
+}
+
+// Whether a columns GEMM of `pixels` input pixels and `columns` columns
+// (per group) runs as the direct GEMM (direct_gemm_tile: one pass over the
+// weights, read in place): at most half an x tile's channels of pixels,
+// or at most x_channels given a vector of columns (narrower matrices run
+// the blocked GEMM's zero-padded strips). The schedule specializes on it
+// (with Halide Exprs).
+template <typename Pixels, typename Columns>
+auto columns_few_pixels(const Pixels &pixels, const Columns &columns, int x_channels, int lanes) {
+  return pixels * 2 <= x_channels || (pixels <= x_channels && columns >= lanes);
 }
 
 // Whether x tiles across images (kXTilesAcrossImages) take their tile for

@@ -671,12 +671,15 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
   // 2.16 to 1.43; vae_mnist_dec2, 32 channels, 2.29 to 2.03 and 1.41 to
   // 1.24; random1_15, 782 channels, 1.63 to 1.49 and 0.98 to 1.00).
   //
-  // When the pixels fill at most half a tile (one to three 1 x 1 inputs
-  // with AVX2's 6-pixel tiles), columns_direct: a tile of x_channels
-  // pixels would be mostly idle, so one pixel per tile, and all the tile's
-  // accumulators on columns (x_vectors x x_channels vectors: one broadcast
-  // per that many loads and FMAs), reading weight_columns: the layer's
-  // time is one pass over the weights, which a panel would double.
+  // When every pixel fits one tile (at most x_channels: a batch of a few
+  // 1 x 1 inputs, a 2 x 2 input), columns_direct: one tile of all the
+  // pixels, the tile's accumulators (x_vectors x x_channels vectors) spread
+  // over as many column vectors as the pixels leave (AVX2: 1 pixel x 12
+  // vectors, 2 x 6, 3 x 4, 4 x 3, 5 or 6 x 2; each weight vector loaded
+  // once for every pixel), reading weight_columns: the layer's time is one
+  // pass over the weights, which a panel would double. (One pixel per
+  // tile, as before, read the weights once per pixel: pix2pix_unet_up2x2,
+  // 4 pixels and 32 MB of weights, took 7.5 ms in the AVX2 panel's GEMM.)
   {
     const Expr J = f.columns_per_group;
     constexpr int kMostBlockTiles = 16, kBlockInputBytes = 256 * 1024, kLineBytes = 64;
@@ -684,12 +687,13 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
         clamp(kBlockInputBytes / (f.in_channels_per_group * kLineBytes), 1, kMostBlockTiles);
     const Expr one_block = f.pixels <= block_tiles * t.x_channels;
     const Expr &few_pixels = f.columns_few_pixels;
-    const int row_width = x_width * t.x_channels;
 
-    // The few pixels' GEMM, columns_direct: the last column tile shifts
-    // inwards (no read past the weights); narrower matrices take one
-    // vector, or none, serially. (Elsewhere it computes one tile, which
-    // nothing reads.)
+    // The few pixels' GEMM, columns_direct: per pixel count, the tile of
+    // the most column vectors (the fewest pixels at that width); the last
+    // column tile shifts inwards (no read past the weights), column tiles
+    // in parallel. Matrices narrower than a tile take a tile of fewer
+    // vectors and more pixels, then one vector, or none, serially.
+    // (Elsewhere it computes one tile, which nothing reads.)
     Var jo("jo"), ji("ji"), mo("mo"), mi("mi");
     auto tile_direct = [&](Stage c, int width, int tile_pixels, TailStrategy j_tail) {
       c.split(f.j, jo, ji, width, j_tail)
@@ -701,9 +705,15 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
     };
     const Expr direct_columns = select(few_pixels, J, min(J, x_width));
     f.columns_direct.compute_root().bound(f.j, 0, direct_columns);
-    tile_direct(f.columns_direct.specialize(direct_columns >= row_width), row_width, 1,
-                TailStrategy::ShiftInwards)
-        .parallel(jo);
+    for (int pixels = 1; pixels <= t.x_channels; ++pixels) {
+      const convt_tiles::DirectGemmTile tile = convt_tiles::direct_gemm_tile(t, pixels);
+      if (tile.pixels != pixels) continue;  // (a tile of more pixels holds them)
+      const int width = tile.vectors * vec;
+      tile_direct(f.columns_direct.specialize(few_pixels && f.pixels <= tile.pixels &&
+                                              direct_columns >= width),
+                  width, tile.pixels, TailStrategy::ShiftInwards)
+          .parallel(jo);
+    }
     tile_direct(f.columns_direct.specialize(direct_columns >= x_width), x_width, t.x_channels,
                 TailStrategy::ShiftInwards);
     if (x_width > vec) {  // (else the same condition as the one above)

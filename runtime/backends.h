@@ -34,4 +34,11 @@ const Kernel *opencl_kernel_for(const ConvGeometry &g);
 int32_t cpu_tile_order(const ConvGeometry &g, const XTile &x_tile,
                        const ChannelTiles &channel_tiles = {}, const XTile &wide_x_tile = {});
 
+// Whether the columns order's column adds (one per column value) cost less
+// than the work the kernel's phase tiles would leave idle on `g`: the
+// rules' cost model for the columns order (runtime/plan.cpp), given the
+// kernel's tiles as for cpu_tile_order.
+bool columns_beat_idle_tiles(const ConvGeometry &g, const XTile &x_tile,
+                             const ChannelTiles &channel_tiles, const XTile &wide_x_tile);
+
 }  // namespace convt::detail

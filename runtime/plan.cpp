@@ -253,11 +253,16 @@ constexpr int64_t kMaxColumnsBytes = int64_t{1} << 28;
 // 851 to 15, 1.32 against 0.059 ms; random3_29, 2 x 2 inputs, 961 to 11,
 // 3.33 against 0.29; random1_44, 1 x 2 inputs, 85 to 11, 0.043 against
 // 0.010.) So does a call of at most x_tile.channels / 2 input pixels in
-// all, whatever its output channels: the GEMM's tiles of one pixel read
-// each weight once with every accumulator busy, where the phase orders'
-// tiles idle on the few pixels (dcgan_g_first_b1, one 1 x 1 input, 100 to
-// 512 channels: 0.20 ms in columns, 0.55 in the best phase order, 0.77 in
-// the one the rules took).
+// all, whatever its output channels: the direct GEMM's one tile of every
+// pixel reads each weight once with every accumulator busy, where the
+// phase orders' tiles idle on the few pixels (dcgan_g_first_b1, one 1 x 1
+// input, 100 to 512 channels: 0.20 ms in columns, 0.55 in the best phase
+// order, 0.77 in the one the rules took). Up to x_tile.channels pixels
+// (the direct GEMM's most), it pays where the cost model below says so:
+// with full image tiles (5 to 12 images of 1 x 1 inputs, 100 to 512
+// channels) the phase orders run 1.1 to 2.1x faster; from 2 x 2 inputs
+// (pix2pix_unet_up2x2, 4 pixels, 2-column phase rows) the GEMM ran 2.1x
+// faster than the best phase order (AMD EPYC Zen 4, both cores).
 //
 // Beyond those, for fewer output channels than the channel tiles take: a
 // cost model. The GEMM keeps its tiles busy (its vectors run along
@@ -300,6 +305,14 @@ constexpr double kColumnAddMultiplyAdds = 32;
 // groups of 76 to 1, 11.1 against 21.4.
 constexpr int64_t kColumnsInputsPerOutput = 48;
 
+// The cost model above: the column adds cost less than the phase tiles'
+// idle work.
+bool idle_tiles_pay_for_columns(const ConvGeometry &g, const KernelTiles &t) {
+  const int64_t in_per_group = g.in_channels / g.groups;  // (exact: groups divide C_in)
+  return static_cast<double>(in_per_group) * (1.0 / phase_tiles_busy(g, t) - 1.0) >
+         kColumnAddMultiplyAdds;
+}
+
 bool columns_pay(const ConvGeometry &g, const KernelTiles &t) {
   const int64_t in_per_group = g.in_channels / g.groups;
   const int64_t out_per_group = g.out_channels / g.groups;
@@ -308,11 +321,11 @@ bool columns_pay(const ConvGeometry &g, const KernelTiles &t) {
                                 g.columns_per_group() >= 2;
   const bool few_channels = out_per_group < kChannelTilesFewestChannels;
   const bool tiny_input = g.in_height * g.in_width < t.x_tile.columns && few_channels;
+  const int64_t pixels = g.batch * g.in_height * g.in_width;
+  const bool idle_pays = idle_tiles_pay_for_columns(g, t);
   const bool few_pixels =
-      convt_tiles::columns_few_pixels(g.batch * g.in_height * g.in_width, t.x_tile.channels);
-  const bool phase_tiles_idle =
-      few_channels && static_cast<double>(in_per_group) * (1.0 / phase_tiles_busy(g, t) - 1.0) >
-                          kColumnAddMultiplyAdds;
+      pixels * 2 <= t.x_tile.channels || (pixels <= t.x_tile.channels && idle_pays);
+  const bool phase_tiles_idle = few_channels && idle_pays;
   return in_per_group >= 16 && (tiny_input || few_pixels || phase_tiles_idle || deep_few_outputs) &&
          columns_bytes(g) <= kMaxColumnsBytes;
 }
@@ -690,6 +703,11 @@ int32_t cpu_tile_order(const ConvGeometry &g, const XTile &x_tile,
     if (rule.applies(g, tiles)) return rule.order;
   }
   return convt_order::kXTiles;
+}
+
+bool columns_beat_idle_tiles(const ConvGeometry &g, const XTile &x_tile,
+                             const ChannelTiles &channel_tiles, const XTile &wide_x_tile) {
+  return idle_tiles_pay_for_columns(g, {x_tile, channel_tiles, wide_x_tile});
 }
 
 Plan plan_call(const ConvGeometry &g, Device device) {

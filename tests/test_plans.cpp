@@ -9,7 +9,8 @@
 // groups, depthwise, dilation with a common factor (and with many channel
 // blocks), channel tiles sharing their blocks, images or rows among the
 // threads, x tiles whose taps reach past their block, and the columns order's
-// matrices (more columns than pixels, several pixel blocks, blocks of
+// matrices (more columns than pixels, a few pixels in one tile of each
+// width, several pixel blocks, blocks of
 // fewer tiles for long reductions, blocks of input channels, runs of
 // column strips, fewer columns than two vectors or than one) and its
 // border columns, and the row tiles of one channel. The
@@ -92,6 +93,13 @@ const PlanCase kCases[] = {
     // One block of pixels, 12 strips of columns in runs of 2 (the strips'
     // tasks), 2 blocks of input channels.
     {"columns_runs_of_strips", params(1, 200, 2, 3, 20, 3, 2, 1)},
+    // The direct GEMM's tiles of every pixel (3, 4, 7 and 11 of them: the
+    // tiles of 3, 4, 8 and 12 pixels with AVX-512, of 3 and 4 and the
+    // panel's GEMM with AVX2), a partial last column tile.
+    {"few_pixels_3", params(3, 18, 1, 1, 45, 3, 2, 1)},
+    {"few_pixels_4", params(1, 20, 2, 2, 30, 4, 2, 1)},
+    {"few_pixels_7", params(7, 17, 1, 1, 20, 3, 1, 0)},
+    {"few_pixels_11", params(1, 16, 1, 11, 12, 2, 2, 0)},
     {"columns_one_vector", params(3, 4, 2, 3, 1, 3, 1, 0)},
     {"columns_under_a_vector", params(5, 3, 1, 2, 2, 1, 1, 0)},
     // Padding past the taps' reach: every input column has a tap off the
