@@ -331,7 +331,11 @@ TEST(KernelChoice, TinyInputsWithFewOutputChannelsRunAsColumns) {
   EXPECT_EQ(order_for({26, 961, 2, 2}, {961, 11, 3, 3}, 3, 0), kColumns);    // random3_29
   EXPECT_EQ(order_for({5, 85, 1, 2}, {85, 11, 1, 4}, {1, 2}, 0), kColumns);  // random1_44
   EXPECT_NE(order_for({26, 961, 2, 2}, {961, 16, 3, 3}, 3, 0), kColumns);    // 16 channels
-  // At most half an x tile's channels of pixels in all, any output channels.
+  // At most half an x tile's channels of pixels in all, any output channels;
+  // up to a whole tile's where the phase tiles idle more than the column
+  // adds cost (a 2 x 2 input, 4 pixels: 2-column phase rows).
+  EXPECT_EQ(avx2_order({1, 1024, 2, 2}, {1024, 512, 4, 4}, 2, 1), kColumns);  // pix2pix 2x2
+  EXPECT_NE(avx2_order({5, 100, 1, 1}, {100, 512, 4, 4}, 1, 0), kColumns);    // full image tiles
   EXPECT_EQ(order_for({1, 100, 1, 1}, {100, 512, 4, 4}, 1, 0), kColumns);   // dcgan_g_first_b1
   EXPECT_EQ(order_for({3, 64, 1, 1}, {64, 64, 3, 3}, 2, 1), kColumns);      // 3 pixels
   EXPECT_NE(order_for({8, 64, 1, 1}, {64, 64, 3, 3}, 2, 1), kColumns);      // 8 pixels
@@ -385,8 +389,9 @@ TEST(KernelChoice, InputsLargerThanL2TileByRow) {
 
 // On AVX-512 machines, layers whose phase rows are narrower than its
 // 32-column x tiles, and that do not fill its 32-channel tiles, run on the
-// AVX2 kernel (runtime/backend_x86.cpp), as do columns GEMMs of at most an
-// AVX2 strip of columns, and depthwise layers.
+// AVX2 kernel (runtime/backend_x86.cpp), unless they run the direct GEMM of a
+// few pixels, as do columns GEMMs of at most an AVX2 strip of columns, and
+// depthwise layers.
 TEST(KernelChoice, NarrowRowsRunOnAvx2UnlessTheyFillAvx512ChannelTiles) {
   const std::string best = convt::detail::cpu_kernel().name;
   if (best != "x86-avx512") GTEST_SKIP() << "this machine's kernel is " << best;
@@ -405,6 +410,14 @@ TEST(KernelChoice, NarrowRowsRunOnAvx2UnlessTheyFillAvx512ChannelTiles) {
   // strips hold it, AVX-512's would compute 32.
   EXPECT_EQ(kernel_for({13, 1181, 16, 32}, {1181, 1, 2, 2}, 2, 0, 1), "x86-avx2");  // 4 columns
   EXPECT_EQ(kernel_for({8, 630, 20, 41}, {630, 3, 7, 7}, 3, 0, 1), "x86-avx512");   // 147 columns
+  // The direct GEMM of a few pixels stays on AVX-512 (its tiles hold up to
+  // 12 pixels and 2 to 24 column vectors) where the AVX2 kernel's rules
+  // take columns too, or its phase tiles would idle as much; else the AVX2
+  // kernel's phase tiles.
+  EXPECT_EQ(kernel_for({1, 1024, 2, 2}, {1024, 512, 4, 4}, 2, 1, 1), "x86-avx512");  // pix2pix 2x2
+  EXPECT_EQ(kernel_for({1, 100, 1, 1}, {100, 512, 4, 4}, 1, 0, 1), "x86-avx512");    // 1 pixel
+  EXPECT_EQ(kernel_for({7, 860, 1, 1}, {860, 60, 1, 1}, 1, 0, 1), "x86-avx512");     // random16_1
+  EXPECT_EQ(kernel_for({5, 100, 1, 1}, {100, 512, 4, 4}, 1, 0, 1), "x86-avx2");      // busy tiles
   // Depthwise layers, wide rows too: a load per multiply-add.
   EXPECT_EQ(kernel_for({23, 466, 25, 25}, {466, 1, 7, 7}, 2, 1, 466), "x86-avx2");
 }
