@@ -45,14 +45,14 @@ TEST(Concurrency, CallsErrorsAndWorkspaceReleaseTogether) {
   threads.emplace_back([&] {
     const convt::Tensor x = convt::Tensor::full({1, 4, 5, 5}, 1.0f);
     const convt::Tensor w = convt::Tensor::full({3, 2, 3, 3}, 1.0f);
-    while (!done) {
+    do {  // (at least once, however soon the callers finish)
       try {
         convt::conv_transpose2d(x, w);
         ++unexpected;
       } catch (const convt::ValueError &) {
         ++value_errors;
       }
-    }
+    } while (!done);
   });
   // Kernel failures inside Halide (validation bypassed, as in test_errors):
   // each call's error message must be its own.
@@ -64,7 +64,7 @@ TEST(Concurrency, CallsErrorsAndWorkspaceReleaseTogether) {
       const convt::detail::ConvGeometry g =
           convt::detail::resolve_geometry(x.shape(), w.shape(), 1, 0, 0, 1, 1);
       convt::Tensor out({1, 3, 6, 6});
-      while (!done) {
+      do {
         try {
           convt::detail::run_plan(convt::detail::plan_call(g, convt::Device::kCPU), g, x, w_short,
                                   std::nullopt, out);
@@ -74,7 +74,7 @@ TEST(Concurrency, CallsErrorsAndWorkspaceReleaseTogether) {
           if (msg.find("weight") == std::string::npos) ++unexpected;
           ++runtime_errors;
         }
-      }
+      } while (!done);
     });
   }
   threads.emplace_back([&] {
