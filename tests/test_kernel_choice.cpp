@@ -5,6 +5,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 #include "backends.h"
 #include "cpu_tiles.h"
@@ -269,6 +270,31 @@ TEST(KernelTiles, KnobsSetTheirFields) {
   EXPECT_EQ(convt_tiles::x_tile_columns(tuned, convt_tiles::kAvx2Lanes), 8);
 }
 
+// The direct GEMM's tiles hold every pixel count up to x_channels in the
+// fewest pixels of their width, within the x tile's accumulators, whatever
+// the knobs.
+TEST(KernelTiles, DirectGemmTilesHoldEveryPixelCount) {
+  using convt_tiles::direct_gemm_tile;
+  const std::pair<int, int> avx2[] = {{1, 12}, {2, 6}, {3, 4}, {4, 3}, {6, 2}, {6, 2}};
+  for (int pixels = 1; pixels <= 6; ++pixels) {
+    const convt_tiles::DirectGemmTile t = direct_gemm_tile(convt_tiles::kX86Avx2Tiles, pixels);
+    EXPECT_EQ(std::pair(t.pixels, t.vectors), avx2[pixels - 1]) << pixels << " pixels";
+  }
+  EXPECT_EQ(direct_gemm_tile(convt_tiles::kX86Avx512Tiles, 7).pixels, 8);
+  EXPECT_EQ(direct_gemm_tile(convt_tiles::kX86Avx512Tiles, 9).vectors, 2);
+  for (const convt_tiles::CpuTiles &tiles :
+       {convt_tiles::kX86Avx2Tiles, convt_tiles::kX86Avx512Tiles, convt_tiles::kNeonTiles,
+        convt_tiles::with_knobs(convt_tiles::kX86Avx2Tiles,
+                                {{"x_vectors", 3}, {"x_channels", 4}})}) {
+    for (int pixels = 1; pixels <= tiles.x_channels; ++pixels) {
+      const convt_tiles::DirectGemmTile t = direct_gemm_tile(tiles, pixels);
+      EXPECT_GE(t.pixels, pixels);
+      EXPECT_LE(t.pixels * t.vectors, tiles.x_vectors * tiles.x_channels);
+      EXPECT_GE(t.vectors, 1);
+    }
+  }
+}
+
 // One tap per output (kernel == stride, dilation 1) at a stride along x of
 // 2 or 4 and a padding along x of whole strides, in rows that fill x tiles:
 // interleaved x tiles. Other strides, paddings and dilations do not take them.
@@ -336,13 +362,13 @@ TEST(KernelChoice, TinyInputsWithFewOutputChannelsRunAsColumns) {
   // adds cost (a 2 x 2 input, 4 pixels: 2-column phase rows).
   EXPECT_EQ(avx2_order({1, 1024, 2, 2}, {1024, 512, 4, 4}, 2, 1), kColumns);  // pix2pix 2x2
   EXPECT_NE(avx2_order({5, 100, 1, 1}, {100, 512, 4, 4}, 1, 0), kColumns);    // full image tiles
-  EXPECT_EQ(order_for({1, 100, 1, 1}, {100, 512, 4, 4}, 1, 0), kColumns);   // dcgan_g_first_b1
-  EXPECT_EQ(order_for({3, 64, 1, 1}, {64, 64, 3, 3}, 2, 1), kColumns);      // 3 pixels
-  EXPECT_NE(order_for({8, 64, 1, 1}, {64, 64, 3, 3}, 2, 1), kColumns);      // 8 pixels
-  EXPECT_NE(order_for({15, 38, 1, 1}, {38, 1, 4, 4}, 2, 1, 38), kColumns);  // depthwise
-  EXPECT_EQ(order_for({1, 453, 1, 1}, {453, 158, 3, 3}, 2, 1), kColumns);   // random1_28
-  EXPECT_NE(order_for({8, 453, 1, 1}, {453, 158, 3, 3}, 2, 1), kColumns);   // 8 pixels, 158 out
-  EXPECT_NE(order_for({5, 15, 1, 1}, {15, 1, 3, 3}, 2, 1), kColumns);       // 15 in
+  EXPECT_EQ(order_for({1, 100, 1, 1}, {100, 512, 4, 4}, 1, 0), kColumns);     // dcgan_g_first_b1
+  EXPECT_EQ(order_for({3, 64, 1, 1}, {64, 64, 3, 3}, 2, 1), kColumns);        // 3 pixels
+  EXPECT_NE(order_for({8, 64, 1, 1}, {64, 64, 3, 3}, 2, 1), kColumns);        // 8 pixels
+  EXPECT_NE(order_for({15, 38, 1, 1}, {38, 1, 4, 4}, 2, 1, 38), kColumns);    // depthwise
+  EXPECT_EQ(order_for({1, 453, 1, 1}, {453, 158, 3, 3}, 2, 1), kColumns);     // random1_28
+  EXPECT_NE(order_for({8, 453, 1, 1}, {453, 158, 3, 3}, 2, 1), kColumns);     // 8 pixels, 158 out
+  EXPECT_NE(order_for({5, 15, 1, 1}, {15, 1, 3, 3}, 2, 1), kColumns);         // 15 in
 }
 
 // At most 3 output channels (per group) from 48 or more input channels per
