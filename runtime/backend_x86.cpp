@@ -67,12 +67,33 @@ const Kernel &choose() {
   return avx512;
 }
 
+// The width in columns of the direct GEMM's tile for `pixels` pixels (at
+// most tiles.x_channels) in a kernel of `tiles` and `lanes`.
+int64_t direct_gemm_width(const convt_tiles::CpuTiles &tiles, int lanes, int64_t pixels) {
+  return int64_t{convt_tiles::direct_gemm_tile(tiles, pixels).vectors} * lanes;
+}
+
 // Phase rows narrower than the AVX-512 x tile (32 columns) run faster on
 // the AVX2 kernel, whose x tiles are 16 wide, unless they fill the AVX-512
 // channel tiles (32 channels). Measured: centernet_dw_up (depthwise, 16
 // columns) 0.9 against 1.9 ms, fcn32s_upscore (16 columns, 21 channels)
 // 14.5 against 27.5 ms; pix2pix_unet_mid (16 columns, 256 channels) stays
 // faster on AVX-512, 6.8 against 11.1 ms.
+//
+// Nor do narrow rows that run the direct GEMM of a few pixels
+// (convt_tiles::direct_gemm_tile) where its columns fill the AVX-512 tile
+// (1 pixel x 384 columns to 12 x 32) without computing a quarter more
+// columns than AVX2's tile, and the AVX2 kernel's rules take columns too,
+// or its phase tiles would idle as much: one pass over the weights in tiles
+// twice as wide. AMD EPYC Zen 4, both cores, `layer_bench` (the rules'
+// plan) before and after the direct GEMM's tiles and these rules, best of 2
+// runs each, on the 179 layers of at most 12 input pixels and 16 or more
+// input channels per group among the random seeds 1 to 40, the zoo,
+// shapes.json and dcgan_g_first in batches of 1 to 16: of the 80 taking
+// 0.02 ms or more, 45 ran faster by over 10% (pix2pix_unet_up2x2, 4 pixels,
+// 4.86 to 2.40 ms; random32_23 3.17 to 0.54; random22_36 71.0 to 39.8), 2
+// slower (random12_0, 10 1 x 1 inputs: 0.018 to 0.040 ms; random14_26 0.036
+// to 0.045), geometric mean 0.71x.
 //
 // So does a columns GEMM of at most an AVX2 strip of columns (taps x C_out
 // per group, in strips of the x tile's width): AVX-512's strips of 32 would
@@ -85,21 +106,6 @@ const Kernel &choose() {
 // 2.8 against 5.3), AVX-512 on 5, by up to 1.27x (random1_40, 9 columns,
 // stride 1: 15.7 against 19.9).
 //
-// Not the direct GEMM of a few pixels (convt_tiles::direct_gemm_tile)
-// where its columns fill the AVX-512 tile (1 pixel x 384 columns to 12 x
-// 32) without computing a quarter more columns than AVX2's tile, and the
-// AVX2 kernel's rules take columns too, or its phase tiles would idle as
-// much: one pass over the weights in tiles twice as wide. AMD EPYC Zen 4,
-// both cores, `layer_bench` (the rules' plan) before and after the direct
-// GEMM's tiles and these rules, best of 2 runs each, on the 179 layers of
-// at most 12 input pixels and 16 or more input channels per group among
-// the random seeds 1 to 40, the zoo, shapes.json and dcgan_g_first in
-// batches of 1 to 16: of the 80 taking 0.02 ms or more, 45 ran faster by
-// over 10% (pix2pix_unet_up2x2, 4 pixels, 4.86 to 2.40 ms; random32_23
-// 3.17 to 0.54; random22_36 71.0 to 39.8), 2 slower (random12_0, 10 1 x 1
-// inputs: 0.018 to 0.040 ms; random14_26 0.036 to 0.045), geometric mean
-// 0.71x.
-//
 // And so do depthwise layers: each channel of a tile reads its own input,
 // a load per multiply-add, so AVX-512's wider tiles (12 channels, or 32
 // columns) gain nothing and idle more. AMD EPYC Zen 4, both cores,
@@ -109,15 +115,6 @@ const Kernel &choose() {
 // Xeon with AVX-512, report cpu_2026-12-03_xeon_random, the AVX2 tier ran
 // the seed's depthwise layers faster than the default tier, random1_25
 // 23.3 ms against 28.6, random1_34 48.1 against 63.1.)
-// Columns the direct GEMM of `pixels` pixels (at most tiles.x_channels) and
-// `columns` columns computes in the tiles of a kernel of `tiles` and
-// `lanes`: whole tiles, its last one shifted inwards.
-int64_t direct_gemm_columns(const convt_tiles::CpuTiles &tiles, int lanes, int64_t pixels,
-                            int64_t columns) {
-  const int64_t width = int64_t{convt_tiles::direct_gemm_tile(tiles, pixels).vectors} * lanes;
-  return (columns + width - 1) / width * width;
-}
-
 bool avx2_is_faster(const ConvGeometry &g) {
   const bool narrow_rows = g.out_width / g.stride[1] < avx512.x_tile.columns;
   const int32_t order = cpu_tile_order(g, avx512.x_tile, avx512.channel_tiles, avx512.wide_x_tile);
@@ -126,19 +123,25 @@ bool avx2_is_faster(const ConvGeometry &g) {
                                    order == convt_order::kChannelTilesAlongMoreImages) &&
                                   g.out_channels >= 32;
   const bool columns = order == convt_order::kColumns;
-  const bool narrow_gemm = columns && g.columns_per_group() <= avx2.x_tile.columns;
-  const int64_t pixels = g.batch * g.in_height * g.in_width;
   const int64_t gemm = g.columns_per_group();
-  const bool direct_gemm =
-      columns && pixels <= avx512.x_tile.channels &&
-      gemm >= int64_t{convt_tiles::direct_gemm_tile(avx512_tiles, pixels).vectors} *
-                  convt_tiles::kAvx512Lanes &&
-      (pixels > avx2.x_tile.channels ||
-       direct_gemm_columns(avx512_tiles, convt_tiles::kAvx512Lanes, pixels, gemm) * 4 <=
-           direct_gemm_columns(avx2_tiles, convt_tiles::kAvx2Lanes, pixels, gemm) * 5) &&
-      (cpu_tile_order(g, avx2.x_tile, avx2.channel_tiles, avx2.wide_x_tile) ==
-           convt_order::kColumns ||
-       columns_beat_idle_tiles(g, avx2.x_tile, avx2.channel_tiles, avx2.wide_x_tile));
+  const bool narrow_gemm = columns && gemm <= avx2.x_tile.columns;
+  const int64_t pixels = g.batch * g.in_height * g.in_width;
+  bool direct_gemm = false;
+  if (columns && pixels <= avx512.x_tile.channels) {
+    // Whole tiles (the last one shifted inwards) of each flavour's width.
+    const auto computed = [gemm](int64_t width) { return (gemm + width - 1) / width * width; };
+    const int64_t wide = direct_gemm_width(avx512_tiles, convt_tiles::kAvx512Lanes, pixels);
+    const bool fills_tile =
+        gemm >= wide &&
+        (pixels > avx2.x_tile.channels ||
+         computed(wide) * 4 <=
+             computed(direct_gemm_width(avx2_tiles, convt_tiles::kAvx2Lanes, pixels)) * 5);
+    const bool avx2_no_better =
+        cpu_tile_order(g, avx2.x_tile, avx2.channel_tiles, avx2.wide_x_tile) ==
+            convt_order::kColumns ||
+        columns_beat_idle_tiles(g, avx2.x_tile, avx2.channel_tiles, avx2.wide_x_tile);
+    direct_gemm = fills_tile && avx2_no_better;
+  }
   return (narrow_rows && !full_channel_tiles && !direct_gemm) || narrow_gemm || g.depthwise();
 }
 
