@@ -199,17 +199,89 @@ bool rows_read_less(const ConvGeometry &g, const XTile &x_tile) {
   return by_block > by_row;
 }
 
-// The wide x tiles where they compute at most three quarters of the phase
-// columns the x tiles compute: rows of 17 to 24 columns against AVX2's
-// 16-column tiles (24 against 32). On rows that fill both, the wide tile's
-// fewer channels cost it some 10% (cpu_tiles.h), so a row's last partial
-// tile has to waste much more than that in the x tiles. By row or not as
-// for the x tiles (rows_read_less, with the wide tile's channel blocks).
+// The true multiply-adds per output value: C_in / groups times the taps
+// that land on an output, on average (the length of a tile's reduction).
+double multiply_adds_per_output(const ConvGeometry &g) {
+  const int64_t outputs = saturating_numel({g.batch, g.out_channels, g.out_height, g.out_width});
+  return static_cast<double>(g.multiply_adds()) /
+         static_cast<double>(std::max<int64_t>(outputs, 1));
+}
+
+// Multiply-adds a tile along x computes per input channel and tap,
+// counting the columns and channels its last tiles compute past the phase
+// row and C_out (busy_along_x's denominator, in integers).
+int64_t x_tile_work(const ConvGeometry &g, const XTile &tile) {
+  return round_up(phase_columns(g), tile.columns) * round_up(g.out_channels, tile.channels);
+}
+
+// The wide x tiles where they compute at most three quarters of what the x
+// tiles compute: of the phase columns (rows of 17 to 24 columns against
+// AVX2's 16-column tiles: 24 against 32), or, given a reduction of at
+// least kWideTilesFewestMultiplyAdds per output, of the columns and
+// channels together (linknet_decoder1, 16 channels in rows of 256:
+// AVX-512's x tiles of 12 channels compute 24, the wide tiles' 8 compute
+// 16). On rows that fill both, the wide tile's fewer channels cost it some
+// 10% (cpu_tiles.h), so the x tiles have to waste much more than that. By
+// row or not as for the x tiles (rows_read_less, with the wide tile's
+// channel blocks).
+// The columns and channels together: AMD EPYC Zen 4, both cores,
+// `layer_bench --plans`, of the layers of the random seeds 1 to 40, the zoo
+// and shapes.json it moves, 12 in the AVX-512 kernel, 10 faster by over
+// 10% (random39_28 9.4 ms against 6.1; linknet_decoder1 by row 1.61
+// against 1.34), one slower (random34_13 by row, 3.5 against 4.1); 16 in
+// the AVX2 kernel, 14 faster (random25_26 1.37 against 1.02), none slower
+// by over 10% (random16_29 by row, 0.51 against 0.55). Without the bound
+// on the reduction it also took 1 x 1 kernels of one input channel per
+// group, 1.17 to 1.25x slower (random26_6, 8 groups, 2.5 ms against 3.1);
+// and in place of the columns alone, rather than beside them, it lost 22
+// of 50 layers by over 10% (random22_47, 3.2 ms against 5.1).
+constexpr double kWideTilesFewestMultiplyAdds = 16;
+
 bool wide_tiles_pay(const ConvGeometry &g, const KernelTiles &t) {
   const int64_t wide = t.wide_x_tile.columns;
   if (wide <= 0 || !x_blocks_fit(g, wide)) return false;
   const int64_t columns = phase_columns(g);
-  return round_up(columns, wide) * 4 <= round_up(columns, t.x_tile.columns) * 3;
+  return round_up(columns, wide) * 4 <= round_up(columns, t.x_tile.columns) * 3 ||
+         (multiply_adds_per_output(g) >= kWideTilesFewestMultiplyAdds &&
+          x_tile_work(g, t.wide_x_tile) * 4 <= x_tile_work(g, t.x_tile) * 3);
+}
+
+// Channel tiles along x for rows wide enough for the x tiles, where both x
+// tiles (and the wide x tiles) leave much more of their work idle: a phase
+// row a little past a whole number of x tiles (random1_46: 66 columns in
+// AVX-512's tiles of 32 compute 96; the channel tiles' 8 compute 72), or
+// output channels a little past a whole number of the x tiles' (63 in
+// tiles of 12). A channel tile stores its columns' channels one plane
+// apart, where an x tile stores whole vectors (stride 1), and parallelizes
+// over fewer channel blocks; so it has to be busier by a margin
+// (kChannelTilesBusierBy), and have a reduction of at least
+// kChannelTilesFewestInputs input channels to amortize its stores over.
+// Not where that reads the input once per channel block and phase from
+// beyond L2 (rows_read_less, with the channel tile's blocks).
+// AMD EPYC Zen 4, both cores, `layer_bench --plans`, of the layers of the
+// random seeds 1 to 40, the zoo and shapes.json this takes: in the AVX-512
+// kernel 16, 15 faster by over 10%, geometric mean 0.80x, and one 1.07x
+// slower (stylegan2_up128 per group, 49.5 ms against 53.0); random1_46
+// 13.3 ms against 9.0, random10_37 11.3 against 6.0, aspp_dgrad_d6 7.6
+// against 6.3, hifigan_up1 5.2 against 4.4. In the AVX2 kernel 26, 22
+// faster by over 10%, geometric mean 0.78x, one 1.15x slower (random7_17,
+// 10.3 ms against 11.8); random34_11 1.07 against 0.35. Busier by 1.1 took
+// grouped_s2 per group (x tiles busy 0.89: 1.7 ms against 2.8) and
+// dilated_s1 (1.08x); from 16 input channels, fcn32s_upscore (21: 11.1 ms
+// in wide x tiles against 21.4), and from 1, layers of 1 to 6 input
+// channels up to 3.3x slower (random30_36, 1 channel: 3.8 against 12.7).
+constexpr double kChannelTilesBusierBy = 1.15;
+constexpr int64_t kChannelTilesFewestInputs = 32;
+
+bool channel_tiles_busier(const ConvGeometry &g, const KernelTiles &t) {
+  if (g.groups != 1 || g.out_channels < kChannelTilesFewestChannels ||
+      g.in_channels < kChannelTilesFewestInputs) {
+    return false;
+  }
+  const XTile &along_x = t.channel_tiles.along_x;
+  const double x_tiles_busy = std::max(busy_along_x(g, t.x_tile), busy_along_x(g, t.wide_x_tile));
+  return busy_along_x(g, along_x) >= kChannelTilesBusierBy * x_tiles_busy &&
+         !rows_read_less(g, along_x);
 }
 
 // The largest share of its work that lands on the output among the phase
@@ -426,6 +498,8 @@ constexpr OrderRule kOrderRules[] = {
        const double busy = busy_along_x(g, t.channel_tiles.along_x);
        return narrow_rows(g, t.x_tile) && channel_tiles_pay(g, t.x_tile, busy);
      }},
+    // Wider rows where the x tiles would idle much more (channel_tiles_busier).
+    {convt_order::kChannelTilesAlongX, channel_tiles_busier},
     {convt_order::kWideXTilesByRow,
      [](const ConvGeometry &g, const KernelTiles &t) {
        return wide_tiles_pay(g, t) && rows_read_less(g, t.wide_x_tile);

@@ -211,8 +211,9 @@ TEST(KernelChoice, XTilesOnlyWhereTheirHaloStaysNearTheTile) {
     EXPECT_NE(p.tile_order, kXTiles) << p.kernel->name;
     EXPECT_NE(p.tile_order, kXTilesByRow) << p.kernel->name;
   }
-  // aspp_dgrad_d6 of the zoo: 3 taps at dilation 6, a halo of 21.
-  EXPECT_EQ(avx2_order({1, 256, 33, 33}, {256, 256, 3, 3}, 1, 6, 6), kXTiles);
+  // aspp_dgrad_d6 of the zoo: 3 taps at dilation 6, a halo of 21 (with
+  // fewer input channels than channel tiles along x take on wide rows).
+  EXPECT_EQ(avx2_order({1, 24, 33, 33}, {24, 256, 3, 3}, 1, 6, 6), kXTiles);
 }
 
 // Phase rows whose last x tile leaves a quarter or more of the x tiles'
@@ -237,17 +238,67 @@ TEST(KernelChoice, RowsThatIdleAQuarterOfTheXTilesTakeWideTiles) {
   EXPECT_EQ(order({1, 64, 2 * l2 / row_bytes, 24}, weight, avx2_x, avx2, avx2_wide),
             kWideXTilesByRow);
   // Rows of 40 columns: 48 computed either way with AVX2; 64 against 48
-  // with AVX-512.
-  const convt::Shape rows_of_40{1, 64, 8, 40};
-  EXPECT_EQ(order(rows_of_40, weight, avx2_x, avx2, avx2_wide), kXTiles);
-  EXPECT_EQ(order(rows_of_40, weight, avx512_x, avx512, avx512_wide), kWideXTiles);
+  // with AVX-512. (16 input channels: too few for channel tiles along x,
+  // which would idle on none of these.)
+  const convt::Shape rows_of_40{1, 16, 8, 40}, shallow{16, 64, 4, 4};
+  EXPECT_EQ(order(rows_of_40, shallow, avx2_x, avx2, avx2_wide), kXTiles);
+  EXPECT_EQ(order(rows_of_40, shallow, avx512_x, avx512, avx512_wide), kWideXTiles);
   // Rows of 64 fill both: x tiles.
   EXPECT_EQ(order({1, 64, 8, 64}, weight, avx2_x, avx2, avx2_wide), kXTiles);
   // A kernel without a wide tile never takes them.
-  EXPECT_EQ(order({4, 64, 24, 24}, weight, avx2_x, avx2, {}), kXTiles);
+  EXPECT_EQ(order({4, 16, 24, 24}, shallow, avx2_x, avx2, {}), kXTiles);
+  // Columns and channels together: linknet_decoder1 (16 channels in rows
+  // of 256) computes 24 channels in AVX-512's x tiles, 16 in its wide
+  // tiles (AVX2's x tiles compute 18, too few more); by row where its 2 MB
+  // input outgrows L2. Not for a reduction of a few multiply-adds per
+  // output: 8 depthwise channels, a 1 x 1 kernel.
+  const convt::detail::ConvGeometry linknet =
+      convt::detail::resolve_geometry({1, 16, 128, 256}, {16, 16, 3, 3}, 2, 1, 1, 1, 1);
+  const int32_t linknet_order =
+      convt::detail::cpu_tile_order(linknet, avx512_x, avx512, avx512_wide);
+  EXPECT_TRUE(linknet_order == kWideXTiles || linknet_order == kWideXTilesByRow)
+      << tile_order_name(linknet_order);
+  const int32_t linknet_avx2 = convt::detail::cpu_tile_order(linknet, avx2_x, avx2, avx2_wide);
+  EXPECT_TRUE(linknet_avx2 == kXTiles || linknet_avx2 == kXTilesByRow)
+      << tile_order_name(linknet_avx2);
+  const convt::detail::ConvGeometry depthwise =
+      convt::detail::resolve_geometry({18, 8, 40, 40}, {8, 1, 1, 1}, 2, 0, 0, 8, 1);
+  EXPECT_EQ(convt::detail::cpu_tile_order(depthwise, avx2_x, avx2, avx2_wide), kXTiles);
   // A halo of more than three wide tiles (8 taps at dilation 24, stride 2:
   // 84 + 24 + 3 columns against 72): neither x tile.
   EXPECT_EQ(order({1, 8, 4, 4}, {8, 8, 1, 8}, avx2_x, avx2, avx2_wide, 1, 24), kChannelTilesAlongX);
+}
+
+// Rows wide enough for the x tiles take channel tiles along x where every x
+// tile (and wide x tile) leaves 1.15 times as much of its work idle, given
+// 32 or more input channels and an input whose passes stay in L2.
+TEST(KernelChoice, WideRowsTakeChannelTilesWhereTheXTilesIdleMore) {
+  auto order = [](const convt::Shape &input, const convt::Shape &weight, int64_t stride,
+                  int64_t padding, int64_t dilation, const convt::detail::XTile &x,
+                  const convt::detail::ChannelTiles &tiles, const convt::detail::XTile &wide) {
+    return convt::detail::cpu_tile_order(
+        convt::detail::resolve_geometry(input, weight, stride, padding, 0, 1, dilation), x, tiles,
+        wide);
+  };
+  // random1_46 of the report: 66 phase columns (96 in AVX-512's x tiles,
+  // 72 in its channel tiles) and 63 channels (72 in x tiles of 12); with
+  // AVX2's tiles the wide x tiles idle little more than the channel tiles.
+  const convt::Shape random1_46{1, 511, 16, 65}, random1_46_weight{511, 63, 5, 5};
+  EXPECT_EQ(order(random1_46, random1_46_weight, 2, 1, 1, avx512_x, avx512, avx512_wide),
+            kChannelTilesAlongX);
+  EXPECT_NE(order(random1_46, random1_46_weight, 2, 1, 1, avx2_x, avx2, avx2_wide),
+            kChannelTilesAlongX);
+  // aspp_dgrad_d6 of the zoo: 33 columns at stride 1 (48 in x tiles).
+  const convt::Shape aspp{1, 256, 33, 33}, aspp_weight{256, 256, 3, 3};
+  EXPECT_EQ(order(aspp, aspp_weight, 1, 6, 6, avx2_x, avx2, avx2_wide), kChannelTilesAlongX);
+  EXPECT_EQ(order(aspp, aspp_weight, 1, 6, 6, avx512_x, avx512, avx512_wide), kChannelTilesAlongX);
+  // grouped_s2 per group: 32 channels, x tiles of 12 busy 0.89 of the
+  // channel tiles' 1.0; not the margin.
+  EXPECT_EQ(order({2, 32, 32, 32}, {32, 32, 4, 4}, 2, 1, 1, avx512_x, avx512, avx512_wide),
+            kXTiles);
+  // 31 input channels: too short a reduction for the channel tiles' stores.
+  EXPECT_NE(order({1, 31, 16, 65}, {31, 63, 5, 5}, 2, 1, 1, avx512_x, avx512, avx512_wide),
+            kChannelTilesAlongX);
 }
 
 // The planner reads a kernel's tiles with the knobs it was built with
@@ -401,7 +452,7 @@ TEST(KernelChoice, InputsLargerThanL2TileByRow) {
   EXPECT_EQ(order_for({64, 16, l2 / row_bytes / 2, 64}, {16, 8, 3, 3}, 2, 1), kXTiles);
   // One row (audio layers): by row would leave all cores but one idle
   // (a one-core machine has none to leave idle).
-  EXPECT_EQ(order_for({1, 16, 1, 2 * l2 / 64}, {16, 8, 1, 4}, {1, 2}, {0, 1}),
+  EXPECT_EQ(order_for({1, 16, 1, 2 * l2 / 64}, {16, 12, 1, 4}, {1, 2}, {0, 1}),
             convt::detail::cpu_cores() > 1 ? kXTiles : kXTilesByRow);
   // A channel block reads only its groups' input: a depthwise layer whose
   // image is twice L2 keeps x tiles (a block's 6 planes are a sliver of

@@ -4,7 +4,8 @@
 // the float64 reference's result, and the same bits as every other plan of
 // its flavour and summation sequence (convt_order::sum_order; flavours need
 // only agree within 1e-5), on
-// layers that reach each schedule path: wide and narrow phase rows, batches,
+// layers that reach each schedule path: wide phase rows (in x tiles and in
+// channel tiles) and narrow ones, batches,
 // few output channels, edge columns, bias-only residues, wide and narrow
 // groups, depthwise, dilation with a common factor (and with many channel
 // blocks), channel tiles sharing their blocks, images or rows among the
@@ -60,6 +61,9 @@ RefParams params(int64_t n, int64_t c_in, int64_t h, int64_t w, int64_t c_out, i
 
 const PlanCase kCases[] = {
     {"wide_rows", params(1, 8, 5, 40, 20, 3, 2, 1)},
+    // Rows of 33 columns at stride 1, which AVX2's x tiles would leave a
+    // third idle: the rules take channel tiles along x (32 input channels).
+    {"wide_rows_channel_tiles", params(1, 32, 3, 33, 24, 3, 1, 1)},
     // One tap a phase (kernel 2, stride 2, padding 0: U-Net's up-convs),
     // 37 phase columns ending in a partial tile.
     {"one_tap_phases", params(2, 8, 5, 37, 20, 2, 2, 0)},
