@@ -3,6 +3,7 @@
 #include <optional>
 
 #include "cpu_tiles.h"
+#include "phase_constants.h"
 
 using namespace Halide;
 
@@ -21,7 +22,7 @@ AxisPhases make_axis_phases(const Expr &stride, const Expr &padding, const Expr 
   a.inverse = inverse;
   // Dilation 1 or stride 1 (nearly every real layer): specializations on
   // `simple` fold the gcd away.
-  a.simple = dilation == 1 || stride == 1;
+  a.simple = convt_phase::simple_phases(stride, dilation);
   a.tap_step = select(a.simple, stride, stride / gcd);
   a.input_step = select(a.simple, dilation, dilation / gcd);
   a.count = min(kernel, a.tap_step);

@@ -45,4 +45,12 @@ constexpr PhaseConstants phase_constants(int64_t stride, int64_t dilation) {
   return {g, inverse};
 }
 
+// Whether an axis's phases need no gcd: dilation 1 or stride 1 (nearly
+// every real layer). The CPU schedule specializes its tiles on it (with
+// Halide Exprs) and the runtime's planner reads it (with ints).
+template <typename T>
+auto simple_phases(const T &stride, const T &dilation) {
+  return dilation == 1 || stride == 1;
+}
+
 }  // namespace convt_phase

@@ -195,6 +195,31 @@ TEST(KernelChoice, AcrossRowsOnlyWhereTheBorderRowsPay) {
   EXPECT_EQ(order_for({1, 4, 8, 9}, {4, 3, 8, 3}, 1, 0), kXTilesAcrossRows);  // 15 x 3 < 8 x 6
 }
 
+// Grouped layers whose phases need the gcd (dilation and stride both above
+// 1 along an axis of two or more taps) run one call per group on the CPU,
+// where the schedule's groups-1 specialization of such phases applies; not
+// depthwise layers, nor the columns order (no phases).
+TEST(KernelChoice, GroupedLayersWhosePhasesNeedTheGcdRunPerGroup) {
+  auto plan = [](const convt::Shape &input, const convt::Shape &weight, int64_t stride,
+                 int64_t padding, int64_t groups, int64_t dilation) {
+    return convt::detail::plan_call(
+        convt::detail::resolve_geometry(input, weight, stride, padding, 0, groups, dilation),
+        convt::Device::kCPU);
+  };
+  // random1_47 of the report: 2 groups of 6 to 2 channels, k7 s2 d2.
+  const convt::Shape input{23, 12, 43, 43}, weight{12, 2, 7, 7};
+  EXPECT_TRUE(plan(input, weight, 2, 6, 2, 2).per_group);
+  EXPECT_FALSE(plan(input, weight, 2, 6, 2, 1).per_group);  // dilation 1
+  EXPECT_FALSE(plan(input, weight, 1, 6, 2, 2).per_group);  // stride 1
+  // random37_30: a 1 x 1 kernel, one tap whatever the dilation.
+  EXPECT_FALSE(plan({1, 4, 53, 53}, {4, 65, 1, 1}, 2, 0, 4, 3).per_group);
+  EXPECT_FALSE(plan({2, 8, 9, 9}, {8, 1, 3, 3}, 2, 1, 8, 2).per_group);  // depthwise
+  // random33_21: 4 groups of 297 to 6 channels on a 2 x 2 input, columns.
+  const convt::detail::Plan columns = plan({1, 1188, 2, 2}, {1188, 6, 4, 4}, 2, 1, 4, 2);
+  EXPECT_EQ(columns.tile_order, kColumns);
+  EXPECT_FALSE(columns.per_group);
+}
+
 // x tiles read the input in blocks of their columns with the halo their
 // taps reach beyond them: not where that halo passes three tiles (not even
 // as candidates), so a far-dilated kernel's copy stays near the input's size.

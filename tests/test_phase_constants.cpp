@@ -39,4 +39,20 @@ TEST(PhaseConstants, MatchTheirDefinitions) {
   EXPECT_EQ(convt_phase::phase_constants(0, 3).gcd, 1);            // outside validation: no loop
 }
 
+// The phases the CPU schedule specializes as simple (dilation 1 or stride
+// 1) are those whose gcd it folds to 1: there a phase's taps lie s apart.
+TEST(PhaseConstants, SimplePhasesHaveGcdOne) {
+  for (int64_t s = 1; s <= 16; ++s) {
+    for (int64_t d = 1; d <= 16; ++d) {
+      if (convt_phase::simple_phases(s, d)) {
+        EXPECT_EQ(convt_phase::phase_constants(s, d).gcd, 1) << "s " << s << " d " << d;
+      }
+    }
+  }
+  EXPECT_TRUE(convt_phase::simple_phases(1, 4));
+  EXPECT_TRUE(convt_phase::simple_phases(4, 1));
+  EXPECT_FALSE(convt_phase::simple_phases(2, 3));  // gcd 1, but not folded
+  EXPECT_FALSE(convt_phase::simple_phases(4, 2));
+}
+
 }  // namespace

@@ -79,6 +79,8 @@ const PlanCase kCases[] = {
     {"bias_fill", params(1, 4, 5, 5, 4, 1, 3, 0)},
     {"wide_groups", params(2, 32, 4, 6, 34, 3, 2, 1, 2)},
     {"narrow_groups", params(2, 12, 4, 9, 9, 3, 2, 1, 3)},
+    // Narrow groups at dilation 2 and stride 2: one call per group.
+    {"gcd_phases_in_groups", params(2, 8, 5, 9, 6, 3, 2, 1, 2, 2)},
     {"depthwise", params(3, 20, 5, 7, 20, 3, 2, 1, 20)},
     // Phase rows of one column: the rules' channel tiles for groups.
     {"depthwise_one_pixel", params(5, 30, 1, 1, 30, 4, 2, 1, 30)},
