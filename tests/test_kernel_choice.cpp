@@ -471,10 +471,10 @@ TEST(KernelChoice, DeepInputsToFewOutputChannelsRunAsColumns) {
 TEST(KernelChoice, InputsLargerThanL2TileByRow) {
   const int64_t l2 = convt::detail::l2_cache_bytes();
   const int64_t row_bytes = 16 * 64 * 4;  // 16 channels of 64 floats
-  EXPECT_EQ(order_for({1, 16, 2 * l2 / row_bytes, 64}, {16, 8, 3, 3}, 2, 1), kXTilesByRow);
-  EXPECT_EQ(order_for({2, 16, 2 * l2 / row_bytes, 64}, {16, 8, 3, 3}, 2, 1), kXTilesByRow);
-  EXPECT_EQ(order_for({1, 16, l2 / row_bytes / 2, 64}, {16, 8, 3, 3}, 2, 1), kXTiles);
-  EXPECT_EQ(order_for({64, 16, l2 / row_bytes / 2, 64}, {16, 8, 3, 3}, 2, 1), kXTiles);
+  EXPECT_EQ(order_for({1, 16, 2 * l2 / row_bytes, 64}, {16, 12, 3, 3}, 2, 1), kXTilesByRow);
+  EXPECT_EQ(order_for({2, 16, 2 * l2 / row_bytes, 64}, {16, 12, 3, 3}, 2, 1), kXTilesByRow);
+  EXPECT_EQ(order_for({1, 16, l2 / row_bytes / 2, 64}, {16, 12, 3, 3}, 2, 1), kXTiles);
+  EXPECT_EQ(order_for({64, 16, l2 / row_bytes / 2, 64}, {16, 12, 3, 3}, 2, 1), kXTiles);
   // One row (audio layers): by row would leave all cores but one idle
   // (a one-core machine has none to leave idle).
   EXPECT_EQ(order_for({1, 16, 1, 2 * l2 / 64}, {16, 12, 1, 4}, {1, 2}, {0, 1}),
