@@ -536,7 +536,8 @@ int64_t x_block_columns(int32_t order, const Kernel &kernel) {
 // group with groups 1: the group-1 specializations (and on GPUs the gemm
 // kernel) then apply, and a channel tile never straddles two groups (which
 // costs it one input load per channel instead of one per tile). Narrow
-// groups and depthwise layers stay in one call.
+// groups stay in one call unless their phases need the gcd (below), and
+// depthwise layers always.
 bool runs_per_group(const ConvGeometry &g) {
   return g.groups > 1 && g.in_channels / g.groups >= 16 && g.out_channels / g.groups >= 16;
 }
