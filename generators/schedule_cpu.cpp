@@ -378,28 +378,55 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
     // task reads its own images' input (dcgan_g3, 8 image tiles of 2
     // channel blocks, both cores of an Intel Xeon with AVX-512, alternated:
     // order 2 median 70.2 to 53.6 ms, order 7 72.4 to 61.7, against rows).
-    // The tile's loop `ino` stays innermost of the pixels (extent 1, under
-    // the shared `inoo`): its register tile is computed there.
+    // The register tiles of up to kRowChunk pixels of a phase row and one
+    // image tile are kept in a buffer on the stack (`row`, at `iqxo`), and
+    // stored one image and channel at a time, the pixels innermost, so each
+    // output line takes every value the chunk has for it while it is in L1.
+    // A tile's 8 images x 32 channels are 256 lines, a plane apart: stored
+    // tile by tile, each store missed L1 where the planes are a multiple of
+    // 4 KB (one L1 set for them all), and missed again for the next pixel's
+    // tile (a third of dcgan_g3's call in a profile). Intel Xeon family 6
+    // model 167, both cores, alternated, medians of 2, orders 2 and 7 (ms):
+    // AVX-512 dcgan_g3 27.7 to 19.0 and 33.7 to 22.0, simplebaseline_r50_d3
+    // 56.5 to 47.4 and 73.7 to 65.7, dcgan_g_mid 11.8 to 11.2 and 13.1 to
+    // 12.2; AVX2 dcgan_g3 30.4 to 29.0 and 35.9 to 28.4, dcgan_g_mid and
+    // simplebaseline_r50_d3 the same; dcgan_g_first (rows of 4 pixels, 100
+    // multiply-adds per value) 0.74 to 0.87 in AVX2, its stores a larger
+    // share. A whole row's buffer was allocated from the heap per row and
+    // image tile (dcgan_g_first 0.73 to 1.24 ms in AVX2); a constant 16
+    // pixels computed idle pixels in rows of 4 (dcgan_g_mid 18.5 to 20.6).
+    constexpr int kRowChunk = 16;
+    RVar iqxo("iqxo"), iqxi("iqxi");
     Var inoo("inoo"), tiles("tiles");
     auto tile = [&](Stage s, Share share) {
-      s.allow_race_conditions();
+      s.allow_race_conditions()
+          .split(iqx, iqxo, iqxi, kRowChunk, TailStrategy::GuardWithIf)
+          .split(f.co, icoo, icoi, depth, TailStrategy::GuardWithIf);
       if (share == Share::kImages) {
         s.split(f.n, tiles, ini, images, TailStrategy::GuardWithIf)
             .split(tiles, inoo, ino, 1)
-            .split(f.co, icoo, icoi, depth, TailStrategy::GuardWithIf)
-            .reorder(icoi, ini, ino, iqx, iqy, inoo, irx, iry, icoo)
+            .reorder(iqxi, icoi, ini, iqxo, ino, iqy, inoo, irx, iry, icoo)
             .parallel(inoo);
       } else {
         s.split(f.n, ino, ini, images, TailStrategy::GuardWithIf)
-            .split(f.co, icoo, icoi, depth, TailStrategy::GuardWithIf)
-            .reorder(icoi, ini, ino, iqx, iqy, irx, iry, icoo)
+            .reorder(iqxi, icoi, ini, iqxo, ino, iqy, irx, iry, icoo)
             .parallel(share == Share::kBlocks ? VarOrRVar(icoo) : VarOrRVar(iqy));
       }
-      s.vectorize(icoi, vec).unroll(ini);
+      s.unroll(ini);
     };
     specialize_channel_tiles(f.output.update(update), depth, images, tile);
 
-    channel_tile_in_registers(sum, f.n, images, depth, LoopLevel(f.output, ino), f.r_by_image);
+    Func row = sum.in(f.output);
+    row.compute_at(f.output, iqxo)
+        .store_in(MemoryType::Stack)
+        .bound_extent(f.n, images)
+        .bound_extent(f.co, depth)
+        .reorder_storage(f.co, f.n, f.qx, f.qy, f.rx, f.ry)
+        .reorder(f.co, f.n, f.qx, f.qy, f.rx, f.ry)
+        .vectorize(f.co, vec)
+        .unroll(f.co)
+        .unroll(f.n);
+    channel_tile_in_registers(sum, f.n, images, depth, LoopLevel(row, f.qx), f.r_by_image);
     pack_weights(sum, LoopLevel(f.output, icoo), PackSpan::kBlock, order);
     // The input in blocks of the image tile's images ([y][x][nb][c][ni],
     // input_image_blocks): one reduction step's broadcasts are adjacent,
