@@ -392,20 +392,20 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
     // 12.2; AVX2 dcgan_g3 30.4 to 29.0 and 35.9 to 28.4, dcgan_g_mid and
     // simplebaseline_r50_d3 the same; dcgan_g_first (rows of 4 pixels, 100
     // multiply-adds per value) 0.74 to 0.87 in AVX2, its stores a larger
-    // share. A whole row's buffer was allocated from the heap per row and
-    // image tile (dcgan_g_first 0.73 to 1.24 ms in AVX2); a constant 16
-    // pixels computed idle pixels in rows of 4 (dcgan_g_mid 18.5 to 20.6).
+    // share. Off the stack the buffer came from the heap per chunk
+    // (dcgan_g_first 0.73 to 1.24 ms in AVX2; holding a whole row, per row
+    // and image tile, 1.35 to 2.86); bound to 16 pixels, it computed idle
+    // pixels in rows of 4 (dcgan_g_mid 18.5 to 20.6).
     constexpr int kRowChunk = 16;
     RVar iqxo("iqxo"), iqxi("iqxi");
-    Var inoo("inoo"), tiles("tiles");
+    Var inoo("inoo");
     auto tile = [&](Stage s, Share share) {
       s.allow_race_conditions()
           .split(iqx, iqxo, iqxi, kRowChunk, TailStrategy::GuardWithIf)
           .split(f.co, icoo, icoi, depth, TailStrategy::GuardWithIf);
       if (share == Share::kImages) {
-        s.split(f.n, tiles, ini, images, TailStrategy::GuardWithIf)
-            .split(tiles, inoo, ino, 1)
-            .reorder(iqxi, icoi, ini, iqxo, ino, iqy, inoo, irx, iry, icoo)
+        s.split(f.n, inoo, ini, images, TailStrategy::GuardWithIf)
+            .reorder(iqxi, icoi, ini, iqxo, iqy, inoo, irx, iry, icoo)
             .parallel(inoo);
       } else {
         s.split(f.n, ino, ini, images, TailStrategy::GuardWithIf)
