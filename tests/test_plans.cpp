@@ -59,6 +59,17 @@ RefParams params(int64_t n, int64_t c_in, int64_t h, int64_t w, int64_t c_out, i
   return p;
 }
 
+// A layer of one input row and a kernel of one row (1-D audio layers).
+RefParams one_row(int64_t n, int64_t c_in, int64_t w, int64_t c_out, int64_t kw, int64_t s,
+                  int64_t pad, int64_t groups = 1, int64_t d = 1) {
+  RefParams p = params(n, c_in, 1, w, c_out, 1, 1, 0, groups);
+  p.kw = kw;
+  p.stride[1] = s;
+  p.padding[1] = pad;
+  p.dilation[1] = d;
+  return p;
+}
+
 const PlanCase kCases[] = {
     {"wide_rows", params(1, 8, 5, 40, 20, 3, 2, 1)},
     // Rows of 33 columns at stride 1, which AVX2's x tiles would leave a
@@ -91,6 +102,11 @@ const PlanCase kCases[] = {
     // two blocks and a part.
     {"dilated_wide_rows", params(1, 6, 3, 37, 14, 3, 1, 2, 1, 3)},
     {"one_pixel_many_columns", params(1, 30, 1, 1, 40, 3, 2, 1)},
+    // One phase row: x tiles by row share the row's tiles, each running
+    // every channel block (two blocks, the last partial, in both x86
+    // tiles); its other specialization in groups at dilation 2.
+    {"one_row", one_row(2, 9, 45, 14, 4, 2, 1)},
+    {"one_row_dilated_groups", one_row(1, 6, 41, 26, 3, 3, 2, 2, 2)},
     {"pixel_blocks", params(2, 6, 12, 10, 1, 5, 3, 2)},
     // Long reductions: pixel blocks of fewer tiles (3, and 1), the last
     // one partial.
