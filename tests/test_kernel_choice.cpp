@@ -467,7 +467,7 @@ TEST(KernelChoice, DeepInputsToFewOutputChannelsRunAsColumns) {
 
 // One image's input larger than this machine's L2: each output row runs
 // through every channel block and phase (x tiles by row); smaller, or in
-// fewer phase rows than cores, x tiles.
+// fewer phase rows than cores (but one), x tiles.
 TEST(KernelChoice, InputsLargerThanL2TileByRow) {
   const int64_t l2 = convt::detail::l2_cache_bytes();
   const int64_t row_bytes = 16 * 64 * 4;  // 16 channels of 64 floats
@@ -475,10 +475,15 @@ TEST(KernelChoice, InputsLargerThanL2TileByRow) {
   EXPECT_EQ(order_for({2, 16, 2 * l2 / row_bytes, 64}, {16, 12, 3, 3}, 2, 1), kXTilesByRow);
   EXPECT_EQ(order_for({1, 16, l2 / row_bytes / 2, 64}, {16, 12, 3, 3}, 2, 1), kXTiles);
   EXPECT_EQ(order_for({64, 16, l2 / row_bytes / 2, 64}, {16, 12, 3, 3}, 2, 1), kXTiles);
-  // One row (audio layers): by row would leave all cores but one idle
-  // (a one-core machine has none to leave idle).
-  EXPECT_EQ(order_for({1, 16, 1, 2 * l2 / 64}, {16, 12, 1, 4}, {1, 2}, {0, 1}),
-            convt::detail::cpu_cores() > 1 ? kXTiles : kXTilesByRow);
+  EXPECT_EQ(order_for({1, 16, 2, 2 * l2 / 64}, {16, 12, 1, 4}, {1, 2}, {0, 1}),
+            convt::detail::cpu_cores() > 2 ? kXTiles : kXTilesByRow);
+  // One phase row (audio layers): by row shares the row's x tiles, each
+  // reading one phase's weights, where the input outgrows half of L2 and
+  // a phase's weights do not.
+  EXPECT_EQ(order_for({1, 16, 1, 2 * l2 / 64}, {16, 12, 1, 4}, {1, 2}, {0, 1}), kXTilesByRow);
+  EXPECT_EQ(order_for({1, 128, 1, 12800}, {128, 64, 1, 4}, {1, 2}, {0, 1}),
+            kXTilesByRow);  // hifigan_up3
+  EXPECT_NE(order_for({1, 16, 1, l2 / 256}, {16, l2 / 128, 1, 4}, {1, 2}, {0, 1}), kXTilesByRow);
   // A channel block reads only its groups' input: a depthwise layer whose
   // image is twice L2 keeps x tiles (a block's 6 planes are a sliver of
   // it); 2 groups of 8 output channels, each group's input twice L2, take
