@@ -72,6 +72,11 @@ RefParams one_row(int64_t n, int64_t c_in, int64_t w, int64_t c_out, int64_t kw,
 
 const PlanCase kCases[] = {
     {"wide_rows", params(1, 8, 5, 40, 20, 3, 2, 1)},
+    // Blocks enough to share alone (16 or more in both x86 tiles, the last
+    // partial) in a batch: x tiles pack each block's weights once for
+    // every image; at stride 1 and 2.
+    {"wide_rows_many_blocks", params(2, 5, 3, 37, 200, 3, 2, 1)},
+    {"wide_rows_many_blocks_stride_1", params(3, 4, 2, 35, 194, 3, 1, 1)},
     // Rows of 33 columns at stride 1, which AVX2's x tiles would leave a
     // third idle: the rules take channel tiles along x (32 input channels).
     {"wide_rows_channel_tiles", params(1, 32, 3, 33, 24, 3, 1, 1)},
