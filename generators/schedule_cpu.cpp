@@ -250,6 +250,11 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
         .unroll(f.qx)
         .unroll(f.co);
   };
+  // What an order's threads share: channel blocks (each running every
+  // image), (channel block, image) tiles, images (in image tiles), or the
+  // rows of each phase.
+  enum class Share { kBlocks, kTiles, kImages, kRows };
+
   // --- 0 and 9: x tiles, and wide x tiles ----------------------------------
   // Per (image, channel block), every phase and row, then register tiles
   // along qx. (Depthwise layers always have blocks enough: a row of one is
@@ -261,10 +266,8 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
     RVar qx = r.x, qy = r.y, rx = r.z, ry = r.w;
     RVar qxo(prefix + "qxo"), qxi(prefix + "qxi");
     Var coo(prefix + "coo"), coi(prefix + "coi"), tile(prefix + "tile");
-    // What the threads share: (channel block, image) tiles, channel blocks
-    // (each running every image), or the rows of each phase. The weights
-    // are packed per `tile`.
-    enum class Share { kTiles, kBlocks, kRows };
+    // The weights are packed per `tile`: a (channel block, image) tile,
+    // or a channel block where the blocks alone are shared.
     auto tile_x = [&](Stage s, Share share) {
       s.allow_race_conditions()
           .split(qx, qxo, qxi, width, TailStrategy::GuardWithIf)
@@ -324,7 +327,6 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
   // enough of them: a task per image keeps each image's input rows on one
   // core (a row reads the next row's input too) and wakes the pool once per
   // phase, not once per image and phase.
-  enum class Share { kBlocks, kImages, kRows };
   auto specialize_channel_tiles = [&](Stage s, int depth, int images,
                                       const std::function<void(Stage, Share)> &tile) {
     const Expr enough_blocks = blocks(depth) >= t.enough_blocks;

@@ -467,7 +467,7 @@ TEST(KernelChoice, DeepInputsToFewOutputChannelsRunAsColumns) {
 
 // One image's input larger than this machine's L2: each output row runs
 // through every channel block and phase (x tiles by row); smaller, or in
-// fewer phase rows than cores (but one), x tiles.
+// fewer phase rows than cores (one phase row has its own rule), x tiles.
 TEST(KernelChoice, InputsLargerThanL2TileByRow) {
   const int64_t l2 = convt::detail::l2_cache_bytes();
   const int64_t row_bytes = 16 * 64 * 4;  // 16 channels of 64 floats
@@ -475,6 +475,7 @@ TEST(KernelChoice, InputsLargerThanL2TileByRow) {
   EXPECT_EQ(order_for({2, 16, 2 * l2 / row_bytes, 64}, {16, 12, 3, 3}, 2, 1), kXTilesByRow);
   EXPECT_EQ(order_for({1, 16, l2 / row_bytes / 2, 64}, {16, 12, 3, 3}, 2, 1), kXTiles);
   EXPECT_EQ(order_for({64, 16, l2 / row_bytes / 2, 64}, {16, 12, 3, 3}, 2, 1), kXTiles);
+  // Two phase rows: by row only on at most 2 cores (it shares out rows).
   EXPECT_EQ(order_for({1, 16, 2, 2 * l2 / 64}, {16, 12, 1, 4}, {1, 2}, {0, 1}),
             convt::detail::cpu_cores() > 2 ? kXTiles : kXTilesByRow);
   // One phase row (audio layers): by row shares the row's x tiles, each
