@@ -244,7 +244,7 @@ TEST(KernelChoice, XTilesOnlyWhereTheirHaloStaysNearTheTile) {
 // Phase rows whose last x tile leaves a quarter or more of the x tiles'
 // columns idle take the wide x tiles (AVX2: 24 columns x 4 channels;
 // AVX-512: 48 x 8), by row where the x tiles would be (an input larger
-// than L2), where the wide tile's halo stays near it.
+// than half of L2), where the wide tile's halo stays near it.
 TEST(KernelChoice, RowsThatIdleAQuarterOfTheXTilesTakeWideTiles) {
   auto order = [](const convt::Shape &input, const convt::Shape &weight,
                   const convt::detail::XTile &x, const convt::detail::ChannelTiles &tiles,
@@ -275,7 +275,7 @@ TEST(KernelChoice, RowsThatIdleAQuarterOfTheXTilesTakeWideTiles) {
   // Columns and channels together: linknet_decoder1 (16 channels in rows
   // of 256) computes 24 channels in AVX-512's x tiles, 16 in its wide
   // tiles (AVX2's x tiles compute 18, too few more); by row where its 2 MB
-  // input outgrows L2. Not for a reduction of a few multiply-adds per
+  // input outgrows half of L2. Not for a reduction of a few multiply-adds per
   // output: 8 depthwise channels, a 1 x 1 kernel.
   const convt::detail::ConvGeometry linknet =
       convt::detail::resolve_geometry({1, 16, 128, 256}, {16, 16, 3, 3}, 2, 1, 1, 1, 1);
@@ -465,14 +465,18 @@ TEST(KernelChoice, DeepInputsToFewOutputChannelsRunAsColumns) {
   EXPECT_EQ(order_for({35, 148, 30, 30}, {148, 2, 1, 1}, 2, 0), kColumns);
 }
 
-// One image's input larger than this machine's L2: each output row runs
-// through every channel block and phase (x tiles by row); smaller, or in
-// fewer phase rows than cores (one phase row has its own rule), x tiles.
+// One image's input larger than half of this machine's L2 (the output and
+// the weights pass through it too): each output row runs through every
+// channel block and phase (x tiles by row); smaller, or in fewer phase rows
+// than cores (one phase row has its own rule), x tiles.
 TEST(KernelChoice, InputsLargerThanL2TileByRow) {
   const int64_t l2 = convt::detail::l2_cache_bytes();
   const int64_t row_bytes = 16 * 64 * 4;  // 16 channels of 64 floats
   EXPECT_EQ(order_for({1, 16, 2 * l2 / row_bytes, 64}, {16, 12, 3, 3}, 2, 1), kXTilesByRow);
   EXPECT_EQ(order_for({2, 16, 2 * l2 / row_bytes, 64}, {16, 12, 3, 3}, 2, 1), kXTilesByRow);
+  // Three quarters of L2 (centernet_r18_deconv3: 2 MB per image in a 2 MB
+  // L2 ran 1.07x faster by row).
+  EXPECT_EQ(order_for({1, 16, 3 * l2 / row_bytes / 4, 64}, {16, 12, 3, 3}, 2, 1), kXTilesByRow);
   EXPECT_EQ(order_for({1, 16, l2 / row_bytes / 2, 64}, {16, 12, 3, 3}, 2, 1), kXTiles);
   EXPECT_EQ(order_for({64, 16, l2 / row_bytes / 2, 64}, {16, 12, 3, 3}, 2, 1), kXTiles);
   // Two phase rows: by row only on at most 2 cores (it shares out rows).

@@ -341,7 +341,7 @@ std::vector<ConvCase> two_tap_cases() {
 // Phase rows that leave a quarter or more of the x tiles' columns idle (17
 // to 24 columns against AVX2's 16-column tiles, 33 to 48 against
 // AVX-512's 32): the wide x tiles (kWideXTiles; by row, for inputs larger
-// than L2, test_plans runs them on every case), through each of their
+// than half of L2, test_plans runs them on every case), through each of their
 // specializations (stride 1 along x, dilation with stride, groups 1, 2 and
 // depthwise), with channel counts that are not multiples of their 4
 // (AVX-512: 8) channels and a partial last tile.
@@ -567,7 +567,7 @@ std::vector<ConvCase> phase_geometry_cases() {
     ConvCase c;
     RefParams &p = c.p;
     // The orders small shapes reach (x tiles by row takes an input larger
-    // than L2: test_plans runs it on every path).
+    // than half of L2: test_plans runs it on every path).
     constexpr int32_t kReached[] = {convt_order::kXTiles,
                                     convt_order::kChannelTilesAlongX,
                                     convt_order::kChannelTilesAlongImages,
