@@ -422,12 +422,12 @@ ConvTranspose2dFuncs define_conv_transpose2d(
   };
   // q * s_x + offset < W_out, solved for q: linear in the tile loop with a
   // constant coefficient, so Halide can split off a row's last tile (marked
-  // likely) and store the full tiles without a test per value. (Tested as
-  // q * s_x + offset < W_out, each of a channel tile's 256 scalar stores
-  // took its own compare and branch: 18% of dcgan_g3's kernel in channel
-  // tiles along x. Both cores of an Intel Xeon, alternated, medians of 4,
-  // AVX-512: enet_b4_up 0.93 to 0.81 ms along x, dcgan_g3 18.2 to 17.4
-  // along images.)
+  // likely) and store the full tiles without a test per value. (Written
+  // as q * s_x + offset < W_out, which Halide cannot solve for q, it cost
+  // each of a channel tile's 256 scalar stores a compare and a branch: 18%
+  // of dcgan_g3's kernel in channel tiles along x. Both cores of an Intel
+  // Xeon, alternated, medians of 4, AVX-512: enet_b4_up 0.93 to 0.81 ms
+  // along x, dcgan_g3 18.2 to 17.4 along images.)
   auto column_in_range = [&](const Expr &qx, const Expr &rx) {
     return likely(qx < (output_width - f.phase_x.offset(rx) + stride_x - 1) / stride_x);
   };

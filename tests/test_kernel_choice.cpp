@@ -469,7 +469,7 @@ TEST(KernelChoice, DeepInputsToFewOutputChannelsRunAsColumns) {
 // the weights pass through it too): each output row runs through every
 // channel block and phase (x tiles by row); smaller, or in fewer phase rows
 // than cores (one phase row has its own rule), x tiles.
-TEST(KernelChoice, InputsLargerThanL2TileByRow) {
+TEST(KernelChoice, InputsLargerThanHalfOfL2TileByRow) {
   const int64_t l2 = convt::detail::l2_cache_bytes();
   const int64_t row_bytes = 16 * 64 * 4;  // 16 channels of 64 floats
   EXPECT_EQ(order_for({1, 16, 2 * l2 / row_bytes, 64}, {16, 12, 3, 3}, 2, 1), kXTilesByRow);
