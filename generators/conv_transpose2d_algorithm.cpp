@@ -208,6 +208,8 @@ ConvTranspose2dFuncs define_conv_transpose2d(
   };
   f.input_x_blocks = x_blocks("input_x_blocks", x_block);
   f.input_wide_x_blocks = x_blocks("input_wide_x_blocks", wide_x_block);
+  f.input_x_blocks_by_row = x_blocks("input_x_blocks_by_row", x_block);
+  f.input_wide_x_blocks_by_row = x_blocks("input_wide_x_blocks_by_row", wide_x_block);
   auto image_blocks = [&](const std::string &name, int images) {
     Func b(name);
     b(f.ni, f.c, f.nb, f.x, f.y) = f.input_padded(f.x, f.y, f.c, f.nb * images + f.ni);
@@ -364,8 +366,8 @@ ConvTranspose2dFuncs define_conv_transpose2d(
   auto chosen = [&](convt_order::TileOrder order) { return tile_order == order; };
   const XBlocked x_tiles_input{f.input_x_blocks, x_block};
   const XBlocked wide_tiles_input{f.input_wide_x_blocks, wide_x_block};
-  const XBlocked by_row_input{f.input_x_blocks, x_block, f.weight_blocked, weight_block};
-  const XBlocked wide_input{f.input_wide_x_blocks, wide_x_block, f.weight_wide_blocked,
+  const XBlocked by_row_input{f.input_x_blocks_by_row, x_block, f.weight_blocked, weight_block};
+  const XBlocked wide_input{f.input_wide_x_blocks_by_row, wide_x_block, f.weight_wide_blocked,
                             wide_weight_block};
   f.phase_sum =
       make_phase_sum("phase_sum", f.r, false, chosen(convt_order::kXTiles), &x_tiles_input);

@@ -129,6 +129,10 @@ struct ConvTranspose2dFuncs {
   // The same in blocks of the wide x tiles' columns (kWideXTiles,
   // kWideXTilesByRow; CpuBlocks::wide_x_columns).
   Halide::Func input_wide_x_blocks;
+  // The same blocks for the orders by row (kXTilesByRow, kWideXTilesByRow),
+  // Funcs of their own so that each order's copy reads its own row of
+  // input_padded (schedule_cpu.cpp: x_blocks_copy).
+  Halide::Func input_x_blocks_by_row, input_wide_x_blocks_by_row;
   Halide::Var xi{"xi"}, xb{"xb"};
   // The channel tiles along images' input (kChannelTilesAlongImages):
   // input_image_blocks(ni, c, nb, x, y) is image nb * image_block + ni

@@ -69,7 +69,8 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
       copy.specialize(parallel_planes && f.input_dense_rows).fuse(c, n, cn).parallel(cn, 8);
       copy.specialize(parallel_planes).fuse(c, n, cn).parallel(cn, 8);
     }
-    copy.specialize(f.input_dense_rows);
+    copy.specialize(f.input_dense_rows).fuse(c, n, cn);
+    copy.fuse(c, n, cn);
   };
   auto padded_rows = [&](Func copy, const LoopLevel &at, const Expr &parallel_planes) {
     std::vector<Var> a = copy.args();  // (x, y, c, n)
@@ -91,12 +92,31 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
   // vector shifted back over the previous one rather than a masked one:
   // AVX2's masked stores are slow on Zen 3, and with them the copy took
   // 13.5% of hifigan_up3's call, 7.6% without (one profile each).
-  auto x_blocks_copy = [&](Func copy, const Expr &parallel_planes) {
+  // Each input row is first copied with its zero border into a row buffer
+  // (one per task), and the blocks from it: the blocks that reach past the
+  // row's ends (both blocks of a row of 64) otherwise gathered every value
+  // of every vector, clamped lane by lane, since Halide splits off the edge
+  // blocks but not their edge vectors; in the row only the end vectors do.
+  // Intel Xeon family 6 model 167, both cores, alternated, medians of 4:
+  // AVX-512 pix2pix_unet_up64 by row 7.36 to 7.12 ms, in x tiles 8.42 to
+  // 8.07; AVX2 linknet_decoder1 by row 1.54 to 1.37; hifigan_up2 (rows of
+  // 1600), centernet_r18_deconv3, biggan_up, melgan_up1 the same. (Blocks
+  // aligned to whole vectors, fewer lines shared by two channels: 1.02x to
+  // 1.18x slower.)
+  auto x_blocks_copy = [&](Func blocks, const Func &sum, int32_t order) {
+    const Expr parallel_planes = f.tile_order == order;
+    Func copy = blocks.in(sum);
     std::vector<Var> a = copy.args();  // (xi, c, xb, y, n)
     copy.compute_root()
         .reorder(a[0], a[2], a[3], a[1], a[4])
         .vectorize(a[0], vec, TailStrategy::ShiftInwards);
     specialize_planes(copy, a[1], a[4], parallel_planes);
+    if (is_const(f.tile_order, order)) {
+      Func row = f.input_padded.in(blocks);
+      row.compute_at(copy, a[3])
+          .hoist_storage(copy, Var("cn"))
+          .vectorize(row.args()[0], vec, TailStrategy::ShiftInwards);
+    }
   };
 
   // Specializations, each with the same tiling. Dilation 1 or stride 1
@@ -310,7 +330,7 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
     tile_x(by_x.specialize(x_blocks), Share::kTiles);
     tile_x(by_x, Share::kRows);
 
-    x_blocks_copy(input_blocks.in(sum), f.tile_order == order);
+    x_blocks_copy(input_blocks, sum, order);
     x_tile_in_registers(sum, LoopLevel(f.output, qxo), width, channels);
     pack_weights(sum, LoopLevel(f.output, tile), PackSpan::kTile, order, channels);
   };
@@ -644,16 +664,16 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
     tile_nest(by_row, false);
 
     const Expr chosen = f.tile_order == order;
-    x_blocks_copy(input_blocks.in(sum), chosen);
+    x_blocks_copy(input_blocks, sum, order);
     x_tile_in_registers(sum, LoopLevel(f.output, Var(tile)), width, channels);
     weights.compute_root().bound_extent(f.block_channel, channels).unroll(f.block_channel);
     weights.specialize(chosen && groups_1).parallel(f.block);  // (see pack_weights)
     weights.specialize(chosen).parallel(f.block);
   };
   tile_by_row(convt_order::kXTilesByRow, kXRows, f.r_out_x_rows, f.phase_sum_x_rows,
-              f.input_x_blocks, f.weight_blocked, x_width, t.x_channels, "r");
+              f.input_x_blocks_by_row, f.weight_blocked, x_width, t.x_channels, "r");
   tile_by_row(convt_order::kWideXTilesByRow, kWideXRows, f.r_out_wide_x_rows,
-              f.phase_sum_wide_x_rows, f.input_wide_x_blocks, f.weight_wide_blocked,
+              f.phase_sum_wide_x_rows, f.input_wide_x_blocks_by_row, f.weight_wide_blocked,
               vec * t.wide_vectors, t.wide_channels, "wr");
 
   // --- 6: x tiles across rows ---------------------------------------------
