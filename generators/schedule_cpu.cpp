@@ -69,8 +69,7 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
       copy.specialize(parallel_planes && f.input_dense_rows).fuse(c, n, cn).parallel(cn, 8);
       copy.specialize(parallel_planes).fuse(c, n, cn).parallel(cn, 8);
     }
-    copy.specialize(f.input_dense_rows).fuse(c, n, cn);
-    copy.fuse(c, n, cn);
+    copy.specialize(f.input_dense_rows);
   };
   auto padded_rows = [&](Func copy, const LoopLevel &at, const Expr &parallel_planes) {
     std::vector<Var> a = copy.args();  // (x, y, c, n)
