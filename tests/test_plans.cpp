@@ -227,6 +227,10 @@ TEST(MeasuredPlanning, CallsMatchTheReference) {
 // steadily faster: the fastest candidates of the first pass run again in
 // alternating rounds, and the lowest median wins. The runs are simulated
 // (busy waits of scripted lengths), so the choice is the planner's alone.
+// The lengths are milliseconds apart, so that a run preempted on a busy
+// machine (the AArch64 suite under emulation, beside other tests) still
+// keeps its place: with 1.5 ms warm-ups against a 4 ms give-up bound, one
+// preemption dropped the lucky candidate after its first run.
 TEST(MeasuredPlanning, ALuckyFirstPassDoesNotWin) {
   const convt::detail::ConvGeometry g = convt::detail::resolve_geometry(
       {1, 5, 7, 9}, {5, 3, 3, 3}, {2, 2}, {1, 1}, {0, 0}, 1, {1, 1});
@@ -242,11 +246,11 @@ TEST(MeasuredPlanning, ALuckyFirstPassDoesNotWin) {
   int lucky_runs = 0;
   auto run = [&](const convt::detail::Plan &plan) {
     if (convt::detail::same_plan(plan, rules)) {
-      busy(2.0);
-    } else if (convt::detail::same_plan(plan, lucky)) {
-      busy(++lucky_runs <= 3 ? 1.5 : 6.0);  // its warm-up and first timed runs are fast
-    } else {
       busy(8.0);
+    } else if (convt::detail::same_plan(plan, lucky)) {
+      busy(++lucky_runs <= 3 ? 6.0 : 24.0);  // its warm-up and first timed runs are fast
+    } else {
+      busy(32.0);
     }
   };
   convt::set_planning(convt::Planning::kMeasure);
