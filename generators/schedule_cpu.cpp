@@ -63,20 +63,26 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
   // does not see that the order's domain is empty), cheaper done serially
   // than as one task per plane.
   // Specializations last: each keeps only the directives given before it.
-  auto specialize_planes = [&](Func copy, const Var &c, const Var &n, const Expr &parallel_planes) {
-    Var cn("cn");
+  // `tasks` splits a specialization's planes into tasks, run in parallel or
+  // not.
+  auto specialize_planes = [&](Func copy, const Expr &parallel_planes,
+                               const std::function<void(Stage, bool)> &tasks) {
     if (!is_const_zero(parallel_planes)) {
-      copy.specialize(parallel_planes && f.input_dense_rows).fuse(c, n, cn).parallel(cn, 8);
-      copy.specialize(parallel_planes).fuse(c, n, cn).parallel(cn, 8);
+      tasks(copy.specialize(parallel_planes && f.input_dense_rows), true);
+      tasks(copy.specialize(parallel_planes), true);
     }
-    copy.specialize(f.input_dense_rows);
+    tasks(copy.specialize(f.input_dense_rows), false);
+    tasks(copy, false);
   };
   auto padded_rows = [&](Func copy, const LoopLevel &at, const Expr &parallel_planes) {
     std::vector<Var> a = copy.args();  // (x, y, c, n)
     copy.compute_at(at)
         .reorder_storage(a[0], a[2], a[1], a[3])
         .vectorize(a[0], vec * t.pad_vectors, TailStrategy::GuardWithIf);
-    specialize_planes(copy, a[2], a[3], parallel_planes);
+    Var cn("cn");
+    specialize_planes(copy, parallel_planes, [&](Stage s, bool parallel) {
+      if (parallel) s.fuse(a[2], a[3], cn).parallel(cn, 8);
+    });
   };
 
   // The x tiles' blocked input (input_x_blocks), copied at the root: each
@@ -118,18 +124,12 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
         .reorder(a[0], a[2], a[3], a[1], a[4])
         .vectorize(a[0], vec, TailStrategy::ShiftInwards);
     Var planes("planes"), plane("plane"), task("task");
-    auto tasks = [&](Stage s, bool parallel) {
+    specialize_planes(copy, parallel_planes, [&](Stage s, bool parallel) {
       s.split(a[1], planes, plane, 8, TailStrategy::ShiftInwards)
           .reorder(a[0], plane, a[2], a[3], planes, a[4])
           .fuse(planes, a[4], task);
       if (parallel) s.parallel(task);
-    };
-    if (!is_const_zero(parallel_planes)) {
-      tasks(copy.specialize(parallel_planes && f.input_dense_rows), true);
-      tasks(copy.specialize(parallel_planes), true);
-    }
-    tasks(copy.specialize(f.input_dense_rows), false);
-    tasks(copy, false);
+    });
     if (is_const(f.tile_order, order)) {
       Func row = f.input_padded.in(blocks);
       row.compute_at(copy, a[3])
