@@ -373,6 +373,16 @@ ConvTranspose2dFuncs define_conv_transpose2d(
       make_phase_sum("phase_sum", f.r, false, chosen(convt_order::kXTiles), &x_tiles_input);
   f.phase_sum_by_channel =
       make_phase_sum("phase_sum_by_channel", f.r, false, chosen(convt_order::kChannelTilesAlongX));
+  // Order 1 in its other tiles (wider, for phase rows they fill better):
+  // a sum and an update of each, as for order 3's one-channel tile below.
+  for (int which = 0; which < 3; ++which) {
+    f.channel_tile_takes.at(which) =
+        convt_tiles::channel_tile_takes(qx_extent, blocks.channel_tile_widths, which);
+  }
+  f.phase_sum_by_channel_wide = make_phase_sum("phase_sum_by_channel_wide", f.r, false,
+                                               chosen(convt_order::kChannelTilesAlongX));
+  f.phase_sum_by_channel_wider = make_phase_sum("phase_sum_by_channel_wider", f.r, false,
+                                                chosen(convt_order::kChannelTilesAlongX));
   // (The edge columns are written whatever the order.)
   f.phase_sum_edge = make_phase_sum("phase_sum_edge", f.r, false, Internal::const_true());
   f.phase_sum_by_image = make_phase_sum("phase_sum_by_image", f.r_by_image, true,
@@ -495,7 +505,7 @@ ConvTranspose2dFuncs define_conv_transpose2d(
   };
   f.r_out = phase_update(convt_order::kXTiles, false, "r_out", f.phase_sum);
   f.r_out_by_channel = phase_update(convt_order::kChannelTilesAlongX, false, "r_out_by_channel",
-                                    f.phase_sum_by_channel, true);
+                                    f.phase_sum_by_channel, true, f.channel_tile_takes[0]);
 
   // Edge update: the last W_out % s_x columns, the phases whose residue is
   // below edge_columns, for the orders that do not take them. Rows
@@ -702,6 +712,15 @@ ConvTranspose2dFuncs define_conv_transpose2d(
     f.output(f.x, f.y, f.co, f.n) = f.interleaved_sum(column % stride_x, column / stride_x, f.y,
                                                       f.co, f.n + f.r_interleaved_once.x);
   }
+
+  // Channel tiles along x in their other tiles: order 1's update, in each
+  // of its other tile shapes.
+  f.r_out_by_channel_wide =
+      phase_update(convt_order::kChannelTilesAlongX, false, "r_out_by_channel_wide",
+                   f.phase_sum_by_channel_wide, true, f.channel_tile_takes[1]);
+  f.r_out_by_channel_wider =
+      phase_update(convt_order::kChannelTilesAlongX, false, "r_out_by_channel_wider",
+                   f.phase_sum_by_channel_wider, true, f.channel_tile_takes[2]);
 
   define_pixel_form(f, bias, clamped_co, in_channel_of, pixel_order);
 

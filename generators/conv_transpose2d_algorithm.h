@@ -2,6 +2,8 @@
 // schedules live in schedule_*.cpp and reach these Funcs through the struct.
 #pragma once
 
+#include <array>
+
 #include "Halide.h"
 #include "tile_order.h"
 
@@ -82,6 +84,9 @@ struct CpuBlocks {
   // one output channel (0: it has none).
   int x_images_columns = 0;
   int x_images_one_columns = 0;
+  // The positions of each tile of kChannelTilesAlongX
+  // (convt_tiles::channel_tile_widths; 0: no such tile).
+  std::array<int, 3> channel_tile_widths{};
 };
 
 struct ConvTranspose2dFuncs {
@@ -101,7 +106,8 @@ struct ConvTranspose2dFuncs {
   // rows (a tile of rows shares one reduction).
   Halide::RDom r, r_by_image, r_by_rows;
   // Output positions in phase space: (qx, qy, rx, ry) over the full
-  // columns (r_out for kXTiles, r_out_wide for kWideXTiles; r_out_by_channel for
+  // columns (r_out for kXTiles, r_out_wide for kWideXTiles; r_out_by_channel
+  // (r_out_by_channel_wide, _wider in its other tiles) for
   // kChannelTilesAlongX and r_out_by_image (r_out_by_more_images) for kChannelTilesAlongImages
   // (kChannelTilesAlongMoreImages), with the edge columns;
   // the others are empty), r_out_x_images (r_out_x_images_one for one
@@ -112,9 +118,9 @@ struct ConvTranspose2dFuncs {
   // (qy, rx, ry) over the last W_out % s_x columns for the other orders.
   // r_fill: (x, y, once) over the whole output when some residue has no
   // phase, else empty.
-  Halide::RDom r_out, r_out_wide, r_out_by_channel, r_out_by_image, r_out_by_more_images,
-      r_out_x_images, r_out_x_images_one, r_out_x_rows, r_out_wide_x_rows, r_out_across_rows,
-      r_edge, r_fill;
+  Halide::RDom r_out, r_out_wide, r_out_by_channel, r_out_by_channel_wide, r_out_by_channel_wider,
+      r_out_by_image, r_out_by_more_images, r_out_x_images, r_out_x_images_one, r_out_x_rows,
+      r_out_wide_x_rows, r_out_across_rows, r_edge, r_fill;
 
   Halide::Func input_padded;  // zero outside the input: no bounds tests in the hot loop
   // The x tiles' input (kXTiles, kXTilesByRow): input_x_blocks(xi, c, xb, y, n)
@@ -176,8 +182,12 @@ struct ConvTranspose2dFuncs {
   // 7: r_out_by_more_images / ..._by_more_images; 8: r_out_wide_x_rows /
   // ..._wide_x_rows; 9: r_out_wide / phase_sum_wide.
   Halide::Expr tile_order;
-  Halide::Func phase_sum;                 // phase_sum(qx, qy, co, n, rx, ry) = bias + taps
-  Halide::Func phase_sum_by_channel;      // the same values, to be tiled along channels
+  Halide::Func phase_sum;             // phase_sum(qx, qy, co, n, rx, ry) = bias + taps
+  Halide::Func phase_sum_by_channel;  // the same values, to be tiled along channels
+  // The same in order 1's other tiles, and which tile a call takes
+  // (convt_tiles::channel_tile_takes: r_out_by_channel, _wide or _wider).
+  Halide::Func phase_sum_by_channel_wide, phase_sum_by_channel_wider;
+  std::array<Halide::Expr, 3> channel_tile_takes;
   Halide::Func phase_sum_by_image;        // the same, to be tiled along channels and images
   Halide::Func phase_sum_by_more_images;  // the same, in taller tiles of images
   Halide::Func phase_sum_x_images;        // the same, to be tiled along x and images
@@ -294,21 +304,23 @@ enum PixelFormUpdate : int {
 // The updates of ConvTranspose2dFuncs::output, in order. The fill comes
 // first: the phases overwrite it where they have taps.
 enum OutputUpdate : int {
-  kFill = 0,           // r_fill: bias where no phase writes
-  kByX = 1,            // r_out: kXTiles
-  kByChannel = 2,      // r_out_by_channel: kChannelTilesAlongX
-  kEdge = 3,           // r_edge
-  kByImage = 4,        // r_out_by_image: kChannelTilesAlongImages
-  kXImages = 5,        // r_out_x_images: kXTilesAcrossImages
-  kXRows = 6,          // r_out_x_rows: kXTilesByRow
-  kColumns = 7,        // r_col2im: kColumns (adds to the fill)
-  kColumnsBorder = 8,  // r_col2im_border: kColumns, the input columns with taps off the row
-  kAcrossRows = 9,     // r_out_across_rows: kXTilesAcrossRows
-  kByMoreImages = 10,  // r_out_by_more_images: kChannelTilesAlongMoreImages
-  kWideXRows = 11,     // r_out_wide_x_rows: kWideXTilesByRow
-  kWideX = 12,         // r_out_wide: kWideXTiles
-  kXImagesOne = 13,    // r_out_x_images_one: kXTilesAcrossImages, one output channel
-  kInterleaved = 14,   // r_interleaved_once: kInterleavedXTiles, every output at once
+  kFill = 0,             // r_fill: bias where no phase writes
+  kByX = 1,              // r_out: kXTiles
+  kByChannel = 2,        // r_out_by_channel: kChannelTilesAlongX
+  kEdge = 3,             // r_edge
+  kByImage = 4,          // r_out_by_image: kChannelTilesAlongImages
+  kXImages = 5,          // r_out_x_images: kXTilesAcrossImages
+  kXRows = 6,            // r_out_x_rows: kXTilesByRow
+  kColumns = 7,          // r_col2im: kColumns (adds to the fill)
+  kColumnsBorder = 8,    // r_col2im_border: kColumns, the input columns with taps off the row
+  kAcrossRows = 9,       // r_out_across_rows: kXTilesAcrossRows
+  kByMoreImages = 10,    // r_out_by_more_images: kChannelTilesAlongMoreImages
+  kWideXRows = 11,       // r_out_wide_x_rows: kWideXTilesByRow
+  kWideX = 12,           // r_out_wide: kWideXTiles
+  kXImagesOne = 13,      // r_out_x_images_one: kXTilesAcrossImages, one output channel
+  kInterleaved = 14,     // r_interleaved_once: kInterleavedXTiles, every output at once
+  kByChannelWide = 15,   // r_out_by_channel_wide: kChannelTilesAlongX, its second tile
+  kByChannelWider = 16,  // r_out_by_channel_wider: kChannelTilesAlongX, its third tile
 };
 
 // Defines the Funcs. The scalar parameters are run-time values, so one AOT

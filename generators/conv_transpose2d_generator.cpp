@@ -56,6 +56,8 @@ class ConvTranspose2dGenerator : public Generator<ConvTranspose2dGenerator> {
   GeneratorParam<int> wide_channels{"wide_channels", 0, 0, 32};
   GeneratorParam<int> cx_columns{"cx_columns", 0, 0, 16};
   GeneratorParam<int> cx_channel_vectors{"cx_channel_vectors", 0, 0, 8};
+  GeneratorParam<int> cx_wide_columns{"cx_wide_columns", 0, 0, 16};
+  GeneratorParam<int> cx_wider_columns{"cx_wider_columns", 0, 0, 16};
   GeneratorParam<int> img_images{"img_images", 0, 0, 16};
   GeneratorParam<int> img_channel_vectors{"img_channel_vectors", 0, 0, 8};
   GeneratorParam<int> more_images{"more_images", 0, 0, 16};
@@ -129,7 +131,8 @@ class ConvTranspose2dGenerator : public Generator<ConvTranspose2dGenerator> {
                 t.x_channels,
                 t.columns_channel_block,
                 t.xi_vectors * lanes,
-                t.xi_one_vectors * lanes};
+                t.xi_one_vectors * lanes,
+                convt_tiles::channel_tile_widths(t)};
     }
     funcs_ = define_conv_transpose2d(
         input, input.dim(0).extent(), input.dim(1).extent(), input.dim(2).extent(),
@@ -231,6 +234,8 @@ class ConvTranspose2dGenerator : public Generator<ConvTranspose2dGenerator> {
                                        {"wide_channels", wide_channels},
                                        {"cx_columns", cx_columns},
                                        {"cx_channel_vectors", cx_channel_vectors},
+                                       {"cx_wide_columns", cx_wide_columns},
+                                       {"cx_wider_columns", cx_wider_columns},
                                        {"img_images", img_images},
                                        {"img_channel_vectors", img_channel_vectors},
                                        {"more_images", more_images},

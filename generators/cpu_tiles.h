@@ -6,6 +6,8 @@
 // is). Plain C++: the runtime includes it without Halide.
 #pragma once
 
+#include <algorithm>
+#include <array>
 #include <cstdint>
 #include <initializer_list>
 #include <stdexcept>
@@ -42,6 +44,12 @@ struct CpuTiles {
   // channels of them (8 to 16 KB) stay in L1 while the tile's row of
   // strips runs.
   int columns_channel_block = 128;
+  // kChannelTilesAlongX: positions per tile of its other tiles, with
+  // cx_channel_vectors (0: none). A call takes, of cx_columns and these,
+  // the tile that computes the fewest columns of its phase rows
+  // (channel_tile_takes).
+  int cx_wide_columns = 0;
+  int cx_wider_columns = 0;
 };
 
 // float32 lanes of a vector register.
@@ -84,14 +92,26 @@ constexpr CpuTiles kX86Avx2Tiles{2, 6, 3, 4, 4, 3, 4, 3, 6, 2, 1, 3, 4, 2, 6, 2,
 // - wide x tiles: 3 vectors (48 columns) x 8 channels, 28 registers.
 // - channel tiles along x: 8 columns x 2 vectors (32 channels): phase
 //   rows of 8 or 16 columns fill them, and 32 channels waste little of
-//   C_out = 21 (fcn32s) or 256.
+//   C_out = 21 (fcn32s) or 256. Rows that tiles of 12 or 14 columns
+//   (24 and 28 accumulators; 31 registers) fill better take those
+//   (channel_tile_takes): rows of 33 compute 36 columns rather than 40,
+//   rows of 14 or 28 none idle, rows of 65 compute 70 rather than 72. Per
+//   column the wider tiles run no faster than 8 (both cores of an Intel
+//   Xeon, family 6 model 167, alternated with the 8-column kernel:
+//   hifigan_up1, 200 columns, 3.39 ms in tiles of 12 and of 8;
+//   stylegan2_up128 per group, 72 computed either way, 41.0 against
+//   39.1), so they pay by the idle columns they leave out, and a tie
+//   keeps the narrower: deconvnet_deconv5 4.21 to 3.27 ms, aspp_dgrad_d6
+//   4.79 to 3.99, stylegan2_up128 per group 42.9 to 41.3 (medians of 4,
+//   alternated).
 // - channel tiles along images: 8 images x 2 vectors.
 // - channel tiles along more images: 12 images x 2 vectors.
 // - x tiles across images: 2 vectors x 3 channels x 4 images; with one
 //   output channel, 2 vectors x 6 images, as with AVX2 (each image's rows
 //   take an address register, of 16).
 // - x tiles across rows: 2 vectors x 12 rows of one channel.
-constexpr CpuTiles kX86Avx512Tiles{2, 12, 3, 8, 8, 2, 8, 2, 12, 2, 2, 3, 4, 2, 6, 2, 12, 1};
+constexpr CpuTiles kX86Avx512Tiles{2, 12, 3, 8, 8,  2, 8, 2,  12,  2,  2, 3,
+                                   4, 2,  6, 2, 12, 1, 4, 32, 128, 12, 14};
 
 // AArch64 NEON. The machine model: 32 vector registers of 128 bits (4
 // float32 lanes), and a fused multiply-add (fmla) with 4-cycle latency
@@ -152,6 +172,8 @@ constexpr bool set_knob(CpuTiles &t, std::string_view name, int value) {
       {"enough_blocks", &CpuTiles::enough_blocks},
       {"xi_channel_block", &CpuTiles::xi_channel_block},
       {"columns_channel_block", &CpuTiles::columns_channel_block},
+      {"cx_wide_columns", &CpuTiles::cx_wide_columns},
+      {"cx_wider_columns", &CpuTiles::cx_wider_columns},
   };
   for (const Field &f : kFields) {
     if (f.name != name) continue;
@@ -215,6 +237,34 @@ auto x_images_one_channel(const Channels &out_channels, const Columns &phase_col
                           int one_columns) {
   auto computed = [&](int width) { return (phase_columns + width - 1) / width * width; };
   return one_columns > 0 && out_channels == 1 && computed(one_columns) * 8 <= computed(columns) * 9;
+}
+
+// Channel tiles along x's tile widths (positions): cx_columns, then
+// cx_wide_columns and cx_wider_columns (0: none).
+constexpr std::array<int, 3> channel_tile_widths(const CpuTiles &t) {
+  return {t.cx_columns, t.cx_wide_columns, t.cx_wider_columns};
+}
+
+// Whether channel tiles along x (kChannelTilesAlongX) take the tile of
+// widths[which] for phase rows of `phase_columns`: of the widths set, it
+// computes the fewest of the rows' columns, the first in `widths` where
+// several do. The algorithm selects the tile's update by it (with Halide
+// Exprs); the tests check that their cases reach every tile. The runtime's
+// rules weigh the order by its first tile (cx_columns), which computes at
+// least as many columns.
+template <typename Columns>
+auto channel_tile_takes(const Columns &phase_columns, const std::array<int, 3> &widths, int which) {
+  auto computed = [&](int width) { return (phase_columns + width - 1) / width * width; };
+  const int width = widths.at(static_cast<size_t>(which));
+  auto takes = computed(std::max(width, 1)) >= 0 && width > 0;
+  if (width <= 0) return takes;
+  for (int other = 0; other < 3; ++other) {
+    const int w = widths.at(static_cast<size_t>(other));
+    if (other == which || w <= 0) continue;
+    takes =
+        takes && (other < which ? computed(width) < computed(w) : computed(width) <= computed(w));
+  }
+  return takes;
 }
 
 // Phase columns one x tile holds, and one wide x tile.

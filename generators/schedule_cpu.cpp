@@ -393,30 +393,49 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
   // dcgan_g3 23.9 to 18.4 ms (AVX-512), 28.6 to 27.8 (AVX2); dcgan_g2,
   // deconvnet_deconv5, hifigan_up1, aspp_dgrad_d6 and resnet50_dgrad_3x3
   // 0.94x to 1.01x.
-  RVar cqx = f.r_out_by_channel.x, cqy = f.r_out_by_channel.y;
-  RVar crx = f.r_out_by_channel.z, cry = f.r_out_by_channel.w;
-  RVar cqxo("cqxo"), cqxi("cqxi");
-  Var ccoo("ccoo"), ccoi("ccoi");
-  auto tile_channels_x = [&](Stage s, Share share) {
-    const VarOrRVar shared = share == Share::kBlocks   ? VarOrRVar(ccoo)
-                             : share == Share::kImages ? VarOrRVar(f.n)
-                                                       : VarOrRVar(cqy);
-    s.allow_race_conditions()
-        .split(cqx, cqxo, cqxi, t.cx_columns, TailStrategy::GuardWithIf)
-        .split(f.co, ccoo, ccoi, cx_depth, TailStrategy::GuardWithIf)
-        .reorder(cqxi, ccoi, cqxo, cqy, f.n, crx, cry, ccoo)
-        .parallel(shared)
-        .unroll(ccoi)
-        .unroll(cqxi);
-  };
-  specialize_channel_tiles(f.output.update(kByChannel), cx_depth, 1, tile_channels_x);
+  // Each tile width (cpu_tiles.h: channel_tile_widths) has its own update
+  // and sum, taken where it computes the fewest columns of the call's phase
+  // rows (channel_tile_takes); each update's outermost loop, once, runs
+  // only the one the call takes.
+  auto channel_tiles_along_x = [&](OutputUpdate update, const RDom &r, Func sum, int columns,
+                                   const std::string &prefix) {
+    RVar cqx = r.x, cqy = r.y, crx = r.z, cry = r.w, once = r[4];
+    RVar cqxo(prefix + "cqxo"), cqxi(prefix + "cqxi");
+    Var ccoo(prefix + "ccoo"), ccoi(prefix + "ccoi");
+    auto tile = [&](Stage s, Share share) {
+      const VarOrRVar shared = share == Share::kBlocks   ? VarOrRVar(ccoo)
+                               : share == Share::kImages ? VarOrRVar(f.n)
+                                                         : VarOrRVar(cqy);
+      s.allow_race_conditions()
+          .split(cqx, cqxo, cqxi, columns, TailStrategy::GuardWithIf)
+          .split(f.co, ccoo, ccoi, cx_depth, TailStrategy::GuardWithIf)
+          .reorder(cqxi, ccoi, cqxo, cqy, f.n, crx, cry, ccoo, once)
+          .parallel(shared)
+          .unroll(ccoi)
+          .unroll(cqxi);
+    };
+    specialize_channel_tiles(f.output.update(update), cx_depth, 1, tile);
 
-  padded_rows(f.input_padded.in(f.phase_sum_by_channel), LoopLevel::root(),
-              f.tile_order == convt_order::kChannelTilesAlongX);
-  channel_tile_in_registers(f.phase_sum_by_channel, f.qx, t.cx_columns, cx_depth,
-                            LoopLevel(f.output, cqxo), f.r);
-  pack_weights(f.phase_sum_by_channel, LoopLevel(f.output, ccoo), PackSpan::kBlock,
-               convt_order::kChannelTilesAlongX);
+    padded_rows(f.input_padded.in(sum), LoopLevel::root(),
+                f.tile_order == convt_order::kChannelTilesAlongX);
+    channel_tile_in_registers(sum, f.qx, columns, cx_depth, LoopLevel(f.output, cqxo), f.r);
+    pack_weights(sum, LoopLevel(f.output, ccoo), PackSpan::kBlock,
+                 convt_order::kChannelTilesAlongX);
+  };
+  const std::array<int, 3> widths = convt_tiles::channel_tile_widths(t);
+  const OutputUpdate updates[] = {kByChannel, kByChannelWide, kByChannelWider};
+  const RDom domains[] = {f.r_out_by_channel, f.r_out_by_channel_wide, f.r_out_by_channel_wider};
+  const Func sums[] = {f.phase_sum_by_channel, f.phase_sum_by_channel_wide,
+                       f.phase_sum_by_channel_wider};
+  for (int which = 0; which < 3; ++which) {
+    const int width = widths.at(which);
+    if (width > 0) {
+      channel_tiles_along_x(updates[which], domains[which], sums[which], width,
+                            std::string(which, 'w'));
+    } else {
+      f.output.update(updates[which]).unscheduled();  // (its domain is empty)
+    }
+  }
 
   // --- 2 and 7: channel tiles along images (and along more images) --------
   // Per channel block, each phase, then pixels, then register tiles of

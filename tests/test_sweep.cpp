@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
 #include <cstdio>
 #include <vector>
 
@@ -198,6 +199,41 @@ std::vector<ConvCase> x_image_tile_cases() {
     c.layout = kLayouts[i % 4];
     c.seed = 14000 + static_cast<uint32_t>(i);
     if (p.h_out() >= 1 && p.w_out() >= 1) cases.push_back(c);
+  }
+  return cases;
+}
+
+// Phase rows of 9 to 14, 25 to 28, 33 and 65 columns with 16 or more
+// output channels in batches under 4: the widths where channel tiles along
+// x take their tiles of 12 and 14 columns with AVX-512 (cpu_tiles.h:
+// channel_tile_takes), and rows that take its usual 8 (with AVX2, which
+// has one tile, x tiles take the wider rows). Dilation and strides of 1
+// and 2, partial last tiles; ChannelTileWidthCoverage checks that every
+// tile is reached.
+std::vector<ConvCase> channel_tile_width_cases() {
+  const int64_t phase_columns[] = {9, 10, 11, 12, 13, 14, 25, 26, 27, 28, 33, 65, 16, 21};
+  const int64_t channels[] = {16, 20, 33, 48};
+  std::vector<ConvCase> cases;
+  for (int i = 0; i < 14; ++i) {
+    ConvCase c;
+    RefParams &p = c.p;
+    p.stride = {1 + i % 2, 1 + (i / 2) % 2};
+    p.dilation = {1, 1 + (i % 5 == 2)};
+    p.kh = 1 + i % 3;
+    p.kw = p.stride[1] + i % 3;
+    p.padding = {std::min<int64_t>(i % 2, p.kh - 1), std::min<int64_t>((i / 3) % 2, p.kw - 1)};
+    p.h_in = 1 + i % 4;
+    // The narrowest input whose phase rows are as wide as wanted.
+    for (p.w_in = 1; (p.w_out() + p.stride[1] - 1) / p.stride[1] < phase_columns[i]; ++p.w_in) {
+    }
+    p.c_in = 3 + (i * 7) % 29;
+    p.c_out = channels[i % 4];
+    c.batched = i % 5 != 4;
+    p.n = c.batched ? 1 + i % 3 : 1;
+    c.bias = i % 3 != 2;
+    c.layout = kLayouts[i % 4];
+    c.seed = 18000 + static_cast<uint32_t>(i);
+    cases.push_back(c);
   }
   return cases;
 }
@@ -680,6 +716,25 @@ TEST(XImageOneChannelCoverage, ReachesBothTiles) {
   }
 }
 
+// The channel tile widths' family reaches every tile of channel tiles along
+// x, of every x86 and NEON kernel.
+TEST(ChannelTileWidthCoverage, ReachesEveryTile) {
+  for (const convt_tiles::CpuTiles &tiles :
+       {convt_tiles::kX86Avx2Tiles, convt_tiles::kX86Avx512Tiles, convt_tiles::kNeonTiles}) {
+    const std::array<int, 3> widths = convt_tiles::channel_tile_widths(tiles);
+    std::array<int, 3> reached{};
+    for (const ConvCase &c : channel_tile_width_cases()) {
+      const int64_t phase_columns = (c.p.w_out() + c.p.stride[1] - 1) / c.p.stride[1];
+      for (int which = 0; which < 3; ++which) {
+        reached.at(which) += convt_tiles::channel_tile_takes(phase_columns, widths, which) ? 1 : 0;
+      }
+    }
+    for (int which = 0; which < 3; ++which) {
+      if (widths.at(which) > 0) EXPECT_GE(reached.at(which), 2) << "width " << widths.at(which);
+    }
+  }
+}
+
 // The rules' tile order for a sweep case.
 int32_t rules_order(const ConvCase &c) {
   const RefParams &p = c.p;
@@ -710,6 +765,8 @@ INSTANTIATE_TEST_SUITE_P(Tiles, Sweep, ::testing::ValuesIn(tile_cases()), case_n
 INSTANTIATE_TEST_SUITE_P(ChannelTiles, Sweep, ::testing::ValuesIn(narrow_row_cases(false)),
                          case_name);
 INSTANTIATE_TEST_SUITE_P(ImageTiles, Sweep, ::testing::ValuesIn(narrow_row_cases(true)), case_name);
+INSTANTIATE_TEST_SUITE_P(ChannelTileWidths, Sweep, ::testing::ValuesIn(channel_tile_width_cases()),
+                         case_name);
 INSTANTIATE_TEST_SUITE_P(XImageTiles, Sweep, ::testing::ValuesIn(x_image_tile_cases()), case_name);
 INSTANTIATE_TEST_SUITE_P(XImageOneChannel, Sweep, ::testing::ValuesIn(x_image_one_channel_cases()),
                          case_name);
