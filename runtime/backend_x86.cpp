@@ -107,7 +107,7 @@ int64_t direct_gemm_width(const convt_tiles::CpuTiles &tiles, int lanes, int64_t
 // stride 1: 15.7 against 19.9).
 //
 // And so do depthwise layers: each channel of a tile reads its own input,
-// a load per multiply-add, so AVX-512's wider tiles (12 channels, or 32
+// a load per multiply-add, so AVX-512's wider tiles (13 channels, or 32
 // columns) gain nothing and idle more. AMD EPYC Zen 4, both cores,
 // `layer_bench --plans` on the 65 depthwise layers of the random seeds 1
 // to 20, the zoo and shapes.json: the fastest AVX2 plan 1.065x the fastest

@@ -238,7 +238,7 @@ int64_t x_tile_work(const ConvGeometry &g, const XTile &tile) {
 // AVX2's 16-column tiles: 24 against 32), or, given a reduction of at
 // least kWideTilesFewestMultiplyAdds per output, of the columns and
 // channels together (linknet_decoder1, 16 channels in rows of 256:
-// AVX-512's x tiles of 12 channels compute 24, the wide tiles' 8 compute
+// AVX-512's x tiles of 13 channels compute 26, the wide tiles' 8 compute
 // 16). On rows that fill both, the wide tile's fewer channels cost it some
 // 10% (cpu_tiles.h), so the x tiles have to waste much more than that. By
 // row or not as for the x tiles (rows_read_less, with the wide tile's
