@@ -86,7 +86,7 @@ constexpr int kSse41Lanes = 4, kAvx2Lanes = 8, kAvx512Lanes = 16, kNeonLanes = 4
 //   1 broadcast per 12 FMAs (two loads a cycle keep up with two FMAs).
 constexpr CpuTiles kX86Avx2Tiles{2, 6, 3, 4, 4, 3, 4, 3, 6, 2, 1, 3, 4, 2, 6, 2, 6, 1};
 
-// AVX-512: 32 registers of 16 lanes, 24 accumulators.
+// AVX-512: 32 registers of 16 lanes, 24 to 28 accumulators.
 // - x tiles: 2 vectors (32 columns) x 13 channels; 2 loads and 13
 //   broadcasts per 26 FMAs, 29 registers. Common channel counts leave
 //   fewer idle in tiles of 13 than of 12 (64: 65 against 72; 128: 130
@@ -96,7 +96,11 @@ constexpr CpuTiles kX86Avx2Tiles{2, 6, 3, 4, 4, 3, 4, 3, 6, 2, 1, 3, 4, 2, 6, 2,
 //   rules' orders, pix2pix_unet_up32 7.80 to 6.84, hifigan_up2 6.33 to
 //   6.02, centernet_r18_deconv3 29.8 to 28.3, melgan_up1 7.79 to 7.45.
 //   enet_b4_up in x tiles 0.99 to 1.02: 64 channels make 5 blocks of 13
-//   for two cores, where 12 made 6 (by row 0.89 to 0.83).
+//   for two cores, where 12 made 6 (by row 0.89 to 0.83). Counts of 16,
+//   32 or 48 leave more idle in 13 (32: 39 against 36): grouped_s2 per
+//   group, 32 channels, 1.14 to 1.22 in x tiles (the rules then take its
+//   channel tiles, 1.23). A tile of each, as for the channel tiles along
+//   x, would keep both.
 // - wide x tiles: 3 vectors (48 columns) x 8 channels, 28 registers.
 // - channel tiles along x: 8 columns x 2 vectors (32 channels): phase
 //   rows of 8 or 16 columns fill them, and 32 channels waste little of

@@ -127,7 +127,7 @@ const PlanCase kCases[] = {
     // tasks), 2 blocks of input channels.
     {"columns_runs_of_strips", params(1, 200, 2, 3, 20, 3, 2, 1)},
     // The direct GEMM's tiles of every pixel (3, 4, 7 and 11 of them: the
-    // tiles of 3, 4, 8 and 12 pixels with AVX-512, of 3 and 4 and the
+    // tiles of 3, 4, 8 and 13 pixels with AVX-512, of 3 and 4 and the
     // panel's GEMM with AVX2), a partial last column tile.
     {"few_pixels_3", params(3, 18, 1, 1, 45, 3, 2, 1)},
     {"few_pixels_4", params(1, 20, 2, 2, 30, 4, 2, 1)},
