@@ -105,7 +105,7 @@ constexpr CpuTiles kX86Avx2Tiles{2, 6, 3, 4, 4, 3, 4, 3, 6, 2, 1, 3, 4, 2, 6, 2,
 // - channel tiles along x: 8 columns x 2 vectors (32 channels): phase
 //   rows of 8 or 16 columns fill them, and 32 channels waste little of
 //   C_out = 21 (fcn32s) or 256. Rows that tiles of 12 or 14 columns
-//   (24 and 28 accumulators; 31 registers) fill better take those
+//   (24 and 28 accumulators; 27 and 31 registers) fill better take those
 //   (channel_tile_takes): rows of 33 compute 36 columns rather than 40,
 //   rows of 14 or 28 none idle, rows of 65 compute 70 rather than 72. Per
 //   column the wider tiles run no faster than 8 (both cores of an Intel

@@ -275,7 +275,15 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
   // guards stay outside the FMA loop. bound_extent fixes the tile size even
   // for a row's last, partial tile (else the accumulators spill to memory);
   // phase rows narrower than the tile compute idle lanes. (Orders 0, 4,
-  // 8 and 9; `width` columns by `channels`.)
+  // 8 and 9; `width` columns by `channels`.) The reduction is not blocked
+  // for L1, though a tile's input and weights (some 60 KB with 256 input
+  // channels) exceed it: the FMA loop streams them from L2 at the rate a
+  // stand-alone loop of the same tile reaches (75-85% of the FMA peak on
+  // one core of an Intel Xeon, family 6 model 167), and blocks of 32
+  // channels, each running every tap, were slower (both cores, alternated
+  // with the unblocked kernels, medians of 4: deconvnet_deconv5 AVX2 in x
+  // tiles 5.25 to 5.74 ms, pix2pix_unet_up64 AVX-512 by row 6.35 to 6.53,
+  // hifigan_up2 by row 6.39 to 6.66).
   auto x_tile_in_registers = [&](Func sum, const LoopLevel &at, int width, int channels) {
     sum.compute_at(at)
         .bound_extent(f.qx, width)
@@ -665,6 +673,13 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
   // row sharing the row, 3.9 sharing its tiles; hifigan_up2 8.4, 14.9 and
   // 7.5). Rows of more than one keep their nest: blocks inside the tiles
   // there ran 1-8% slower (cyclegan_resnet_up, enet_final, linknet_final).
+  // A row's phases still run one after another over the whole row, so
+  // with a stride along x of 8 each phase's scattered stores find the
+  // output (6.5 MB for hifigan_up2) out of cache. Every phase inside each
+  // x tile needs a domain of its own (Halide keeps a non-associative
+  // update's reduction loops in their RDom's order): measured with one,
+  // hifigan_up2 AVX-512 6.19 to 5.88 ms, hifigan_up3 3.21 to 3.10, the
+  // AVX2 kernels unchanged (Intel Xeon, both cores, alternated).
   // Order 8, wide x tiles by row, is the same in the wide x tiles, with
   // its own copies.
   auto tile_by_row = [&](convt_order::TileOrder order, OutputUpdate update, const RDom &r, Func sum,
@@ -1080,6 +1095,13 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
     if (is_const(f.tile_order, convt_order::kInterleavedXTiles)) {
       // Each source channel's taps (s_x x s_y of each output channel,
       // adjacent) read once, in order; blocks in parallel.
+      // (Its channels lie s_x floats apart, a stride known only at run
+      // time, so the AVX-512 tile's 13 broadcasts take an index register
+      // each and some spill. Storage bound to 4 taps made the offsets
+      // constants but doubled a stride of 2's weights, and was slower:
+      // unet_up1_k2 39.3 to 43.2 ms, AVX2 56.9 to 68.1; maskrcnn_mask_head
+      // faster at AVX-512 only, 61.0 to 56.1. Intel Xeon, both cores,
+      // alternated, medians of 4.)
       f.weight_interleaved.compute_root()
           .reorder(f.rx, f.ry, f.block_channel, f.c, f.block)
           .parallel(f.block);
