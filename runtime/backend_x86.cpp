@@ -106,6 +106,18 @@ int64_t direct_gemm_width(const convt_tiles::CpuTiles &tiles, int lanes, int64_t
 // 2.8 against 5.3), AVX-512 on 5, by up to 1.27x (random1_40, 9 columns,
 // stride 1: 15.7 against 19.9).
 //
+// Nor do narrow rows whose columns GEMM, over more pixels than the direct
+// GEMM's tile, fills at least one AVX-512 strip and computes at most a
+// quarter more columns than AVX2's strips, where the AVX2 kernel's rules
+// take columns too: the GEMM has no phase rows, and its wider strips pass
+// over the pixels half as often. Intel Xeon (family 6 model 167), both
+// cores, `layer_bench --plans --order 5` on the 54 layers of phase rows
+// under 32 columns, more than 12 pixels and over 16 columns among the
+// random seeds 1 to 30, the zoo and shapes.json that the rules ran as
+// AVX2 columns: 24 faster by over 10% (random25_33 9.72 to 6.65 ms,
+// random2_4 8.56 to 6.16, random12_34 1.02 to 0.72), 4 slower, each under
+// 0.1 ms (random3_49, 28 pixels: 0.058 to 0.072), geometric mean 0.91x.
+//
 // And so do depthwise layers: each channel of a tile reads its own input,
 // a load per multiply-add, so AVX-512's wider tiles (13 channels, or 32
 // columns) gain nothing and idle more. AMD EPYC Zen 4, both cores,
@@ -126,10 +138,13 @@ bool avx2_is_faster(const ConvGeometry &g) {
   const int64_t gemm = g.columns_per_group();
   const bool narrow_gemm = columns && gemm <= avx2.x_tile.columns;
   const int64_t pixels = g.batch * g.in_height * g.in_width;
+  // Whole tiles (the last one shifted inwards) of each flavour's width.
+  const auto computed = [gemm](int64_t width) { return (gemm + width - 1) / width * width; };
+  const bool avx2_takes_columns =
+      columns &&
+      cpu_tile_order(g, avx2.x_tile, avx2.channel_tiles, avx2.wide_x_tile) == convt_order::kColumns;
   bool direct_gemm = false;
   if (columns && pixels <= avx512.x_tile.channels) {
-    // Whole tiles (the last one shifted inwards) of each flavour's width.
-    const auto computed = [gemm](int64_t width) { return (gemm + width - 1) / width * width; };
     const int64_t wide = direct_gemm_width(avx512_tiles, convt_tiles::kAvx512Lanes, pixels);
     const bool fills_tile =
         gemm >= wide &&
@@ -137,12 +152,16 @@ bool avx2_is_faster(const ConvGeometry &g) {
          computed(wide) * 4 <=
              computed(direct_gemm_width(avx2_tiles, convt_tiles::kAvx2Lanes, pixels)) * 5);
     const bool avx2_no_better =
-        cpu_tile_order(g, avx2.x_tile, avx2.channel_tiles, avx2.wide_x_tile) ==
-            convt_order::kColumns ||
+        avx2_takes_columns ||
         columns_beat_idle_tiles(g, avx2.x_tile, avx2.channel_tiles, avx2.wide_x_tile);
     direct_gemm = fills_tile && avx2_no_better;
   }
-  return (narrow_rows && !full_channel_tiles && !direct_gemm) || narrow_gemm || g.depthwise();
+  const int64_t strip = avx512.x_tile.columns;
+  const bool full_strips = columns && pixels > avx512.x_tile.channels && avx2_takes_columns &&
+                           gemm >= strip &&
+                           computed(strip) * 4 <= computed(avx2.x_tile.columns) * 5;
+  return (narrow_rows && !full_channel_tiles && !direct_gemm && !full_strips) || narrow_gemm ||
+         g.depthwise();
 }
 
 }  // namespace

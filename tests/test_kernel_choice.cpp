@@ -508,8 +508,8 @@ TEST(KernelChoice, InputsLargerThanHalfOfL2TileByRow) {
 // On AVX-512 machines, layers whose phase rows are narrower than its
 // 32-column x tiles, and that do not fill its 32-channel tiles, run on the
 // AVX2 kernel (runtime/backend_x86.cpp), unless they run the direct GEMM of a
-// few pixels, as do columns GEMMs of at most an AVX2 strip of columns, and
-// depthwise layers.
+// few pixels or a columns GEMM that fills AVX-512's strips, as do columns
+// GEMMs of at most an AVX2 strip of columns, and depthwise layers.
 TEST(KernelChoice, NarrowRowsRunOnAvx2UnlessTheyFillAvx512ChannelTiles) {
   const std::string best = convt::detail::cpu_kernel().name;
   if (best != "x86-avx512") GTEST_SKIP() << "this machine's kernel is " << best;
@@ -528,6 +528,12 @@ TEST(KernelChoice, NarrowRowsRunOnAvx2UnlessTheyFillAvx512ChannelTiles) {
   // strips hold it, AVX-512's would compute 32.
   EXPECT_EQ(kernel_for({13, 1181, 16, 32}, {1181, 1, 2, 2}, 2, 0, 1), "x86-avx2");  // 4 columns
   EXPECT_EQ(kernel_for({8, 630, 20, 41}, {630, 3, 7, 7}, 3, 0, 1), "x86-avx512");   // 147 columns
+  // A columns GEMM of more pixels whose columns fill AVX-512's strips of 32
+  // (random25_33: 490 columns, 4761 pixels in rows of 23; random12_34: 192
+  // columns), but not 40 columns (64 computed in strips of 32, 48 in 16).
+  EXPECT_EQ(kernel_for({9, 353, 23, 23}, {353, 10, 7, 7}, 1, 1, 1), "x86-avx512");
+  EXPECT_EQ(kernel_for({10, 769, 8, 8}, {769, 12, 4, 4}, 2, 1, 1), "x86-avx512");
+  EXPECT_EQ(kernel_for({1, 905, 16, 16}, {905, 10, 2, 2}, 1, 0, 1), "x86-avx2");  // random27_20
   // The direct GEMM of a few pixels stays on AVX-512 (its tiles hold up to
   // 12 pixels and 2 to 24 column vectors) where the AVX2 kernel's rules
   // take columns too, or its phase tiles would idle as much; else the AVX2
