@@ -3,7 +3,8 @@
 
 Layers: every file given with --shapes (default ../shared/bench/shapes.json
 and zoo.json), and with --random N --seed S, N layers sampled from the ranges
-real models use (random_layers), each capped at --max-gflop.
+real models use (random_layers), each capped at --max-gflop (with
+--random-only, those alone).
 
 Runs, on this machine: fma_peak (float32 FMA peak, AVX2 and AVX-512, one core
 and all; before and after the timings, keeping the larger), mem_bandwidth
@@ -246,6 +247,8 @@ def main():
                     help="a layer file (repeatable; default shapes.json and zoo.json)")
     ap.add_argument("--random", type=int, default=0, metavar="N",
                     help="also N random layers (random_layers)")
+    ap.add_argument("--random-only", action="store_true",
+                    help="only the random layers, none from the layer files")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--max-gflop", type=float, default=2.0,
                     help="the random layers' FLOP budget each")
@@ -262,6 +265,10 @@ def main():
     date = datetime.date.today().isoformat()
 
     files = args.shapes or [os.path.join(BENCH, "shapes.json"), os.path.join(BENCH, "zoo.json")]
+    if args.random_only:
+        if not args.random:
+            ap.error("--random-only needs --random N")
+        files = []
     layers = []
     for f in files:
         set_name = os.path.splitext(os.path.basename(f))[0]
