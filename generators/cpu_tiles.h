@@ -6,7 +6,6 @@
 // is). Plain C++: the runtime includes it without Halide.
 #pragma once
 
-#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <initializer_list>
@@ -268,7 +267,9 @@ template <typename Columns>
 auto channel_tile_takes(const Columns &phase_columns, const std::array<int, 3> &widths, int which) {
   auto computed = [&](int width) { return (phase_columns + width - 1) / width * width; };
   const int width = widths.at(static_cast<size_t>(which));
-  auto takes = computed(std::max(width, 1)) >= 0 && width > 0;
+  // (A count is never negative: the test only gives `takes` the type of a
+  // condition on phase_columns, bool for ints, a Halide Expr for Exprs.)
+  auto takes = phase_columns >= 0 && width > 0;
   if (width <= 0) return takes;
   for (int other = 0; other < 3; ++other) {
     const int w = widths.at(static_cast<size_t>(other));
