@@ -41,4 +41,10 @@ int32_t cpu_tile_order(const ConvGeometry &g, const XTile &x_tile,
 bool columns_beat_idle_tiles(const ConvGeometry &g, const XTile &x_tile,
                              const ChannelTiles &channel_tiles, const XTile &wide_x_tile);
 
+// ... and the same for 16 or more output channels per group on an input
+// smaller than the x tile, where the GEMM's own idle tiles count too: the
+// rules then take columns over the channel tiles.
+bool columns_beat_idle_channel_tiles(const ConvGeometry &g, const XTile &x_tile,
+                                     const ChannelTiles &channel_tiles, const XTile &wide_x_tile);
+
 }  // namespace convt::detail

@@ -397,11 +397,70 @@ constexpr double kColumnAddMultiplyAdds = 32;
 constexpr int64_t kColumnsInputsPerOutput = 48;
 
 // The cost model above: the column adds cost less than the phase tiles'
-// idle work.
-bool idle_tiles_pay_for_columns(const ConvGeometry &g, const KernelTiles &t) {
+// idle work beyond the GEMM's time per multiply-add (`gemm_cost`, in units
+// of a full phase tile's).
+bool column_adds_pay(const ConvGeometry &g, const KernelTiles &t, double gemm_cost) {
   const int64_t in_per_group = g.in_channels / g.groups;  // (exact: groups divide C_in)
-  return static_cast<double>(in_per_group) * (1.0 / phase_tiles_busy(g, t) - 1.0) >
+  return static_cast<double>(in_per_group) * (1.0 / phase_tiles_busy(g, t) - gemm_cost) >
          kColumnAddMultiplyAdds;
+}
+
+// With few output channels the GEMM's strips (C_out x taps) keep its tiles
+// busy, and the model counts them full.
+bool idle_tiles_pay_for_columns(const ConvGeometry &g, const KernelTiles &t) {
+  return column_adds_pay(g, t, 1.0);
+}
+
+// The share of the GEMM's blocked tile (x_tile.channels pixels by
+// x_tile.columns columns) that lands on the columns: its last tiles
+// compute past the pixels and the columns.
+double columns_busy(const ConvGeometry &g, const XTile &x_tile) {
+  const int64_t pixels = g.batch * g.in_height * g.in_width;
+  return busy_share(g.columns_per_group(), x_tile.columns, pixels, x_tile.channels);
+}
+
+// Enough output channels for the channel tiles, on an input smaller than
+// an x tile (as measured; larger ones keep the phase orders): the same
+// model, where the GEMM also pays for its own idle tiles (columns_busy) and
+// runs kGemmSlowerBy times a channel tile's time per multiply-add. Tiny
+// inputs leave the channel tiles idle on phase columns (random14_42 of the
+// report, a 4 x 4 input of 256 to 33 channels, k4 s4: 4 columns of 8 by 33
+// channels of 64) or on images (random17_3, 28 images of 898 to 34: 28 of
+// 32 by 34 of 64), where the GEMM's strips run along taps x C_out. Where
+// both keep their tiles equally busy, the GEMM ran 1.05 to 1.3 times the
+// channel tiles' time at AVX-512 (random9_9, 144 pixels of 783 to 291
+// channels, k3: 3.0 against 2.4 ms; random22_13 17.0 against 15.6;
+// random26_20 0.88 against 0.84) and up to 2x at AVX2.
+//
+// Intel Xeon family 6 model 167, both cores, `layer_bench` (the rules'
+// plan), before and after, alternated, medians of 6 runs, on the layers of
+// under 32 input pixels and 16 or more input and output channels per group
+// among the random seeds 1 to 30 (177 layers; fitted on them, with
+// `--plans`): 18 calls changed at the default ISA, 0.68x in geometric mean,
+// 15 faster by over 10% (random14_42 0.247 to 0.065 ms, random17_3 4.6 to
+// 1.8, random2_6 0.130 to 0.072), 3 slower (random16_12, 99 to 151
+// channels, serial, 0.043 to 0.077; random22_30 8.7 to 10.7; random9_11
+// 0.34 to 0.37); 6 changed with AVX2, 0.81x, 1 slower (random22_36 42 to
+// 63). On the seeds 31 to 60 (168 layers, not used to fit it): 14 changed,
+// 0.71x, 2 slower (random44_40 0.041 to 0.081, random45_42 0.62 to 0.83);
+// with AVX2, 11 changed, 0.55x, 1 slower (random51_40 0.73 to 0.99). No
+// layer of shapes.json or the zoo changes plan.
+constexpr double kGemmSlowerBy = 1.25;
+
+// ... given kColumnsFewestInputs input channels per group: the GEMM's
+// other costs per column value (its col2im pass, one tap at a time at the
+// padding's input columns, which are most of a tiny input's) weigh on
+// fewer multiply-adds. Under 64 the model's choice ran slower on 5 of 6
+// such calls of the seeds 1 to 30, all serial (random6_25, 24 input
+// channels, padding 1: 0.013 ms in channel tiles against 0.033 in columns;
+// random3_1, 38: 0.021 against 0.041).
+constexpr int64_t kColumnsFewestInputs = 64;
+
+bool idle_channel_tiles_pay_for_columns(const ConvGeometry &g, const KernelTiles &t) {
+  return g.out_channels / g.groups >= kChannelTilesFewestChannels &&
+         g.in_channels / g.groups >= kColumnsFewestInputs &&
+         g.in_height * g.in_width < t.x_tile.columns &&
+         column_adds_pay(g, t, kGemmSlowerBy / columns_busy(g, t.x_tile));
 }
 
 bool columns_pay(const ConvGeometry &g, const KernelTiles &t) {
@@ -416,7 +475,7 @@ bool columns_pay(const ConvGeometry &g, const KernelTiles &t) {
   const bool idle_pays = idle_tiles_pay_for_columns(g, t);
   const bool few_pixels =
       pixels * 2 <= t.x_tile.channels || (pixels <= t.x_tile.channels && idle_pays);
-  const bool phase_tiles_idle = few_channels && idle_pays;
+  const bool phase_tiles_idle = few_channels ? idle_pays : idle_channel_tiles_pay_for_columns(g, t);
   return in_per_group >= 16 && (tiny_input || few_pixels || phase_tiles_idle || deep_few_outputs) &&
          columns_bytes(g) <= kMaxColumnsBytes;
 }
@@ -826,6 +885,11 @@ int32_t cpu_tile_order(const ConvGeometry &g, const XTile &x_tile,
 bool columns_beat_idle_tiles(const ConvGeometry &g, const XTile &x_tile,
                              const ChannelTiles &channel_tiles, const XTile &wide_x_tile) {
   return idle_tiles_pay_for_columns(g, {x_tile, channel_tiles, wide_x_tile});
+}
+
+bool columns_beat_idle_channel_tiles(const ConvGeometry &g, const XTile &x_tile,
+                                     const ChannelTiles &channel_tiles, const XTile &wide_x_tile) {
+  return idle_channel_tiles_pay_for_columns(g, {x_tile, channel_tiles, wide_x_tile});
 }
 
 Plan plan_call(const ConvGeometry &g, Device device) {

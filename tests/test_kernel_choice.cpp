@@ -129,11 +129,12 @@ TEST(KernelChoice, BatchesShortOfAnImageTileTileAlongXWhereItIdlesLess) {
   // against half of the image tile.
   EXPECT_EQ(order_with_tiles({4, 2048, 8, 6}, {2048, 256, 4, 4}, avx512_x, avx512),
             kChannelTilesAlongX);
-  // dcgan_g_mid in 4 images: 4 columns, half idle either way; in 5 images
-  // (3 of 8 idle) order 2 idles less.
-  EXPECT_EQ(order_with_tiles({4, 512, 4, 4}, {512, 256, 4, 4}, avx512_x, avx512),
+  // dcgan_g_mid's shape from 48 input channels (its 512 run as columns,
+  // where both idle) in 4 images: 4 columns, half idle either way; in 5
+  // images (3 of 8 idle) order 2 idles less.
+  EXPECT_EQ(order_with_tiles({4, 48, 4, 4}, {48, 256, 4, 4}, avx512_x, avx512),
             kChannelTilesAlongImages);
-  EXPECT_EQ(order_with_tiles({5, 512, 4, 4}, {512, 256, 4, 4}, avx512_x, avx512),
+  EXPECT_EQ(order_with_tiles({5, 48, 4, 4}, {48, 256, 4, 4}, avx512_x, avx512),
             kChannelTilesAlongImages);
   // 8 images fill the tile.
   EXPECT_EQ(order_with_tiles({8, 2048, 8, 6}, {2048, 256, 4, 4}, avx512_x, avx512),
@@ -438,7 +439,6 @@ TEST(KernelChoice, TinyInputsWithFewOutputChannelsRunAsColumns) {
   EXPECT_EQ(order_for({24, 851, 1, 1}, {851, 15, 1, 2}, 1, 0), kColumns);    // random3_24
   EXPECT_EQ(order_for({26, 961, 2, 2}, {961, 11, 3, 3}, 3, 0), kColumns);    // random3_29
   EXPECT_EQ(order_for({5, 85, 1, 2}, {85, 11, 1, 4}, {1, 2}, 0), kColumns);  // random1_44
-  EXPECT_NE(order_for({26, 961, 2, 2}, {961, 16, 3, 3}, 3, 0), kColumns);    // 16 channels
   // At most half an x tile's channels of pixels in all, any output channels;
   // up to a whole tile's where the phase tiles idle more than the column
   // adds cost (a 2 x 2 input, 4 pixels: 2-column phase rows).
@@ -451,6 +451,34 @@ TEST(KernelChoice, TinyInputsWithFewOutputChannelsRunAsColumns) {
   EXPECT_EQ(order_for({1, 453, 1, 1}, {453, 158, 3, 3}, 2, 1), kColumns);     // random1_28
   EXPECT_NE(order_for({8, 453, 1, 1}, {453, 158, 3, 3}, 2, 1), kColumns);     // 8 pixels, 158 out
   EXPECT_NE(order_for({5, 15, 1, 1}, {15, 1, 3, 3}, 2, 1), kColumns);         // 15 in
+}
+
+// 16 or more output channels on an input smaller than the x tile, 64 or
+// more input channels: columns where the channel tiles idle more than the
+// GEMM's tiles by the model's margin (runtime/plan.cpp), with either
+// kernel's tiles.
+TEST(KernelChoice, TinyInputsWhoseChannelTilesIdleRunAsColumns) {
+  auto order = [](const convt::Shape &input, const convt::Shape &weight, int64_t stride,
+                  int64_t padding, int64_t output_padding, const convt::detail::Kernel &kernel) {
+    return convt::detail::cpu_tile_order(
+        convt::detail::resolve_geometry(input, weight, stride, padding, output_padding, 1, 1),
+        kernel.x_tile, kernel.channel_tiles, kernel.wide_x_tile);
+  };
+  // random14_42: 4 of 8 phase columns, 33 of 64 channels.
+  EXPECT_EQ(order({1, 256, 4, 4}, {256, 33, 4, 4}, 4, 1, 2, kAvx512), kColumns);
+  // random17_3: 28 of 32 images, 34 of 64 channels.
+  EXPECT_EQ(order({28, 898, 4, 4}, {898, 34, 4, 4}, 2, 0, 1, kAvx512), kColumns);
+  // random2_6 per group: 3 of 4 (AVX2) or 8 phase columns, 16 channels.
+  EXPECT_EQ(order({3, 121, 3, 3}, {121, 16, 2, 2}, 2, 0, 0, kAvx512), kColumns);
+  EXPECT_EQ(order({3, 121, 3, 3}, {121, 16, 2, 2}, 2, 0, 0, kAvx2), kColumns);
+  // random3_29 to 16 channels: 26 of 32 images, 16 of 32 channels.
+  EXPECT_EQ(order({26, 961, 2, 2}, {961, 16, 3, 3}, 3, 0, 0, kAvx512), kColumns);
+  // random9_9: images and channels fill the tiles (291 of 320).
+  EXPECT_NE(order({16, 783, 3, 3}, {783, 291, 3, 3}, 1, 0, 0, kAvx512), kColumns);
+  // random6_25: 24 input channels.
+  EXPECT_NE(order({2, 24, 3, 3}, {24, 21, 4, 4}, 2, 1, 0, kAvx512), kColumns);
+  // The same layer on 8 x 8 inputs, larger than an x tile.
+  EXPECT_NE(order({28, 898, 8, 8}, {898, 34, 4, 4}, 2, 0, 1, kAvx2), kColumns);
 }
 
 // At most 3 output channels (per group) from 48 or more input channels per
@@ -534,6 +562,9 @@ TEST(KernelChoice, NarrowRowsRunOnAvx2UnlessTheyFillAvx512ChannelTiles) {
   EXPECT_EQ(kernel_for({9, 353, 23, 23}, {353, 10, 7, 7}, 1, 1, 1), "x86-avx512");
   EXPECT_EQ(kernel_for({10, 769, 8, 8}, {769, 12, 4, 4}, 2, 1, 1), "x86-avx512");
   EXPECT_EQ(kernel_for({1, 905, 16, 16}, {905, 10, 2, 2}, 1, 0, 1), "x86-avx2");  // random27_20
+  // So do the columns the rules take over AVX-512's idle channel tiles
+  // (random17_3: 544 columns).
+  EXPECT_EQ(kernel_for({28, 898, 4, 4}, {898, 34, 4, 4}, 2, 0, 1), "x86-avx512");
   // The direct GEMM of a few pixels stays on AVX-512 (its tiles hold up to
   // 12 pixels and 2 to 24 column vectors) where the AVX2 kernel's rules
   // take columns too, or its phase tiles would idle as much; else the AVX2
