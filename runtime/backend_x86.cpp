@@ -119,12 +119,12 @@ int64_t direct_gemm_width(const convt_tiles::CpuTiles &tiles, int lanes, int64_t
 // 0.1 ms (random3_49, 28 pixels: 0.058 to 0.072), geometric mean 0.91x.
 // So do those where AVX-512's rules take the columns over its own idle
 // channel tiles (columns_beat_idle_channel_tiles), whatever the AVX2
-// kernel's rules take: of 14 such layers among the random seeds 1 to 30
+// kernel's rules take: of 13 such layers among the random seeds 1 to 30
 // (same machine), the AVX-512 GEMM ran faster than the AVX2 kernel's
 // channel tiles on 9 (random17_3 2.0 ms against 4.3, random20_14 1.9
-// against 3.4, random14_42 0.069 against 0.203), slower on 4 (random13_3
-// 0.065 against 0.036, random16_12 0.083 against 0.036, random30_34 0.167
-// against 0.154, random22_30 12.7 against 12.1).
+// against 3.4, random14_42 0.069 against 0.203), slower on 3 (random16_12
+// 0.083 against 0.036, random30_34 0.167 against 0.154, random22_30 12.7
+// against 12.1), even on random9_11.
 //
 // And so do depthwise layers: each channel of a tile reads its own input,
 // a load per multiply-add, so AVX-512's wider tiles (13 channels, or 32
@@ -165,12 +165,11 @@ bool avx2_is_faster(const ConvGeometry &g) {
     direct_gemm = fills_tile && avx2_no_better;
   }
   const int64_t strip = avx512.x_tile.columns;
-  const bool avx2_no_channel_tiles =
-      avx2_takes_columns ||
-      columns_beat_idle_channel_tiles(g, avx512.x_tile, avx512.channel_tiles, avx512.wide_x_tile);
-  const bool full_strips = columns && pixels > avx512.x_tile.channels && avx2_no_channel_tiles &&
-                           gemm >= strip &&
-                           computed(strip) * 4 <= computed(avx2.x_tile.columns) * 5;
+  const bool full_strips =
+      columns && pixels > avx512.x_tile.channels && gemm >= strip &&
+      computed(strip) * 4 <= computed(avx2.x_tile.columns) * 5 &&
+      (avx2_takes_columns ||
+       columns_beat_idle_channel_tiles(g, avx512.x_tile, avx512.channel_tiles, avx512.wide_x_tile));
   return (narrow_rows && !full_channel_tiles && !direct_gemm && !full_strips) || narrow_gemm ||
          g.depthwise();
 }
