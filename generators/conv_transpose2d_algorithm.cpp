@@ -179,6 +179,7 @@ ConvTranspose2dFuncs define_conv_transpose2d(
   const int row_lanes = blocks.row_lanes;
   ConvTranspose2dFuncs f;
   f.tile_order = tile_order;
+  f.channel_rows_first = blocks.channel_rows_first;
   f.groups = groups;
   f.input_channels = input_channels;
   f.in_channels_per_group = input_channels / groups;
@@ -512,8 +513,9 @@ ConvTranspose2dFuncs define_conv_transpose2d(
     return d;
   };
   f.r_out = phase_update(convt_order::kXTiles, false, "r_out", f.phase_sum);
-  f.r_out_by_channel = phase_update(convt_order::kChannelTilesAlongX, false, "r_out_by_channel",
-                                    f.phase_sum_by_channel, true, f.channel_tile_takes[0]);
+  f.r_out_by_channel =
+      phase_update(convt_order::kChannelTilesAlongX, f.channel_rows_first, "r_out_by_channel",
+                   f.phase_sum_by_channel, true, f.channel_tile_takes[0]);
 
   // Edge update: the last W_out % s_x columns, the phases whose residue is
   // below edge_columns, for the orders that do not take them. Rows
@@ -529,8 +531,8 @@ ConvTranspose2dFuncs define_conv_transpose2d(
   f.output(column(full_columns, erx), row(eqy, ery), f.co, f.n) =
       f.phase_sum_edge(full_columns, eqy, f.co, f.n, erx, ery);
 
-  f.r_out_by_image = phase_update(convt_order::kChannelTilesAlongImages, false, "r_out_by_image",
-                                  f.phase_sum_by_image, true);
+  f.r_out_by_image = phase_update(convt_order::kChannelTilesAlongImages, f.channel_rows_first,
+                                  "r_out_by_image", f.phase_sum_by_image, true);
   f.r_out_x_images = phase_update(convt_order::kXTilesAcrossImages, true, "r_out_x_images",
                                   f.phase_sum_x_images, false, !f.x_images_one_channel);
   f.r_out_x_rows =
@@ -667,8 +669,9 @@ ConvTranspose2dFuncs define_conv_transpose2d(
   f.r_out_across_rows = phase_update(convt_order::kXTilesAcrossRows, true, "r_out_across_rows",
                                      f.phase_sum_across_rows);
   // Channel tiles along more images: order 2's update, in taller image tiles.
-  f.r_out_by_more_images = phase_update(convt_order::kChannelTilesAlongMoreImages, false,
-                                        "r_out_by_more_images", f.phase_sum_by_more_images, true);
+  f.r_out_by_more_images =
+      phase_update(convt_order::kChannelTilesAlongMoreImages, f.channel_rows_first,
+                   "r_out_by_more_images", f.phase_sum_by_more_images, true);
   // Wide x tiles by row: order 4's update, in wider and shallower tiles.
   f.r_out_wide_x_rows = phase_update(convt_order::kWideXTilesByRow, true, "r_out_wide_x_rows",
                                      f.phase_sum_wide_x_rows);
@@ -724,10 +727,10 @@ ConvTranspose2dFuncs define_conv_transpose2d(
   // Channel tiles along x in their other tiles: order 1's update, in each
   // of its other tile shapes.
   f.r_out_by_channel_wide =
-      phase_update(convt_order::kChannelTilesAlongX, false, "r_out_by_channel_wide",
+      phase_update(convt_order::kChannelTilesAlongX, f.channel_rows_first, "r_out_by_channel_wide",
                    f.phase_sum_by_channel_wide, true, f.channel_tile_takes[1]);
   f.r_out_by_channel_wider =
-      phase_update(convt_order::kChannelTilesAlongX, false, "r_out_by_channel_wider",
+      phase_update(convt_order::kChannelTilesAlongX, f.channel_rows_first, "r_out_by_channel_wider",
                    f.phase_sum_by_channel_wider, true, f.channel_tile_takes[2]);
 
   define_pixel_form(f, bias, clamped_co, in_channel_of, pixel_order);

@@ -87,6 +87,10 @@ struct CpuBlocks {
   // The positions of each tile of kChannelTilesAlongX
   // (convt_tiles::channel_tile_widths; 0: no such tile).
   std::array<int, 3> channel_tile_widths{};
+  // The channel tiles' domains (orders 1, 2 and 7) ordered (qx, rx, ry, qy)
+  // rather than (qx, qy, rx, ry), so each output row runs every phase
+  // before the next: the kernels of their by-row orders (11 to 13).
+  bool channel_rows_first = false;
 };
 
 struct ConvTranspose2dFuncs {
@@ -182,6 +186,7 @@ struct ConvTranspose2dFuncs {
   // 7: r_out_by_more_images / ..._by_more_images; 8: r_out_wide_x_rows /
   // ..._wide_x_rows; 9: r_out_wide / phase_sum_wide.
   Halide::Expr tile_order;
+  bool channel_rows_first = false;    // CpuBlocks::channel_rows_first
   Halide::Func phase_sum;             // phase_sum(qx, qy, co, n, rx, ry) = bias + taps
   Halide::Func phase_sum_by_channel;  // the same values, to be tiled along channels
   // The same in order 1's other tiles, and which tile a call takes

@@ -132,15 +132,18 @@ class ConvTranspose2dGenerator : public Generator<ConvTranspose2dGenerator> {
                 t.columns_channel_block,
                 t.xi_vectors * lanes,
                 t.xi_one_vectors * lanes,
-                convt_tiles::channel_tile_widths(t)};
+                convt_tiles::channel_tile_widths(t),
+                convt_order::channel_tiles_base(int(fixed_tile_order)) != int(fixed_tile_order)};
     }
+    // A by-row channel order's kernel is its base order's, with the domains
+    // ordered rows first (CpuBlocks::channel_rows_first).
+    const int order = convt_order::channel_tiles_base(int(fixed_tile_order));
     funcs_ = define_conv_transpose2d(
         input, input.dim(0).extent(), input.dim(1).extent(), input.dim(2).extent(),
         input.dim(3).extent(), weight, weight.dim(0).extent(), weight.dim(1).extent(),
         weight.dim(2).extent(), bias, weight_columns, stride_x, stride_y, padding_x, padding_y,
         dilation_x, dilation_y, gcd_x, gcd_y, inverse_x, inverse_y, gemm ? Expr(1) : groups,
-        fixed_tile_order >= 0 ? Expr(int(fixed_tile_order)) : Expr(tile_order), pixel_order,
-        blocks);
+        fixed_tile_order >= 0 ? Expr(order) : Expr(tile_order), pixel_order, blocks);
     // Autoschedulers get the pure per-pixel form of the same sums (they
     // cannot take the phase-by-phase writes); the hand GPU schedules take
     // the GPU form.

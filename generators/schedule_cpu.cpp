@@ -31,6 +31,8 @@
 // 10  interleaved x tiles: order 0's register tile over output columns,
 //     every x phase of an input column in one vector, for one tap per
 //     output (kernel == stride): no phase space, whole vectors stored.
+// 11-13  channel tiles by row: orders 1, 2 and 7 with each output row's
+//     phases inside the row, for outputs larger than the cache.
 // Each order streams through memory in the order its reduction walks: the
 // weights of one phase (or of every phase) and channel tile are repacked
 // with the tile's channels adjacent, and the input is copied once with a
@@ -386,9 +388,12 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
     tile(s, Share::kRows);
   };
 
-  // --- 1: channel tiles along x --------------------------------------------
+  // --- 1 and 11: channel tiles along x (by row) ----------------------------
   // Per channel block (its weights packed for every phase), each phase,
-  // then images and rows, then register tiles along qx. Images shared
+  // then images and rows, then register tiles along qx; by row (order 11,
+  // f.channel_rows_first), images and rows, then each row's phases, so a
+  // row's x phases store into its output lines while they are in L2
+  // (runtime/plan.cpp: channel_rows_first_pay). Images shared
   // rather than rows: dcgan_g3 (64 images, 2 channel blocks) on both cores of
   // an Intel Xeon (AVX-512), alternated, median 52.3 to 42.5 ms.
   // A tile is stored one channel at a time, its positions innermost, so
@@ -407,7 +412,9 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
   // only the one the call takes.
   auto channel_tiles_along_x = [&](OutputUpdate update, const RDom &r, Func sum, int columns,
                                    const std::string &prefix) {
-    RVar cqx = r.x, cqy = r.y, crx = r.z, cry = r.w, once = r[4];
+    const bool rows_first = f.channel_rows_first;
+    RVar cqx = r.x, cqy = rows_first ? r.w : r.y, crx = rows_first ? r.y : r.z;
+    RVar cry = rows_first ? r.z : r.w, once = r[4];
     RVar cqxo(prefix + "cqxo"), cqxi(prefix + "cqxi");
     Var ccoo(prefix + "ccoo"), ccoi(prefix + "ccoi");
     auto tile = [&](Stage s, Share share) {
@@ -416,11 +423,13 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
                                                          : VarOrRVar(cqy);
       s.allow_race_conditions()
           .split(cqx, cqxo, cqxi, columns, TailStrategy::GuardWithIf)
-          .split(f.co, ccoo, ccoi, cx_depth, TailStrategy::GuardWithIf)
-          .reorder(cqxi, ccoi, cqxo, cqy, f.n, crx, cry, ccoo, once)
-          .parallel(shared)
-          .unroll(ccoi)
-          .unroll(cqxi);
+          .split(f.co, ccoo, ccoi, cx_depth, TailStrategy::GuardWithIf);
+      if (rows_first) {
+        s.reorder(cqxi, ccoi, cqxo, crx, cry, cqy, f.n, ccoo, once);
+      } else {
+        s.reorder(cqxi, ccoi, cqxo, cqy, f.n, crx, cry, ccoo, once);
+      }
+      s.parallel(shared).unroll(ccoi).unroll(cqxi);
     };
     specialize_channel_tiles(f.output.update(update), cx_depth, 1, tile);
 
@@ -448,12 +457,15 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
   // --- 2 and 7: channel tiles along images (and along more images) --------
   // Per channel block, each phase, then pixels, then register tiles of
   // images. Order 7 is the same with its own tile (more images, fewer
-  // channel vectors) and its own blocked input.
+  // channel vectors) and its own blocked input. By row (orders 12 and 13),
+  // each row's phases run inside the row, as for order 11.
   auto channel_tiles_along_images = [&](convt_order::TileOrder order, OutputUpdate update,
                                         const RDom &r_out, Func sum, Func blocked_input, int images,
                                         int channel_vectors) {
     const int depth = vec * channel_vectors;
-    RVar iqx = r_out.x, iqy = r_out.y, irx = r_out.z, iry = r_out.w;
+    const bool rows_first = f.channel_rows_first;
+    RVar iqx = r_out.x, iqy = rows_first ? r_out.w : r_out.y;
+    RVar irx = rows_first ? r_out.y : r_out.z, iry = rows_first ? r_out.z : r_out.w;
     Var ino("ino"), ini("ini"), icoo("icoo"), icoi("icoi");
     // Shared image tiles walk their pixels inside the tile, so that each
     // task reads its own images' input (dcgan_g3, 8 image tiles of 2
@@ -485,13 +497,21 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
           .split(iqx, iqxo, iqxi, kRowChunk, TailStrategy::GuardWithIf)
           .split(f.co, icoo, icoi, depth, TailStrategy::GuardWithIf);
       if (share == Share::kImages) {
-        s.split(f.n, inoo, ini, images, TailStrategy::GuardWithIf)
-            .reorder(iqxi, icoi, ini, iqxo, iqy, inoo, irx, iry, icoo)
-            .parallel(inoo);
+        s.split(f.n, inoo, ini, images, TailStrategy::GuardWithIf);
+        if (rows_first) {
+          s.reorder(iqxi, icoi, ini, iqxo, irx, iry, iqy, inoo, icoo);
+        } else {
+          s.reorder(iqxi, icoi, ini, iqxo, iqy, inoo, irx, iry, icoo);
+        }
+        s.parallel(inoo);
       } else {
-        s.split(f.n, ino, ini, images, TailStrategy::GuardWithIf)
-            .reorder(iqxi, icoi, ini, iqxo, ino, iqy, irx, iry, icoo)
-            .parallel(share == Share::kBlocks ? VarOrRVar(icoo) : VarOrRVar(iqy));
+        s.split(f.n, ino, ini, images, TailStrategy::GuardWithIf);
+        if (rows_first) {
+          s.reorder(iqxi, icoi, ini, iqxo, irx, iry, ino, iqy, icoo);
+        } else {
+          s.reorder(iqxi, icoi, ini, iqxo, ino, iqy, irx, iry, icoo);
+        }
+        s.parallel(share == Share::kBlocks ? VarOrRVar(icoo) : VarOrRVar(iqy));
       }
       s.unroll(ini);
     };

@@ -29,9 +29,44 @@ enum TileOrder : int32_t {
   kWideXTiles = 9,                   // order 0 in the same tiles as order 8
   kInterleavedXTiles = 10,           // x tiles of output columns, each vector every x phase of its
                                      // input columns: for one tap per output (kernel == stride)
+  kChannelTilesAlongXByRow = 11,     // order 1, each output row through every phase before the
+                                     // next: for outputs larger than the cache
+  kChannelTilesAlongImagesByRow = 12,      // order 2, by row likewise
+  kChannelTilesAlongMoreImagesByRow = 13,  // order 7, by row likewise
 };
 
-constexpr int32_t kTileOrders = 11;
+constexpr int32_t kTileOrders = 14;
+
+// The channel tiles' orders by row (11 to 13) are orders 1, 2 and 7 with
+// the phases inside each row rather than outside every row: the same
+// tiles, sums and copies, in a kernel of their own. channel_tiles_by_row
+// gives an order's by-row form (or the order itself where it has none),
+// channel_tiles_base the order whose tiles a by-row order runs.
+constexpr int32_t channel_tiles_by_row(int32_t order) {
+  switch (order) {
+    case kChannelTilesAlongX:
+      return kChannelTilesAlongXByRow;
+    case kChannelTilesAlongImages:
+      return kChannelTilesAlongImagesByRow;
+    case kChannelTilesAlongMoreImages:
+      return kChannelTilesAlongMoreImagesByRow;
+    default:
+      return order;
+  }
+}
+
+constexpr int32_t channel_tiles_base(int32_t order) {
+  switch (order) {
+    case kChannelTilesAlongXByRow:
+      return kChannelTilesAlongX;
+    case kChannelTilesAlongImagesByRow:
+      return kChannelTilesAlongImages;
+    case kChannelTilesAlongMoreImagesByRow:
+      return kChannelTilesAlongMoreImages;
+    default:
+      return order;
+  }
+}
 
 // Whether interleaved x tiles compute a layer (the other orders compute
 // any): one tap per output along both axes (kernel == stride, dilation 1),
@@ -74,6 +109,12 @@ constexpr const char *tile_order_name(int32_t order) {
       return "wide x tiles";
     case kInterleavedXTiles:
       return "interleaved x tiles";
+    case kChannelTilesAlongXByRow:
+      return "channel tiles along x by row";
+    case kChannelTilesAlongImagesByRow:
+      return "channel tiles along images by row";
+    case kChannelTilesAlongMoreImagesByRow:
+      return "channel tiles along more images by row";
     default:
       return "none";
   }

@@ -137,7 +137,8 @@ int64_t direct_gemm_width(const convt_tiles::CpuTiles &tiles, int lanes, int64_t
 // 23.3 ms against 28.6, random1_34 48.1 against 63.1.)
 bool avx2_is_faster(const ConvGeometry &g) {
   const bool narrow_rows = g.out_width / g.stride[1] < avx512.x_tile.columns;
-  const int32_t order = cpu_tile_order(g, avx512.x_tile, avx512.channel_tiles, avx512.wide_x_tile);
+  const int32_t order = convt_order::channel_tiles_base(
+      cpu_tile_order(g, avx512.x_tile, avx512.channel_tiles, avx512.wide_x_tile));
   const bool full_channel_tiles = (order == convt_order::kChannelTilesAlongX ||
                                    order == convt_order::kChannelTilesAlongImages ||
                                    order == convt_order::kChannelTilesAlongMoreImages) &&

@@ -37,7 +37,8 @@ bool same_plan(const Plan &a, const Plan &b);
 // stays within the work check's bound and their input copy no larger than
 // the rows' taps, the x tiles (by row, wide) only while their blocked
 // copy's halo stays within three tiles: x_blocks_fit; the interleaved x
-// tiles only for one tap per output, convt_order::interleaved_x_tiles_apply),
+// tiles only for one tap per output, convt_order::interleaved_x_tiles_apply;
+// the channel tiles by row only for a stride above 1, whose rows have phases),
 // for grouped layers one call per group or one call in all, each on the
 // thread pool and then each serial. The rules' plan is among them. Empty
 // without CPU kernels.

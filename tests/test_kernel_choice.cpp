@@ -3,6 +3,7 @@
 // channel-tile cases are known to run channel tiles and wide layers x tiles.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -630,6 +631,48 @@ TEST(KernelChoice, TheRulesPlanIsACandidate) {
       }
       EXPECT_TRUE(found) << "groups " << groups << ", " << (rules.serial ? "serial" : "pool");
     }
+  }
+}
+
+// Channel tiles run by row (orders 11 to 13) where a channel block's output
+// outgrows half of L2 while its weights of every phase fit in the other half
+// (plan.cpp: channel_rows_first_pay). Layers of 16 x 16 inputs, k4 s2,
+// sized by this machine's L2: 128 KiB of output per image and 128 KiB of
+// weights per block of 32 channels at 64 input channels.
+TEST(KernelChoice, ChannelTilesRunByRowWhereTheirOutputOutgrowsL2) {
+  const int64_t l2 = convt::detail::l2_cache_bytes();
+  const int64_t image_output = int64_t{128} << 10;  // 32 channels of 32 x 32
+  const auto by_row = [](int32_t order) { return channel_tiles_base(order) != order; };
+  const auto with_tiles = [](const convt::Shape &input, const convt::Shape &weight,
+                             const convt::IntList &stride) {
+    return convt::detail::cpu_tile_order(
+        convt::detail::resolve_geometry(input, weight, stride, 1, 0, 1, 1), avx512_x, avx512,
+        avx512_wide);
+  };
+  // Output twice L2 (at least 4 images): by row.
+  const int64_t many = std::max<int64_t>(4, 2 * l2 / image_output);
+  const int32_t big = with_tiles({many, 64, 16, 16}, {64, 32, 4, 4}, 2);
+  EXPECT_TRUE(by_row(big)) << big;
+  // A quarter of L2: phase by phase, the same tiles.
+  const int64_t few = std::max<int64_t>(1, l2 / 4 / image_output);
+  const int32_t small = with_tiles({few, 64, 16, 16}, {64, 32, 4, 4}, 2);
+  EXPECT_FALSE(by_row(small)) << small;
+  EXPECT_NE(channel_tiles_by_row(small), small) << small;  // a channel tiles order
+  // Weights of twice L2 per block (C_in x 16 taps x 32 channels x 4 bytes):
+  // phase by phase, however large the output.
+  const int32_t heavy = with_tiles({many, l2 / 1024, 16, 16}, {l2 / 1024, 32, 4, 4}, 2);
+  EXPECT_FALSE(by_row(heavy)) << heavy;
+  EXPECT_EQ(channel_tiles_base(big), channel_tiles_base(heavy)) << big << " " << heavy;
+  // One x phase (stride 1): nothing to share, phase by phase.
+  const int32_t one_phase = with_tiles({many, 64, 16, 16}, {64, 32, 3, 3}, 1);
+  EXPECT_FALSE(by_row(one_phase)) << one_phase;
+  // Named layers, for an L2 of 512 KiB to 4 MiB (AVX-512 tiles): dcgan_g3
+  // (8 MiB of output, 256 KiB of weights per block) by row, simplebaseline_r50
+  // (4 MiB of weights per block) and pix2pix_unet_mid (2 MiB) not.
+  if (l2 >= (int64_t{512} << 10) && l2 <= (int64_t{4} << 20)) {
+    EXPECT_EQ(with_tiles({64, 128, 16, 16}, {128, 64, 4, 4}, 2), kChannelTilesAlongImagesByRow);
+    EXPECT_EQ(with_tiles({8, 2048, 8, 6}, {2048, 256, 4, 4}, 2), kChannelTilesAlongImages);
+    EXPECT_EQ(with_tiles({1, 1024, 16, 16}, {1024, 256, 4, 4}, 2), kChannelTilesAlongX);
   }
 }
 
