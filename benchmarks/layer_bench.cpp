@@ -52,7 +52,7 @@ double time_plans(const convt_bench::Layer &l, int reps, const std::vector<int> 
     const bool is_rules = d::same_plan(plan, rules);
     if (is_rules) rules_s = s;
     if (best_s == 0 || s < best_s) best_s = s;
-    std::printf("  %-10s %-32s %-9s %-6s %10.3f ms%s\n", plan.kernel->name,
+    std::printf("  %-10s %-38s %-9s %-6s %10.3f ms%s\n", plan.kernel->name,
                 convt_order::tile_order_name(plan.tile_order), plan.per_group ? "per group" : "",
                 plan.serial ? "serial" : "", s * 1e3, is_rules ? "  (rules)" : "");
   }
