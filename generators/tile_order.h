@@ -42,30 +42,27 @@ constexpr int32_t kTileOrders = 14;
 // tiles, sums and copies, in a kernel of their own. channel_tiles_by_row
 // gives an order's by-row form (or the order itself where it has none),
 // channel_tiles_base the order whose tiles a by-row order runs.
+struct ByRowOrder {
+  int32_t base, by_row;
+};
+constexpr ByRowOrder kChannelTilesByRow[] = {
+    {kChannelTilesAlongX, kChannelTilesAlongXByRow},
+    {kChannelTilesAlongImages, kChannelTilesAlongImagesByRow},
+    {kChannelTilesAlongMoreImages, kChannelTilesAlongMoreImagesByRow},
+};
+
 constexpr int32_t channel_tiles_by_row(int32_t order) {
-  switch (order) {
-    case kChannelTilesAlongX:
-      return kChannelTilesAlongXByRow;
-    case kChannelTilesAlongImages:
-      return kChannelTilesAlongImagesByRow;
-    case kChannelTilesAlongMoreImages:
-      return kChannelTilesAlongMoreImagesByRow;
-    default:
-      return order;
+  for (const ByRowOrder &o : kChannelTilesByRow) {
+    if (o.base == order) return o.by_row;
   }
+  return order;
 }
 
 constexpr int32_t channel_tiles_base(int32_t order) {
-  switch (order) {
-    case kChannelTilesAlongXByRow:
-      return kChannelTilesAlongX;
-    case kChannelTilesAlongImagesByRow:
-      return kChannelTilesAlongImages;
-    case kChannelTilesAlongMoreImagesByRow:
-      return kChannelTilesAlongMoreImages;
-    default:
-      return order;
+  for (const ByRowOrder &o : kChannelTilesByRow) {
+    if (o.by_row == order) return o.base;
   }
+  return order;
 }
 
 // Whether interleaved x tiles compute a layer (the other orders compute
