@@ -463,12 +463,48 @@ bool idle_channel_tiles_pay_for_columns(const ConvGeometry &g, const KernelTiles
          column_adds_pay(g, t, kGemmSlowerBy / columns_busy(g, t.x_tile));
 }
 
+// Deep and narrow: from kColumnsDeepInputs input channels to fewer than
+// kColumnsNarrowOutputs output channels per group, the GEMM, whose
+// reduction runs in blocks of columns_channel_block input channels, beat
+// the phase orders, whose tiles each walk every input channel and tap of
+// their phase. AMD EPYC Zen 4, both cores, `layer_bench --plans --order 5`,
+// the rules' plan against the faster columns plan: of the 63 layers of 256
+// or more input and 16 to 63 output channels per group among the random
+// seeds 21 to 60 (fitted on the seeds 1 to 20), columns ran faster on 60
+// (random54_21, 1020 to 31 channels: 8.2x; random40_9, 614 to 32: 3.2x;
+// random53_35, 774 to 32 on 15552 pixels: 2.0x), 0.97x on random47_41 and
+// 0.81x on random43_3 (532 to 33, 26 pixels). keypointrcnn_logits, 512 to
+// 17: 11.0 ms against 13.9 (Intel Xeon: 9.0 against 13.1). From 64 output
+// channels the phase orders win (pix2pix_unet_up64, 256 to 64: 10.2 ms
+// against 13.3 in columns; dcgan_g2, 256 to 128), and under 256 input
+// channels they won about as often as they lost (random20_25, 130 to 45:
+// 12.5 ms against 17.4; random4_49, 124 to 18: 0.94 against 0.76). One
+// column runs fast enough at these depths (random36_24, 975 to 1, k1: 0.47x).
+// Where padding crops more than half of the columns' outputs (the GEMM
+// computes them, the phase orders skip them), the phase orders keep the
+// call (random45_42, a 2 x 2 input of 777 to 48 channels, k4 d3 padding 3,
+// a fifth of its products kept: 0.49 ms in channel tiles along images
+// against 1.08 in columns, AVX2).
+constexpr int64_t kColumnsDeepInputs = 256;
+constexpr int64_t kColumnsNarrowOutputs = 64;
+
+// The share of the columns' values that land on the output: padding crops
+// p of each edge off the columns' reach.
+double columns_kept(const ConvGeometry &g) {
+  auto kept = [](int64_t out, int64_t padding) {
+    return static_cast<double>(out) / static_cast<double>(out + 2 * padding);
+  };
+  return kept(g.out_height, g.padding[0]) * kept(g.out_width, g.padding[1]);
+}
+
 bool columns_pay(const ConvGeometry &g, const KernelTiles &t) {
   const int64_t in_per_group = g.in_channels / g.groups;
   const int64_t out_per_group = g.out_channels / g.groups;
   const bool deep_few_outputs = out_per_group <= 3 &&
                                 in_per_group >= kColumnsInputsPerOutput * out_per_group &&
                                 g.columns_per_group() >= 2;
+  const bool deep_narrow = in_per_group >= kColumnsDeepInputs &&
+                           out_per_group < kColumnsNarrowOutputs && columns_kept(g) >= 0.5;
   const bool few_channels = out_per_group < kChannelTilesFewestChannels;
   const bool tiny_input = g.in_height * g.in_width < t.x_tile.columns && few_channels;
   const int64_t pixels = g.batch * g.in_height * g.in_width;
@@ -476,7 +512,8 @@ bool columns_pay(const ConvGeometry &g, const KernelTiles &t) {
   const bool few_pixels =
       pixels * 2 <= t.x_tile.channels || (pixels <= t.x_tile.channels && idle_pays);
   const bool phase_tiles_idle = few_channels ? idle_pays : idle_channel_tiles_pay_for_columns(g, t);
-  return in_per_group >= 16 && (tiny_input || few_pixels || phase_tiles_idle || deep_few_outputs) &&
+  return in_per_group >= 16 &&
+         (tiny_input || few_pixels || phase_tiles_idle || deep_few_outputs || deep_narrow) &&
          columns_bytes(g) <= kMaxColumnsBytes;
 }
 

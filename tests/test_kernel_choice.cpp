@@ -320,10 +320,11 @@ TEST(KernelChoice, WideRowsTakeChannelTilesWhereTheXTilesIdleMore) {
         convt::detail::resolve_geometry(input, weight, stride, padding, 0, 1, dilation), x, tiles,
         wide);
   };
-  // random1_46 of the report: 66 phase columns (96 in AVX-512's x tiles,
-  // 72 in its channel tiles) and 63 channels (65 in x tiles of 13); with
-  // AVX2's tiles the wide x tiles idle little more than the channel tiles.
-  const convt::Shape random1_46{1, 511, 16, 65}, random1_46_weight{511, 63, 5, 5};
+  // random1_46 of the report from 255 input channels (from 256 it runs as
+  // columns): 66 phase columns (96 in AVX-512's x tiles, 72 in its channel
+  // tiles) and 63 channels (65 in x tiles of 13); with AVX2's tiles the wide
+  // x tiles idle little more than the channel tiles.
+  const convt::Shape random1_46{1, 255, 16, 65}, random1_46_weight{255, 63, 5, 5};
   EXPECT_EQ(order(random1_46, random1_46_weight, 2, 1, 1, avx512_x, avx512, avx512_wide),
             kChannelTilesAlongX);
   EXPECT_NE(order(random1_46, random1_46_weight, 2, 1, 1, avx2_x, avx2, avx2_wide),
@@ -485,8 +486,10 @@ TEST(KernelChoice, TinyInputsWhoseChannelTilesIdleRunAsColumns) {
   EXPECT_NE(order({16, 783, 3, 3}, {783, 291, 3, 3}, 1, 0, 0, kAvx512), kColumns);
   // random6_25: 24 input channels.
   EXPECT_NE(order({2, 24, 3, 3}, {24, 21, 4, 4}, 2, 1, 0, kAvx512), kColumns);
-  // The same layer on 8 x 8 inputs, larger than an x tile.
-  EXPECT_NE(order({28, 898, 8, 8}, {898, 34, 4, 4}, 2, 0, 1, kAvx2), kColumns);
+  // The same layer from 200 channels (not deep: DeepInputsToNarrowOutputsRunAsColumns)
+  // runs as columns on a 4 x 4 input, not on 8 x 8, larger than an x tile.
+  EXPECT_EQ(order({28, 200, 4, 4}, {200, 34, 4, 4}, 2, 0, 1, kAvx512), kColumns);
+  EXPECT_NE(order({28, 200, 8, 8}, {200, 34, 4, 4}, 2, 0, 1, kAvx2), kColumns);
 }
 
 // At most 3 output channels (per group) from 48 or more input channels per
@@ -505,6 +508,22 @@ TEST(KernelChoice, DeepInputsToFewOutputChannelsRunAsColumns) {
   // One column (a 1 x 1 kernel to one channel): the GEMM would run scalar.
   EXPECT_NE(order_for({35, 148, 30, 30}, {148, 1, 1, 1}, 2, 0), kColumns);
   EXPECT_EQ(order_for({35, 148, 30, 30}, {148, 2, 1, 1}, 2, 0), kColumns);
+}
+
+// 256 or more input channels to fewer than 64 output channels per group
+// (deep and narrow): columns on any input, with either kernel's tiles,
+// unless padding crops more than half of the columns' outputs.
+TEST(KernelChoice, DeepInputsToNarrowOutputsRunAsColumns) {
+  EXPECT_EQ(order_for({32, 512, 14, 14}, {512, 17, 4, 4}, 2, 1), kColumns);  // keypointrcnn
+  EXPECT_EQ(avx2_order({32, 512, 14, 14}, {512, 17, 4, 4}, 2, 1), kColumns);
+  EXPECT_EQ(order_for({3, 774, 72, 72}, {774, 32, 1, 1}, 1, 0), kColumns);      // random53_35
+  EXPECT_EQ(order_for({2, 1114, 9, 18}, {1114, 36, 8, 8}, 4, 2, 2), kColumns);  // random4_21
+  EXPECT_EQ(order_for({6, 975, 44, 44}, {975, 1, 1, 1}, 1, 0), kColumns);       // one column
+  EXPECT_NE(order_for({32, 255, 14, 14}, {255, 17, 4, 4}, 2, 1), kColumns);     // 255 in
+  EXPECT_NE(order_for({1, 256, 64, 64}, {256, 64, 4, 4}, 2, 1), kColumns);      // pix2pix_unet_up64
+  // random45_42: a 2 x 2 input, k4 d3 padding 3, 5 x 5 of the columns' 11 x 11 kept.
+  EXPECT_NE(avx2_order({32, 777, 2, 2}, {777, 48, 4, 4}, 1, 3, 3), kColumns);
+  EXPECT_EQ(avx2_order({32, 777, 2, 2}, {777, 48, 4, 4}, 1, 0, 3), kColumns);
 }
 
 // One image's input larger than half of this machine's L2 (the output and
@@ -667,8 +686,9 @@ TEST(KernelChoice, ChannelTilesRunByRowWhereTheirOutputOutgrowsL2) {
   EXPECT_FALSE(by_row(small)) << small;
   EXPECT_NE(channel_tiles_by_row(small), small) << small;  // a channel tiles order
   // Weights of twice L2 per block (C_in x 16 taps x 32 channels x 4 bytes):
-  // phase by phase, however large the output.
-  const int32_t heavy = with_tiles({many, l2 / 1024, 16, 16}, {l2 / 1024, 32, 4, 4}, 2);
+  // phase by phase, however large the output (64 output channels, two
+  // blocks: fewer from these inputs run as columns).
+  const int32_t heavy = with_tiles({many, l2 / 1024, 16, 16}, {l2 / 1024, 64, 4, 4}, 2);
   EXPECT_FALSE(by_row(heavy)) << heavy;
   EXPECT_EQ(channel_tiles_base(big), channel_tiles_base(heavy)) << big << " " << heavy;
   // One x phase (stride 1): nothing to share, phase by phase.
