@@ -70,7 +70,7 @@ Tensor conv_transpose2d(const ConstTensorView &input, const ConstTensorView &wei
                                                   output_padding, groups, dilation);
   detail::check_inputs(g, input, weight, bias);
   const Plan plan = detail::plan_call(g, input.device());
-  detail::check_work(g, work_form(plan));
+  detail::check_work(detail::call_geometry(g, plan), work_form(plan));
   Tensor out(g.output_shape());
   compute(g, plan, out, input, weight, bias);
   return out;
@@ -85,7 +85,7 @@ void conv_transpose2d_out(const TensorView &out, const ConstTensorView &input,
   detail::check_inputs(g, input, weight, bias);
   detail::check_output(g, out, input, weight, bias);
   const Plan plan = detail::plan_call(g, input.device());
-  detail::check_work(g, work_form(plan));
+  detail::check_work(detail::call_geometry(g, plan), work_form(plan));
   compute(g, plan, out, input, weight, bias);
 }
 

@@ -745,7 +745,32 @@ bool runs_serially(const ConvGeometry &g) {
   return saved < kParallelWorthMultiplyAdds;
 }
 
-// The geometry each call of a plan sees.
+// `images` of the batch of `g`.
+ConvGeometry batch_slice(const ConvGeometry &g, int64_t images) {
+  ConvGeometry slice = g;
+  slice.batch = images;
+  return slice;
+}
+
+// The CPU kernels copy the input with a zero border and index the copy
+// with int32: a batch whose copy would pass 2^31 bytes runs in calls of as
+// many images as fit (images are independent: the same sums, the same
+// bits). Where one image's copy does not fit, the work check refuses the
+// call. (random15_14 of the report's random layers: 17 images of 1232
+// channels of 98 x 98 to one channel, k2 s2, a 2.9 GB copy.)
+int64_t cpu_images_per_call(const ConvGeometry &g) {
+  if (input_copy_fits(g, g.in_height)) return g.batch;
+  // The largest count that fits lies in [fit, past).
+  int64_t fit = 1;
+  int64_t past = g.batch;
+  while (past - fit > 1) {
+    const int64_t mid = fit + (past - fit) / 2;
+    (input_copy_fits(batch_slice(g, mid), g.in_height) ? fit : past) = mid;
+  }
+  return fit;
+}
+
+// One group's channels, for the calls of a per-group plan.
 ConvGeometry per_group_geometry(const ConvGeometry &g) {
   ConvGeometry one = g;
   one.groups = 1;
@@ -791,14 +816,14 @@ const Kernel &select_kernel(const ConvGeometry &g, Device device) {
   return has_cpu_kernel() ? cpu_kernel_for(g) : usable_cuda_kernel(g);
 }
 
-// Channels [first, first + count) of dimension `dim` of a float32 view.
-ConstTensorView channel_slice(const ConstTensorView &v, size_t dim, int64_t first, int64_t count) {
+// Entries [first, first + count) of dimension `dim` of a float32 view.
+ConstTensorView dim_slice(const ConstTensorView &v, size_t dim, int64_t first, int64_t count) {
   Shape shape = v.shape();
   shape[dim] = count;
   const float *data = static_cast<const float *>(v.data()) + first * v.strides()[dim];
   return {data, DType::kFloat32, shape, v.strides(), v.device()};
 }
-TensorView channel_slice(const TensorView &v, size_t dim, int64_t first, int64_t count) {
+TensorView dim_slice(const TensorView &v, size_t dim, int64_t first, int64_t count) {
   Shape shape = v.shape();
   shape[dim] = count;
   float *data = static_cast<float *>(v.data()) + first * v.strides()[dim];
@@ -934,7 +959,14 @@ Plan final_choice(std::vector<Timed> timed, const std::function<void(const Plan 
 
 bool same_plan(const Plan &a, const Plan &b) {
   return a.kernel == b.kernel && a.tile_order == b.tile_order && a.per_group == b.per_group &&
-         a.serial == b.serial;
+         a.serial == b.serial && a.images_per_call == b.images_per_call;
+}
+
+ConvGeometry call_geometry(const ConvGeometry &g, const Plan &plan) {
+  const int64_t images =
+      plan.images_per_call > 0 ? std::min(plan.images_per_call, g.batch) : g.batch;
+  const ConvGeometry slice = batch_slice(g, images);
+  return plan.per_group ? per_group_geometry(slice) : slice;
 }
 
 int64_t l2_cache_bytes() {
@@ -972,8 +1004,11 @@ bool columns_beat_idle_channel_tiles(const ConvGeometry &g, const XTile &x_tile,
   return idle_channel_tiles_pay_for_columns(g, {x_tile, channel_tiles, wide_x_tile});
 }
 
-Plan plan_call(const ConvGeometry &g, Device device) {
+Plan plan_call(const ConvGeometry &g_whole, Device device) {
   Plan plan;
+  const bool on_cpu = select_kernel(g_whole, device).device_interface == nullptr;
+  plan.images_per_call = on_cpu ? cpu_images_per_call(g_whole) : g_whole.batch;
+  const ConvGeometry g = batch_slice(g_whole, plan.images_per_call);
   plan.per_group = runs_per_group(g);
   if (!plan.per_group && gcd_phases_in_groups(g)) {
     const Kernel &whole = select_kernel(g, device);
@@ -991,9 +1026,11 @@ Plan plan_call(const ConvGeometry &g, Device device) {
   return plan;
 }
 
-std::vector<Plan> cpu_plans(const ConvGeometry &g) {
+std::vector<Plan> cpu_plans(const ConvGeometry &g_whole) {
   std::vector<Plan> plans;
   if (!has_cpu_kernel()) return plans;
+  const int64_t images = cpu_images_per_call(g_whole);
+  const ConvGeometry g = batch_slice(g_whole, images);
   const bool columns_fit = columns_bytes(g) <= kMaxColumnsBytes;
   const bool one_phase = g.stride[0] == 1 && g.stride[1] == 1;
   for (const bool serial : {false, true}) {
@@ -1008,7 +1045,7 @@ std::vector<Plan> cpu_plans(const ConvGeometry &g) {
           if (convt_order::channel_tiles_base(order) != order && one_phase) continue;
           const int64_t x_block = x_block_columns(order, *kernel);
           if (x_block > 0 && !x_blocks_fit(g, x_block)) continue;
-          plans.push_back({kernel, order, per_group, serial});
+          plans.push_back({kernel, order, per_group, serial, images});
         }
       }
     }
@@ -1019,6 +1056,16 @@ std::vector<Plan> cpu_plans(const ConvGeometry &g) {
 void run_plan(const Plan &plan, const ConvGeometry &g, const ConstTensorView &input,
               const ConstTensorView &weight, const std::optional<ConstTensorView> &bias,
               const TensorView &out) {
+  if (plan.images_per_call > 0 && plan.images_per_call < g.batch) {
+    Plan slice_plan = plan;
+    slice_plan.images_per_call = 0;
+    for (int64_t first = 0; first < g.batch; first += plan.images_per_call) {
+      const int64_t images = std::min(plan.images_per_call, g.batch - first);
+      run_plan(slice_plan, batch_slice(g, images), dim_slice(input, 0, first, images), weight, bias,
+               dim_slice(out, 0, first, images));
+    }
+    return;
+  }
   if (!plan.per_group) {
     run_kernel(*plan.kernel, plan.tile_order, plan.serial, g, input, weight, bias, out);
     return;
@@ -1027,11 +1074,11 @@ void run_plan(const Plan &plan, const ConvGeometry &g, const ConstTensorView &in
   const size_t channel_dim = input.shape().size() - 3;  // C of (N, C, H, W) or (C, H, W)
   for (int64_t group = 0; group < g.groups; ++group) {
     std::optional<ConstTensorView> group_bias;
-    if (bias) group_bias = channel_slice(*bias, 0, group * one.out_channels, one.out_channels);
+    if (bias) group_bias = dim_slice(*bias, 0, group * one.out_channels, one.out_channels);
     run_kernel(*plan.kernel, plan.tile_order, plan.serial, one,
-               channel_slice(input, channel_dim, group * one.in_channels, one.in_channels),
-               channel_slice(weight, 0, group * one.in_channels, one.in_channels), group_bias,
-               channel_slice(out, channel_dim, group * one.out_channels, one.out_channels));
+               dim_slice(input, channel_dim, group * one.in_channels, one.in_channels),
+               dim_slice(weight, 0, group * one.in_channels, one.in_channels), group_bias,
+               dim_slice(out, channel_dim, group * one.out_channels, one.out_channels));
   }
 }
 

@@ -22,14 +22,25 @@ struct Plan {
   bool per_group = false;
   // The kernel's parallel loops run on the calling thread (CPU kernels).
   bool serial = false;
+  // Images per kernel call, each call on a slice of the batch (0: the whole
+  // batch): fewer where the CPU kernels' zero-bordered copy of the whole
+  // batch's input would pass their 32-bit indexing.
+  int64_t images_per_call = 0;
 };
 
-// The plan for a call whose input is on `device`, from the rules in
-// plan.cpp: no cost, no state. Throws RuntimeError when no kernel can run it.
-Plan plan_call(const ConvGeometry &g, Device device);
+// The plan for a call of `g_whole` (the whole batch) whose input is on
+// `device`, from the rules in plan.cpp, made for the slice of the batch each
+// kernel call sees: no cost, no state. Throws RuntimeError when no kernel
+// can run it.
+Plan plan_call(const ConvGeometry &g_whole, Device device);
 
-// Whether two plans run the same kernel, order, group split and threading.
+// Whether two plans run the same kernel, order, group and batch split and
+// threading.
 bool same_plan(const Plan &a, const Plan &b);
+
+// The geometry of `g` that each kernel call of `plan` sees: its slice of
+// the batch, and with per_group, one group's channels.
+ConvGeometry call_geometry(const ConvGeometry &g, const Plan &plan);
 
 // Every plan the CPU kernels offer for `g`: each flavour this machine runs,
 // each tile order (columns only while its workspace stays under 256 MiB,
@@ -40,9 +51,9 @@ bool same_plan(const Plan &a, const Plan &b);
 // tiles only for one tap per output, convt_order::interleaved_x_tiles_apply;
 // the channel tiles by row only for a stride above 1, whose rows have phases),
 // for grouped layers one call per group or one call in all, each on the
-// thread pool and then each serial. The rules' plan is among them. Empty
-// without CPU kernels.
-std::vector<Plan> cpu_plans(const ConvGeometry &g);
+// thread pool and then each serial, all in the rules' slices of the batch.
+// The rules' plan is among them. Empty without CPU kernels.
+std::vector<Plan> cpu_plans(const ConvGeometry &g_whole);
 
 // The L2 cache of this machine's cores, read once at run time (1 MiB where
 // the system does not say): the planner's rules compare a call's input

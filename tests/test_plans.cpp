@@ -27,6 +27,7 @@
 #include <utility>
 #include <vector>
 
+#include "arguments.h"
 #include "backends.h"
 #include "convt/convt.h"
 #include "plan.h"
@@ -207,6 +208,79 @@ INSTANTIATE_TEST_SUITE_P(Plans, EveryPlan, ::testing::ValuesIn(kCases),
                          [](const ::testing::TestParamInfo<PlanCase> &info) {
                            return std::string(info.param.name);
                          });
+
+// A batch whose zero-bordered input copy would pass the kernels' 32-bit
+// indexing runs in slices of the batch (Plan::images_per_call): every plan,
+// in slices of N - 1 images and 1, gives the whole batch's bits.
+TEST(ImageSlices, EveryPlanInSlicesGivesTheWholeBatchsBits) {
+  for (const char *name : {"narrow_rows_batch", "edge_columns", "wide_groups", "depthwise"}) {
+    const PlanCase &c = *std::find_if(std::begin(kCases), std::end(kCases), [&](const PlanCase &k) {
+      return std::string(k.name) == name;
+    });
+    const RefParams &p = c.p;
+    std::mt19937 rng(33000);
+    const std::vector<float> input =
+        convt_test::random_values(static_cast<size_t>(p.n * p.c_in * p.h_in * p.w_in), rng);
+    const std::vector<float> weight = convt_test::random_values(
+        static_cast<size_t>(p.c_in * (p.c_out / p.groups) * p.kh * p.kw), rng);
+    const std::vector<float> bias = convt_test::random_values(static_cast<size_t>(p.c_out), rng);
+    const std::vector<double> want = convt_test::reference_conv_transpose2d(p, input, weight, bias);
+    const convt::Shape in_shape{p.n, p.c_in, p.h_in, p.w_in};
+    const convt::Shape w_shape{p.c_in, p.c_out / p.groups, p.kh, p.kw};
+    const convt::detail::ConvGeometry g = convt::detail::resolve_geometry(
+        in_shape, w_shape, {p.stride[0], p.stride[1]}, {p.padding[0], p.padding[1]},
+        {p.output_padding[0], p.output_padding[1]}, p.groups, {p.dilation[0], p.dilation[1]});
+    ASSERT_GE(p.n, 2) << name;
+    auto run = [&](const convt::detail::Plan &plan) {
+      convt::Tensor out(g.output_shape());
+      std::fill(out.data(), out.data() + out.numel(), -12345.0f);  // every value written
+      convt::detail::run_plan(plan, g, convt::ConstTensorView(input.data(), in_shape),
+                              convt::ConstTensorView(weight.data(), w_shape),
+                              convt::ConstTensorView(bias.data(), {p.c_out}), out);
+      return std::vector<float>(out.data(), out.data() + out.numel());
+    };
+    for (const convt::detail::Plan &plan : convt::detail::cpu_plans(g)) {
+      const std::string which = std::string(name) + ": " + plan.kernel->name + ", " +
+                                convt_order::tile_order_name(plan.tile_order) +
+                                (plan.per_group ? ", per group" : "");
+      EXPECT_EQ(plan.images_per_call, p.n) << which;  // a small batch: one call
+      convt::detail::Plan sliced = plan;
+      sliced.images_per_call = p.n - 1;
+      const std::vector<float> whole = run(plan), in_slices = run(sliced);
+      EXPECT_LE(convt_test::relative_error(in_slices, want), 1e-5) << which;
+      EXPECT_EQ(std::memcmp(whole.data(), in_slices.data(), whole.size() * sizeof(float)), 0)
+          << which;
+    }
+  }
+}
+
+// The planner slices a batch only where the whole batch's copy would not
+// fit: as many images per call as fit (random15_14 of the report's random
+// layers, 17 images of 1232 channels of 98 x 98, a 2.9 GB copy), and the
+// work check then passes. One image too many refuses the call.
+TEST(ImageSlices, TheLargestSliceWhoseCopyFits) {
+  const convt::detail::ConvGeometry g = convt::detail::resolve_geometry(
+      {17, 1232, 98, 98}, {1232, 1, 2, 2}, {2, 2}, {0, 0}, {0, 0}, 1, {1, 1});
+  const convt::detail::Plan plan = convt::detail::plan_call(g, convt::Device::kCPU);
+  ASSERT_GT(plan.images_per_call, 0);
+  ASSERT_LT(plan.images_per_call, g.batch);
+  const convt::detail::ConvGeometry call = convt::detail::call_geometry(g, plan);
+  EXPECT_EQ(call.batch, plan.images_per_call);
+  EXPECT_TRUE(convt::detail::input_copy_fits(call, call.in_height));
+  convt::detail::ConvGeometry more = call;
+  more.batch += 1;
+  EXPECT_FALSE(convt::detail::input_copy_fits(more, more.in_height));
+  EXPECT_NO_THROW(convt::detail::check_work(call, convt::detail::WorkForm::kInputRows));
+  EXPECT_THROW(convt::detail::check_work(g, convt::detail::WorkForm::kInputRows),
+               convt::ValueError);
+  for (const convt::detail::Plan &candidate : convt::detail::cpu_plans(g)) {
+    EXPECT_EQ(candidate.images_per_call, plan.images_per_call);
+  }
+  // A batch that fits runs in one call.
+  const convt::detail::ConvGeometry small = convt::detail::resolve_geometry(
+      {2, 1232, 98, 98}, {1232, 1, 2, 2}, {2, 2}, {0, 0}, {0, 0}, 1, {1, 1});
+  EXPECT_EQ(convt::detail::plan_call(small, convt::Device::kCPU).images_per_call, 2);
+}
 
 // The measured choice: the first call of a geometry times the candidates,
 // later calls reuse the choice; every result is the reference's.
