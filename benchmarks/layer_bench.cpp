@@ -8,7 +8,8 @@
 // time over the fastest's: how far the default planning is from the
 // measured one on this machine. --order keeps the plans of the tile orders
 // given (convt_order::TileOrder numbers), to compare two builds of a few
-// orders quickly (the rules' plan is timed too).
+// orders quickly (the rules' plan is timed too). A layer convt refuses is
+// reported on stderr and skipped; the exit status is then 1.
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
@@ -85,33 +86,47 @@ int main(int argc, char **argv) {
       return 2;
     }
   }
+  std::vector<convt_bench::Layer> layers;
   try {
-    const auto layers = convt_bench::chosen_layers(choice);
-    if (plans) {
-      std::printf("every CPU plan, median of %d calls\n", reps);
-      for (const auto &l : layers) {
-        std::printf("%s\n", l.name.c_str());
-        std::printf("%s: rules' plan %.2fx the fastest's time\n", l.name.c_str(),
-                    time_plans(l, reps, orders));
-        std::fflush(stdout);
-      }
-      return 0;
-    }
-    std::printf("convt kernel %s, median of %d calls\n", convt::cpu_kernel_name(), reps);
-    std::printf("%-22s %12s %10s  %s\n", "layer", "time (ms)", "GFLOP/s", "plan (rules)");
-    for (const auto &l : layers) {
-      const double s = layer_seconds(l, reps);
-      const convt::detail::Plan plan =
-          convt::detail::plan_call(convt_bench::layer_geometry(l), convt::Device::kCPU);
-      std::printf("%-22s %12.3f %10.1f  %s, %s%s%s\n", l.name.c_str(), s * 1e3,
-                  l.flops() / s * 1e-9, plan.kernel->name,
-                  convt_order::tile_order_name(plan.tile_order),
-                  plan.per_group ? ", per group" : "", plan.serial ? ", serial" : "");
-      std::fflush(stdout);
-    }
+    layers = convt_bench::chosen_layers(choice);
   } catch (const std::exception &e) {
     std::fprintf(stderr, "layer_bench: %s\n", e.what());
     return 1;
   }
-  return 0;
+  // A layer convt refuses (or that runs out of memory) is reported and
+  // skipped: the others still run.
+  int failed = 0;
+  auto each_layer = [&failed, &layers](const auto &time_layer) {
+    for (const auto &l : layers) {
+      try {
+        time_layer(l);
+      } catch (const std::exception &e) {
+        std::fprintf(stderr, "layer_bench: %s: %s\n", l.name.c_str(), e.what());
+        ++failed;
+      }
+      std::fflush(stdout);
+    }
+  };
+  if (plans) {
+    std::printf("every CPU plan, median of %d calls\n", reps);
+    each_layer([&](const convt_bench::Layer &l) {
+      std::printf("%s\n", l.name.c_str());
+      std::printf("%s: rules' plan %.2fx the fastest's time\n", l.name.c_str(),
+                  time_plans(l, reps, orders));
+    });
+    return failed > 0 ? 1 : 0;
+  }
+  std::printf("convt kernel %s, median of %d calls\n", convt::cpu_kernel_name(), reps);
+  std::printf("%-22s %12s %10s  %s\n", "layer", "time (ms)", "GFLOP/s", "plan (rules)");
+  each_layer([&](const convt_bench::Layer &l) {
+    const double s = layer_seconds(l, reps);
+    const convt::detail::Plan plan =
+        convt::detail::plan_call(convt_bench::layer_geometry(l), convt::Device::kCPU);
+    std::printf("%-22s %12.3f %10.1f  %s, %s%s%s%s\n", l.name.c_str(), s * 1e3,
+                l.flops() / s * 1e-9, plan.kernel->name,
+                convt_order::tile_order_name(plan.tile_order), plan.per_group ? ", per group" : "",
+                plan.serial ? ", serial" : "",
+                plan.images_per_call < l.n ? ", in slices of images" : "");
+  });
+  return failed > 0 ? 1 : 0;
 }
