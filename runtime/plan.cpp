@@ -745,6 +745,30 @@ bool runs_serially(const ConvGeometry &g) {
   return saved < kParallelWorthMultiplyAdds;
 }
 
+// A layer of few groups (2 to kFewGroups, not depthwise) runs per group on
+// the CPU however narrow its groups, unless the call is small enough to run
+// serially (its few microseconds then go to the extra calls) or the whole
+// call takes columns or interleaved x tiles: the group-1 specializations
+// and tiles of one group's channels beat tiles that straddle groups. AMD
+// EPYC Zen 4, both cores, `layer_bench --plans`, of the 59 layers of 2 or
+// 4 groups of fewer than 16 channels (per group, input or output) among
+// the random seeds 1 to 40 that ran, the fastest per-group plan beat the
+// fastest in one call on 43, by up to 6x (random11_28, 2 groups of 8 to
+// 21, k5 s2: 3.35 ms in the rules' plan, 0.56 per group; random23_44, 2
+// groups of 2 to 16: 21.1 against 7.7), and lost on 15: 11 calls under
+// 0.02 ms (random3_15, 4 groups of 2 to 1: 0.014 ms per group against
+// 0.006), the others by at most 1.16x (random16_43). Interleaved x tiles
+// ran 1.04 to 1.48x slower per group (random43_35, 4 groups of 1 to 16,
+// k2 s2), columns 1.07 to 1.14x, and a 1 x 1 kernel, whose one tap has no
+// phase arithmetic to save, 1.5x (random37_30). The random layers have 2
+// or 4 groups: more groups are not measured.
+constexpr int64_t kFewGroups = 4;
+
+bool few_groups_run_apart(const ConvGeometry &g) {
+  return g.groups > 1 && g.groups <= kFewGroups && !g.depthwise() &&
+         g.kernel_height * g.kernel_width > 1 && !runs_serially(g);
+}
+
 // `images` of the batch of `g`.
 ConvGeometry batch_slice(const ConvGeometry &g, int64_t images) {
   ConvGeometry slice = g;
@@ -1010,6 +1034,11 @@ Plan plan_call(const ConvGeometry &g_whole, Device device) {
   plan.images_per_call = on_cpu ? cpu_images_per_call(g_whole) : g_whole.batch;
   const ConvGeometry g = batch_slice(g_whole, plan.images_per_call);
   plan.per_group = runs_per_group(g);
+  if (!plan.per_group && on_cpu && few_groups_run_apart(g)) {
+    const Kernel &whole = select_kernel(g, device);
+    const int32_t order = cpu_tile_order(g, whole.x_tile, whole.channel_tiles, whole.wide_x_tile);
+    plan.per_group = order != convt_order::kColumns && order != convt_order::kInterleavedXTiles;
+  }
   if (!plan.per_group && gcd_phases_in_groups(g)) {
     const Kernel &whole = select_kernel(g, device);
     plan.per_group = whole.device_interface == nullptr &&

@@ -222,11 +222,12 @@ TEST(KernelChoice, GroupedLayersWhosePhasesNeedTheGcdRunPerGroup) {
         convt::detail::resolve_geometry(input, weight, stride, padding, 0, groups, dilation),
         convt::Device::kCPU);
   };
-  // random1_47 of the report: 2 groups of 6 to 2 channels, k7 s2 d2.
-  const convt::Shape input{23, 12, 43, 43}, weight{12, 2, 7, 7};
-  EXPECT_TRUE(plan(input, weight, 2, 6, 2, 2).per_group);
-  EXPECT_FALSE(plan(input, weight, 2, 6, 2, 1).per_group);  // dilation 1
-  EXPECT_FALSE(plan(input, weight, 1, 6, 2, 2).per_group);  // stride 1
+  // random1_47 of the report (2 groups of 6 to 2 channels, k7 s2 d2) in 8
+  // groups, more than FewNarrowGroupsRunPerGroup takes.
+  const convt::Shape input{23, 48, 43, 43}, weight{48, 2, 7, 7};
+  EXPECT_TRUE(plan(input, weight, 2, 6, 8, 2).per_group);
+  EXPECT_FALSE(plan(input, weight, 2, 6, 8, 1).per_group);  // dilation 1
+  EXPECT_FALSE(plan(input, weight, 1, 6, 8, 2).per_group);  // stride 1
   // random37_30: a 1 x 1 kernel, one tap whatever the dilation.
   EXPECT_FALSE(plan({1, 4, 53, 53}, {4, 65, 1, 1}, 2, 0, 4, 3).per_group);
   EXPECT_FALSE(plan({2, 8, 9, 9}, {8, 1, 3, 3}, 2, 1, 8, 2).per_group);  // depthwise
@@ -234,6 +235,28 @@ TEST(KernelChoice, GroupedLayersWhosePhasesNeedTheGcdRunPerGroup) {
   const convt::detail::Plan columns = plan({1, 1188, 2, 2}, {1188, 6, 4, 4}, 2, 1, 4, 2);
   EXPECT_EQ(columns.tile_order, kColumns);
   EXPECT_FALSE(columns.per_group);
+}
+
+// Layers of 2 to 4 narrow groups run one call per group on the CPU where
+// the call runs on the pool, its kernel has two or more taps, and the whole
+// call would not take columns or interleaved x tiles.
+TEST(KernelChoice, FewNarrowGroupsRunPerGroup) {
+  auto plan = [](const convt::Shape &input, const convt::Shape &weight, int64_t stride,
+                 int64_t padding, int64_t groups) {
+    return convt::detail::plan_call(
+        convt::detail::resolve_geometry(input, weight, stride, padding, 0, groups, 1),
+        convt::Device::kCPU);
+  };
+  // random11_28: 2 groups of 8 to 21 channels, k5 s2, 35 images.
+  EXPECT_TRUE(plan({35, 16, 11, 11}, {16, 21, 5, 5}, 2, 2, 2).per_group);
+  EXPECT_TRUE(plan({35, 32, 11, 11}, {32, 21, 5, 5}, 2, 2, 4).per_group);
+  EXPECT_FALSE(plan({35, 64, 11, 11}, {64, 21, 5, 5}, 2, 2, 8).per_group);  // 8 groups
+  EXPECT_FALSE(plan({1, 8, 11, 11}, {8, 1, 2, 2}, 2, 0, 4).per_group);      // serial
+  EXPECT_FALSE(plan({35, 16, 11, 11}, {16, 21, 1, 1}, 2, 0, 2).per_group);  // one tap
+  // random43_35: 4 groups of 1 to 16, k2 s2: interleaved x tiles in one call.
+  const convt::detail::Plan interleaved = plan({2, 4, 58, 58}, {4, 16, 2, 2}, 2, 0, 4);
+  EXPECT_EQ(interleaved.tile_order, kInterleavedXTiles);
+  EXPECT_FALSE(interleaved.per_group);
 }
 
 // x tiles read the input in blocks of their columns with the halo their
