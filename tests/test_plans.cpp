@@ -149,24 +149,53 @@ const PlanCase kCases[] = {
     {"image_tiles_shared_dilated", params(50, 5, 3, 2, 9, 3, 2, 1, 1, 2)},
 };
 
+// A case's random tensors, its float64 reference result and geometry, and
+// any plan's result on them.
+struct CaseRun {
+  CaseRun(const RefParams &p, uint32_t seed) : p(p) {
+    std::mt19937 rng(seed);
+    input = convt_test::random_values(static_cast<size_t>(p.n * p.c_in * p.h_in * p.w_in), rng);
+    weight = convt_test::random_values(
+        static_cast<size_t>(p.c_in * (p.c_out / p.groups) * p.kh * p.kw), rng);
+    bias = convt_test::random_values(static_cast<size_t>(p.c_out), rng);
+    want = convt_test::reference_conv_transpose2d(p, input, weight, bias);
+    g = convt::detail::resolve_geometry(
+        in_shape(), w_shape(), {p.stride[0], p.stride[1]}, {p.padding[0], p.padding[1]},
+        {p.output_padding[0], p.output_padding[1]}, p.groups, {p.dilation[0], p.dilation[1]});
+  }
+  convt::Shape in_shape() const { return {p.n, p.c_in, p.h_in, p.w_in}; }
+  convt::Shape w_shape() const { return {p.c_in, p.c_out / p.groups, p.kh, p.kw}; }
+  std::vector<float> run(const convt::detail::Plan &plan) const {
+    convt::Tensor out(g.output_shape());
+    std::fill(out.data(), out.data() + out.numel(), -12345.0f);  // every value written
+    convt::detail::run_plan(plan, g, convt::ConstTensorView(input.data(), in_shape()),
+                            convt::ConstTensorView(weight.data(), w_shape()),
+                            convt::ConstTensorView(bias.data(), {p.c_out}), out);
+    return {out.data(), out.data() + out.numel()};
+  }
+
+  RefParams p;
+  std::vector<float> input, weight, bias;
+  std::vector<double> want;
+  convt::detail::ConvGeometry g;
+};
+
+std::string plan_name(const convt::detail::Plan &plan) {
+  return std::string(plan.kernel->name) + ", " + convt_order::tile_order_name(plan.tile_order) +
+         (plan.per_group ? ", per group" : "") + (plan.serial ? ", serial" : "");
+}
+
+const PlanCase &named_case(const std::string &name) {
+  return *std::find_if(std::begin(kCases), std::end(kCases),
+                       [&](const PlanCase &k) { return k.name == name; });
+}
+
 class EveryPlan : public ::testing::TestWithParam<PlanCase> {};
 
 TEST_P(EveryPlan, MatchesTheReferenceAndEveryOtherPlan) {
   const RefParams &p = GetParam().p;
-  std::mt19937 rng(31000 + static_cast<uint32_t>(p.c_out * 7 + p.w_in));
-  const std::vector<float> input =
-      convt_test::random_values(static_cast<size_t>(p.n * p.c_in * p.h_in * p.w_in), rng);
-  const std::vector<float> weight = convt_test::random_values(
-      static_cast<size_t>(p.c_in * (p.c_out / p.groups) * p.kh * p.kw), rng);
-  const std::vector<float> bias = convt_test::random_values(static_cast<size_t>(p.c_out), rng);
-  const std::vector<double> want = convt_test::reference_conv_transpose2d(p, input, weight, bias);
-
-  const convt::Shape in_shape{p.n, p.c_in, p.h_in, p.w_in};
-  const convt::Shape w_shape{p.c_in, p.c_out / p.groups, p.kh, p.kw};
-  const convt::detail::ConvGeometry g = convt::detail::resolve_geometry(
-      in_shape, w_shape, {p.stride[0], p.stride[1]}, {p.padding[0], p.padding[1]},
-      {p.output_padding[0], p.output_padding[1]}, p.groups, {p.dilation[0], p.dilation[1]});
-  const std::vector<convt::detail::Plan> plans = convt::detail::cpu_plans(g);
+  const CaseRun c(p, 31000 + static_cast<uint32_t>(p.c_out * 7 + p.w_in));
+  const std::vector<convt::detail::Plan> plans = convt::detail::cpu_plans(c.g);
   ASSERT_FALSE(plans.empty());
   // Every order, less interleaved x tiles where they do not apply, and
   // less the channel tiles' by-row orders for one phase (their base
@@ -184,16 +213,9 @@ TEST_P(EveryPlan, MatchesTheReferenceAndEveryOtherPlan) {
            std::pair<std::vector<float>, std::string>>
       first;
   for (const convt::detail::Plan &plan : plans) {
-    const std::string which =
-        std::string(plan.kernel->name) + ", " + convt_order::tile_order_name(plan.tile_order) +
-        (plan.per_group ? ", per group" : "") + (plan.serial ? ", serial" : "");
-    convt::Tensor out(g.output_shape());
-    std::fill(out.data(), out.data() + out.numel(), -12345.0f);  // every value written
-    convt::detail::run_plan(plan, g, convt::ConstTensorView(input.data(), in_shape),
-                            convt::ConstTensorView(weight.data(), w_shape),
-                            convt::ConstTensorView(bias.data(), {p.c_out}), out);
-    const std::vector<float> got(out.data(), out.data() + out.numel());
-    EXPECT_LE(convt_test::relative_error(got, want), 1e-5) << which;
+    const std::string which = plan_name(plan);
+    const std::vector<float> got = c.run(plan);
+    EXPECT_LE(convt_test::relative_error(got, c.want), 1e-5) << which;
     const convt_order::SumOrder sums = convt_order::sum_order(plan.tile_order);
     auto [it, inserted] = first.try_emplace({plan.kernel, sums}, got, which);
     if (!inserted) {
@@ -214,40 +236,15 @@ INSTANTIATE_TEST_SUITE_P(Plans, EveryPlan, ::testing::ValuesIn(kCases),
 // in slices of N - 1 images and 1, gives the whole batch's bits.
 TEST(ImageSlices, EveryPlanInSlicesGivesTheWholeBatchsBits) {
   for (const char *name : {"narrow_rows_batch", "edge_columns", "wide_groups", "depthwise"}) {
-    const PlanCase &c = *std::find_if(std::begin(kCases), std::end(kCases), [&](const PlanCase &k) {
-      return std::string(k.name) == name;
-    });
-    const RefParams &p = c.p;
-    std::mt19937 rng(33000);
-    const std::vector<float> input =
-        convt_test::random_values(static_cast<size_t>(p.n * p.c_in * p.h_in * p.w_in), rng);
-    const std::vector<float> weight = convt_test::random_values(
-        static_cast<size_t>(p.c_in * (p.c_out / p.groups) * p.kh * p.kw), rng);
-    const std::vector<float> bias = convt_test::random_values(static_cast<size_t>(p.c_out), rng);
-    const std::vector<double> want = convt_test::reference_conv_transpose2d(p, input, weight, bias);
-    const convt::Shape in_shape{p.n, p.c_in, p.h_in, p.w_in};
-    const convt::Shape w_shape{p.c_in, p.c_out / p.groups, p.kh, p.kw};
-    const convt::detail::ConvGeometry g = convt::detail::resolve_geometry(
-        in_shape, w_shape, {p.stride[0], p.stride[1]}, {p.padding[0], p.padding[1]},
-        {p.output_padding[0], p.output_padding[1]}, p.groups, {p.dilation[0], p.dilation[1]});
-    ASSERT_GE(p.n, 2) << name;
-    auto run = [&](const convt::detail::Plan &plan) {
-      convt::Tensor out(g.output_shape());
-      std::fill(out.data(), out.data() + out.numel(), -12345.0f);  // every value written
-      convt::detail::run_plan(plan, g, convt::ConstTensorView(input.data(), in_shape),
-                              convt::ConstTensorView(weight.data(), w_shape),
-                              convt::ConstTensorView(bias.data(), {p.c_out}), out);
-      return std::vector<float>(out.data(), out.data() + out.numel());
-    };
-    for (const convt::detail::Plan &plan : convt::detail::cpu_plans(g)) {
-      const std::string which = std::string(name) + ": " + plan.kernel->name + ", " +
-                                convt_order::tile_order_name(plan.tile_order) +
-                                (plan.per_group ? ", per group" : "");
-      EXPECT_EQ(plan.images_per_call, p.n) << which;  // a small batch: one call
+    const CaseRun c(named_case(name).p, 33000);
+    ASSERT_GE(c.p.n, 2) << name;
+    for (const convt::detail::Plan &plan : convt::detail::cpu_plans(c.g)) {
+      const std::string which = std::string(name) + ": " + plan_name(plan);
+      EXPECT_EQ(plan.images_per_call, c.p.n) << which;  // a small batch: one call
       convt::detail::Plan sliced = plan;
-      sliced.images_per_call = p.n - 1;
-      const std::vector<float> whole = run(plan), in_slices = run(sliced);
-      EXPECT_LE(convt_test::relative_error(in_slices, want), 1e-5) << which;
+      sliced.images_per_call = c.p.n - 1;
+      const std::vector<float> whole = c.run(plan), in_slices = c.run(sliced);
+      EXPECT_LE(convt_test::relative_error(in_slices, c.want), 1e-5) << which;
       EXPECT_EQ(std::memcmp(whole.data(), in_slices.data(), whole.size() * sizeof(float)), 0)
           << which;
     }
@@ -287,9 +284,7 @@ TEST(ImageSlices, TheLargestSliceWhoseCopyFits) {
 TEST(MeasuredPlanning, CallsMatchTheReference) {
   convt::set_planning(convt::Planning::kMeasure);
   for (const char *name : {"wide_rows_many_blocks", "narrow_rows"}) {
-    const PlanCase &c = *std::find_if(std::begin(kCases), std::end(kCases), [&](const PlanCase &k) {
-      return std::string(k.name) == name;
-    });
+    const PlanCase &c = named_case(name);
     const RefParams &p = c.p;
     std::mt19937 rng(32000);
     const std::vector<float> input =
