@@ -1034,16 +1034,14 @@ Plan plan_call(const ConvGeometry &g_whole, Device device) {
   plan.images_per_call = on_cpu ? cpu_images_per_call(g_whole) : g_whole.batch;
   const ConvGeometry g = batch_slice(g_whole, plan.images_per_call);
   plan.per_group = runs_per_group(g);
-  if (!plan.per_group && on_cpu && few_groups_run_apart(g)) {
+  const bool gcd_phases = gcd_phases_in_groups(g);
+  if (!plan.per_group && on_cpu && (gcd_phases || few_groups_run_apart(g))) {
+    // Not where the whole call takes columns (no phases), nor for few
+    // groups where it takes interleaved x tiles.
     const Kernel &whole = select_kernel(g, device);
     const int32_t order = cpu_tile_order(g, whole.x_tile, whole.channel_tiles, whole.wide_x_tile);
-    plan.per_group = order != convt_order::kColumns && order != convt_order::kInterleavedXTiles;
-  }
-  if (!plan.per_group && gcd_phases_in_groups(g)) {
-    const Kernel &whole = select_kernel(g, device);
-    plan.per_group = whole.device_interface == nullptr &&
-                     cpu_tile_order(g, whole.x_tile, whole.channel_tiles, whole.wide_x_tile) !=
-                         convt_order::kColumns;
+    plan.per_group =
+        order != convt_order::kColumns && (gcd_phases || order != convt_order::kInterleavedXTiles);
   }
   const ConvGeometry call = plan.per_group ? per_group_geometry(g) : g;
   plan.kernel = &select_kernel(call, device);
