@@ -73,6 +73,7 @@ const Kernel *cuda_kernel_for(const ConvGeometry &g) {
                   {},  // no x tiles
                   {},  // nor image tiles
                   {},  // nor wide x tiles
+                  {},  // nor tiles across images
                   halide_cuda_device_interface,
                   halide_cuda_wrap_device_ptr,
                   halide_cuda_detach_device_ptr};
@@ -90,7 +91,7 @@ const Kernel *cuda_kernel_for(const ConvGeometry &g) {
 const Kernel *opencl_kernel_for(const ConvGeometry &g) {
 #if defined(CONVT_HAVE_OPENCL)
   auto kernel = [](const char *name, KernelFn fn) {
-    return Kernel{name, same_fn_every_order(fn), {}, {}, {}, halide_opencl_device_interface};
+    return Kernel{name, same_fn_every_order(fn), {}, {}, {}, {}, halide_opencl_device_interface};
   };
   static const Kernel gemm = kernel("opencl-gemm", convt_opencl_gemm);
   static const Kernel gemm_split = kernel("opencl-gemm-split", convt_opencl_gemm_split);

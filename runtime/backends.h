@@ -29,10 +29,14 @@ const Kernel *opencl_kernel_for(const ConvGeometry &g);
 
 // The tile order (convt_order::TileOrder) the planner's rules pick for the
 // CPU schedules (runtime/plan.cpp), given the kernel's x tile, channel
-// tiles and wide x tile (without image tiles, never order 7; without a
-// wide tile, never orders 8 and 9).
+// tiles, wide x tile and tile across images (without image tiles, never
+// order 7; without a wide tile, never orders 8 and 9; without a tile
+// across images, order 3 only for at most 3 output channels).
 int32_t cpu_tile_order(const ConvGeometry &g, const XTile &x_tile,
-                       const ChannelTiles &channel_tiles = {}, const XTile &wide_x_tile = {});
+                       const ChannelTiles &channel_tiles = {}, const XTile &wide_x_tile = {},
+                       const ImageTile &across_images = {});
+// ... given a CPU kernel, with all its tiles.
+int32_t cpu_tile_order(const ConvGeometry &g, const Kernel &kernel);
 
 // Whether the columns order's column adds (one per column value) cost less
 // than the work the kernel's phase tiles would leave idle on `g`: the

@@ -14,11 +14,14 @@ namespace convt::detail {
 // `fns`: the generated CONVT_KERNEL_BY_ORDER_<flavour> list.
 constexpr Kernel cpu_kernel_with_tiles(const char *name, const KernelFns &fns,
                                        const convt_tiles::CpuTiles &tiles, int lanes) {
-  return {name, fns, XTile{convt_tiles::x_tile_columns(tiles, lanes), tiles.x_channels},
+  return {name,
+          fns,
+          XTile{convt_tiles::x_tile_columns(tiles, lanes), tiles.x_channels},
           ChannelTiles{{tiles.cx_columns, int64_t{tiles.cx_channel_vectors} * lanes},
                        {tiles.img_images, int64_t{tiles.img_channel_vectors} * lanes},
                        {tiles.more_images, int64_t{tiles.more_channel_vectors} * lanes}},
-          XTile{convt_tiles::wide_tile_columns(tiles, lanes), tiles.wide_channels}};
+          XTile{convt_tiles::wide_tile_columns(tiles, lanes), tiles.wide_channels},
+          ImageTile{tiles.xi_images, tiles.xi_channels}};
 }
 
 // Whether the build listed an entry function for every tile order (a

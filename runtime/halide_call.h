@@ -65,7 +65,8 @@ struct Kernel {
   KernelFns fn_by_order;
   XTile x_tile;  // CPU kernels; empty for GPU kernels
   ChannelTiles channel_tiles;
-  XTile wide_x_tile;  // kWideXTiles' and kWideXTilesByRow's tile
+  XTile wide_x_tile;        // kWideXTiles' and kWideXTilesByRow's tile
+  ImageTile across_images;  // kXTilesAcrossImages' tile: images, output channels
   // GPU kernels only (nullptr for CPU ones): the Halide device interface,
   // and how to wrap / unwrap a caller's device pointer (CUDA only).
   const halide_device_interface_t *(*device_interface)() = nullptr;

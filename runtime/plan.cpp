@@ -40,6 +40,7 @@ struct KernelTiles {
   XTile x_tile;
   ChannelTiles channel_tiles;
   XTile wide_x_tile;
+  ImageTile across_images;
 };
 
 struct OrderRule {
@@ -620,6 +621,36 @@ int32_t by_row_where_it_pays(const ConvGeometry &g, int32_t order, const KernelT
                                                   : order;
 }
 
+// x tiles across images for groups of one input channel and at most 3
+// output channels (depthwise layers) of narrow rows (fewer phase columns
+// than the x tile) in batches that fill the tile's images, where an image
+// tile's input stays within half of L2 (its size read at run time): the
+// tile's images share each weight broadcast, where the x tiles' channels
+// each load their own group's input and weight and leave columns idle; and
+// every channel block of an image tile rereads that input. Fitted on the
+// 342 depthwise layers of 2 or more images among the random seeds 1 to 50
+// (AMD EPYC Zen 4, both cores, `layer_bench --plans --order 3 --order 6`):
+// of the 44 this takes, all in x tiles or wide x tiles before, x tiles
+// across images beat the rules' plan by 2.4x in geometric mean, lost on 2
+// (random1_9, 9 x 9, k7 s2: 1.17x). Wider rows lost up to 1.9x on fresh
+// layers (random57_12, 17 phase columns), inputs past L2 up to 1.6x
+// (random25_15, 5 images of 150 channels of 41 x 41), and 1 x 1 inputs,
+// which the channel tiles' rules (first) take, up to 3x. The rules' plan
+// before and after, alternated (6 runs of 5 calls, medians), on the 57
+// layers this moves among the seeds 51 to 100: 0.48x in geometric mean,
+// 54 faster by over 10% (random62_33 0.94 to 0.22 ms, random54_33 0.55 to
+// 0.13), 3 slower by over 3% (random79_46 1.14x, random100_40 1.08x).
+bool depthwise_across_images_pay(const ConvGeometry &g, const KernelTiles &t) {
+  const ImageTile &tile = t.across_images;
+  if (tile.images <= 0 || g.groups < 2 || g.in_channels / g.groups != 1 ||
+      g.out_channels / g.groups > 3 || g.batch < tile.images || !narrow_rows(g, t.x_tile)) {
+    return false;
+  }
+  const double tile_input = 4.0 * static_cast<double>(tile.images * g.in_channels) *
+                            static_cast<double>(g.in_height * g.in_width);
+  return tile_input <= static_cast<double>(l2_cache_bytes()) / 2;
+}
+
 constexpr OrderRule kOrderRules[] = {
     {convt_order::kColumns, columns_pay},
     // At most 3 output channels in a batch (the x tiles hold 6 channels).
@@ -658,6 +689,8 @@ constexpr OrderRule kOrderRules[] = {
      }},
     // Wider rows where the x tiles would idle much more (channel_tiles_busier).
     {convt_order::kChannelTilesAlongX, channel_tiles_busier},
+    // One input channel a group in batches (depthwise_across_images_pay).
+    {convt_order::kXTilesAcrossImages, depthwise_across_images_pay},
     {convt_order::kWideXTilesByRow,
      [](const ConvGeometry &g, const KernelTiles &t) {
        return wide_tiles_pay(g, t) && rows_read_less(g, t.wide_x_tile);
@@ -739,9 +772,20 @@ bool gcd_phases_in_groups(const ConvGeometry &g) {
 // cores, and toward 2^18 on many. The measured plan times both.
 constexpr double kParallelWorthMultiplyAdds = 1 << 18;
 
-bool runs_serially(const ConvGeometry &g) {
-  const double saved =
-      static_cast<double>(g.multiply_adds()) * (1.0 - 1.0 / static_cast<double>(cpu_cores()));
+// In x tiles across images, groups of one input channel (depthwise
+// layers) run far below the FMA peak: each channel of a tile loads its own
+// group's input. On one core of an AMD EPYC Zen 4 they ran some 2 G
+// multiply-adds a second (random8_38: 249k in 0.120 ms), a 28th of the
+// peak, so the pool's fixed cost is worth a 32nd as many of them.
+constexpr double kOneInputChannelMultiplyAddCost = 32;
+
+bool runs_serially(const ConvGeometry &g, int32_t order) {
+  const bool one_input_channel = g.groups > 1 && g.in_channels / g.groups == 1;
+  const double cost = one_input_channel && order == convt_order::kXTilesAcrossImages
+                          ? kOneInputChannelMultiplyAddCost
+                          : 1.0;
+  const double saved = static_cast<double>(g.multiply_adds()) * cost *
+                       (1.0 - 1.0 / static_cast<double>(cpu_cores()));
   return saved < kParallelWorthMultiplyAdds;
 }
 
@@ -766,7 +810,7 @@ constexpr int64_t kFewGroups = 4;
 
 bool few_groups_run_apart(const ConvGeometry &g) {
   return g.groups > 1 && g.groups <= kFewGroups && !g.depthwise() &&
-         g.kernel_height * g.kernel_width > 1 && !runs_serially(g);
+         g.kernel_height * g.kernel_width > 1 && !runs_serially(g, convt_order::kXTiles);
 }
 
 // `images` of the batch of `g`.
@@ -1010,22 +1054,28 @@ int64_t cpu_cores() {
 }
 
 int32_t cpu_tile_order(const ConvGeometry &g, const XTile &x_tile,
-                       const ChannelTiles &channel_tiles, const XTile &wide_x_tile) {
-  const KernelTiles tiles{x_tile, channel_tiles, wide_x_tile};
+                       const ChannelTiles &channel_tiles, const XTile &wide_x_tile,
+                       const ImageTile &across_images) {
+  const KernelTiles tiles{x_tile, channel_tiles, wide_x_tile, across_images};
   for (const OrderRule &rule : kOrderRules) {
     if (rule.applies(g, tiles)) return by_row_where_it_pays(g, rule.order, tiles);
   }
   return convt_order::kXTiles;
 }
 
+int32_t cpu_tile_order(const ConvGeometry &g, const Kernel &kernel) {
+  return cpu_tile_order(g, kernel.x_tile, kernel.channel_tiles, kernel.wide_x_tile,
+                        kernel.across_images);
+}
+
 bool columns_beat_idle_tiles(const ConvGeometry &g, const XTile &x_tile,
                              const ChannelTiles &channel_tiles, const XTile &wide_x_tile) {
-  return idle_tiles_pay_for_columns(g, {x_tile, channel_tiles, wide_x_tile});
+  return idle_tiles_pay_for_columns(g, {x_tile, channel_tiles, wide_x_tile, {}});
 }
 
 bool columns_beat_idle_channel_tiles(const ConvGeometry &g, const XTile &x_tile,
                                      const ChannelTiles &channel_tiles, const XTile &wide_x_tile) {
-  return idle_channel_tiles_pay_for_columns(g, {x_tile, channel_tiles, wide_x_tile});
+  return idle_channel_tiles_pay_for_columns(g, {x_tile, channel_tiles, wide_x_tile, {}});
 }
 
 Plan plan_call(const ConvGeometry &g_whole, Device device) {
@@ -1039,16 +1089,15 @@ Plan plan_call(const ConvGeometry &g_whole, Device device) {
     // Not where the whole call takes columns (no phases), nor for few
     // groups where it takes interleaved x tiles.
     const Kernel &whole = select_kernel(g, device);
-    const int32_t order = cpu_tile_order(g, whole.x_tile, whole.channel_tiles, whole.wide_x_tile);
+    const int32_t order = cpu_tile_order(g, whole);
     plan.per_group =
         order != convt_order::kColumns && (gcd_phases || order != convt_order::kInterleavedXTiles);
   }
   const ConvGeometry call = plan.per_group ? per_group_geometry(g) : g;
   plan.kernel = &select_kernel(call, device);
   if (plan.kernel->device_interface == nullptr) {
-    plan.tile_order = cpu_tile_order(call, plan.kernel->x_tile, plan.kernel->channel_tiles,
-                                     plan.kernel->wide_x_tile);
-    plan.serial = runs_serially(g);
+    plan.tile_order = cpu_tile_order(call, *plan.kernel);
+    plan.serial = runs_serially(g, plan.tile_order);
   }
   return plan;
 }

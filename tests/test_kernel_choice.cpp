@@ -185,6 +185,43 @@ TEST(KernelChoice, TallDepthwiseLayersTileAcrossRows) {
   EXPECT_NE(order_for({9, 92, 74, 74}, {92, 1, 1, 1}, 2, 0, 92), kXTilesAcrossRows);  // one tap
 }
 
+// Depthwise layers of narrow rows (fewer phase columns than an x tile) in
+// batches that fill the tile across images, whose image tile's input fits
+// in half of L2: x tiles across images, whose images share each weight.
+TEST(KernelChoice, DepthwiseBatchesOfNarrowRowsTileAcrossImages) {
+  // random8_38: 8 images of 54 channels of 8 x 8, k3 s2: 9 columns a phase
+  // row, 55 KB of input per 4 images.
+  EXPECT_EQ(order_for({8, 54, 8, 8}, {54, 1, 3, 3}, 2, 0, 54), kXTilesAcrossImages);
+  EXPECT_EQ(order_for({8, 54, 12, 12}, {54, 2, 3, 3}, 2, 0, 54), kXTilesAcrossImages);  // 2 a group
+  EXPECT_NE(order_for({8, 54, 12, 12}, {54, 4, 3, 3}, 2, 0, 54), kXTilesAcrossImages);  // 4 a group
+  EXPECT_NE(order_for({3, 54, 8, 8}, {54, 1, 3, 3}, 2, 0, 54), kXTilesAcrossImages);    // 3 images
+  // 25 columns a phase row: the x tiles.
+  EXPECT_NE(order_for({8, 54, 24, 24}, {54, 1, 3, 3}, 2, 0, 54), kXTilesAcrossImages);
+  // 9.4 MB of input per 4 images, past half of any L2.
+  EXPECT_NE(order_for({8, 4096, 12, 12}, {4096, 1, 3, 3}, 1, 0, 4096), kXTilesAcrossImages);
+}
+
+// ... and run on the pool from a 32nd of the multiply-adds that other calls
+// need (SmallCallsRunSerially): each channel loads its own group's input.
+TEST(KernelChoice, DepthwiseTilesAcrossImagesRunOnThePoolSooner) {
+  const convt::detail::ConvGeometry g =
+      convt::detail::resolve_geometry({8, 54, 8, 8}, {54, 1, 3, 3}, 2, 0, 0, 54, 1);
+  const convt::detail::Plan plan = convt::detail::plan_call(g, convt::Device::kCPU);
+  ASSERT_EQ(plan.tile_order, kXTilesAcrossImages);
+  const int64_t cores = convt::detail::cpu_cores();
+  const int64_t multiply_adds = int64_t{8} * 54 * 8 * 8 * 3 * 3;  // 248832, under 2^18
+  EXPECT_EQ(g.multiply_adds(), multiply_adds);
+  EXPECT_EQ(plan.serial, 32 * multiply_adds * (cores - 1) < (int64_t{1} << 18) * cores);
+  EXPECT_EQ(plan.serial, cores == 1);
+  // 4 images of 16 channels of 3 x 3, k3 s1: 5184 multiply-adds, serial
+  // however many cores.
+  const convt::detail::ConvGeometry tiny =
+      convt::detail::resolve_geometry({4, 16, 3, 3}, {16, 1, 3, 3}, 1, 0, 0, 16, 1);
+  const convt::detail::Plan tiny_plan = convt::detail::plan_call(tiny, convt::Device::kCPU);
+  ASSERT_EQ(tiny_plan.tile_order, kXTilesAcrossImages);
+  EXPECT_TRUE(tiny_plan.serial);
+}
+
 // x tiles across rows compute the zero border's rows, and copy every row
 // their taps reach: not where that work passes the work check's bound, nor
 // where the copy outgrows the rows' taps (not even as candidates), nor

@@ -491,6 +491,39 @@ std::vector<ConvCase> tall_depthwise_cases() {
   return cases;
 }
 
+// Depthwise layers (1 to 3 output channels a group) of narrow rows in
+// batches of 4 to 8 images: x tiles across images, each tile's channels
+// from groups of their own (the general phase arithmetic), channel blocks
+// and image tiles with tails. FamiliesRunTheirOrders checks the rules take
+// that order.
+std::vector<ConvCase> batched_depthwise_cases() {
+  std::vector<ConvCase> cases;
+  for (int i = 0; i < 8; ++i) {
+    ConvCase c;
+    RefParams &p = c.p;
+    p.groups = 5 + (i * 3) % 7;
+    p.c_in = p.groups;
+    p.c_out = p.groups * (i % 4 == 3 ? 2 : 1);
+    p.stride = {1 + i % 3, 1 + (i / 2) % 2};
+    p.kh = 1 + (i * 2) % 5;
+    p.kw = 2 + i % 3;
+    p.dilation = {i % 5 == 2 ? 2 : 1, i % 3 == 1 ? 2 : 1};
+    p.padding = {std::min<int64_t>(i % 3, p.kh - 1), std::min<int64_t>(i % 2, p.kw - 1)};
+    set_output_padding(p, i);
+    p.h_in = 3 + (i * 5) % 8;
+    // 9 to 14 phase columns: fewer than an x tile, more than the channel
+    // tiles take for grouped layers.
+    const int64_t phase_columns = 9 + (i * 5) % 6;
+    const int64_t reach = p.dilation[1] * (p.kw - 1) - 2 * p.padding[1] + p.output_padding[1];
+    p.w_in = std::max<int64_t>(1, (phase_columns * p.stride[1] - reach - 1) / p.stride[1] + 1);
+    set_variants(c, i, 21700);
+    c.batched = true;  // (the rule needs the batch)
+    p.n = 4 + i % 5;
+    cases.push_back(c);
+  }
+  return cases;
+}
+
 // Outputs whose width is not a multiple of the x stride: the last W_out % s_x
 // columns of each row are the CPU's edge update, register tiles of (rows) x
 // (output-channel vectors) specialized for groups 1 and depthwise, with
@@ -745,11 +778,12 @@ int32_t rules_order(const ConvCase &c) {
   // (The CPU kernel's rules, whichever kernel CONVT_HOST_KERNEL sends host
   // tensors to.)
   const convt::detail::Kernel &kernel = convt::detail::cpu_kernel_for(g);
-  return convt::detail::cpu_tile_order(g, kernel.x_tile, kernel.channel_tiles, kernel.wide_x_tile);
+  return convt::detail::cpu_tile_order(g, kernel);
 }
 
 // The deep-input family runs where the rules take the columns order, the
-// tall depthwise family where they take x tiles across rows.
+// tall depthwise family where they take x tiles across rows, the batched
+// depthwise family where they take x tiles across images.
 TEST(RulesCoverage, FamiliesRunTheirOrders) {
   if (!convt::detail::has_cpu_kernel()) GTEST_SKIP() << "this build has no CPU kernel";
   for (const ConvCase &c : deep_few_output_cases()) {
@@ -757,6 +791,9 @@ TEST(RulesCoverage, FamiliesRunTheirOrders) {
   }
   for (const ConvCase &c : tall_depthwise_cases()) {
     EXPECT_EQ(rules_order(c), convt_order::kXTilesAcrossRows) << c.name();
+  }
+  for (const ConvCase &c : batched_depthwise_cases()) {
+    EXPECT_EQ(rules_order(c), convt_order::kXTilesAcrossImages) << c.name();
   }
 }
 
@@ -777,6 +814,8 @@ INSTANTIATE_TEST_SUITE_P(ColumnsChannelBlocks, Sweep,
 INSTANTIATE_TEST_SUITE_P(DeepInputsFewOutputs, Sweep, ::testing::ValuesIn(deep_few_output_cases()),
                          case_name);
 INSTANTIATE_TEST_SUITE_P(TallDepthwise, Sweep, ::testing::ValuesIn(tall_depthwise_cases()),
+                         case_name);
+INSTANTIATE_TEST_SUITE_P(BatchedDepthwise, Sweep, ::testing::ValuesIn(batched_depthwise_cases()),
                          case_name);
 INSTANTIATE_TEST_SUITE_P(TwoTapPhases, Sweep, ::testing::ValuesIn(two_tap_cases()), case_name);
 INSTANTIATE_TEST_SUITE_P(OneTapPerOutput, Sweep, ::testing::ValuesIn(one_tap_cases()), case_name);
