@@ -34,7 +34,7 @@ const Kernel *opencl_kernel_for(const ConvGeometry &g);
 // across images, order 3 only for at most 3 output channels).
 int32_t cpu_tile_order(const ConvGeometry &g, const XTile &x_tile,
                        const ChannelTiles &channel_tiles = {}, const XTile &wide_x_tile = {},
-                       const ImageTile &across_images = {});
+                       const XImageTile &across_images = {});
 // ... given a CPU kernel, with all its tiles.
 int32_t cpu_tile_order(const ConvGeometry &g, const Kernel &kernel);
 

@@ -21,7 +21,7 @@ constexpr Kernel cpu_kernel_with_tiles(const char *name, const KernelFns &fns,
                        {tiles.img_images, int64_t{tiles.img_channel_vectors} * lanes},
                        {tiles.more_images, int64_t{tiles.more_channel_vectors} * lanes}},
           XTile{convt_tiles::wide_tile_columns(tiles, lanes), tiles.wide_channels},
-          ImageTile{tiles.xi_images, tiles.xi_channels}};
+          XImageTile{int64_t{tiles.xi_vectors} * lanes, tiles.xi_channels, tiles.xi_images}};
 }
 
 // Whether the build listed an entry function for every tile order (a

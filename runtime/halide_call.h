@@ -60,13 +60,21 @@ struct ChannelTiles {
   ImageTile along_images, along_more_images;
 };
 
+// x tiles across images' tile (order 3): phase columns, output channels
+// and images.
+struct XImageTile {
+  int64_t columns = 0;
+  int64_t channels = 0;
+  int64_t images = 0;
+};
+
 struct Kernel {
   const char *name;
   KernelFns fn_by_order;
   XTile x_tile;  // CPU kernels; empty for GPU kernels
   ChannelTiles channel_tiles;
-  XTile wide_x_tile;        // kWideXTiles' and kWideXTilesByRow's tile
-  ImageTile across_images;  // kXTilesAcrossImages' tile: images, output channels
+  XTile wide_x_tile;         // kWideXTiles' and kWideXTilesByRow's tile
+  XImageTile across_images;  // kXTilesAcrossImages' tile
   // GPU kernels only (nullptr for CPU ones): the Halide device interface,
   // and how to wrap / unwrap a caller's device pointer (CUDA only).
   const halide_device_interface_t *(*device_interface)() = nullptr;

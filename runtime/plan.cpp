@@ -40,7 +40,7 @@ struct KernelTiles {
   XTile x_tile;
   ChannelTiles channel_tiles;
   XTile wide_x_tile;
-  ImageTile across_images;
+  XImageTile across_images;
 };
 
 struct OrderRule {
@@ -621,6 +621,15 @@ int32_t by_row_where_it_pays(const ConvGeometry &g, int32_t order, const KernelT
                                                   : order;
 }
 
+// Whether an image tile of x tiles across images keeps its input in half
+// of L2 (its size read at run time) while each of its channel blocks
+// rereads it.
+bool image_tile_input_fits(const ConvGeometry &g, const XImageTile &tile) {
+  const double tile_input = 4.0 * static_cast<double>(tile.images * g.in_channels) *
+                            static_cast<double>(g.in_height * g.in_width);
+  return tile_input <= static_cast<double>(l2_cache_bytes()) / 2;
+}
+
 // x tiles across images for groups of one input channel and at most 3
 // output channels (depthwise layers) of narrow rows (fewer phase columns
 // than the x tile) in batches that fill the tile's images, where an image
@@ -641,14 +650,48 @@ int32_t by_row_where_it_pays(const ConvGeometry &g, int32_t order, const KernelT
 // 54 faster by over 10% (random62_33 0.94 to 0.22 ms, random54_33 0.55 to
 // 0.13), 3 slower by over 3% (random79_46 1.14x, random100_40 1.08x).
 bool depthwise_across_images_pay(const ConvGeometry &g, const KernelTiles &t) {
-  const ImageTile &tile = t.across_images;
+  const XImageTile &tile = t.across_images;
   if (tile.images <= 0 || g.groups < 2 || g.in_channels / g.groups != 1 ||
       g.out_channels / g.groups > 3 || g.batch < tile.images || !narrow_rows(g, t.x_tile)) {
     return false;
   }
-  const double tile_input = 4.0 * static_cast<double>(tile.images * g.in_channels) *
-                            static_cast<double>(g.in_height * g.in_width);
-  return tile_input <= static_cast<double>(l2_cache_bytes()) / 2;
+  return image_tile_input_fits(g, tile);
+}
+
+// x tiles across images for 4 to 12 output channels (groups 1) in a batch
+// that fills the tile's images, where a tile of 3 channels leaves less
+// idle than the x tiles' many: their share of the work that lands on the
+// output at least kAcrossImagesBusierBy times the x tiles' and the wide x
+// tiles' (4 output channels keep a third of AVX-512's x tile of 13 busy),
+// and an image tile's input fits in half of L2 (past it, the tile's
+// channel blocks read it from memory again: random46_23, 3.7 MB a tile,
+// ran 1.5x slower across images than by row). Fitted on the 196 layers of
+// groups 1, 4 to 12 output channels and 4 or more images among the random
+// seeds 1 to 50 (AMD EPYC Zen 4, both cores, `layer_bench --plans --order
+// 3`). The rules' plan before and after, alternated (6 runs of 5 calls,
+// medians), on the layers this moves among the seeds 1 to 100, the zoo
+// and shapes.json (none of the zoo or shapes.json): seeds 1 to 50, 23
+// moved, 0.69x in geometric mean, 1 slower by over 3% (random11_32 1.13x);
+// seeds 51 to 100 (not fitted), 22 moved, 0.62x, 19 faster by over 10%
+// (random99_20, 24 to 5 channels, 19 images of 11 x 23: 0.265 to 0.085
+// ms), 1 slower (random92_11 1.14x).
+constexpr double kAcrossImagesBusierBy = 1.2;
+constexpr int64_t kAcrossImagesMostChannels = 12;  // (the range measured; more fill the x tiles)
+
+double busy_across_images(const ConvGeometry &g, const XImageTile &tile) {
+  return busy_share(phase_columns(g), tile.columns, g.out_channels, tile.channels) *
+         (1.0 - idle_share(g.batch, tile.images));
+}
+
+bool few_channels_across_images_pay(const ConvGeometry &g, const KernelTiles &t) {
+  const XImageTile &tile = t.across_images;
+  if (tile.images <= 0 || g.groups != 1 || g.out_channels > kAcrossImagesMostChannels ||
+      g.batch < tile.images) {
+    return false;
+  }
+  const double x_tiles_busy = std::max(busy_along_x(g, t.x_tile), busy_along_x(g, t.wide_x_tile));
+  return busy_across_images(g, tile) >= kAcrossImagesBusierBy * x_tiles_busy &&
+         image_tile_input_fits(g, tile);
 }
 
 constexpr OrderRule kOrderRules[] = {
@@ -665,8 +708,12 @@ constexpr OrderRule kOrderRules[] = {
     // tiles along x, 2.8 across rows.)
     {convt_order::kXTilesAcrossRows,
      [](const ConvGeometry &g, const KernelTiles &t) { return across_rows_pay(g, t.x_tile); }},
-    // One tap per output (interleaved_pays).
-    {convt_order::kInterleavedXTiles, interleaved_pays},
+    // One tap per output (interleaved_pays), unless x tiles across images
+    // idle less (below).
+    {convt_order::kInterleavedXTiles,
+     [](const ConvGeometry &g, const KernelTiles &t) {
+       return interleaved_pays(g, t) && !few_channels_across_images_pay(g, t);
+     }},
     // Narrow rows in a batch of at least 4 images (see image_tile_fills):
     // the taller tile where it idles no more (it needs the batch to fill it).
     {convt_order::kChannelTilesAlongMoreImages,
@@ -691,6 +738,9 @@ constexpr OrderRule kOrderRules[] = {
     {convt_order::kChannelTilesAlongX, channel_tiles_busier},
     // One input channel a group in batches (depthwise_across_images_pay).
     {convt_order::kXTilesAcrossImages, depthwise_across_images_pay},
+    // Few output channels in a batch, where the x tiles idle more
+    // (few_channels_across_images_pay).
+    {convt_order::kXTilesAcrossImages, few_channels_across_images_pay},
     {convt_order::kWideXTilesByRow,
      [](const ConvGeometry &g, const KernelTiles &t) {
        return wide_tiles_pay(g, t) && rows_read_less(g, t.wide_x_tile);
@@ -1055,7 +1105,7 @@ int64_t cpu_cores() {
 
 int32_t cpu_tile_order(const ConvGeometry &g, const XTile &x_tile,
                        const ChannelTiles &channel_tiles, const XTile &wide_x_tile,
-                       const ImageTile &across_images) {
+                       const XImageTile &across_images) {
   const KernelTiles tiles{x_tile, channel_tiles, wide_x_tile, across_images};
   for (const OrderRule &rule : kOrderRules) {
     if (rule.applies(g, tiles)) return by_row_where_it_pays(g, rule.order, tiles);

@@ -23,8 +23,10 @@ using namespace convt_order;
 // checks it), so the other tests compare the order of the tiles that run.
 int32_t tile_order_of(const convt::detail::ConvGeometry &g, const convt::detail::XTile &x_tile,
                       const convt::detail::ChannelTiles &channel_tiles = {},
-                      const convt::detail::XTile &wide_x_tile = {}) {
-  return channel_tiles_base(convt::detail::cpu_tile_order(g, x_tile, channel_tiles, wide_x_tile));
+                      const convt::detail::XTile &wide_x_tile = {},
+                      const convt::detail::XImageTile &across_images = {}) {
+  return channel_tiles_base(
+      convt::detail::cpu_tile_order(g, x_tile, channel_tiles, wide_x_tile, across_images));
 }
 
 int32_t order_for(const convt::Shape &input, const convt::Shape &weight,
@@ -199,6 +201,31 @@ TEST(KernelChoice, DepthwiseBatchesOfNarrowRowsTileAcrossImages) {
   EXPECT_NE(order_for({8, 54, 24, 24}, {54, 1, 3, 3}, 2, 0, 54), kXTilesAcrossImages);
   // 9.4 MB of input per 4 images, past half of any L2.
   EXPECT_NE(order_for({8, 4096, 12, 12}, {4096, 1, 3, 3}, 1, 0, 4096), kXTilesAcrossImages);
+}
+
+// 4 to 12 output channels (groups 1) in a batch that fills the tile across
+// images, whose tile of 3 channels leaves a fifth less idle than the x
+// tiles and wide x tiles, and whose image tile's input fits in half of L2:
+// x tiles across images.
+TEST(KernelChoice, FewOutputChannelsInBatchesTileAcrossImages) {
+  const auto order = [](const convt::Shape &input, const convt::Shape &weight,
+                        const convt::detail::Kernel &k) {
+    const convt::detail::ConvGeometry g =
+        convt::detail::resolve_geometry(input, weight, 2, 0, 0, 1, 1);
+    return tile_order_of(g, k.x_tile, k.channel_tiles, k.wide_x_tile, k.across_images);
+  };
+  // random101_29: 2 to 4 channels, 15 images of 83 x 83, k2 s2: AVX-512's x
+  // tiles of 13 channels keep 4 busy, its wide x tiles 4 of 8; AVX2's wide
+  // x tiles of 4 keep all.
+  EXPECT_EQ(order({15, 2, 83, 83}, {2, 4, 2, 2}, kAvx512), kXTilesAcrossImages);
+  EXPECT_NE(order({15, 2, 83, 83}, {2, 4, 2, 2}, kAvx2), kXTilesAcrossImages);
+  // 9 channels: a quarter of AVX2's x tiles of 6 and wide x tiles of 4 idle.
+  EXPECT_EQ(order({8, 3, 24, 24}, {3, 9, 2, 2}, kAvx2), kXTilesAcrossImages);
+  EXPECT_NE(order({3, 2, 83, 83}, {2, 4, 2, 2}, kAvx512), kXTilesAcrossImages);  // 3 images
+  EXPECT_NE(order({15, 2, 83, 83}, {2, 13, 2, 2}, kAvx512), kXTilesAcrossImages);
+  // 4 images of 3 channels of 256 x 256: 3 MB of input per image tile.
+  EXPECT_NE(order({4, 3, 256, 256}, {3, 4, 2, 2}, kAvx512), kXTilesAcrossImages);
+  EXPECT_EQ(order({4, 3, 64, 64}, {3, 4, 2, 2}, kAvx512), kXTilesAcrossImages);  // 196 KB
 }
 
 // ... and run on the pool from a 32nd of the multiply-adds that other calls

@@ -491,10 +491,9 @@ std::vector<ConvCase> tall_depthwise_cases() {
   return cases;
 }
 
-// Depthwise layers (1 to 3 output channels a group) of narrow rows in
-// batches of 4 to 8 images: x tiles across images, each tile's channels
-// from groups of their own (the general phase arithmetic), channel blocks
-// and image tiles with tails. FamiliesRunTheirOrders checks the rules take
+// Depthwise layers of narrow rows in batches of 4 to 8 images: x tiles
+// across images, each tile's channels from groups of their own (the
+// general phase arithmetic), channel blocks and image tiles with tails. FamiliesRunTheirOrders checks the rules take
 // that order.
 std::vector<ConvCase> batched_depthwise_cases() {
   std::vector<ConvCase> cases;
@@ -503,7 +502,7 @@ std::vector<ConvCase> batched_depthwise_cases() {
     RefParams &p = c.p;
     p.groups = 5 + (i * 3) % 7;
     p.c_in = p.groups;
-    p.c_out = p.groups * (i % 4 == 3 ? 2 : 1);
+    p.c_out = p.groups;
     p.stride = {1 + i % 3, 1 + (i / 2) % 2};
     p.kh = 1 + (i * 2) % 5;
     p.kw = 2 + i % 3;
@@ -511,14 +510,42 @@ std::vector<ConvCase> batched_depthwise_cases() {
     p.padding = {std::min<int64_t>(i % 3, p.kh - 1), std::min<int64_t>(i % 2, p.kw - 1)};
     set_output_padding(p, i);
     p.h_in = 3 + (i * 5) % 8;
-    // 9 to 14 phase columns: fewer than an x tile, more than the channel
-    // tiles take for grouped layers.
-    const int64_t phase_columns = 9 + (i * 5) % 6;
+    // 6 or 7 phase columns: fewer than any kernel's x tile (8 columns with
+    // SSE4.1), more than a quarter of AVX2's (the channel tiles take those
+    // of grouped layers).
+    const int64_t phase_columns = 6 + i % 2;
     const int64_t reach = p.dilation[1] * (p.kw - 1) - 2 * p.padding[1] + p.output_padding[1];
     p.w_in = std::max<int64_t>(1, (phase_columns * p.stride[1] - reach - 1) / p.stride[1] + 1);
     set_variants(c, i, 21700);
     c.batched = true;  // (the rule needs the batch)
     p.n = 4 + i % 5;
+    cases.push_back(c);
+  }
+  return cases;
+}
+
+// 9 output channels (groups 1) in batches of 4 and 8 images, rows of 48
+// phase columns: x tiles across images in three blocks of 3 channels,
+// where the x tiles and wide x tiles of every kernel leave a quarter of
+// their channels idle. FamiliesRunTheirOrders checks the rules take that
+// order.
+std::vector<ConvCase> few_channel_image_tile_cases() {
+  std::vector<ConvCase> cases;
+  for (int i = 0; i < 4; ++i) {
+    ConvCase c;
+    RefParams &p = c.p;
+    p.c_in = 1 + (i * 3) % 8;
+    p.c_out = 9;
+    p.stride = {1 + i % 2, 1 + (i / 2) % 2};
+    p.kh = 2 + i % 3;
+    p.kw = p.stride[1] * (1 + i % 2);
+    p.padding = {i % 2, 0};
+    p.h_in = 3 + i;
+    // W_out = (W - 1) s + kw = 48 s: 48 phase columns.
+    p.w_in = (48 * p.stride[1] - p.kw) / p.stride[1] + 1;
+    set_variants(c, i, 21800);
+    c.batched = true;  // (the rule needs the batch)
+    p.n = 4 * (1 + i % 2);
     cases.push_back(c);
   }
   return cases;
@@ -783,7 +810,7 @@ int32_t rules_order(const ConvCase &c) {
 
 // The deep-input family runs where the rules take the columns order, the
 // tall depthwise family where they take x tiles across rows, the batched
-// depthwise family where they take x tiles across images.
+// depthwise and few-channel families where they take x tiles across images.
 TEST(RulesCoverage, FamiliesRunTheirOrders) {
   if (!convt::detail::has_cpu_kernel()) GTEST_SKIP() << "this build has no CPU kernel";
   for (const ConvCase &c : deep_few_output_cases()) {
@@ -793,6 +820,9 @@ TEST(RulesCoverage, FamiliesRunTheirOrders) {
     EXPECT_EQ(rules_order(c), convt_order::kXTilesAcrossRows) << c.name();
   }
   for (const ConvCase &c : batched_depthwise_cases()) {
+    EXPECT_EQ(rules_order(c), convt_order::kXTilesAcrossImages) << c.name();
+  }
+  for (const ConvCase &c : few_channel_image_tile_cases()) {
     EXPECT_EQ(rules_order(c), convt_order::kXTilesAcrossImages) << c.name();
   }
 }
@@ -817,6 +847,8 @@ INSTANTIATE_TEST_SUITE_P(TallDepthwise, Sweep, ::testing::ValuesIn(tall_depthwis
                          case_name);
 INSTANTIATE_TEST_SUITE_P(BatchedDepthwise, Sweep, ::testing::ValuesIn(batched_depthwise_cases()),
                          case_name);
+INSTANTIATE_TEST_SUITE_P(FewChannelImageTiles, Sweep,
+                         ::testing::ValuesIn(few_channel_image_tile_cases()), case_name);
 INSTANTIATE_TEST_SUITE_P(TwoTapPhases, Sweep, ::testing::ValuesIn(two_tap_cases()), case_name);
 INSTANTIATE_TEST_SUITE_P(OneTapPerOutput, Sweep, ::testing::ValuesIn(one_tap_cases()), case_name);
 INSTANTIATE_TEST_SUITE_P(EdgeColumns, Sweep, ::testing::ValuesIn(edge_column_cases()), case_name);
