@@ -709,8 +709,9 @@ TEST(KernelChoice, WideGroupsRunOneCallPerGroup) {
 }
 
 // Calls whose time the pool would cut by less than 2^18 true multiply-adds'
-// worth (their multiply-adds x (1 - 1/cores)) run their parallel loops on
-// the calling thread; larger ones on the pool. One core: always serially.
+// worth (their multiply-adds, or 4 a byte of weights where that is more,
+// x (1 - 1/cores)) run their parallel loops on the calling thread; larger
+// ones on the pool. One core: always serially.
 TEST(KernelChoice, SmallCallsRunSerially) {
   auto serial = [](const convt::Shape &input, const convt::Shape &weight, int64_t stride) {
     const convt::detail::ConvGeometry g =
@@ -729,6 +730,10 @@ TEST(KernelChoice, SmallCallsRunSerially) {
   EXPECT_EQ(serial({1, 128, 8, 16}, {128, 8, 4, 4}, 2), !pays(int64_t{1} << 21));
   EXPECT_TRUE(serial({11, 4, 11, 11}, {4, 1, 4, 4}, 2));                // random1_33: 85184
   EXPECT_EQ(serial({64, 512, 4, 4}, {512, 256, 4, 4}, 2), cores == 1);  // dcgan_g_mid
+  // random1_28's shape: 215k multiply-adds, but 859 KB of weights (each
+  // byte counts as 4 multiply-adds): on the pool.
+  EXPECT_EQ(serial({1, 453, 1, 1}, {453, 158, 1, 3}, 2), cores == 1);
+  EXPECT_TRUE(serial({1, 64, 1, 1}, {64, 16, 1, 3}, 2));  // 12 KB of weights
 }
 
 // The rules' plan is one of the candidates a measured choice times.
