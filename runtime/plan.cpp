@@ -847,9 +847,9 @@ bool runs_serially(const ConvGeometry &g, int32_t order) {
   const double cost = one_input_channel && order == convt_order::kXTilesAcrossImages
                           ? kOneInputChannelMultiplyAddCost
                           : 1.0;
-  const double weight_bytes = 4.0 * static_cast<double>(g.in_channels) *
-                              static_cast<double>(g.out_channels / g.groups) *
-                              static_cast<double>(g.kernel_height * g.kernel_width);
+  const int64_t weights =
+      g.in_channels * (g.out_channels / g.groups) * g.kernel_height * g.kernel_width;
+  const double weight_bytes = 4.0 * static_cast<double>(weights);
   const double work = std::max(static_cast<double>(g.multiply_adds()) * cost,
                                kMultiplyAddsPerWeightByte * weight_bytes);
   const double saved = work * (1.0 - 1.0 / static_cast<double>(cpu_cores()));
