@@ -736,6 +736,22 @@ TEST(KernelChoice, SmallCallsRunSerially) {
   EXPECT_TRUE(serial({1, 64, 1, 1}, {64, 16, 1, 3}, 2));  // 12 KB of weights
 }
 
+// Grouped layers of one input channel a group, not depthwise, run on the
+// pool from a 32nd of the multiply-adds too, in any order.
+TEST(KernelChoice, GroupsOfOneInputChannelRunOnThePoolSooner) {
+  const int64_t cores = convt::detail::cpu_cores();
+  // random94_42: 4 groups of 1 to 118 channels, 4 images of 4 x 4, k3:
+  // 271872 multiply-adds, 32 times over the pool's 2^18 x cores / (cores - 1).
+  const convt::detail::ConvGeometry g =
+      convt::detail::resolve_geometry({4, 4, 4, 4}, {4, 118, 3, 3}, 1, 0, 0, 4, 1);
+  EXPECT_EQ(g.multiply_adds(), int64_t{4} * 472 * 16 * 9);
+  EXPECT_EQ(convt::detail::plan_call(g, convt::Device::kCPU).serial, cores == 1);
+  // 4 images of 2 x 2 to 2 channels a group: 1152 multiply-adds, serial.
+  const convt::detail::ConvGeometry small =
+      convt::detail::resolve_geometry({4, 4, 2, 2}, {4, 2, 3, 3}, 1, 0, 0, 4, 1);
+  EXPECT_TRUE(convt::detail::plan_call(small, convt::Device::kCPU).serial);
+}
+
 // The rules' plan is one of the candidates a measured choice times.
 TEST(KernelChoice, TheRulesPlanIsACandidate) {
   for (const convt::Shape &input : {convt::Shape{2, 32, 5, 5}, convt::Shape{1, 32, 1, 1}}) {
