@@ -621,13 +621,20 @@ int32_t by_row_where_it_pays(const ConvGeometry &g, int32_t order, const KernelT
                                                   : order;
 }
 
-// Whether an image tile of x tiles across images keeps its input in half
-// of L2 (its size read at run time) while each of its channel blocks
-// rereads it.
-bool image_tile_input_fits(const ConvGeometry &g, const XImageTile &tile) {
+// Whether the batch fills an image tile of x tiles across images, and the
+// tile keeps its input in half of L2 (its size read at run time) while
+// each of its channel blocks rereads it.
+bool image_tiles_fit(const ConvGeometry &g, const XImageTile &tile) {
+  if (tile.images <= 0 || g.batch < tile.images) return false;
   const double tile_input = 4.0 * static_cast<double>(tile.images * g.in_channels) *
                             static_cast<double>(g.in_height * g.in_width);
   return tile_input <= static_cast<double>(l2_cache_bytes()) / 2;
+}
+
+// Groups of one input channel each (depthwise layers, and grouped layers of
+// more outputs than groups).
+bool one_input_channel_groups(const ConvGeometry &g) {
+  return g.groups > 1 && g.in_channels / g.groups == 1;
 }
 
 // x tiles across images for groups of one input channel and at most 3
@@ -650,12 +657,8 @@ bool image_tile_input_fits(const ConvGeometry &g, const XImageTile &tile) {
 // 54 faster by over 10% (random62_33 0.94 to 0.22 ms, random54_33 0.55 to
 // 0.13), 3 slower by over 3% (random79_46 1.14x, random100_40 1.08x).
 bool depthwise_across_images_pay(const ConvGeometry &g, const KernelTiles &t) {
-  const XImageTile &tile = t.across_images;
-  if (tile.images <= 0 || g.groups < 2 || g.in_channels / g.groups != 1 ||
-      g.out_channels / g.groups > 3 || g.batch < tile.images || !narrow_rows(g, t.x_tile)) {
-    return false;
-  }
-  return image_tile_input_fits(g, tile);
+  return one_input_channel_groups(g) && g.out_channels / g.groups <= 3 &&
+         narrow_rows(g, t.x_tile) && image_tiles_fit(g, t.across_images);
 }
 
 // x tiles across images for 4 to 12 output channels (groups 1) in a batch
@@ -685,13 +688,11 @@ double busy_across_images(const ConvGeometry &g, const XImageTile &tile) {
 
 bool few_channels_across_images_pay(const ConvGeometry &g, const KernelTiles &t) {
   const XImageTile &tile = t.across_images;
-  if (tile.images <= 0 || g.groups != 1 || g.out_channels > kAcrossImagesMostChannels ||
-      g.batch < tile.images) {
+  if (g.groups != 1 || g.out_channels > kAcrossImagesMostChannels || !image_tiles_fit(g, tile)) {
     return false;
   }
   const double x_tiles_busy = std::max(busy_along_x(g, t.x_tile), busy_along_x(g, t.wide_x_tile));
-  return busy_across_images(g, tile) >= kAcrossImagesBusierBy * x_tiles_busy &&
-         image_tile_input_fits(g, tile);
+  return busy_across_images(g, tile) >= kAcrossImagesBusierBy * x_tiles_busy;
 }
 
 constexpr OrderRule kOrderRules[] = {
@@ -850,9 +851,8 @@ constexpr double kOneInputChannelMultiplyAddCost = 32;
 constexpr double kMultiplyAddsPerWeightByte = 4;
 
 bool runs_serially(const ConvGeometry &g, int32_t order) {
-  const bool one_input_channel = g.groups > 1 && g.in_channels / g.groups == 1;
   const double cost =
-      one_input_channel && (!g.depthwise() || order == convt_order::kXTilesAcrossImages)
+      one_input_channel_groups(g) && (!g.depthwise() || order == convt_order::kXTilesAcrossImages)
           ? kOneInputChannelMultiplyAddCost
           : 1.0;
   const int64_t weights =

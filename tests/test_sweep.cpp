@@ -493,8 +493,8 @@ std::vector<ConvCase> tall_depthwise_cases() {
 
 // Depthwise layers of narrow rows in batches of 4 to 8 images: x tiles
 // across images, each tile's channels from groups of their own (the
-// general phase arithmetic), channel blocks and image tiles with tails. FamiliesRunTheirOrders checks the rules take
-// that order.
+// general phase arithmetic), channel blocks and image tiles with tails.
+// FamiliesRunTheirOrders checks the rules take that order.
 std::vector<ConvCase> batched_depthwise_cases() {
   std::vector<ConvCase> cases;
   for (int i = 0; i < 8; ++i) {
