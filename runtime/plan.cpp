@@ -292,6 +292,7 @@ bool wide_tiles_pay(const ConvGeometry &g, const KernelTiles &t) {
 // channels up to 3.3x slower (random30_36, 1 channel: 3.8 against 12.7).
 constexpr double kChannelTilesBusierBy = 1.15;
 constexpr int64_t kChannelTilesFewestInputs = 32;
+constexpr int64_t kManyTapsPerPhase = 3;
 
 bool channel_tiles_busier(const ConvGeometry &g, const KernelTiles &t) {
   if (g.groups != 1 || g.out_channels < kChannelTilesFewestChannels ||
@@ -302,6 +303,43 @@ bool channel_tiles_busier(const ConvGeometry &g, const KernelTiles &t) {
   const double x_tiles_busy = std::max(busy_along_x(g, t.x_tile), busy_along_x(g, t.wide_x_tile));
   return busy_along_x(g, along_x) >= kChannelTilesBusierBy * x_tiles_busy &&
          !rows_read_less(g, along_x);
+}
+
+// Whether an axis's phases each hold 3 or more taps, s apart in the kernel
+// (no gcd of stride and dilation above 1: that joins every tap into fewer
+// phases, a case measured apart, below).
+bool many_taps_per_phase(int64_t kernel, int64_t stride, int64_t dilation) {
+  return stride > 1 && convt_phase::phase_constants(stride, dilation).gcd == 1 &&
+         (kernel + stride - 1) / stride >= kManyTapsPerPhase;
+}
+
+// Channel tiles along x for few input channels and many taps a phase, in
+// rows wide enough for the x tiles: the x tiles keep their accumulators in
+// registers only across one tap's input channels, and store and reload
+// them around each tap (profiled, random50_20, 2 input channels, k7 s2:
+// 26 vector stores a tap with AVX-512, some 30% of the samples; 12 with
+// AVX2), where the channel tiles' stay in registers. Fitted on the layers
+// of groups 1, at most 16 input and 32 or more output channels and rows of
+// 32 or more phase columns among the random seeds 1 to 50 (AMD EPYC Zen 4,
+// both cores, `layer_bench --plans`), then the rules' plan before and
+// after alternated (6 runs of 5 calls, medians) on the calls the variants
+// move among the seeds 1 to 50: 3 or more taps a phase along both axes
+// (kernels of 5 and 7 at stride 2) and at most 8 input channels, 16 calls
+// at the default ISA (AVX-512) 0.74x in geometric mean, 1 slower by over
+// 3% (random8_40 1.17x), and 21 with AVX2 0.77x, 1 slower (1.07x); up to
+// 16 input channels, AVX2 0.82x with 4 slower (up to 1.10x); phases joined
+// by a gcd (k3 s2 d2), AVX2 up to 1.7x slower (random69_25). At 2 taps
+// (kernels of 3 and 4) the two orders were mixed. The seeds 51 to 100 (not
+// fitted): 8 calls at the default ISA, 0.76x, 6 faster by over 10%
+// (random78_18 15.4 to 8.2 ms), 2 slower (random65_44 1.25x, random87_24
+// 1.08x); 14 with AVX2, 0.83x, 9 faster, 3 slower (up to 1.16x).
+constexpr int64_t kFewInputsMostChannels = 8;
+
+bool few_inputs_many_taps(const ConvGeometry &g, const KernelTiles & /*tiles*/) {
+  return g.groups == 1 && g.in_channels <= kFewInputsMostChannels &&
+         g.out_channels >= kChannelTilesFewestChannels * 2 &&
+         many_taps_per_phase(g.kernel_width, g.stride[1], g.dilation[1]) &&
+         many_taps_per_phase(g.kernel_height, g.stride[0], g.dilation[0]);
 }
 
 // The largest share of its work that lands on the output among the phase
@@ -574,6 +612,19 @@ bool interleaved_x_tiles_apply(const ConvGeometry &g) {
 // 72.0 and 68.7) against 71.3 and 68.7 (and 79.8 in the channel tiles the
 // rules took); unet_up4_k2 61.3 and 61.8 (AVX2) against 65.9 and 63.4;
 // unet_up1_k2 52.4 and 58.5 (AVX-512) against 53.7 and 58.5.
+//
+// Interleaved x tiles for kernels wider than the stride (ceil(k_w / s_x)
+// taps per input column, the taps past the kernel zero weights, each
+// output row its own tap rows, the tiles laid on x + p_x) were built and
+// lost to the x tiles everywhere measured, so the order keeps one tap
+// per output. AVX2, the same machine, `layer_bench --plans`, medians of
+// 10 calls: linknet_decoder1 (16 channels, k3 s2) 2.27 ms against 1.38;
+// 16 channels k4 s2 p1 on 128 x 256, 2.31 against 1.93 (wide x tiles);
+// 256 channels on 64 x 64, k4 s2 p1 62.9 against 41.0, k3 s2 p1 48.8
+// against 24.2. A kernel of 3 computes 4 taps per column pair; each
+// output row copies every tap row's input; and a padding that is not a
+// multiple of the tile width leaves each row's first tile predicated,
+// whose sums Halide then computes in a loop over memory accumulators.
 bool interleaved_pays(const ConvGeometry &g, const KernelTiles &t) {
   return interleaved_x_tiles_apply(g) && idle_share(g.out_width, t.x_tile.columns) <= 0.25;
 }
@@ -737,6 +788,8 @@ constexpr OrderRule kOrderRules[] = {
      }},
     // Wider rows where the x tiles would idle much more (channel_tiles_busier).
     {convt_order::kChannelTilesAlongX, channel_tiles_busier},
+    // Few input channels, many taps a phase (few_inputs_many_taps).
+    {convt_order::kChannelTilesAlongX, few_inputs_many_taps},
     // One input channel a group in batches (depthwise_across_images_pay).
     {convt_order::kXTilesAcrossImages, depthwise_across_images_pay},
     // Few output channels in a batch, where the x tiles idle more

@@ -429,6 +429,37 @@ TEST(KernelChoice, WideRowsTakeChannelTilesWhereTheXTilesIdleMore) {
             kChannelTilesAlongX);
 }
 
+// At most 8 input channels and 3 or more taps a phase along both axes: the
+// x tiles would store and reload their accumulators around every tap, so
+// channel tiles along x, with either flavour's tiles, however wide the rows.
+TEST(KernelChoice, FewInputsWithManyTapsAPhaseTakeChannelTiles) {
+  auto order = [](const convt::Shape &input, const convt::Shape &weight, int64_t stride,
+                  int64_t padding, int64_t dilation, const convt::detail::XTile &x,
+                  const convt::detail::ChannelTiles &tiles, const convt::detail::XTile &wide) {
+    return channel_tiles_base(tile_order_of(
+        convt::detail::resolve_geometry(input, weight, stride, padding, 0, 1, dilation), x, tiles,
+        wide));
+  };
+  auto both = [&](const convt::Shape &input, const convt::Shape &weight, int64_t stride,
+                  int64_t padding, int64_t dilation) {
+    const int32_t with_avx2 =
+        order(input, weight, stride, padding, dilation, avx2_x, avx2, avx2_wide);
+    const int32_t with_avx512 =
+        order(input, weight, stride, padding, dilation, avx512_x, avx512, avx512_wide);
+    EXPECT_EQ(with_avx2, with_avx512);
+    return with_avx2;
+  };
+  EXPECT_EQ(both({5, 2, 48, 48}, {2, 48, 7, 7}, 2, 1, 1), kChannelTilesAlongX);    // random50_20
+  EXPECT_EQ(both({1, 2, 76, 76}, {2, 1221, 7, 7}, 2, 2, 1), kChannelTilesAlongX);  // random11_3
+  EXPECT_EQ(both({1, 1, 86, 86}, {1, 861, 5, 5}, 2, 0, 1), kChannelTilesAlongX);   // random78_18
+  EXPECT_EQ(both({1, 3, 47, 47}, {3, 485, 7, 7}, 2, 3, 3), kChannelTilesAlongX);   // dilation 3
+  EXPECT_NE(both({1, 9, 86, 86}, {9, 861, 5, 5}, 2, 0, 1), kChannelTilesAlongX);   // 9 inputs
+  EXPECT_NE(both({1, 2, 86, 86}, {2, 861, 4, 4}, 2, 1, 1), kChannelTilesAlongX);   // 2 taps
+  EXPECT_NE(both({1, 2, 86, 86}, {2, 861, 3, 3}, 2, 2, 2), kChannelTilesAlongX);   // gcd 2
+  EXPECT_NE(both({1, 2, 86, 86}, {2, 861, 5, 5}, 1, 2, 1), kChannelTilesAlongX);   // stride 1
+  EXPECT_NE(both({1, 2, 86, 86}, {2, 24, 5, 5}, 2, 0, 1), kChannelTilesAlongX);    // 24 outputs
+}
+
 // The planner reads a kernel's tiles with the knobs it was built with
 // (convt_tiles::with_knobs, which the generator applies too): each knob
 // sets its field, 0 keeps the target's own, and an unknown name is refused.

@@ -551,6 +551,32 @@ std::vector<ConvCase> few_channel_image_tile_cases() {
   return cases;
 }
 
+// At most 8 input channels and 3 or more taps a phase along both axes
+// (kernels of 5 to 7 at stride 2, dilation 1 or 3; 7 at stride 3) in rows
+// wide enough for the x tiles (48 phase columns): the rules' channel tiles
+// along x (few_inputs_many_taps), output channels past a whole tile.
+std::vector<ConvCase> few_input_many_tap_cases() {
+  std::vector<ConvCase> cases;
+  for (int i = 0; i < 4; ++i) {
+    ConvCase c;
+    RefParams &p = c.p;
+    p.c_in = 1 + (i * 5) % 8;
+    p.c_out = 33 + 17 * i;
+    const int64_t s = 2 + i / 3;
+    p.stride = {s, s};
+    p.kh = s == 2 ? 5 + i % 3 : 7;
+    p.kw = s == 2 ? 5 + (i + 1) % 3 : 7;
+    p.dilation = {1, s == 2 && i % 2 == 1 ? 3 : 1};  // (3 at stride 3: a gcd)
+    p.padding = {i % 3, (i * 2) % 5};
+    p.h_in = 3 + i % 2;
+    // W_out = (W - 1) s - 2 p + d (kw - 1) + 1, at least 48 s.
+    p.w_in = 48 + (p.dilation[1] * (p.kw - 1)) / s;
+    set_variants(c, i, 21900);
+    cases.push_back(c);
+  }
+  return cases;
+}
+
 // Outputs whose width is not a multiple of the x stride: the last W_out % s_x
 // columns of each row are the CPU's edge update, register tiles of (rows) x
 // (output-channel vectors) specialized for groups 1 and depthwise, with
@@ -810,7 +836,8 @@ int32_t rules_order(const ConvCase &c) {
 
 // The deep-input family runs where the rules take the columns order, the
 // tall depthwise family where they take x tiles across rows, the batched
-// depthwise and few-channel families where they take x tiles across images.
+// depthwise and few-channel families where they take x tiles across images,
+// the few-input family where they take channel tiles along x (or by row).
 TEST(RulesCoverage, FamiliesRunTheirOrders) {
   if (!convt::detail::has_cpu_kernel()) GTEST_SKIP() << "this build has no CPU kernel";
   for (const ConvCase &c : deep_few_output_cases()) {
@@ -824,6 +851,10 @@ TEST(RulesCoverage, FamiliesRunTheirOrders) {
   }
   for (const ConvCase &c : few_channel_image_tile_cases()) {
     EXPECT_EQ(rules_order(c), convt_order::kXTilesAcrossImages) << c.name();
+  }
+  for (const ConvCase &c : few_input_many_tap_cases()) {
+    EXPECT_EQ(convt_order::channel_tiles_base(rules_order(c)), convt_order::kChannelTilesAlongX)
+        << c.name();
   }
 }
 
@@ -849,6 +880,8 @@ INSTANTIATE_TEST_SUITE_P(BatchedDepthwise, Sweep, ::testing::ValuesIn(batched_de
                          case_name);
 INSTANTIATE_TEST_SUITE_P(FewChannelImageTiles, Sweep,
                          ::testing::ValuesIn(few_channel_image_tile_cases()), case_name);
+INSTANTIATE_TEST_SUITE_P(FewInputsManyTaps, Sweep, ::testing::ValuesIn(few_input_many_tap_cases()),
+                         case_name);
 INSTANTIATE_TEST_SUITE_P(TwoTapPhases, Sweep, ::testing::ValuesIn(two_tap_cases()), case_name);
 INSTANTIATE_TEST_SUITE_P(OneTapPerOutput, Sweep, ::testing::ValuesIn(one_tap_cases()), case_name);
 INSTANTIATE_TEST_SUITE_P(EdgeColumns, Sweep, ::testing::ValuesIn(edge_column_cases()), case_name);
