@@ -342,6 +342,27 @@ bool few_inputs_many_taps(const ConvGeometry &g, const KernelTiles & /*tiles*/) 
          many_taps_per_phase(g.kernel_height, g.stride[0], g.dilation[0]);
 }
 
+// Channel tiles along x for a 1-row output (audio layers) of 16 or more
+// channels at a stride along x above 1 that the x tiles or wide x tiles
+// would run phase by phase (not by row, which the rules below take where
+// the x tiles' input outgrows L2): on one row the channel tiles ran faster
+// on nearly every such layer. AMD EPYC Zen 4, both cores, `layer_bench
+// --plans` on the 1-row layers of the random seeds 1 to 100 and the zoo;
+// then the rules' plan before and after alternated (8 runs of 9 calls,
+// medians) on the calls this moves: there, 33 at the default ISA 0.73x in
+// geometric mean, 3 slower by over 3% (random51_28, 0.030 ms, 1.37x), and
+// 42 with AVX2 0.69x, 2 slower (up to 1.36x); hifigan_up1 5.42 to 4.55 ms
+// (AVX2 5.71 to 5.27), melgan_up1 0.95x (AVX2 1.02x). On the seeds 101 to
+// 200 (not looked at before): 23 calls 0.75x, 20 faster by over 10%, 1
+// slower (random118_31 1.13x); with AVX2 39 calls 0.64x, 35 faster, 1
+// slower (1.05x). At stride 1 and for fewer channels the two were mixed.
+bool one_row_channel_tiles_pay(const ConvGeometry &g, const KernelTiles &t) {
+  return g.groups == 1 && g.out_height == 1 && g.stride[1] > 1 &&
+         g.out_channels >= kChannelTilesFewestChannels &&
+         !(wide_tiles_pay(g, t) && rows_read_less(g, t.wide_x_tile)) &&
+         !(x_blocks_fit(g, t.x_tile.columns) && rows_read_less(g, t.x_tile));
+}
+
 // The largest share of its work that lands on the output among the phase
 // orders' tiles for a layer of groups 1: x tiles, wide x tiles, and channel
 // tiles (along x; along images and more images for a batch of 4 or more).
@@ -790,6 +811,9 @@ constexpr OrderRule kOrderRules[] = {
     {convt_order::kChannelTilesAlongX, channel_tiles_busier},
     // Few input channels, many taps a phase (few_inputs_many_taps).
     {convt_order::kChannelTilesAlongX, few_inputs_many_taps},
+    // A 1-row output the x tiles would run phase by phase
+    // (one_row_channel_tiles_pay).
+    {convt_order::kChannelTilesAlongX, one_row_channel_tiles_pay},
     // One input channel a group in batches (depthwise_across_images_pay).
     {convt_order::kXTilesAcrossImages, depthwise_across_images_pay},
     // Few output channels in a batch, where the x tiles idle more

@@ -460,6 +460,30 @@ TEST(KernelChoice, FewInputsWithManyTapsAPhaseTakeChannelTiles) {
   EXPECT_NE(both({1, 2, 86, 86}, {2, 24, 5, 5}, 2, 0, 1), kChannelTilesAlongX);    // 24 outputs
 }
 
+// 1-row outputs of 16 or more channels at a stride along x above 1: channel
+// tiles along x where the x tiles would run phase by phase, with either
+// flavour's tiles; not where the x tiles run by row (hifigan_up3, whose
+// input outgrows L2), nor at stride 1 or for 15 channels.
+TEST(KernelChoice, OneRowOutputsTakeChannelTiles) {
+  EXPECT_EQ(order_for({1, 512, 1, 200}, {512, 256, 1, 16}, {1, 8}, {0, 4}),
+            kChannelTilesAlongX);  // hifigan_up1
+  EXPECT_EQ(order_for({4, 512, 1, 128}, {512, 256, 1, 16}, {1, 8}, {0, 4}),
+            kChannelTilesAlongX);  // melgan_up1
+  for (const auto &[x, tiles, wide] :
+       {std::tuple{avx2_x, avx2, avx2_wide}, std::tuple{avx512_x, avx512, avx512_wide}}) {
+    auto order = [&](const convt::Shape &input, const convt::Shape &weight, int64_t stride) {
+      return channel_tiles_base(tile_order_of(
+          convt::detail::resolve_geometry(input, weight, {1, stride}, 0, 0, 1, 1), x, tiles, wide));
+    };
+    EXPECT_EQ(order({9, 17, 1, 76}, {17, 1026, 1, 4}, 3), kChannelTilesAlongX);  // random10_19
+    EXPECT_EQ(order({33, 3, 1, 39}, {3, 33, 1, 5}, 2), kChannelTilesAlongX);     // random19_9
+    EXPECT_NE(order({33, 3, 1, 78}, {3, 33, 1, 5}, 1), kChannelTilesAlongX);     // stride 1
+    EXPECT_NE(order({33, 3, 1, 39}, {3, 15, 1, 5}, 2), kChannelTilesAlongX);     // 15 channels
+  }
+  // hifigan_up3: 6.5 MB of input a channel block would read per phase.
+  EXPECT_NE(order_for({1, 128, 1, 12800}, {128, 64, 1, 4}, {1, 2}, {0, 1}), kChannelTilesAlongX);
+}
+
 // The planner reads a kernel's tiles with the knobs it was built with
 // (convt_tiles::with_knobs, which the generator applies too): each knob
 // sets its field, 0 keeps the target's own, and an unknown name is refused.

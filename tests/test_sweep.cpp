@@ -577,6 +577,32 @@ std::vector<ConvCase> few_input_many_tap_cases() {
   return cases;
 }
 
+// 1-row outputs (audio layers) of 16 or more output channels at strides
+// along x of 2 to 4, in rows wide enough for the x tiles (48 or more phase
+// columns): the rules' channel tiles along x (one_row_channel_tiles_pay),
+// through kernels of 3 to 7, dilation 2 and
+// output channels past a whole tile.
+std::vector<ConvCase> one_row_cases() {
+  std::vector<ConvCase> cases;
+  for (int i = 0; i < 4; ++i) {
+    ConvCase c;
+    RefParams &p = c.p;
+    p.c_in = 1 + (i * 13) % 40;
+    p.c_out = 16 + 21 * i;
+    const int64_t s = 2 + i % 3;
+    p.stride = {1, s};
+    p.kh = 1;
+    p.kw = 1 + (i * 3) % 7 + (i == 0 ? 2 : 0);  // 3, 4, 7, 3
+    p.dilation = {1, 1 + i % 2};
+    p.padding = {0, i % 2};
+    p.h_in = 1;
+    p.w_in = 48 + 5 * i;
+    set_variants(c, i, 22000);
+    cases.push_back(c);
+  }
+  return cases;
+}
+
 // Outputs whose width is not a multiple of the x stride: the last W_out % s_x
 // columns of each row are the CPU's edge update, register tiles of (rows) x
 // (output-channel vectors) specialized for groups 1 and depthwise, with
@@ -837,7 +863,8 @@ int32_t rules_order(const ConvCase &c) {
 // The deep-input family runs where the rules take the columns order, the
 // tall depthwise family where they take x tiles across rows, the batched
 // depthwise and few-channel families where they take x tiles across images,
-// the few-input family where they take channel tiles along x (or by row).
+// the few-input and 1-row families where they take channel tiles along x
+// (or by row).
 TEST(RulesCoverage, FamiliesRunTheirOrders) {
   if (!convt::detail::has_cpu_kernel()) GTEST_SKIP() << "this build has no CPU kernel";
   for (const ConvCase &c : deep_few_output_cases()) {
@@ -851,6 +878,10 @@ TEST(RulesCoverage, FamiliesRunTheirOrders) {
   }
   for (const ConvCase &c : few_channel_image_tile_cases()) {
     EXPECT_EQ(rules_order(c), convt_order::kXTilesAcrossImages) << c.name();
+  }
+  for (const ConvCase &c : one_row_cases()) {
+    EXPECT_EQ(convt_order::channel_tiles_base(rules_order(c)), convt_order::kChannelTilesAlongX)
+        << c.name();
   }
   for (const ConvCase &c : few_input_many_tap_cases()) {
     EXPECT_EQ(convt_order::channel_tiles_base(rules_order(c)), convt_order::kChannelTilesAlongX)
@@ -882,6 +913,7 @@ INSTANTIATE_TEST_SUITE_P(FewChannelImageTiles, Sweep,
                          ::testing::ValuesIn(few_channel_image_tile_cases()), case_name);
 INSTANTIATE_TEST_SUITE_P(FewInputsManyTaps, Sweep, ::testing::ValuesIn(few_input_many_tap_cases()),
                          case_name);
+INSTANTIATE_TEST_SUITE_P(OneRow, Sweep, ::testing::ValuesIn(one_row_cases()), case_name);
 INSTANTIATE_TEST_SUITE_P(TwoTapPhases, Sweep, ::testing::ValuesIn(two_tap_cases()), case_name);
 INSTANTIATE_TEST_SUITE_P(OneTapPerOutput, Sweep, ::testing::ValuesIn(one_tap_cases()), case_name);
 INSTANTIATE_TEST_SUITE_P(EdgeColumns, Sweep, ::testing::ValuesIn(edge_column_cases()), case_name);
