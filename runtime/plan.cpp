@@ -292,7 +292,6 @@ bool wide_tiles_pay(const ConvGeometry &g, const KernelTiles &t) {
 // channels up to 3.3x slower (random30_36, 1 channel: 3.8 against 12.7).
 constexpr double kChannelTilesBusierBy = 1.15;
 constexpr int64_t kChannelTilesFewestInputs = 32;
-constexpr int64_t kManyTapsPerPhase = 3;
 
 bool channel_tiles_busier(const ConvGeometry &g, const KernelTiles &t) {
   if (g.groups != 1 || g.out_channels < kChannelTilesFewestChannels ||
@@ -304,6 +303,8 @@ bool channel_tiles_busier(const ConvGeometry &g, const KernelTiles &t) {
   return busy_along_x(g, along_x) >= kChannelTilesBusierBy * x_tiles_busy &&
          !rows_read_less(g, along_x);
 }
+
+constexpr int64_t kManyTapsPerPhase = 3;
 
 // Whether an axis's phases each hold 3 or more taps, s apart in the kernel
 // (no gcd of stride and dilation above 1: that joins every tap into fewer
@@ -342,6 +343,16 @@ bool few_inputs_many_taps(const ConvGeometry &g, const KernelTiles & /*tiles*/) 
          many_taps_per_phase(g.kernel_height, g.stride[0], g.dilation[0]);
 }
 
+// The wide x tiles by row and the x tiles by row, where the rules take
+// them (kOrderRules): their tiles apply, and by row reads less from beyond
+// L2 (rows_read_less).
+bool wide_tiles_by_row_pay(const ConvGeometry &g, const KernelTiles &t) {
+  return wide_tiles_pay(g, t) && rows_read_less(g, t.wide_x_tile);
+}
+bool x_tiles_by_row_pay(const ConvGeometry &g, const KernelTiles &t) {
+  return x_blocks_fit(g, t.x_tile.columns) && rows_read_less(g, t.x_tile);
+}
+
 // Channel tiles along x for a 1-row output (audio layers) of 16 or more
 // channels at a stride along x above 1 that the x tiles or wide x tiles
 // would run phase by phase (not by row, which the rules below take where
@@ -358,9 +369,8 @@ bool few_inputs_many_taps(const ConvGeometry &g, const KernelTiles & /*tiles*/) 
 // slower (1.05x). At stride 1 and for fewer channels the two were mixed.
 bool one_row_channel_tiles_pay(const ConvGeometry &g, const KernelTiles &t) {
   return g.groups == 1 && g.out_height == 1 && g.stride[1] > 1 &&
-         g.out_channels >= kChannelTilesFewestChannels &&
-         !(wide_tiles_pay(g, t) && rows_read_less(g, t.wide_x_tile)) &&
-         !(x_blocks_fit(g, t.x_tile.columns) && rows_read_less(g, t.x_tile));
+         g.out_channels >= kChannelTilesFewestChannels && !wide_tiles_by_row_pay(g, t) &&
+         !x_tiles_by_row_pay(g, t);
 }
 
 // The largest share of its work that lands on the output among the phase
@@ -819,15 +829,9 @@ constexpr OrderRule kOrderRules[] = {
     // Few output channels in a batch, where the x tiles idle more
     // (few_channels_across_images_pay).
     {convt_order::kXTilesAcrossImages, few_channels_across_images_pay},
-    {convt_order::kWideXTilesByRow,
-     [](const ConvGeometry &g, const KernelTiles &t) {
-       return wide_tiles_pay(g, t) && rows_read_less(g, t.wide_x_tile);
-     }},
+    {convt_order::kWideXTilesByRow, wide_tiles_by_row_pay},
     {convt_order::kWideXTiles, wide_tiles_pay},
-    {convt_order::kXTilesByRow,
-     [](const ConvGeometry &g, const KernelTiles &t) {
-       return x_blocks_fit(g, t.x_tile.columns) && rows_read_less(g, t.x_tile);
-     }},
+    {convt_order::kXTilesByRow, x_tiles_by_row_pay},
     {convt_order::kXTiles,
      [](const ConvGeometry &g, const KernelTiles &t) { return x_blocks_fit(g, t.x_tile.columns); }},
     // Any layer: a dilated kernel whose taps reach far beyond the x tiles.

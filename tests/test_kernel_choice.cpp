@@ -429,35 +429,40 @@ TEST(KernelChoice, WideRowsTakeChannelTilesWhereTheXTilesIdleMore) {
             kChannelTilesAlongX);
 }
 
+// The rules' order for a layer of groups 1 given the AVX2 kernel's tiles,
+// checked to be the order given the AVX-512 kernel's.
+int32_t order_with_either_tiles(const convt::Shape &input, const convt::Shape &weight,
+                                const convt::IntList &stride, const convt::IntList &padding,
+                                const convt::IntList &dilation = 1) {
+  const convt::detail::ConvGeometry g =
+      convt::detail::resolve_geometry(input, weight, stride, padding, 0, 1, dilation);
+  const int32_t with_avx2 = tile_order_of(g, avx2_x, avx2, avx2_wide);
+  EXPECT_EQ(with_avx2, tile_order_of(g, avx512_x, avx512, avx512_wide));
+  return with_avx2;
+}
+
 // At most 8 input channels and 3 or more taps a phase along both axes: the
 // x tiles would store and reload their accumulators around every tap, so
 // channel tiles along x, with either flavour's tiles, however wide the rows.
 TEST(KernelChoice, FewInputsWithManyTapsAPhaseTakeChannelTiles) {
-  auto order = [](const convt::Shape &input, const convt::Shape &weight, int64_t stride,
-                  int64_t padding, int64_t dilation, const convt::detail::XTile &x,
-                  const convt::detail::ChannelTiles &tiles, const convt::detail::XTile &wide) {
-    return channel_tiles_base(tile_order_of(
-        convt::detail::resolve_geometry(input, weight, stride, padding, 0, 1, dilation), x, tiles,
-        wide));
-  };
-  auto both = [&](const convt::Shape &input, const convt::Shape &weight, int64_t stride,
-                  int64_t padding, int64_t dilation) {
-    const int32_t with_avx2 =
-        order(input, weight, stride, padding, dilation, avx2_x, avx2, avx2_wide);
-    const int32_t with_avx512 =
-        order(input, weight, stride, padding, dilation, avx512_x, avx512, avx512_wide);
-    EXPECT_EQ(with_avx2, with_avx512);
-    return with_avx2;
-  };
-  EXPECT_EQ(both({5, 2, 48, 48}, {2, 48, 7, 7}, 2, 1, 1), kChannelTilesAlongX);    // random50_20
-  EXPECT_EQ(both({1, 2, 76, 76}, {2, 1221, 7, 7}, 2, 2, 1), kChannelTilesAlongX);  // random11_3
-  EXPECT_EQ(both({1, 1, 86, 86}, {1, 861, 5, 5}, 2, 0, 1), kChannelTilesAlongX);   // random78_18
-  EXPECT_EQ(both({1, 3, 47, 47}, {3, 485, 7, 7}, 2, 3, 3), kChannelTilesAlongX);   // dilation 3
-  EXPECT_NE(both({1, 9, 86, 86}, {9, 861, 5, 5}, 2, 0, 1), kChannelTilesAlongX);   // 9 inputs
-  EXPECT_NE(both({1, 2, 86, 86}, {2, 861, 4, 4}, 2, 1, 1), kChannelTilesAlongX);   // 2 taps
-  EXPECT_NE(both({1, 2, 86, 86}, {2, 861, 3, 3}, 2, 2, 2), kChannelTilesAlongX);   // gcd 2
-  EXPECT_NE(both({1, 2, 86, 86}, {2, 861, 5, 5}, 1, 2, 1), kChannelTilesAlongX);   // stride 1
-  EXPECT_NE(both({1, 2, 86, 86}, {2, 24, 5, 5}, 2, 0, 1), kChannelTilesAlongX);    // 24 outputs
+  EXPECT_EQ(order_with_either_tiles({5, 2, 48, 48}, {2, 48, 7, 7}, 2, 1, 1),
+            kChannelTilesAlongX);  // random50_20
+  EXPECT_EQ(order_with_either_tiles({1, 2, 76, 76}, {2, 1221, 7, 7}, 2, 2, 1),
+            kChannelTilesAlongX);  // random11_3
+  EXPECT_EQ(order_with_either_tiles({1, 1, 86, 86}, {1, 861, 5, 5}, 2, 0, 1),
+            kChannelTilesAlongX);  // random78_18
+  EXPECT_EQ(order_with_either_tiles({1, 3, 47, 47}, {3, 485, 7, 7}, 2, 3, 3),
+            kChannelTilesAlongX);  // dilation 3
+  EXPECT_NE(order_with_either_tiles({1, 9, 86, 86}, {9, 861, 5, 5}, 2, 0, 1),
+            kChannelTilesAlongX);  // 9 inputs
+  EXPECT_NE(order_with_either_tiles({1, 2, 86, 86}, {2, 861, 4, 4}, 2, 1, 1),
+            kChannelTilesAlongX);  // 2 taps
+  EXPECT_NE(order_with_either_tiles({1, 2, 86, 86}, {2, 861, 3, 3}, 2, 2, 2),
+            kChannelTilesAlongX);  // gcd 2
+  EXPECT_NE(order_with_either_tiles({1, 2, 86, 86}, {2, 861, 5, 5}, 1, 2, 1),
+            kChannelTilesAlongX);  // stride 1
+  EXPECT_NE(order_with_either_tiles({1, 2, 86, 86}, {2, 24, 5, 5}, 2, 0, 1),
+            kChannelTilesAlongX);  // 24 outputs
 }
 
 // 1-row outputs of 16 or more channels at a stride along x above 1: channel
@@ -469,16 +474,20 @@ TEST(KernelChoice, OneRowOutputsTakeChannelTiles) {
             kChannelTilesAlongX);  // hifigan_up1
   EXPECT_EQ(order_for({4, 512, 1, 128}, {512, 256, 1, 16}, {1, 8}, {0, 4}),
             kChannelTilesAlongX);  // melgan_up1
-  for (const auto &[x, tiles, wide] :
-       {std::tuple{avx2_x, avx2, avx2_wide}, std::tuple{avx512_x, avx512, avx512_wide}}) {
-    auto order = [&](const convt::Shape &input, const convt::Shape &weight, int64_t stride) {
-      return channel_tiles_base(tile_order_of(
-          convt::detail::resolve_geometry(input, weight, {1, stride}, 0, 0, 1, 1), x, tiles, wide));
-    };
-    EXPECT_EQ(order({9, 17, 1, 76}, {17, 1026, 1, 4}, 3), kChannelTilesAlongX);  // random10_19
-    EXPECT_EQ(order({33, 3, 1, 39}, {3, 33, 1, 5}, 2), kChannelTilesAlongX);     // random19_9
-    EXPECT_NE(order({33, 3, 1, 78}, {3, 33, 1, 5}, 1), kChannelTilesAlongX);     // stride 1
-    EXPECT_NE(order({33, 3, 1, 39}, {3, 15, 1, 5}, 2), kChannelTilesAlongX);     // 15 channels
+  const auto order = [](const convt::Shape &input, const convt::Shape &weight, int64_t stride) {
+    return order_with_either_tiles(input, weight, {1, stride}, 0);
+  };
+  EXPECT_EQ(order({9, 17, 1, 76}, {17, 1026, 1, 4}, 3), kChannelTilesAlongX);  // random10_19
+  EXPECT_EQ(order({33, 3, 1, 39}, {3, 33, 1, 5}, 2), kChannelTilesAlongX);     // random19_9
+  // Neither flavour's tiles take channel tiles here (what each takes instead
+  // may differ).
+  const convt::detail::ConvGeometry stride_1 =
+      convt::detail::resolve_geometry({33, 3, 1, 78}, {3, 33, 1, 5}, {1, 1}, 0, 0, 1, 1);
+  const convt::detail::ConvGeometry channels_15 =
+      convt::detail::resolve_geometry({33, 3, 1, 39}, {3, 15, 1, 5}, {1, 2}, 0, 0, 1, 1);
+  for (const convt::detail::ConvGeometry &g : {stride_1, channels_15}) {
+    EXPECT_NE(tile_order_of(g, avx2_x, avx2, avx2_wide), kChannelTilesAlongX);
+    EXPECT_NE(tile_order_of(g, avx512_x, avx512, avx512_wide), kChannelTilesAlongX);
   }
   // hifigan_up3: 6.5 MB of input a channel block would read per phase.
   EXPECT_NE(order_for({1, 128, 1, 12800}, {128, 64, 1, 4}, {1, 2}, {0, 1}), kChannelTilesAlongX);
