@@ -204,8 +204,11 @@ def time_tier(args, tier, layers_file, names, python_torch):
             for layer, impls in rows.items():
                 s = samples.setdefault(layer, {})
                 s.setdefault("convt", []).append(impls["convt"]["ms"])
-                s.setdefault(peer, []).append(impls["onednn"]["ms"])
                 info["labels"].setdefault(layer, {})["convt"] = impls["convt"]["label"]
+                if "onednn" not in impls:  # no primitive for it: not a peer there
+                    info["labels"][layer][peer] = REFUSED
+                    continue
+                s.setdefault(peer, []).append(impls["onednn"]["ms"])
                 info["labels"][layer][peer] = impls["onednn"]["label"]
                 key = f"{peer}_rel_diff"
                 info["labels"][layer][key] = max(
@@ -221,6 +224,9 @@ def time_tier(args, tier, layers_file, names, python_torch):
 # to about 1e-6).
 DISAGREE = 1e-3
 PEER_NAMES = {"onednn26": "oneDNN 2.6", "onednn32": "oneDNN 3.2"}
+# The label of a oneDNN that has no primitive for a layer (cpu_vs_onednn's
+# onednn_refused): the best peer is then the fastest of the others.
+REFUSED = "refused"
 
 
 def disagrees(t, peer):
@@ -228,6 +234,8 @@ def disagrees(t, peer):
 
 
 def peer_cell(t, peer):
+    if t[f"{peer}_ms"] is None and t.get(f"{peer}_impl") == REFUSED:
+        return REFUSED
     return fmt(t[f"{peer}_ms"]) + ("\\*" if disagrees(t, peer) else "")
 
 
@@ -345,7 +353,7 @@ def main():
             heap = info["heap"].get(name)
             if heap and tier == "default":
                 row["convt_heap_mib"] = heap["convt"]["heap_mib"]
-                row["onednn26_heap_mib"] = heap["onednn"]["heap_mib"]
+                row["onednn26_heap_mib"] = heap.get("onednn", {}).get("heap_mib")
                 row["convt_warm_call_allocations"] = heap["convt"]["warm_allocations"]
         rows.append(row)
 
@@ -438,7 +446,7 @@ def main():
         if "convt_heap_mib" in r:
             lines.append(f"| {r['layer']} | {r['mbytes_moved']:.1f} | "
                          f"{100 * r['default']['fraction_of_bandwidth']:.0f}% | "
-                         f"{r['convt_heap_mib']:.1f} | {r['onednn26_heap_mib']:.1f} | "
+                         f"{r['convt_heap_mib']:.1f} | {fmt(r['onednn26_heap_mib'], 1)} | "
                          f"{r['convt_warm_call_allocations']:.0f} |")
     table = "\n".join(lines) + "\n"
     open(stem + ".md", "w").write(table)

@@ -10,7 +10,9 @@
 // both are known to compute the same thing, and each one's heap memory is
 // measured (counters convt_heap_MiB, onednn_heap_MiB): the most it holds
 // beyond the caller's tensors during a call, including what it keeps
-// between calls.
+// between calls. A layer oneDNN refuses (it has no primitive for it, e.g.
+// output_padding above padding, a negative right padding to oneDNN) is
+// timed for convt alone and listed in the context's onednn_refused.
 //   cpu_vs_onednn [--shapes FILE] [--layer NAME]... [--repetitions N]
 //                 [Google Benchmark flags]
 // oneDNN reads ONEDNN_MAX_CPU_ISA once, so each ISA cap is a separate run
@@ -41,15 +43,21 @@ struct LayerRun {
   Layer layer;
   convt_bench::LayerTensors t;  // convt's output is t.out
   convt::Tensor out_onednn;
-  std::unique_ptr<convt_bench::OnednnDeconv> onednn;
-  int64_t onednn_held_bytes = 0;  // its buffers in its own layouts, made once
+  std::unique_ptr<convt_bench::OnednnDeconv> onednn;  // null: oneDNN refuses the layer
+  std::string onednn_refusal;                         // then its message
+  int64_t onednn_held_bytes = 0;                      // its buffers in its own layouts, made once
 
   explicit LayerRun(const Layer &l) : layer(l), t(l), out_onednn(t.out.shape()) {
     convt_bench::fill_uniform(t);
     const int64_t before = convt_bench::heap_live_bytes();
-    onednn = std::make_unique<convt_bench::OnednnDeconv>(l, t.x.data(), t.w.data(), t.b.data(),
-                                                         out_onednn.data(), t.out.shape()[2],
-                                                         t.out.shape()[3]);
+    try {
+      onednn = std::make_unique<convt_bench::OnednnDeconv>(l, t.x.data(), t.w.data(), t.b.data(),
+                                                           out_onednn.data(), t.out.shape()[2],
+                                                           t.out.shape()[3]);
+    } catch (const dnnl::error &e) {
+      onednn_refusal = e.what();
+      return;
+    }
     onednn_held_bytes = convt_bench::heap_live_bytes() - before;
   }
 
@@ -85,6 +93,7 @@ HeapUse measure_heap(LayerRun &r) {
   const int64_t allocations = convt_bench::heap_allocations();
   r.run_convt();
   const int64_t warm_allocations = convt_bench::heap_allocations() - allocations;
+  if (!r.onednn) return {convt_bytes / 1048576.0, 0, warm_allocations};
   base = convt_bench::heap_reset_peak();
   r.onednn->run();
   const int64_t onednn_bytes = r.onednn_held_bytes + convt_bench::heap_peak_bytes() - base;
@@ -131,10 +140,18 @@ int main(int argc, char **argv) {
   benchmark::AddCustomContext(
       "onednn_version",
       std::to_string(v->major) + "." + std::to_string(v->minor) + "." + std::to_string(v->patch));
+  std::string refused;
+  for (const auto &run : runs) {
+    if (run->onednn) continue;
+    std::fprintf(stderr, "cpu_vs_onednn: oneDNN refuses %s: %s\n", run->layer.name.c_str(),
+                 run->onednn_refusal.c_str());
+    refused += (refused.empty() ? "" : ",") + run->layer.name;
+  }
+  benchmark::AddCustomContext("onednn_refused", refused);
   // Per layer: convt, then oneDNN, so the two alternate through the suite.
   for (auto &run : runs) {
     LayerRun *r = run.get();
-    const double rel_diff = r->max_rel_diff();
+    const double rel_diff = r->onednn ? r->max_rel_diff() : 0;
     const HeapUse heap = measure_heap(*r);
     auto tune = [repetitions](benchmark::internal::Benchmark *b) {
       b->Unit(benchmark::kMillisecond)
@@ -150,6 +167,7 @@ int main(int argc, char **argv) {
                                         report(state, *r, rel_diff, heap);
                                         state.SetLabel(convt::cpu_kernel_name());
                                       }));
+    if (!r->onednn) continue;
     tune(benchmark::RegisterBenchmark((r->layer.name + "/onednn").c_str(),
                                       [r, rel_diff, heap](benchmark::State &state) {
                                         for (auto _ : state) r->onednn->run();
