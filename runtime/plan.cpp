@@ -315,11 +315,17 @@ bool many_taps_per_phase(int64_t kernel, int64_t stride, int64_t dilation) {
 }
 
 // Channel tiles along x for few input channels and many taps a phase, in
-// rows wide enough for the x tiles: the x tiles keep their accumulators in
-// registers only across one tap's input channels, and store and reload
-// them around each tap (profiled, random50_20, 2 input channels, k7 s2:
-// 26 vector stores a tap with AVX-512, some 30% of the samples; 12 with
-// AVX2), where the channel tiles' stay in registers. Fitted on the layers
+// rows wide enough for the x tiles. Found where the x tiles kept their
+// accumulators in registers only across one tap's input channels, storing
+// and reloading them around each tap (profiled, random50_20, 2 input
+// channels, k7 s2: 26 vector stores a tap with AVX-512, some 30% of the
+// samples; 12 with AVX2), which the x tiles' schedule no longer does
+// (schedule_cpu.cpp, x_tile_in_registers). Most of the gain went with
+// that: since, the rules' plan with and without this rule alternated (6
+// runs of 5 calls, medians) on the calls it moves among the seeds 1 to
+// 100, without it 1.06x in geometric mean (24 calls, default ISA; 9 faster
+// by over 3%, 13 slower) and 1.02x (35, AVX2; 17 and 17), so it stays,
+// a small gain on the whole and mixed layer by layer. Fitted on the layers
 // of groups 1, at most 16 input and 32 or more output channels and rows of
 // 32 or more phase columns among the random seeds 1 to 50 (AMD EPYC Zen 4,
 // both cores, `layer_bench --plans`), then the rules' plan before and
