@@ -1000,6 +1000,51 @@ int64_t cpu_images_per_call(const ConvGeometry &g) {
   return fit;
 }
 
+// Orders whose copy of the input is made at the root, for the whole call,
+// before any tile reads it, and whose tiles each read one image: in a
+// batch whose copy outgrows the cores' L2 caches, the copy is written out
+// to memory and read back, where in slices of images it is read while
+// cached. A slice costs a thread-pool launch and, by row, a repack of the
+// weights. AMD EPYC Zen 4 (L2 1 MB per core), both cores, alternated,
+// medians of 4 runs of 5 calls, depthwise layers in batches of 2 or more
+// whose input passes the 2 MB of L2, random seeds 1 to 100, in slices: x
+// tiles 0.81x the time in geometric mean (18 layers), x tiles across rows
+// 0.74x (24), wide x tiles 0.88x (6); random205_24 (13 images of 131 to
+// 17 channels, 56 x 113, k2, x tiles by row, 3.4 MB an image) 18.0 to
+// 14.9 ms (AVX-512 flavour). Checked on 110 other layers of those seeds
+// that this slices: 0.93x in geometric mean (depthwise 0.85x, the others
+// 0.97x), none slower by more than 13%; the zoo's and shapes.json's five
+// (compute-bound) within 3%. Not sliced: the orders whose tiles span
+// images (x tiles across images 1.43x, channel tiles along images 1.2x to
+// 1.8x), interleaved x tiles (0.93x depthwise, 1.02x on a mixed set),
+// channel tiles along x (1.13x, 5 layers), per-group plans, whose calls
+// already copy one group's channels (1.03x to 1.10x, 5 layers), and
+// serial ones, with one core's L2 (not measured).
+bool slices_its_copy(int32_t order, bool per_group, bool serial) {
+  if (per_group || serial) return false;
+  switch (order) {
+    case convt_order::kXTiles:
+    case convt_order::kWideXTiles:
+    case convt_order::kXTilesByRow:
+    case convt_order::kWideXTilesByRow:
+    case convt_order::kXTilesAcrossRows:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Images per kernel call of `order` on `g`, at most `fit`
+// (cpu_images_per_call): as many as keep a slice's input, which its copy
+// about equals, within the cores' L2 caches, at least one.
+int64_t images_per_call(const ConvGeometry &g, int64_t fit, int32_t order, bool per_group,
+                        bool serial) {
+  if (!slices_its_copy(order, per_group, serial)) return fit;
+  const int64_t image_bytes = saturating_numel({g.in_channels, g.in_height, g.in_width, 4});
+  const int64_t cached = l2_cache_bytes() * cpu_cores();
+  return std::clamp<int64_t>(cached / std::max<int64_t>(image_bytes, 1), 1, fit);
+}
+
 // One group's channels, for the calls of a per-group plan.
 ConvGeometry per_group_geometry(const ConvGeometry &g) {
   ConvGeometry one = g;
@@ -1260,6 +1305,8 @@ Plan plan_call(const ConvGeometry &g_whole, Device device) {
   if (plan.kernel->device_interface == nullptr) {
     plan.tile_order = cpu_tile_order(call, *plan.kernel);
     plan.serial = runs_serially(g, plan.tile_order);
+    plan.images_per_call =
+        images_per_call(g, plan.images_per_call, plan.tile_order, plan.per_group, plan.serial);
   }
   return plan;
 }
@@ -1283,7 +1330,8 @@ std::vector<Plan> cpu_plans(const ConvGeometry &g_whole) {
           if (convt_order::channel_tiles_base(order) != order && one_phase) continue;
           const int64_t x_block = x_block_columns(order, *kernel);
           if (x_block > 0 && !x_blocks_fit(g, x_block)) continue;
-          plans.push_back({kernel, order, per_group, serial, images});
+          plans.push_back({kernel, order, per_group, serial,
+                           images_per_call(g, images, order, per_group, serial)});
         }
       }
     }

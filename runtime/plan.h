@@ -24,7 +24,9 @@ struct Plan {
   bool serial = false;
   // Images per kernel call, each call on a slice of the batch (0: the whole
   // batch): fewer where the CPU kernels' zero-bordered copy of the whole
-  // batch's input would pass their 32-bit indexing.
+  // batch's input would pass their 32-bit indexing, and, for the orders
+  // that copy the input at the root, where it would outgrow the cores' L2
+  // caches (plan.cpp, images_per_call).
   int64_t images_per_call = 0;
 };
 

@@ -271,12 +271,52 @@ TEST(ImageSlices, TheLargestSliceWhoseCopyFits) {
   EXPECT_THROW(convt::detail::check_work(g, convt::detail::WorkForm::kInputRows),
                convt::ValueError);
   for (const convt::detail::Plan &candidate : convt::detail::cpu_plans(g)) {
-    EXPECT_EQ(candidate.images_per_call, plan.images_per_call);
+    const convt::detail::ConvGeometry slice = convt::detail::call_geometry(g, candidate);
+    EXPECT_LE(candidate.images_per_call, plan.images_per_call) << plan_name(candidate);
+    EXPECT_TRUE(convt::detail::input_copy_fits(slice, slice.in_height)) << plan_name(candidate);
   }
   // A batch that fits runs in one call.
   const convt::detail::ConvGeometry small = convt::detail::resolve_geometry(
       {2, 1232, 98, 98}, {1232, 1, 2, 2}, {2, 2}, {0, 0}, {0, 0}, 1, {1, 1});
   EXPECT_EQ(convt::detail::plan_call(small, convt::Device::kCPU).images_per_call, 2);
+}
+
+// The orders that copy the whole call's input at the root before their
+// tiles read it run a batch whose input outgrows the cores' L2 caches in
+// slices whose input fits (at least one image); the others, and serial
+// and per-group plans, run the whole batch. The sliced rules' plan, and
+// every candidate, gives the reference's result. A depthwise layer of
+// images of about 3/4 of those caches each (the rules take an order that
+// slices for it), 3 images: slices of one.
+TEST(ImageSlices, OrdersThatCopyAtTheRootRunSlicesWhoseInputIsCached) {
+  namespace d = convt::detail;
+  const int64_t cached = d::l2_cache_bytes() * d::cpu_cores();
+  RefParams p;
+  p.n = 3;
+  p.h_in = 64;
+  p.w_in = 64;
+  p.c_in = p.c_out = p.groups = std::max<int64_t>(cached * 3 / 4 / (p.h_in * p.w_in * 4), 2);
+  p.kh = p.kw = 3;
+  const CaseRun c(p, 35000);
+  const d::Plan plan = d::plan_call(c.g, convt::Device::kCPU);
+  const std::string rules = plan_name(plan);
+  EXPECT_EQ(plan.images_per_call, 1) << rules;
+  EXPECT_LE(convt_test::relative_error(c.run(plan), c.want), 1e-5) << rules;
+  bool some_sliced = false, some_whole = false;
+  for (const d::Plan &candidate : d::cpu_plans(c.g)) {
+    const std::string which = plan_name(candidate);
+    const bool copies_at_the_root = candidate.tile_order == convt_order::kXTiles ||
+                                    candidate.tile_order == convt_order::kWideXTiles ||
+                                    candidate.tile_order == convt_order::kXTilesByRow ||
+                                    candidate.tile_order == convt_order::kWideXTilesByRow ||
+                                    candidate.tile_order == convt_order::kXTilesAcrossRows;
+    const bool sliced = copies_at_the_root && !candidate.serial && !candidate.per_group;
+    EXPECT_EQ(candidate.images_per_call, sliced ? 1 : p.n) << which;
+    (sliced ? some_sliced : some_whole) = true;
+    EXPECT_LE(convt_test::relative_error(c.run(candidate), c.want), 1e-5) << which;
+  }
+  EXPECT_TRUE(some_sliced);
+  EXPECT_TRUE(some_whole);
 }
 
 // The measured choice: the first call of a geometry times the candidates,
