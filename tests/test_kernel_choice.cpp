@@ -203,6 +203,21 @@ TEST(KernelChoice, DepthwiseBatchesOfNarrowRowsTileAcrossImages) {
   EXPECT_NE(order_for({8, 4096, 12, 12}, {4096, 1, 3, 3}, 1, 0, 4096), kXTilesAcrossImages);
 }
 
+// ... and ahead of the channel tiles along images for inputs of 3 or more
+// rows and columns with kernels of 3 or more and two taps a phase along
+// each axis.
+TEST(KernelChoice, DepthwiseBatchesOfManyTapsTileAcrossImages) {
+  // random205_43: 27 images of 22 channels of 4 x 4, k5 s2 (channel tiles
+  // along images 0.21 ms, x tiles across images 0.08).
+  EXPECT_EQ(order_for({27, 22, 4, 4}, {22, 1, 5, 5}, 2, 2, 22), kXTilesAcrossImages);
+  EXPECT_EQ(order_for({9, 5, 3, 3}, {5, 1, 7, 7}, 2, 0, 5), kXTilesAcrossImages);
+  // 2 x 2 inputs, 1 x 1 inputs, one tap a phase: the channel tiles along
+  // images as before.
+  EXPECT_NE(order_for({27, 22, 2, 2}, {22, 1, 5, 5}, 2, 2, 22), kXTilesAcrossImages);
+  EXPECT_NE(order_for({27, 22, 1, 1}, {22, 1, 5, 5}, 2, 2, 22), kXTilesAcrossImages);
+  EXPECT_NE(order_for({27, 22, 4, 4}, {22, 1, 2, 2}, 2, 0, 22), kXTilesAcrossImages);
+}
+
 // 4 to 12 output channels (groups 1) in a batch that fills the tile across
 // images, whose tile of 3 channels leaves a fifth less idle than the x
 // tiles and wide x tiles, and whose image tile's input fits in half of L2:

@@ -524,6 +524,34 @@ std::vector<ConvCase> batched_depthwise_cases() {
   return cases;
 }
 
+// Depthwise layers of 3 to 5 rows and columns in batches of 4 to 8, kernels
+// of 3 or more and at least two taps a phase along each axis (kernel >= 2
+// x stride): the rules' x tiles across images ahead of the channel tiles
+// along images (depthwise_many_taps_across_images_pay).
+std::vector<ConvCase> many_tap_depthwise_cases() {
+  std::vector<ConvCase> cases;
+  for (int i = 0; i < 6; ++i) {
+    ConvCase c;
+    RefParams &p = c.p;
+    p.groups = 6 + (i * 5) % 11;
+    p.c_in = p.groups;
+    p.c_out = p.groups;
+    p.stride = {1 + i % 2, 1 + (i / 2) % 2};
+    p.kh = std::max<int64_t>(3, 2 * p.stride[0] + i % 3);
+    p.kw = std::max<int64_t>(3, 2 * p.stride[1] + (i + 1) % 3);
+    p.dilation = {1, i == 3 ? 2 : 1};
+    p.padding = {i % 3, (i + 1) % 3};
+    set_output_padding(p, i);
+    p.h_in = 3 + i % 3;
+    p.w_in = 3 + (i + 1) % 3;
+    set_variants(c, i, 22100);
+    c.batched = true;  // (the rule needs the batch)
+    p.n = 4 + i % 5;
+    cases.push_back(c);
+  }
+  return cases;
+}
+
 // 9 output channels (groups 1) in batches of 4 and 8 images, rows of 48
 // phase columns: x tiles across images in three blocks of 3 channels,
 // where the x tiles and wide x tiles of every kernel leave a quarter of
@@ -862,7 +890,8 @@ int32_t rules_order(const ConvCase &c) {
 
 // The deep-input family runs where the rules take the columns order, the
 // tall depthwise family where they take x tiles across rows, the batched
-// depthwise and few-channel families where they take x tiles across images,
+// depthwise, many-tap depthwise and few-channel families where they take x
+// tiles across images,
 // the few-input and 1-row families where they take channel tiles along x
 // (or by row).
 TEST(RulesCoverage, FamiliesRunTheirOrders) {
@@ -874,6 +903,9 @@ TEST(RulesCoverage, FamiliesRunTheirOrders) {
     EXPECT_EQ(rules_order(c), convt_order::kXTilesAcrossRows) << c.name();
   }
   for (const ConvCase &c : batched_depthwise_cases()) {
+    EXPECT_EQ(rules_order(c), convt_order::kXTilesAcrossImages) << c.name();
+  }
+  for (const ConvCase &c : many_tap_depthwise_cases()) {
     EXPECT_EQ(rules_order(c), convt_order::kXTilesAcrossImages) << c.name();
   }
   for (const ConvCase &c : few_channel_image_tile_cases()) {
@@ -911,6 +943,8 @@ INSTANTIATE_TEST_SUITE_P(BatchedDepthwise, Sweep, ::testing::ValuesIn(batched_de
                          case_name);
 INSTANTIATE_TEST_SUITE_P(FewChannelImageTiles, Sweep,
                          ::testing::ValuesIn(few_channel_image_tile_cases()), case_name);
+INSTANTIATE_TEST_SUITE_P(ManyTapDepthwise, Sweep, ::testing::ValuesIn(many_tap_depthwise_cases()),
+                         case_name);
 INSTANTIATE_TEST_SUITE_P(FewInputsManyTaps, Sweep, ::testing::ValuesIn(few_input_many_tap_cases()),
                          case_name);
 INSTANTIATE_TEST_SUITE_P(OneRow, Sweep, ::testing::ValuesIn(one_row_cases()), case_name);
