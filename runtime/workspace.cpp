@@ -23,12 +23,17 @@ namespace {
 // alignment, readable for a few bytes before and after; a 64-byte header
 // and tail give both (the header also records the capacity).
 constexpr std::size_t kAlign = 64;
-// A model's layers take different block sizes: when the cache is full, a
-// returned block evicts the least recently returned ones, so that the
-// layers running now keep theirs (a cache that kept its first 16 blocks
-// made the eighth layer of a process allocate on every call).
-constexpr std::size_t kMaxCachedBytes = std::size_t{256} << 20;
-constexpr std::size_t kMaxCachedBlocks = 32;
+// The limits (workspace.h). A model's layers take different block sizes:
+// when the cache is full, a returned block evicts the least recently
+// returned ones, so that the layers running now keep theirs (a cache that
+// kept its first 16 blocks made the eighth layer of a process allocate on
+// every call). The block limit is loose, since small blocks cost little to
+// keep: with 32, a process running the CPU report's 102 layers (a block or
+// more each, 330 MiB of heap in all) evicted blocks by count, and
+// linknet_final's 19 MB block was allocated and faulted in again on most
+// calls: 32.4 ms a call against 20.2 with 256 blocks (AMD EPYC Zen 4,
+// `cpu_vs_onednn` over those layers, interleaved). Finding a block scans
+// the list: a few hundred entries at most.
 
 // Blocks of at least this size start on a huge-page boundary and, on
 // Linux, ask for transparent huge pages (madvise: the usual system

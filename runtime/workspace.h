@@ -7,6 +7,11 @@
 
 namespace convt::detail {
 
+// The cache's limits (workspace.cpp says why): bytes and blocks held between
+// calls.
+constexpr std::size_t kMaxCachedBytes = std::size_t{256} << 20;
+constexpr std::size_t kMaxCachedBlocks = 256;
+
 // Makes the cache Halide's allocator; idempotent and thread-safe.
 void install_workspace_allocator();
 
