@@ -750,20 +750,23 @@ bool depthwise_across_images_pay(const ConvGeometry &g, const KernelTiles &t) {
 }
 
 // ... and ahead of the channel tiles along images for depthwise inputs of
-// at least kManyTapsSmallestInput rows and columns and kernels of at least
-// 3 and two taps a phase along each axis (kernel >= 2 x stride). Fitted on the 160 depthwise layers
-// of 4 or more images that the rules ran in channel tiles along images among the random seeds 1 to
-// 100 (AMD EPYC Zen 4, both cores, `layer_bench --plans --order 2 --order 3 --order 7 --order 12
-// --order 13`): 1 x 1 inputs (1-row kernels) ran up to 5x slower across images, 2 x 2 inputs and
-// kernels of 2 at stride 1 either way. The rules' plan before and after, alternated (6 runs of 7
-// calls, medians): the 15 layers this moves among those seeds 0.49x the time in geometric mean
-// (default ISA; AVX2 0.47x), one slower (random42_9, 3 x 3, k5 s1 dilation 3: 0.015 to 0.021 ms);
-// the 16 it moves among the seeds 101 to 300 (not fitted) 0.51x (0.50x), all faster, by 1.3x
-// to 3.3x (random205_43: 0.211 to 0.081 ms).
-constexpr int64_t kManyTapsSmallestInput = 3;
+// at least kMultiTapSmallestInput rows and columns and kernels of at least
+// 3 and two or more taps a phase along each axis (kernel >= 2 x stride).
+// Fitted on the 160 depthwise layers of 4 or more images that the rules
+// ran in channel tiles along images among the random seeds 1 to 100 (AMD
+// EPYC Zen 4, both cores, `layer_bench --plans --order 2 --order 3 --order
+// 7 --order 12 --order 13`): 1 x 1 inputs (1-row kernels) ran up to 5x
+// slower across images, 2 x 2 inputs and kernels of 2 at stride 1 either
+// way. The rules' plan before and after, alternated (6 runs of 7 calls,
+// medians): the 15 layers this moves among those seeds 0.49x the time in
+// geometric mean (default ISA; AVX2 0.47x), one slower (random42_9, 3 x 3,
+// k5 s1 dilation 3: 0.015 to 0.021 ms); the 16 it moves among the seeds
+// 101 to 300 (not fitted) 0.51x (0.50x), all faster, by 1.3x to 3.3x
+// (random205_43: 0.211 to 0.081 ms).
+constexpr int64_t kMultiTapSmallestInput = 3;
 
-bool depthwise_many_taps_across_images_pay(const ConvGeometry &g, const KernelTiles &t) {
-  return g.in_height >= kManyTapsSmallestInput && g.in_width >= kManyTapsSmallestInput &&
+bool depthwise_multi_tap_across_images_pay(const ConvGeometry &g, const KernelTiles &t) {
+  return g.in_height >= kMultiTapSmallestInput && g.in_width >= kMultiTapSmallestInput &&
          g.kernel_height >= 3 && g.kernel_width >= 3 && g.kernel_height >= 2 * g.stride[0] &&
          g.kernel_width >= 2 * g.stride[1] && depthwise_across_images_pay(g, t);
 }
@@ -822,8 +825,8 @@ constexpr OrderRule kOrderRules[] = {
      [](const ConvGeometry &g, const KernelTiles &t) {
        return interleaved_pays(g, t) && !few_channels_across_images_pay(g, t);
      }},
-    // Depthwise, many taps a phase (depthwise_many_taps_across_images_pay).
-    {convt_order::kXTilesAcrossImages, depthwise_many_taps_across_images_pay},
+    // Depthwise, two or more taps a phase (depthwise_multi_tap_across_images_pay).
+    {convt_order::kXTilesAcrossImages, depthwise_multi_tap_across_images_pay},
     // Narrow rows in a batch of at least 4 images (see image_tile_fills):
     // the taller tile where it idles no more (it needs the batch to fill it).
     {convt_order::kChannelTilesAlongMoreImages,

@@ -206,7 +206,7 @@ TEST(KernelChoice, DepthwiseBatchesOfNarrowRowsTileAcrossImages) {
 // ... and ahead of the channel tiles along images for inputs of 3 or more
 // rows and columns with kernels of 3 or more and two taps a phase along
 // each axis.
-TEST(KernelChoice, DepthwiseBatchesOfManyTapsTileAcrossImages) {
+TEST(KernelChoice, DepthwiseBatchesOfMultiTapPhasesTileAcrossImages) {
   // random205_43: 27 images of 22 channels of 4 x 4, k5 s2 (channel tiles
   // along images 0.21 ms, x tiles across images 0.08).
   EXPECT_EQ(order_for({27, 22, 4, 4}, {22, 1, 5, 5}, 2, 2, 22), kXTilesAcrossImages);

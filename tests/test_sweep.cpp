@@ -527,8 +527,8 @@ std::vector<ConvCase> batched_depthwise_cases() {
 // Depthwise layers of 3 to 5 rows and columns in batches of 4 to 8, kernels
 // of 3 or more and at least two taps a phase along each axis (kernel >= 2
 // x stride): the rules' x tiles across images ahead of the channel tiles
-// along images (depthwise_many_taps_across_images_pay).
-std::vector<ConvCase> many_tap_depthwise_cases() {
+// along images (depthwise_multi_tap_across_images_pay).
+std::vector<ConvCase> multi_tap_depthwise_cases() {
   std::vector<ConvCase> cases;
   for (int i = 0; i < 6; ++i) {
     ConvCase c;
@@ -890,10 +890,9 @@ int32_t rules_order(const ConvCase &c) {
 
 // The deep-input family runs where the rules take the columns order, the
 // tall depthwise family where they take x tiles across rows, the batched
-// depthwise, many-tap depthwise and few-channel families where they take x
-// tiles across images,
-// the few-input and 1-row families where they take channel tiles along x
-// (or by row).
+// depthwise, multi-tap depthwise and few-channel families where they take x
+// tiles across images, the few-input and 1-row families where they take
+// channel tiles along x (or by row).
 TEST(RulesCoverage, FamiliesRunTheirOrders) {
   if (!convt::detail::has_cpu_kernel()) GTEST_SKIP() << "this build has no CPU kernel";
   for (const ConvCase &c : deep_few_output_cases()) {
@@ -905,7 +904,7 @@ TEST(RulesCoverage, FamiliesRunTheirOrders) {
   for (const ConvCase &c : batched_depthwise_cases()) {
     EXPECT_EQ(rules_order(c), convt_order::kXTilesAcrossImages) << c.name();
   }
-  for (const ConvCase &c : many_tap_depthwise_cases()) {
+  for (const ConvCase &c : multi_tap_depthwise_cases()) {
     EXPECT_EQ(rules_order(c), convt_order::kXTilesAcrossImages) << c.name();
   }
   for (const ConvCase &c : few_channel_image_tile_cases()) {
@@ -943,7 +942,7 @@ INSTANTIATE_TEST_SUITE_P(BatchedDepthwise, Sweep, ::testing::ValuesIn(batched_de
                          case_name);
 INSTANTIATE_TEST_SUITE_P(FewChannelImageTiles, Sweep,
                          ::testing::ValuesIn(few_channel_image_tile_cases()), case_name);
-INSTANTIATE_TEST_SUITE_P(ManyTapDepthwise, Sweep, ::testing::ValuesIn(many_tap_depthwise_cases()),
+INSTANTIATE_TEST_SUITE_P(MultiTapDepthwise, Sweep, ::testing::ValuesIn(multi_tap_depthwise_cases()),
                          case_name);
 INSTANTIATE_TEST_SUITE_P(FewInputsManyTaps, Sweep, ::testing::ValuesIn(few_input_many_tap_cases()),
                          case_name);
