@@ -9,13 +9,14 @@
 // few output channels, edge columns, bias-only residues, wide and narrow
 // groups, depthwise, dilation with a common factor (and with many channel
 // blocks), channel tiles sharing their blocks, images or rows among the
-// threads, x tiles whose taps reach past their block, and the columns order's
+// threads (and, in one row, too few blocks or images to fill the pool),
+// x tiles whose taps reach past their block, and the columns order's
 // matrices (more columns than pixels, a few pixels in one tile of each
-// width, several pixel blocks, blocks of
-// fewer tiles for long reductions, blocks of input channels, runs of
-// column strips, fewer columns than two vectors or than one) and its
-// border columns, and the row tiles of one channel. The
-// measured choice (Planning::kMeasure) runs through the public API.
+// width, several pixel blocks, blocks of fewer tiles for long reductions,
+// blocks of input channels, runs of column strips, fewer columns than two
+// vectors or than one) and its border columns, and the row tiles of one
+// channel. The measured choice (Planning::kMeasure) runs through the
+// public API.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -119,6 +120,14 @@ const PlanCase kCases[] = {
     // tiles); its other specialization in groups at dilation 2.
     {"one_row", one_row(2, 9, 45, 14, 4, 2, 1)},
     {"one_row_dilated_groups", one_row(1, 6, 41, 26, 3, 3, 2, 2, 2)},
+    // One phase row and too few blocks or image tiles to fill the pool:
+    // the kernels share whichever outnumbers the row. 3 channel blocks of
+    // one image in both x86 channel tiles; 20 images of one block (2 or 3
+    // image tiles of AVX-512's tiles along images); x tiles of 2 and 3
+    // blocks at stride 1.
+    {"one_row_blocks_shared", one_row(1, 9, 30, 70, 3, 2, 1)},
+    {"one_row_images_shared", one_row(20, 5, 12, 20, 3, 2, 1)},
+    {"one_row_stride_1_tiles_shared", one_row(1, 7, 40, 14, 3, 1, 1)},
     {"pixel_blocks", params(2, 6, 12, 10, 1, 5, 3, 2)},
     // Long reductions: pixel blocks of fewer tiles (3, and 1), the last
     // one partial.

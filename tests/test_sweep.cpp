@@ -609,14 +609,17 @@ std::vector<ConvCase> few_input_many_tap_cases() {
 // along x of 2 to 4, in rows wide enough for the x tiles (48 or more phase
 // columns): the rules' channel tiles along x (one_row_channel_tiles_pay),
 // through kernels of 3 to 7, dilation 2 and
-// output channels past a whole tile.
+// output channels past a whole tile. A row of 2 or 3 channel blocks
+// shares its blocks among the threads, and a batch of one block its images
+// (the kernel shares whichever has more tasks than the one row).
 std::vector<ConvCase> one_row_cases() {
   std::vector<ConvCase> cases;
-  for (int i = 0; i < 4; ++i) {
+  for (int i = 0; i < 7; ++i) {
     ConvCase c;
     RefParams &p = c.p;
     p.c_in = 1 + (i * 13) % 40;
-    p.c_out = 16 + 21 * i;
+    p.c_out = i < 4 ? 16 + 21 * i : 16;
+    p.n = i < 5 ? 1 : i - 3;  // (case 4 runs unbatched)
     const int64_t s = 2 + i % 3;
     p.stride = {1, s};
     p.kh = 1;
