@@ -805,6 +805,33 @@ bool few_channels_across_images_pay(const ConvGeometry &g, const KernelTiles &t)
   return busy_across_images(g, tile) >= kAcrossImagesBusierBy * x_tiles_busy;
 }
 
+// A 1-row output at a stride along x above 1 of at most
+// kOneRowColumnsPixels input pixels in all (images x columns), groups 1:
+// the columns order's GEMM runs every pixel in one or two of its tiles
+// (AVX-512's 13 pixels, AVX2's 6), reading each weight once, where the
+// channel tiles along x the rules took read every weight for each image's
+// few phase columns (random228_14, 3 images of 3 columns, 1080 to 117
+// channels, k4 s2: 0.277 ms to 0.090). AMD EPYC Zen 4, both cores,
+// `layer_bench --plans --order 1 --order 5` on the 1-row layers of 16 or
+// more input channels the rules ran in channel tiles along x among the
+// random seeds 1 to 300 (58): the columns won where their pixels were few
+// and the input channels many; then the rules' plan before and after,
+// alternated (10 runs of 15 calls, medians), on the calls this moves: in
+// the seeds 1 to 200, 3 at the default ISA 0.69x in geometric mean, 8
+// with AVX2 0.70x, one slower (random175_47, 0.021 to 0.024 ms); in the
+// seeds 201 to 400 (not looked at before), 3 at the default ISA 0.52x, 5
+// with AVX2 0.65x, none slower. Up to 26 pixels (two AVX-512 tiles) 4 of 7
+// calls ran slower, by up to 1.30x, and at stride 1 2 of 3 (random96_13,
+// 11 pixels of 77 to 807 channels, k1: 1.48x).
+constexpr int64_t kOneRowColumnsPixels = 12;
+
+bool one_row_few_pixels_columns_pay(const ConvGeometry &g, const KernelTiles & /*tiles*/) {
+  return g.groups == 1 && g.out_height == 1 && g.stride[1] > 1 &&
+         g.out_channels >= kChannelTilesFewestChannels && g.in_channels >= kColumnsFewestInputs &&
+         g.batch * g.in_height * g.in_width <= kOneRowColumnsPixels &&
+         columns_bytes(g) <= kMaxColumnsBytes;
+}
+
 constexpr OrderRule kOrderRules[] = {
     {convt_order::kColumns, columns_pay},
     // At most 3 output channels in a batch (the x tiles hold 6 channels).
@@ -841,6 +868,8 @@ constexpr OrderRule kOrderRules[] = {
        return narrow_rows(g, t.x_tile) && channel_tiles_pay(g, t.x_tile, busy) && g.batch >= 4 &&
               image_tile_fills(g, t.channel_tiles);
      }},
+    // One row of few pixels (one_row_few_pixels_columns_pay).
+    {convt_order::kColumns, one_row_few_pixels_columns_pay},
     // Narrow rows of fewer images.
     {convt_order::kChannelTilesAlongX,
      [](const ConvGeometry &g, const KernelTiles &t) {

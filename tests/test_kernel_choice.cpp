@@ -692,6 +692,21 @@ TEST(KernelChoice, DeepInputsToNarrowOutputsRunAsColumns) {
   EXPECT_EQ(avx2_order({32, 777, 2, 2}, {777, 48, 4, 4}, 1, 0, 3), kColumns);
 }
 
+// A 1-row output of at most 12 input pixels in all at a stride along x
+// above 1, 64 or more input and 16 or more output channels: the columns
+// order's GEMM, in both tiers (random228_14: 3 images of 3 columns, 1080 to
+// 117 channels, k1x4 s2; 0.28 ms in channel tiles along x, 0.09 in
+// columns). More pixels, stride 1, or fewer input channels: not.
+TEST(KernelChoice, OneRowOfFewPixelsRunsAsColumns) {
+  EXPECT_EQ(order_for({3, 1080, 1, 3}, {1080, 117, 1, 4}, {1, 2}, 0), kColumns);
+  EXPECT_EQ(avx2_order({3, 1080, 1, 3}, {1080, 117, 1, 4}, {1, 2}, 0), kColumns);
+  EXPECT_EQ(avx2_order({1, 65, 1, 4}, {65, 578, 1, 7}, {1, 2}, 0), kColumns);  // random242_1
+  EXPECT_EQ(avx2_order({2, 98, 1, 6}, {98, 28, 1, 4}, {1, 2}, 0), kColumns);
+  EXPECT_NE(avx2_order({2, 98, 1, 7}, {98, 28, 1, 4}, {1, 2}, 0), kColumns);   // 14 pixels
+  EXPECT_NE(avx2_order({1, 77, 1, 11}, {77, 807, 1, 1}, 1, 0), kColumns);      // random96_13
+  EXPECT_NE(avx2_order({1, 63, 1, 4}, {63, 578, 1, 7}, {1, 2}, 0), kColumns);  // 63 in
+}
+
 // One image's input larger than half of this machine's L2 (the output and
 // the weights pass through it too): each output row runs through every
 // channel block and phase (x tiles by row); smaller, or in fewer phase rows

@@ -634,6 +634,32 @@ std::vector<ConvCase> one_row_cases() {
   return cases;
 }
 
+// 1-row outputs of 4 to 12 input pixels in all (1 to 3 images) at strides
+// along x of 2 to 4, 64 to 100 input and 16 to 40 output channels: the
+// rules' columns order (one_row_few_pixels_columns_pay), through kernels
+// of 1 to 7, dilation 2 and padding.
+std::vector<ConvCase> one_row_few_pixel_cases() {
+  std::vector<ConvCase> cases;
+  for (int i = 0; i < 5; ++i) {
+    ConvCase c;
+    RefParams &p = c.p;
+    p.c_in = 64 + (i * 9) % 37;
+    p.c_out = 16 + (i * 6) % 25;
+    const int64_t s = 2 + i % 3;
+    p.stride = {1, s};
+    p.kh = 1;
+    p.kw = 1 + (i * 3) % 7;
+    p.dilation = {1, 1 + i % 2};
+    p.padding = {0, std::min<int64_t>(i % 2, p.kw - 1)};
+    set_variants(c, i, 22200);
+    p.n = c.batched ? 1 + i % 3 : 1;
+    p.h_in = 1;
+    p.w_in = std::max<int64_t>(1, std::min<int64_t>(12 / p.n, 2 + i));
+    cases.push_back(c);
+  }
+  return cases;
+}
+
 // Outputs whose width is not a multiple of the x stride: the last W_out % s_x
 // columns of each row are the CPU's edge update, register tiles of (rows) x
 // (output-channel vectors) specialized for groups 1 and depthwise, with
@@ -895,7 +921,8 @@ int32_t rules_order(const ConvCase &c) {
 // tall depthwise family where they take x tiles across rows, the batched
 // depthwise, multi-tap depthwise and few-channel families where they take x
 // tiles across images, the few-input and 1-row families where they take
-// channel tiles along x (or by row).
+// channel tiles along x (or by row), and the 1-row family of few pixels
+// where they take columns.
 TEST(RulesCoverage, FamiliesRunTheirOrders) {
   if (!convt::detail::has_cpu_kernel()) GTEST_SKIP() << "this build has no CPU kernel";
   for (const ConvCase &c : deep_few_output_cases()) {
@@ -916,6 +943,9 @@ TEST(RulesCoverage, FamiliesRunTheirOrders) {
   for (const ConvCase &c : one_row_cases()) {
     EXPECT_EQ(convt_order::channel_tiles_base(rules_order(c)), convt_order::kChannelTilesAlongX)
         << c.name();
+  }
+  for (const ConvCase &c : one_row_few_pixel_cases()) {
+    EXPECT_EQ(rules_order(c), convt_order::kColumns) << c.name();
   }
   for (const ConvCase &c : few_input_many_tap_cases()) {
     EXPECT_EQ(convt_order::channel_tiles_base(rules_order(c)), convt_order::kChannelTilesAlongX)
@@ -950,6 +980,8 @@ INSTANTIATE_TEST_SUITE_P(MultiTapDepthwise, Sweep, ::testing::ValuesIn(multi_tap
 INSTANTIATE_TEST_SUITE_P(FewInputsManyTaps, Sweep, ::testing::ValuesIn(few_input_many_tap_cases()),
                          case_name);
 INSTANTIATE_TEST_SUITE_P(OneRow, Sweep, ::testing::ValuesIn(one_row_cases()), case_name);
+INSTANTIATE_TEST_SUITE_P(OneRowFewPixels, Sweep, ::testing::ValuesIn(one_row_few_pixel_cases()),
+                         case_name);
 INSTANTIATE_TEST_SUITE_P(TwoTapPhases, Sweep, ::testing::ValuesIn(two_tap_cases()), case_name);
 INSTANTIATE_TEST_SUITE_P(OneTapPerOutput, Sweep, ::testing::ValuesIn(one_tap_cases()), case_name);
 INSTANTIATE_TEST_SUITE_P(EdgeColumns, Sweep, ::testing::ValuesIn(edge_column_cases()), case_name);
