@@ -394,7 +394,7 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
   // of 3 blocks in one image shared its one row, and ran on one core
   // (random205_11, 0.54 to 0.40 ms). AMD EPYC Zen 4, both cores, the
   // rules' plan before and after, alternated, medians of 8 runs of 11
-  // calls, on the calls this and order 0's rule below move among the
+  // calls, on the calls this and order 0's rule above move among the
   // random seeds 1 to 200: 25 at the default ISA 0.75x in geometric mean,
   // 2 slower by up to 4%; 17 with AVX2 0.76x, 3 slower by up to 1.31x
   // (1 x 1 inputs of 13 to 23 images in 0.02 to 0.07 ms, where handing
