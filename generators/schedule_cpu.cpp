@@ -382,31 +382,34 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
   tile_x_order(convt_order::kWideXTiles, kWideX, f.r_out_wide, f.phase_sum_wide,
                f.input_wide_x_blocks, vec * t.wide_vectors, t.wide_channels, "w");
 
-  // The channel tiles' specializations (orders 1, 2 and 7), the most
-  // specific first (see order 0 for groups 1): `tile` schedules each to
+  // The channel tiles' specializations (orders 1, 2 and 7), the most specific
+  // first (see order 0 for groups 1; simple phases apart where `simple_apart`:
+  // not for the wider channel tiles along x, below). `tile` schedules each to
   // share its channel blocks (of `depth` channels) among the threads where
-  // there are enough, else its images (in tiles of `images`) where there
-  // are enough tiles, else its rows. Images are shared where a call has
-  // enough of them: a task per image keeps each image's input rows on one
-  // core (a row reads the next row's input too) and wakes the pool once per
-  // phase, not once per image and phase. Where none has enough, the one of
-  // the most tasks (`rows`: the phase rows the update runs): a 1-row layer
-  // of 3 blocks in one image shared its one row, and ran on one core
-  // (random205_11, 0.54 to 0.40 ms). AMD EPYC Zen 4, both cores, the
-  // rules' plan before and after, alternated, medians of 8 runs of 11
-  // calls, on the calls this and order 0's rule above move among the
-  // random seeds 1 to 200: 25 at the default ISA 0.75x in geometric mean,
-  // 2 slower by up to 4%; 17 with AVX2 0.76x, 3 slower by up to 1.31x
-  // (1 x 1 inputs of 13 to 23 images in 0.02 to 0.07 ms, where handing
-  // out the image tiles costs more than it saves).
+  // there are enough, else its images (in tiles of `images`) where there are
+  // enough tiles, else its rows. Images are shared where a call has enough of
+  // them: a task per image keeps each image's input rows on one core (a row
+  // reads the next row's input too) and wakes the pool once per phase, not
+  // once per image and phase. Where none has enough, the one of the most tasks
+  // (`rows`: the phase rows the update runs): a 1-row layer of 3 blocks in one
+  // image shared its one row, and ran on one core (random205_11, 0.54 to 0.40
+  // ms). AMD EPYC Zen 4, both cores, the rules' plan before and after,
+  // alternated, medians of 8 runs of 11 calls, on the calls this and order 0's
+  // rule above move among the random seeds 1 to 200: 25 at the default ISA
+  // 0.75x in geometric mean, 2 slower by up to 4%; 17 with AVX2 0.76x, 3
+  // slower by up to 1.31x (1 x 1 inputs of 13 to 23 images in 0.02 to 0.07 ms,
+  // where handing out the image tiles costs more than it saves).
   auto specialize_channel_tiles = [&](Stage s, int depth, int images, const Expr &rows,
-                                      const std::function<void(Stage, Share)> &tile) {
+                                      const std::function<void(Stage, Share)> &tile,
+                                      bool simple_apart) {
     const Expr block_count = blocks(depth);
     const Expr image_tiles = (batch + images - 1) / images;
     const Expr enough_blocks =
         block_count >= t.enough_blocks || (block_count > rows && block_count >= image_tiles);
     const Expr enough_images = batch >= images * t.enough_blocks || image_tiles > rows;
-    for (const Expr &case_ : {simple && groups_1, groups_1}) {
+    std::vector<Expr> cases{groups_1};
+    if (simple_apart) cases.insert(cases.begin(), simple && groups_1);
+    for (const Expr &case_ : cases) {
       tile(s.specialize(case_ && enough_blocks), Share::kBlocks);
       tile(s.specialize(case_ && enough_images), Share::kImages);
       tile(s.specialize(case_), Share::kRows);
@@ -435,7 +438,16 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
   // Each tile width (cpu_tiles.h: channel_tile_widths) has its own update
   // and sum, taken where it computes the fewest columns of the call's phase
   // rows (channel_tile_takes); each update's outermost loop, once, runs
-  // only the one the call takes.
+  // only the one the call takes. The wider tiles (AVX-512's 12 and 14
+  // columns) specialize on groups 1 alone, simple phases taking the general
+  // phase arithmetic, which lies outside their loop over input channels:
+  // AMD EPYC Zen 4, both cores, alternated, medians of 6 runs of 9 calls,
+  // 39 layers of simple phases in those tiles 0.98x in geometric mean, the
+  // slower ones within the noise of their 0.04 to 0.2 ms calls on a rerun.
+  // Each case cost a quarter of the build of the AVX-512 orders 1 and 11
+  // (generating order 1: 156 s, 118 s without it). The first tile keeps
+  // it: without it, AVX2's tile ran some layers of few input channels
+  // slower (random71_4, 2 input channels: 0.034 to 0.039 ms).
   auto channel_tiles_along_x = [&](OutputUpdate update, const RDom &r, Func sum, int columns,
                                    const std::string &prefix) {
     const bool rows_first = f.channel_rows_first;
@@ -457,7 +469,8 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
       }
       s.parallel(shared).unroll(ccoi).unroll(cqxi);
     };
-    specialize_channel_tiles(f.output.update(update), cx_depth, 1, cqy.extent(), tile);
+    const bool first_width = prefix.empty();
+    specialize_channel_tiles(f.output.update(update), cx_depth, 1, cqy.extent(), tile, first_width);
 
     padded_rows(f.input_padded.in(sum), LoopLevel::root(),
                 f.tile_order == convt_order::kChannelTilesAlongX);
@@ -541,7 +554,7 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
       }
       s.unroll(ini);
     };
-    specialize_channel_tiles(f.output.update(update), depth, images, iqy.extent(), tile);
+    specialize_channel_tiles(f.output.update(update), depth, images, iqy.extent(), tile, true);
 
     Func row = sum.in(f.output);
     row.compute_at(f.output, iqxo)
