@@ -382,10 +382,10 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
   tile_x_order(convt_order::kWideXTiles, kWideX, f.r_out_wide, f.phase_sum_wide,
                f.input_wide_x_blocks, vec * t.wide_vectors, t.wide_channels, "w");
 
-  // The channel tiles' specializations (orders 1, 2 and 7), the most specific
-  // first (see order 0 for groups 1; simple phases apart where `simple_apart`:
-  // not for the wider channel tiles along x, below). `tile` schedules each to
-  // share its channel blocks (of `depth` channels) among the threads where
+  // The channel tiles' specializations (orders 1, 2 and 7), `cases` the most
+  // specific first (groups_1_cases; see order 0 for groups 1; the wider
+  // channel tiles along x take groups 1 alone, below): `tile` schedules each
+  // to share its channel blocks (of `depth` channels) among the threads where
   // there are enough, else its images (in tiles of `images`) where there are
   // enough tiles, else its rows. Images are shared where a call has enough of
   // them: a task per image keeps each image's input rows on one core (a row
@@ -401,14 +401,12 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
   // where handing out the image tiles costs more than it saves).
   auto specialize_channel_tiles = [&](Stage s, int depth, int images, const Expr &rows,
                                       const std::function<void(Stage, Share)> &tile,
-                                      bool simple_apart) {
+                                      const std::vector<Expr> &cases) {
     const Expr block_count = blocks(depth);
     const Expr image_tiles = (batch + images - 1) / images;
     const Expr enough_blocks =
         block_count >= t.enough_blocks || (block_count > rows && block_count >= image_tiles);
     const Expr enough_images = batch >= images * t.enough_blocks || image_tiles > rows;
-    std::vector<Expr> cases{groups_1};
-    if (simple_apart) cases.insert(cases.begin(), simple && groups_1);
     for (const Expr &case_ : cases) {
       tile(s.specialize(case_ && enough_blocks), Share::kBlocks);
       tile(s.specialize(case_ && enough_images), Share::kImages);
@@ -416,6 +414,7 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
     }
     tile(s, Share::kRows);
   };
+  const std::vector<Expr> groups_1_cases{simple && groups_1, groups_1};
 
   // --- 1 and 11: channel tiles along x (by row) ----------------------------
   // Per channel block (its weights packed for every phase), each phase,
@@ -449,7 +448,8 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
   // it: without it, AVX2's tile ran some layers of few input channels
   // slower (random71_4, 2 input channels: 0.034 to 0.039 ms).
   auto channel_tiles_along_x = [&](OutputUpdate update, const RDom &r, Func sum, int columns,
-                                   const std::string &prefix) {
+                                   int which) {
+    const std::string prefix(which, 'w');
     const bool rows_first = f.channel_rows_first;
     RVar cqx = r.x, cqy = rows_first ? r.w : r.y, crx = rows_first ? r.y : r.z;
     RVar cry = rows_first ? r.z : r.w, once = r[4];
@@ -469,8 +469,8 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
       }
       s.parallel(shared).unroll(ccoi).unroll(cqxi);
     };
-    const bool first_width = prefix.empty();
-    specialize_channel_tiles(f.output.update(update), cx_depth, 1, cqy.extent(), tile, first_width);
+    specialize_channel_tiles(f.output.update(update), cx_depth, 1, cqy.extent(), tile,
+                             which == 0 ? groups_1_cases : std::vector<Expr>{groups_1});
 
     padded_rows(f.input_padded.in(sum), LoopLevel::root(),
                 f.tile_order == convt_order::kChannelTilesAlongX);
@@ -486,8 +486,7 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
   for (int which = 0; which < 3; ++which) {
     const int width = widths.at(which);
     if (width > 0) {
-      channel_tiles_along_x(updates[which], domains[which], sums[which], width,
-                            std::string(which, 'w'));
+      channel_tiles_along_x(updates[which], domains[which], sums[which], width, which);
     } else {
       f.output.update(updates[which]).unscheduled();  // (its domain is empty)
     }
@@ -554,7 +553,8 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
       }
       s.unroll(ini);
     };
-    specialize_channel_tiles(f.output.update(update), depth, images, iqy.extent(), tile, true);
+    specialize_channel_tiles(f.output.update(update), depth, images, iqy.extent(), tile,
+                             groups_1_cases);
 
     Func row = sum.in(f.output);
     row.compute_at(f.output, iqxo)
