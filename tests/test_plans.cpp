@@ -361,6 +361,10 @@ TEST(MeasuredPlanning, CallsMatchTheReference) {
 // machine (the AArch64 suite under emulation, beside other tests) still
 // keeps its place: with 1.5 ms warm-ups against a 4 ms give-up bound, one
 // preemption dropped the lucky candidate after its first run.
+// The steady candidate's 6.5 ms stay among the finalists (within 1.5 times
+// the lucky 6 ms) unless both its timed runs come 2.5 ms late; at 8 ms
+// (1 ms of room), the ASan suite, two tests at a time on two cores, once
+// dropped it.
 TEST(MeasuredPlanning, ALuckyFirstPassDoesNotWin) {
   const convt::detail::ConvGeometry g = convt::detail::resolve_geometry(
       {1, 5, 7, 9}, {5, 3, 3, 3}, {2, 2}, {1, 1}, {0, 0}, 1, {1, 1});
@@ -376,7 +380,7 @@ TEST(MeasuredPlanning, ALuckyFirstPassDoesNotWin) {
   int lucky_runs = 0;
   auto run = [&](const convt::detail::Plan &plan) {
     if (convt::detail::same_plan(plan, rules)) {
-      busy(8.0);
+      busy(6.5);
     } else if (convt::detail::same_plan(plan, lucky)) {
       busy(++lucky_runs <= 3 ? 6.0 : 24.0);  // its warm-up and first timed runs are fast
     } else {
