@@ -444,6 +444,29 @@ TEST(KernelChoice, WideRowsTakeChannelTilesWhereTheXTilesIdleMore) {
             kChannelTilesAlongX);
 }
 
+// In a batch, channel tiles along images where along x would compute
+// products that read the zero border (x_taps_kept): random97_38 of the
+// random layers (k7 d3 p6 on 11 x 11 inputs, half of along x's products
+// kept), random206_29 (k5 s2 d2, three quarters kept). In 5 images (tiles
+// of 4 images, busy 0.625), the first without its dilation and padding
+// keeps along x (17 columns in tiles of 4, busy 0.85, every product
+// kept), and so does the second (busy 0.83 x 0.76).
+TEST(KernelChoice, BatchesTileAlongImagesWhereAlongXComputesTheBorder) {
+  auto order = [](const convt::Shape &input, const convt::Shape &weight, int64_t stride,
+                  int64_t padding, int64_t dilation) {
+    return tile_order_of(
+        convt::detail::resolve_geometry(input, weight, stride, padding, 0, 1, dilation), avx2_x,
+        avx2, avx2_wide);
+  };
+  const convt::Shape random97_38_weight{103, 24, 7, 7};
+  EXPECT_EQ(order({4, 103, 11, 11}, random97_38_weight, 1, 6, 3), kChannelTilesAlongImages);
+  EXPECT_EQ(order({5, 103, 11, 11}, random97_38_weight, 1, 6, 3), kChannelTilesAlongImages);
+  EXPECT_EQ(order({5, 103, 11, 11}, random97_38_weight, 1, 0, 1), kChannelTilesAlongX);
+  const convt::Shape random206_29_weight{329, 70, 5, 5};
+  EXPECT_EQ(order({7, 329, 13, 13}, random206_29_weight, 2, 0, 2), kChannelTilesAlongImages);
+  EXPECT_EQ(order({5, 329, 13, 13}, random206_29_weight, 2, 0, 2), kChannelTilesAlongX);
+}
+
 // The rules' order for a layer of groups 1 given the AVX2 kernel's tiles,
 // checked to be the order given the AVX-512 kernel's.
 int32_t order_with_either_tiles(const convt::Shape &input, const convt::Shape &weight,
@@ -485,8 +508,11 @@ TEST(KernelChoice, FewInputsWithManyTapsAPhaseTakeChannelTiles) {
 // flavour's tiles; not where the x tiles run by row (hifigan_up3, whose
 // input outgrows L2), nor at stride 1 or for 15 channels.
 TEST(KernelChoice, OneRowOutputsTakeChannelTiles) {
+  // hifigan_up1: 400 KB of input, which the x tiles read by row where it
+  // outgrows half of this machine's L2 (rows_read_less; a 512 KB L2).
+  const bool hifigan_input_fits = 512 * 200 * 4 <= convt::detail::l2_cache_bytes() / 2;
   EXPECT_EQ(order_for({1, 512, 1, 200}, {512, 256, 1, 16}, {1, 8}, {0, 4}),
-            kChannelTilesAlongX);  // hifigan_up1
+            hifigan_input_fits ? kChannelTilesAlongX : kXTilesByRow);
   EXPECT_EQ(order_for({4, 512, 1, 128}, {512, 256, 1, 16}, {1, 8}, {0, 4}),
             kChannelTilesAlongX);  // melgan_up1
   const auto order = [](const convt::Shape &input, const convt::Shape &weight, int64_t stride) {
