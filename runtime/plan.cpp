@@ -733,21 +733,24 @@ bool channel_rows_first_pay(const ConvGeometry &g, int64_t tile_channels) {
   return block_output > half_l2 && block_weights <= half_l2;
 }
 
-int32_t by_row_where_it_pays(const ConvGeometry &g, int32_t order, const KernelTiles &t) {
-  int64_t tile_channels = 0;
-  switch (order) {
+// The output channels of a channel tile of `order` (or of the order whose
+// tiles it runs by row); 0 for an order without channel tiles.
+int64_t channel_tile_channels(int32_t order, const ChannelTiles &tiles) {
+  switch (convt_order::channel_tiles_base(order)) {
     case convt_order::kChannelTilesAlongX:
-      tile_channels = t.channel_tiles.along_x.channels;
-      break;
+      return tiles.along_x.channels;
     case convt_order::kChannelTilesAlongImages:
-      tile_channels = t.channel_tiles.along_images.channels;
-      break;
+      return tiles.along_images.channels;
     case convt_order::kChannelTilesAlongMoreImages:
-      tile_channels = t.channel_tiles.along_more_images.channels;
-      break;
+      return tiles.along_more_images.channels;
     default:
-      return order;
+      return 0;
   }
+}
+
+int32_t by_row_where_it_pays(const ConvGeometry &g, int32_t order, const KernelTiles &t) {
+  const int64_t tile_channels = channel_tile_channels(order, t.channel_tiles);
+  if (tile_channels == 0) return order;
   return channel_rows_first_pay(g, tile_channels) ? convt_order::channel_tiles_by_row(order)
                                                   : order;
 }
@@ -1077,9 +1080,13 @@ bool runs_serially(const ConvGeometry &g, int32_t order) {
 // or 4 groups: more groups are not measured.
 constexpr int64_t kFewGroups = 4;
 
-bool few_groups_run_apart(const ConvGeometry &g) {
+bool few_groups(const ConvGeometry &g) {
   return g.groups > 1 && g.groups <= kFewGroups && !g.depthwise() &&
-         g.kernel_height * g.kernel_width > 1 && !runs_serially(g, convt_order::kXTiles);
+         g.kernel_height * g.kernel_width > 1;
+}
+
+bool few_groups_run_apart(const ConvGeometry &g) {
+  return few_groups(g) && !runs_serially(g, convt_order::kXTiles);
 }
 
 // `images` of the batch of `g`.
@@ -1392,6 +1399,34 @@ bool columns_beat_idle_channel_tiles(const ConvGeometry &g, const XTile &x_tile,
   return idle_channel_tiles_pay_for_columns(g, {x_tile, channel_tiles, wide_x_tile, {}});
 }
 
+// Small calls of few groups (few_groups_run_apart) whose call takes channel
+// tiles run per group too, where the group calls take channel tiles and
+// compute at most twice the channels (tiles' idle ones included) of the one
+// call: a channel tile
+// that straddles groups computes each lane's group and input channel, and
+// integer division in vectors runs scalar, one lane at a time (in a
+// profile of random206_15, 2 groups of 1 to 82 channels, most of the
+// kernel's time). AMD EPYC Zen 3, AVX2, the rules' plan before and after
+// alternated (6 runs of 51 calls, medians): of the grouped layers of the
+// random seeds 1 to 100, 205 and 206, the zoo and shapes.json, 20 moved,
+// 0.39x in geometric mean, none slower (random56_43, 4 groups of 8 to 31
+// channels, k3: 0.32 to 0.05 ms; random206_15 0.021 to 0.008); on the
+// seeds 101 to 200 (not looked at before), 24 moved, 0.38x, 1 slower
+// (random167_39, 4 groups of 2 to 10: 0.008 to 0.009 ms). Without the
+// bound on the channels, 2 more calls of 4 groups of at most 6 channels
+// under 0.01 ms ran 1.5 and 1.75x slower (random134_9, random105_11).
+bool straddling_channel_tiles_run_apart(const ConvGeometry &g, int32_t order, const Kernel &kernel,
+                                        Device device) {
+  const int64_t depth = channel_tile_channels(order, kernel.channel_tiles);
+  if (depth == 0) return false;
+  const ConvGeometry group = per_group_geometry(g);
+  const Kernel &group_kernel = select_kernel(group, device);
+  const int64_t group_depth =
+      channel_tile_channels(cpu_tile_order(group, group_kernel), group_kernel.channel_tiles);
+  return group_depth > 0 && g.groups * round_up(group.out_channels, group_depth) <=
+                                2 * round_up(g.out_channels, depth);
+}
+
 Plan plan_call(const ConvGeometry &g_whole, Device device) {
   Plan plan;
   const bool on_cpu = select_kernel(g_whole, device).device_interface == nullptr;
@@ -1399,13 +1434,15 @@ Plan plan_call(const ConvGeometry &g_whole, Device device) {
   const ConvGeometry g = batch_slice(g_whole, plan.images_per_call);
   plan.per_group = runs_per_group(g);
   const bool gcd_phases = gcd_phases_in_groups(g);
-  if (!plan.per_group && on_cpu && (gcd_phases || few_groups_run_apart(g))) {
+  if (!plan.per_group && on_cpu && (gcd_phases || few_groups(g))) {
     // Not where the whole call takes columns (no phases), nor for few
     // groups where it takes interleaved x tiles.
     const Kernel &whole = select_kernel(g, device);
     const int32_t order = cpu_tile_order(g, whole);
-    plan.per_group =
-        order != convt_order::kColumns && (gcd_phases || order != convt_order::kInterleavedXTiles);
+    plan.per_group = order != convt_order::kColumns &&
+                     (gcd_phases || (order != convt_order::kInterleavedXTiles &&
+                                     (few_groups_run_apart(g) || straddling_channel_tiles_run_apart(
+                                                                     g, order, whole, device))));
   }
   const ConvGeometry call = plan.per_group ? per_group_geometry(g) : g;
   plan.kernel = &select_kernel(call, device);

@@ -338,6 +338,36 @@ TEST(KernelChoice, FewNarrowGroupsRunPerGroup) {
   EXPECT_FALSE(interleaved.per_group);
 }
 
+// Small (serial) calls of few groups whose one call takes channel tiles run
+// per group where the group calls take channel tiles of at most twice the
+// channels: a tile that straddles groups computes each lane's group.
+TEST(KernelChoice, SmallCallsOfFewGroupsKeepChannelTilesWithinAGroup) {
+  auto plan = [](const convt::Shape &input, const convt::Shape &weight, int64_t groups) {
+    return convt::detail::plan_call(
+        convt::detail::resolve_geometry(input, weight, {1, 2}, {0, 1}, 0, groups, 1),
+        convt::Device::kCPU);
+  };
+  auto one_call_order = [](const convt::Shape &input, const convt::Shape &weight, int64_t groups) {
+    const convt::detail::ConvGeometry g =
+        convt::detail::resolve_geometry(input, weight, {1, 2}, {0, 1}, 0, groups, 1);
+    return convt::detail::cpu_tile_order(g, convt::detail::cpu_kernel_for(g));
+  };
+  // random206_15: 2 images, 2 groups of 1 to 82 channels, k1x5 s1x2.
+  const convt::Shape random206_15{2, 2, 1, 1}, random206_15_weight{2, 82, 1, 5};
+  EXPECT_EQ(channel_tiles_base(one_call_order(random206_15, random206_15_weight, 2)),
+            kChannelTilesAlongX);
+  const convt::detail::Plan apart = plan(random206_15, random206_15_weight, 2);
+  EXPECT_TRUE(apart.serial);
+  EXPECT_TRUE(apart.per_group);
+  EXPECT_EQ(channel_tiles_base(apart.tile_order), kChannelTilesAlongX);
+  // random105_11: 4 groups of 4 to 5 channels, whose tiles would compute
+  // 4 tiles of channels for the one call's one.
+  const convt::Shape random105_11{1, 16, 1, 2}, random105_11_weight{16, 5, 1, 4};
+  EXPECT_EQ(channel_tiles_base(one_call_order(random105_11, random105_11_weight, 4)),
+            kChannelTilesAlongX);
+  EXPECT_FALSE(plan(random105_11, random105_11_weight, 4).per_group);
+}
+
 // x tiles read the input in blocks of their columns with the halo their
 // taps reach beyond them: not where that halo passes three tiles (not even
 // as candidates), so a far-dilated kernel's copy stays near the input's size.
