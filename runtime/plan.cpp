@@ -1402,13 +1402,12 @@ bool columns_beat_idle_channel_tiles(const ConvGeometry &g, const XTile &x_tile,
 // Small calls of few groups (few_groups_run_apart) whose call takes channel
 // tiles run per group too, where the group calls take channel tiles and
 // compute at most twice the channels (tiles' idle ones included) of the one
-// call: a channel tile
-// that straddles groups computes each lane's group and input channel, and
-// integer division in vectors runs scalar, one lane at a time (in a
-// profile of random206_15, 2 groups of 1 to 82 channels, most of the
-// kernel's time). AMD EPYC Zen 3, AVX2, the rules' plan before and after
-// alternated (6 runs of 51 calls, medians): of the grouped layers of the
-// random seeds 1 to 100, 205 and 206, the zoo and shapes.json, 20 moved,
+// call: a channel tile that straddles groups computes each lane's group and
+// input channel, and integer division in vectors runs scalar, one lane at
+// a time (in a profile of random206_15, 2 groups of 1 to 82 channels, most
+// of the kernel's time). AMD EPYC Zen 3, AVX2, the rules' plan before and
+// after alternated (6 runs of 51 calls, medians): of the grouped layers of
+// the random seeds 1 to 100, 205 and 206, the zoo and shapes.json, 20 moved,
 // 0.39x in geometric mean, none slower (random56_43, 4 groups of 8 to 31
 // channels, k3: 0.32 to 0.05 ms; random206_15 0.021 to 0.008); on the
 // seeds 101 to 200 (not looked at before), 24 moved, 0.38x, 1 slower
@@ -1439,10 +1438,10 @@ Plan plan_call(const ConvGeometry &g_whole, Device device) {
     // groups where it takes interleaved x tiles.
     const Kernel &whole = select_kernel(g, device);
     const int32_t order = cpu_tile_order(g, whole);
+    const bool groups_apart =
+        few_groups_run_apart(g) || straddling_channel_tiles_run_apart(g, order, whole, device);
     plan.per_group = order != convt_order::kColumns &&
-                     (gcd_phases || (order != convt_order::kInterleavedXTiles &&
-                                     (few_groups_run_apart(g) || straddling_channel_tiles_run_apart(
-                                                                     g, order, whole, device))));
+                     (gcd_phases || (order != convt_order::kInterleavedXTiles && groups_apart));
   }
   const ConvGeometry call = plan.per_group ? per_group_geometry(g) : g;
   plan.kernel = &select_kernel(call, device);

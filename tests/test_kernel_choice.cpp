@@ -360,12 +360,18 @@ TEST(KernelChoice, SmallCallsOfFewGroupsKeepChannelTilesWithinAGroup) {
   EXPECT_TRUE(apart.serial);
   EXPECT_TRUE(apart.per_group);
   EXPECT_EQ(channel_tiles_base(apart.tile_order), kChannelTilesAlongX);
-  // random105_11: 4 groups of 4 to 5 channels, whose tiles would compute
-  // 4 tiles of channels for the one call's one.
-  const convt::Shape random105_11{1, 16, 1, 2}, random105_11_weight{16, 5, 1, 4};
-  EXPECT_EQ(channel_tiles_base(one_call_order(random105_11, random105_11_weight, 4)),
+  // 4 groups of a quarter of the kernel's channel tile each (random105_11,
+  // 4 groups of 4 to 5 channels, with AVX2's tile of 24): the group calls'
+  // tiles would compute 4 tiles of channels for the one call's one.
+  const convt::Shape narrow_groups{1, 16, 1, 2};
+  const int64_t depth =
+      convt::detail::cpu_kernel_for(
+          convt::detail::resolve_geometry(narrow_groups, {16, 4, 1, 4}, {1, 2}, {0, 1}, 0, 4, 1))
+          .channel_tiles.along_x.channels;
+  const convt::Shape narrow_groups_weight{16, depth / 4, 1, 4};
+  EXPECT_EQ(channel_tiles_base(one_call_order(narrow_groups, narrow_groups_weight, 4)),
             kChannelTilesAlongX);
-  EXPECT_FALSE(plan(random105_11, random105_11_weight, 4).per_group);
+  EXPECT_FALSE(plan(narrow_groups, narrow_groups_weight, 4).per_group);
 }
 
 // x tiles read the input in blocks of their columns with the halo their
