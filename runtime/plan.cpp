@@ -1438,10 +1438,12 @@ Plan plan_call(const ConvGeometry &g_whole, Device device) {
     // groups where it takes interleaved x tiles.
     const Kernel &whole = select_kernel(g, device);
     const int32_t order = cpu_tile_order(g, whole);
-    const bool groups_apart =
-        few_groups_run_apart(g) || straddling_channel_tiles_run_apart(g, order, whole, device);
+    // (The group call's order is planned only where it decides.)
+    auto groups_apart = [&] {
+      return few_groups_run_apart(g) || straddling_channel_tiles_run_apart(g, order, whole, device);
+    };
     plan.per_group = order != convt_order::kColumns &&
-                     (gcd_phases || (order != convt_order::kInterleavedXTiles && groups_apart));
+                     (gcd_phases || (order != convt_order::kInterleavedXTiles && groups_apart()));
   }
   const ConvGeometry call = plan.per_group ? per_group_geometry(g) : g;
   plan.kernel = &select_kernel(call, device);
