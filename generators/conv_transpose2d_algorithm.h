@@ -166,6 +166,9 @@ struct ConvTranspose2dFuncs {
   Halide::Func input_rows;
   Halide::RDom r_rows;
   Halide::Expr narrow_rows;
+  // The weight tensor as given, weight(kx, ky, co_in_group, ci): what the
+  // packs read, so a schedule can prefetch it (set by the generator).
+  Halide::ImageParam weight;
   // weight_phase(jx, jy, co, ci, rx, ry): tap (jx, jy) of phase (rx, ry),
   // joining input channel ci of co's group to output channel co. A phase's
   // taps lie s apart in the kernel; here they are adjacent, so a schedule can

@@ -144,6 +144,7 @@ class ConvTranspose2dGenerator : public Generator<ConvTranspose2dGenerator> {
         weight.dim(2).extent(), bias, weight_columns, stride_x, stride_y, padding_x, padding_y,
         dilation_x, dilation_y, gcd_x, gcd_y, inverse_x, inverse_y, gemm ? Expr(1) : groups,
         fixed_tile_order >= 0 ? Expr(order) : Expr(tile_order), pixel_order, blocks);
+    funcs_.weight = weight;
     // Autoschedulers get the pure per-pixel form of the same sums (they
     // cannot take the phase-by-phase writes); the hand GPU schedules take
     // the GPU form.
