@@ -347,6 +347,37 @@ bool border_taps_favour_images(const ConvGeometry &g, const KernelTiles &t,
              kChannelTilesBusierBy * busy_along_x(g, t.channel_tiles.along_x) * x_taps_kept(g);
 }
 
+// Narrow rows (channel tiles along x) of 2 or more images short of the
+// rules' earlier image-tile cases: along images where their busy
+// share beats along x's, counted on the products that read inside the
+// input (x_taps_kept), by the same margin. A tiny input leaves most of
+// along x's taps on the zero border (random7_33, 3 images of 3 x 3, k4:
+// half of them; random38_4, 2 images of 2 x 2, k7 d2 p4: a seventh).
+// AMD EPYC Zen 3, AVX2, both cores, the rules' plan before and after
+// alternated (`benchmarks/ab_layers.py`, 8 rounds of 5 calls, medians), on
+// the calls this moves among the layers of narrow rows, fewer than 4 images
+// and 16 or more output channels per group of the random seeds 1 to 40
+// (272 layers, fitted on them): 35 calls, 0.83x in geometric mean, 25
+// faster by over 10% (random7_33 11.5 to 7.9 ms, random38_4 6.6 to 5.9,
+// random20_14 4.6 to 3.9), none slower by over 5%. On the seeds 41 to 80
+// (239 layers, not used to fit it): 30 calls, 0.83x, 22 faster (random51_2
+// 20.6 to 17.6 ms, random41_11 10.1 to 9.3), 2 slower (random62_12, 3
+// input channels, 0.112 ms, 1.26x; random66_38 1.22x). Without the margin
+// it moved 74 calls of the seeds 1 to 40, 14 slower (random21_9, 3 images
+// of 9 x 9, busy 0.75 against 0.69: 1.31x); in one image (a quarter of
+// the image tile) as many calls ran slower as faster. Grouped calls keep
+// along x, as channel_tiles_pay measured them (random1_36, depthwise, 3
+// images). No layer of shapes.json or the zoo changes plan. (AVX-512's
+// 8-image tiles, where this also takes 4 to 7 images, not measured: this
+// machine has no AVX-512.)
+bool border_taps_favour_few_images(const ConvGeometry &g, const KernelTiles &t) {
+  const ChannelTiles &ct = t.channel_tiles;
+  const double busy = busy_along_images(g, ct.along_images);
+  return g.groups == 1 && g.batch >= 2 && narrow_rows(g, t.x_tile) &&
+         channel_tiles_pay(g, t.x_tile, busy) &&
+         busy >= kChannelTilesBusierBy * busy_along_x(g, ct.along_x) * x_taps_kept(g);
+}
+
 constexpr int64_t kManyTapsPerPhase = 3;
 
 // Whether an axis's phases each hold 3 or more taps, s apart in the kernel
@@ -916,6 +947,9 @@ constexpr OrderRule kOrderRules[] = {
      }},
     // One row of few pixels (one_row_few_pixels_columns_pay).
     {convt_order::kColumns, one_row_few_pixels_columns_pay},
+    // Narrow rows of 2 or 3 images, where along x would compute more zeros
+    // (border_taps_favour_few_images).
+    {convt_order::kChannelTilesAlongImages, border_taps_favour_few_images},
     // Narrow rows of fewer images.
     {convt_order::kChannelTilesAlongX,
      [](const ConvGeometry &g, const KernelTiles &t) {

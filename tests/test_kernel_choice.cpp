@@ -107,7 +107,28 @@ TEST(KernelChoice, NarrowPhaseRowsOfFewImagesTileAlongChannelsAndX) {
   EXPECT_EQ(order_for({1, 1024, 8, 8}, {1024, 256, 4, 4}, 2, 1), kChannelTilesAlongX);
   EXPECT_EQ(order_for({3, 5, 3, 4}, {5, 20, 3, 3}, 2, 1),
             kChannelTilesAlongX);  // C_out not a multiple of the tile
-  EXPECT_EQ(order_for({2, 5, 3, 4}, {5, 32, 3, 3}, 2, 1, 1, 2), kChannelTilesAlongX);  // dilation 2
+  EXPECT_EQ(order_for({1, 5, 3, 4}, {5, 32, 3, 3}, 2, 1, 1, 2), kChannelTilesAlongX);  // dilation 2
+}
+
+// Narrow rows of 2 or 3 images tile along images where along x's busy
+// share, counted on its products that read inside the input (x_taps_kept),
+// falls short of the image tile's by kChannelTilesBusierBy: random7_33 of
+// the random layers (3 images of 3 x 3, k4: half of along x's products
+// kept), random38_4 (2 images of 2 x 2, k7 d2 p4: a seventh kept). One
+// image, a kernel whose taps all land (k1 at stride 1), or groups (a
+// channel tile then spans groups) keep along x.
+TEST(KernelChoice, FewImagesTileAlongImagesWhereAlongXComputesTheBorder) {
+  auto order = [](const convt::Shape &input, const convt::Shape &weight, int64_t stride,
+                  int64_t padding, int64_t dilation, int64_t groups = 1) {
+    return tile_order_of(
+        convt::detail::resolve_geometry(input, weight, stride, padding, 0, groups, dilation),
+        avx2_x, avx2, avx2_wide);
+  };
+  EXPECT_EQ(order({3, 532, 3, 3}, {532, 991, 4, 4}, 1, 0, 1), kChannelTilesAlongImages);
+  EXPECT_EQ(order({2, 387, 2, 2}, {387, 586, 7, 7}, 1, 4, 2), kChannelTilesAlongImages);
+  EXPECT_EQ(order({1, 532, 3, 3}, {532, 991, 4, 4}, 1, 0, 1), kChannelTilesAlongX);
+  EXPECT_EQ(order({3, 532, 3, 3}, {532, 991, 1, 1}, 1, 0, 1), kChannelTilesAlongX);
+  EXPECT_NE(order({3, 64, 3, 3}, {64, 32, 4, 4}, 1, 0, 1, 2), kChannelTilesAlongImages);
 }
 
 // Order 7 (more images, fewer channels a tile) where its tile leaves no
@@ -359,7 +380,9 @@ TEST(KernelChoice, SmallCallsOfFewGroupsKeepChannelTilesWithinAGroup) {
   const convt::detail::Plan apart = plan(random206_15, random206_15_weight, 2);
   EXPECT_TRUE(apart.serial);
   EXPECT_TRUE(apart.per_group);
-  EXPECT_EQ(channel_tiles_base(apart.tile_order), kChannelTilesAlongX);
+  // (Each group's call then tiles along images: its 5 taps leave along x
+  // 3 products of 10 that read inside the 1-column input.)
+  EXPECT_EQ(channel_tiles_base(apart.tile_order), kChannelTilesAlongImages);
   // 4 groups of a quarter of the kernel's channel tile each (random105_11,
   // 4 groups of 4 to 5 channels, with AVX2's tile of 24): the group calls'
   // tiles would compute 4 tiles of channels for the one call's one.
