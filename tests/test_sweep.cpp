@@ -142,7 +142,8 @@ std::vector<ConvCase> tile_cases() {
 // for batches of up to 3, along images (kChannelTilesAlongImages, which skips taps
 // that read the zero border's columns) for batches of 4 to 9 (with AVX-512,
 // whose image tile holds 8, a batch short of that only where the tiles
-// along x would idle as much: runtime/plan.cpp). Channel counts
+// along x would idle as much; and batches of 2 or 3 where along x would
+// compute mostly the zero border: runtime/plan.cpp). Channel counts
 // that are not multiples of the channel tile, and batches that are not
 // multiples of the image tile, check the clamped tails.
 std::vector<ConvCase> narrow_row_cases(bool image_tiles) {
