@@ -947,8 +947,8 @@ constexpr OrderRule kOrderRules[] = {
      }},
     // One row of few pixels (one_row_few_pixels_columns_pay).
     {convt_order::kColumns, one_row_few_pixels_columns_pay},
-    // Narrow rows of 2 or 3 images, where along x would compute more zeros
-    // (border_taps_favour_few_images).
+    // Narrow rows of 2 or more images that the image tiles above leave out,
+    // where along x would compute more zeros (border_taps_favour_few_images).
     {convt_order::kChannelTilesAlongImages, border_taps_favour_few_images},
     // Narrow rows of fewer images.
     {convt_order::kChannelTilesAlongX,
