@@ -325,6 +325,16 @@ double x_taps_kept(const ConvGeometry &g) {
          static_cast<double>(std::max<int64_t>(g.kernel_width * phase_columns(g), 1));
 }
 
+// Whether an image tile keeps more of its work on the output than the
+// channel tiles along x by kChannelTilesBusierBy, counting along x's
+// products that read inside the input (x_taps_kept): the two border rules
+// below.
+bool images_busier_than_border_columns(const ConvGeometry &g, const KernelTiles &t,
+                                       const ImageTile &images) {
+  return busy_along_images(g, images) >=
+         kChannelTilesBusierBy * busy_along_x(g, t.channel_tiles.along_x) * x_taps_kept(g);
+}
+
 // Channel tiles along images (or more images) rather than along x, in a
 // batch of 4 or more where the channel tiles pay over the x tiles
 // (channel_tiles_busier): where the image tile is busier than along x,
@@ -343,8 +353,7 @@ double x_taps_kept(const ConvGeometry &g) {
 bool border_taps_favour_images(const ConvGeometry &g, const KernelTiles &t,
                                const ImageTile &images) {
   return g.batch >= 4 && channel_tiles_busier(g, t) &&
-         busy_along_images(g, images) >=
-             kChannelTilesBusierBy * busy_along_x(g, t.channel_tiles.along_x) * x_taps_kept(g);
+         images_busier_than_border_columns(g, t, images);
 }
 
 // Narrow rows (channel tiles along x) of 2 or more images short of the
@@ -371,11 +380,10 @@ bool border_taps_favour_images(const ConvGeometry &g, const KernelTiles &t,
 // 8-image tiles, where this also takes 4 to 7 images, not measured: this
 // machine has no AVX-512.)
 bool border_taps_favour_few_images(const ConvGeometry &g, const KernelTiles &t) {
-  const ChannelTiles &ct = t.channel_tiles;
-  const double busy = busy_along_images(g, ct.along_images);
+  const ImageTile &images = t.channel_tiles.along_images;
   return g.groups == 1 && g.batch >= 2 && narrow_rows(g, t.x_tile) &&
-         channel_tiles_pay(g, t.x_tile, busy) &&
-         busy >= kChannelTilesBusierBy * busy_along_x(g, ct.along_x) * x_taps_kept(g);
+         channel_tiles_pay(g, t.x_tile, busy_along_images(g, images)) &&
+         images_busier_than_border_columns(g, t, images);
 }
 
 constexpr int64_t kManyTapsPerPhase = 3;
