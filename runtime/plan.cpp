@@ -1105,7 +1105,8 @@ bool runs_serially(const ConvGeometry &g, int32_t order) {
 
 // A layer of few groups (2 to kFewGroups, not depthwise) runs per group on
 // the CPU however narrow its groups, unless the call is small enough to run
-// serially (its few microseconds then go to the extra calls) or the whole
+// serially with a small output (below; its few microseconds then go to the
+// extra calls), its kernel has one tap (on the pool), or the whole
 // call takes columns or interleaved x tiles: the group-1 specializations
 // and tiles of one group's channels beat tiles that straddle groups. AMD
 // EPYC Zen 4, both cores, `layer_bench --plans`, of the 59 layers of 2 or
@@ -1122,13 +1123,39 @@ bool runs_serially(const ConvGeometry &g, int32_t order) {
 // or 4 groups: more groups are not measured.
 constexpr int64_t kFewGroups = 4;
 
+// Serial calls of few groups (any kernel) run per group too where their
+// output holds kGroupsApartFewestOutputs values or more: in one call the
+// kernels take their general paths (each weight's group and channel by
+// integer division; tiles that straddle groups), which cost more than the
+// extra calls' few microseconds once the output is that large. AMD EPYC
+// Zen 4, both cores, `layer_bench --plans`, the serial one-call grouped
+// layers of the random seeds 1 to 40 (37): of the 16 with 2048 output
+// values or more, the fastest per-group plan beat the rules' one call on
+// all 16, 0.15x to 0.70x (random11_4, 2 groups of 6 to 451 channels, 1 x 1
+// kernel of dilation 3: 0.155 ms against 0.024; random5_37, k2 s4: 0.401
+// against 0.113); of the 21 below, it lost on 13 (random21_31, 128 output
+// values: 0.004 against 0.008). The rules' plan before and after,
+// alternated (6 runs of 5 calls, medians): those seeds, 15 calls moved,
+// 0.77x in geometric mean over the 37, one slower (random3_15, 2116 output
+// values: 0.009 to 0.018 ms); the seeds 41 to 80 (43 serial one-call
+// grouped layers, not looked at before), 11 moved, 0.88x, 2 slower
+// (random50_6, 0.071 to 0.093 ms, where the group calls' rules take
+// channel tiles along x and their fastest plan ran in 0.040; random51_37,
+// 0.005 to 0.006); random205_26 0.202 to 0.054 ms, random205_13 0.105 to
+// 0.113 (its group calls keep x tiles; across images ran in 0.041).
+constexpr int64_t kGroupsApartFewestOutputs = 2048;
+
 bool few_groups(const ConvGeometry &g) {
-  return g.groups > 1 && g.groups <= kFewGroups && !g.depthwise() &&
-         g.kernel_height * g.kernel_width > 1;
+  return g.groups > 1 && g.groups <= kFewGroups && !g.depthwise();
 }
 
 bool few_groups_run_apart(const ConvGeometry &g) {
-  return few_groups(g) && !runs_serially(g, convt_order::kXTiles);
+  if (!few_groups(g)) return false;
+  if (runs_serially(g, convt_order::kXTiles)) {
+    const std::array<int64_t, 4> out = g.output_sizes();
+    return out[0] * out[1] * out[2] * out[3] >= kGroupsApartFewestOutputs;
+  }
+  return g.kernel_height * g.kernel_width > 1;
 }
 
 // `images` of the batch of `g`.
@@ -1482,7 +1509,9 @@ Plan plan_call(const ConvGeometry &g_whole, Device device) {
     const int32_t order = cpu_tile_order(g, whole);
     // (The group call's order is planned only where it decides.)
     auto groups_apart = [&] {
-      return few_groups_run_apart(g) || straddling_channel_tiles_run_apart(g, order, whole, device);
+      return few_groups_run_apart(g) ||
+             (g.kernel_height * g.kernel_width > 1 &&
+              straddling_channel_tiles_run_apart(g, order, whole, device));
     };
     plan.per_group = order != convt_order::kColumns &&
                      (gcd_phases || (order != convt_order::kInterleavedXTiles && groups_apart()));

@@ -359,6 +359,31 @@ TEST(KernelChoice, FewNarrowGroupsRunPerGroup) {
   EXPECT_FALSE(interleaved.per_group);
 }
 
+// Small (serial) calls of few groups run per group too where their output
+// is large (kGroupsApartFewestOutputs, 2048 values), whatever the kernel:
+// in one call the kernels take their general paths for groups.
+TEST(KernelChoice, SerialCallsOfFewGroupsWithLargeOutputsRunPerGroup) {
+  auto plan = [](const convt::Shape &input, const convt::Shape &weight, int64_t stride,
+                 int64_t groups, int64_t dilation) {
+    return convt::detail::plan_call(
+        convt::detail::resolve_geometry(input, weight, stride, 0, 0, groups, dilation),
+        convt::Device::kCPU);
+  };
+  // random11_4: 6 images of 2 x 2, 2 groups of 6 to 451 channels, a 1 x 1
+  // kernel of dilation 3: 21648 output values.
+  const convt::detail::Plan one_tap = plan({6, 12, 2, 2}, {12, 451, 1, 1}, 1, 2, 3);
+  EXPECT_TRUE(one_tap.serial);
+  EXPECT_TRUE(one_tap.per_group);
+  // random5_37: 13 images of 26 x 26, 2 groups of 3 to 1 channel, k2 s4.
+  const convt::detail::Plan strided = plan({13, 6, 26, 26}, {6, 1, 2, 2}, 4, 2, 1);
+  EXPECT_TRUE(strided.serial);
+  EXPECT_TRUE(strided.per_group);
+  // random21_31: 2 images of 2 x 2, 4 groups of 21 to 1, k4 s2: 128 values.
+  const convt::detail::Plan small = plan({2, 84, 2, 2}, {84, 1, 4, 4}, 2, 4, 1);
+  EXPECT_TRUE(small.serial);
+  EXPECT_FALSE(small.per_group);
+}
+
 // Small (serial) calls of few groups whose one call takes channel tiles run
 // per group where the group calls take channel tiles of at most twice the
 // channels: a tile that straddles groups computes each lane's group.
@@ -882,7 +907,8 @@ TEST(KernelChoice, WideGroupsRunOneCallPerGroup) {
   EXPECT_TRUE(wide.per_group);
   EXPECT_EQ(channel_tiles_base(wide.tile_order),
             kChannelTilesAlongX);  // 32 in, 16 out, 6-column phase rows
-  EXPECT_FALSE(plan_for({1, 24, 6, 6}, {24, 8, 3, 3}, 3).per_group);   // 8 per group
+  // 8 per group (8 groups: more than the few that run apart regardless)
+  EXPECT_FALSE(plan_for({1, 64, 6, 6}, {64, 8, 3, 3}, 8).per_group);
   EXPECT_FALSE(plan_for({2, 32, 6, 6}, {32, 1, 3, 3}, 32).per_group);  // depthwise
   EXPECT_FALSE(plan_for({1, 64, 6, 6}, {64, 32, 3, 3}, 1).per_group);  // one group
 }
