@@ -363,25 +363,25 @@ TEST(KernelChoice, FewNarrowGroupsRunPerGroup) {
 // is large (kGroupsApartFewestOutputs, 2048 values), whatever the kernel:
 // in one call the kernels take their general paths for groups.
 TEST(KernelChoice, SerialCallsOfFewGroupsWithLargeOutputsRunPerGroup) {
-  auto plan = [](const convt::Shape &input, const convt::Shape &weight, int64_t stride,
-                 int64_t groups, int64_t dilation) {
-    return convt::detail::plan_call(
-        convt::detail::resolve_geometry(input, weight, stride, 0, 0, groups, dilation),
-        convt::Device::kCPU);
+  auto geometry = [](const convt::Shape &input, const convt::Shape &weight, int64_t stride,
+                     int64_t groups, int64_t dilation) {
+    return convt::detail::resolve_geometry(input, weight, stride, 0, 0, groups, dilation);
+  };
+  // Per group, unless the one call takes columns or interleaved x tiles
+  // (the kernel's tiles decide that order).
+  auto expect_apart = [](const convt::detail::ConvGeometry &g, bool apart) {
+    const convt::detail::Plan plan = convt::detail::plan_call(g, convt::Device::kCPU);
+    const int32_t one_call = cpu_tile_order(g, convt::detail::cpu_kernel_for(g));
+    EXPECT_TRUE(plan.serial);
+    EXPECT_EQ(plan.per_group, apart && one_call != kColumns && one_call != kInterleavedXTiles);
   };
   // random11_4: 6 images of 2 x 2, 2 groups of 6 to 451 channels, a 1 x 1
   // kernel of dilation 3: 21648 output values.
-  const convt::detail::Plan one_tap = plan({6, 12, 2, 2}, {12, 451, 1, 1}, 1, 2, 3);
-  EXPECT_TRUE(one_tap.serial);
-  EXPECT_TRUE(one_tap.per_group);
+  expect_apart(geometry({6, 12, 2, 2}, {12, 451, 1, 1}, 1, 2, 3), true);
   // random5_37: 13 images of 26 x 26, 2 groups of 3 to 1 channel, k2 s4.
-  const convt::detail::Plan strided = plan({13, 6, 26, 26}, {6, 1, 2, 2}, 4, 2, 1);
-  EXPECT_TRUE(strided.serial);
-  EXPECT_TRUE(strided.per_group);
-  // random21_31: 2 images of 2 x 2, 4 groups of 21 to 1, k4 s2: 128 values.
-  const convt::detail::Plan small = plan({2, 84, 2, 2}, {84, 1, 4, 4}, 2, 4, 1);
-  EXPECT_TRUE(small.serial);
-  EXPECT_FALSE(small.per_group);
+  expect_apart(geometry({13, 6, 26, 26}, {6, 1, 2, 2}, 4, 2, 1), true);
+  // random21_31: 2 images of 2 x 2, 4 groups of 21 to 1, k4 s2: 288 values.
+  expect_apart(geometry({2, 84, 2, 2}, {84, 1, 4, 4}, 2, 4, 1), false);
 }
 
 // Small (serial) calls of few groups whose one call takes channel tiles run
@@ -681,7 +681,12 @@ TEST(KernelChoice, OneTapPerOutputTakesInterleavedXTiles) {
 TEST(KernelChoice, OtherLayersTileAlongX) {
   EXPECT_EQ(order_for({1, 16, 16, 64}, {16, 128, 3, 3}, 2, 1), kXTiles);  // wide rows
   EXPECT_EQ(avx2_order({2, 5, 3, 12}, {5, 8, 3, 3}, 2, 1), kXTiles);      // few channels
-  EXPECT_EQ(order_for({2, 8, 3, 8}, {8, 10, 3, 3}, 2, 1, 2), kXTiles);    // groups 2
+  // Groups 2: the one call's order (its serial call of 3000 output values
+  // runs per group: SerialCallsOfFewGroupsWithLargeOutputsRunPerGroup).
+  const convt::detail::ConvGeometry grouped =
+      convt::detail::resolve_geometry({2, 8, 3, 8}, {8, 10, 3, 3}, 2, 1, 0, 2, 1);
+  EXPECT_EQ(channel_tiles_base(cpu_tile_order(grouped, convt::detail::cpu_kernel_for(grouped))),
+            kXTiles);
   EXPECT_EQ(avx2_order({1, 8, 3, 40}, {8, 32, 3, 3}, 2, 1, 2), kXTiles);  // dilation 2, wide
 }
 
