@@ -1149,13 +1149,14 @@ bool few_groups(const ConvGeometry &g) {
   return g.groups > 1 && g.groups <= kFewGroups && !g.depthwise();
 }
 
+bool one_tap(const ConvGeometry &g) { return g.kernel_height * g.kernel_width == 1; }
+
 bool few_groups_run_apart(const ConvGeometry &g) {
   if (!few_groups(g)) return false;
   if (runs_serially(g, convt_order::kXTiles)) {
-    const std::array<int64_t, 4> out = g.output_sizes();
-    return out[0] * out[1] * out[2] * out[3] >= kGroupsApartFewestOutputs;
+    return saturating_product(g.output_sizes()) >= kGroupsApartFewestOutputs;
   }
-  return g.kernel_height * g.kernel_width > 1;
+  return !one_tap(g);
 }
 
 // `images` of the batch of `g`.
@@ -1510,8 +1511,7 @@ Plan plan_call(const ConvGeometry &g_whole, Device device) {
     // (The group call's order is planned only where it decides.)
     auto groups_apart = [&] {
       return few_groups_run_apart(g) ||
-             (g.kernel_height * g.kernel_width > 1 &&
-              straddling_channel_tiles_run_apart(g, order, whole, device));
+             (!one_tap(g) && straddling_channel_tiles_run_apart(g, order, whole, device));
     };
     plan.per_group = order != convt_order::kColumns &&
                      (gcd_phases || (order != convt_order::kInterleavedXTiles && groups_apart()));
