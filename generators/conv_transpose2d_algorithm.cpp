@@ -27,19 +27,19 @@ AxisPhases make_axis_phases(const Expr &stride, const Expr &padding, const Expr 
   a.input_step = select(a.simple, dilation, dilation / gcd);
   a.count = min(kernel, a.tap_step);
   a.max_taps = (kernel + a.tap_step - 1) / a.tap_step;
-  a.covers_all = a.count == stride;
   return a;
 }
 
 // The bias fill's domain for an output Func: (x, y, once) over the whole
-// output when some residue has no phase (a stride above the kernel size,
-// or a gcd above 1) or `always`, else empty. The third dimension (0 or 1
-// iterations) lets a GPU schedule skip the launch.
+// output when some residue of the output has no phase (a stride above the
+// kernel size, or a gcd above 1) or `always`, else empty. The third
+// dimension (0 or 1 iterations) lets a GPU schedule skip the launch.
 RDom fill_domain(const Func &out, const AxisPhases &x, const AxisPhases &y, const Expr &always,
                  const std::string &name) {
-  const Expr fill = !(x.covers_all && y.covers_all) || always;
-  return RDom(0, out.output_buffer().dim(0).extent(), 0, out.output_buffer().dim(1).extent(), 0,
-              select(fill, 1, 0), name);
+  const Expr width = out.output_buffer().dim(0).extent();
+  const Expr height = out.output_buffer().dim(1).extent();
+  const Expr fill = !(x.covers(width) && y.covers(height)) || always;
+  return RDom(0, width, 0, height, 0, select(fill, 1, 0), name);
 }
 
 // The GPU form (see ConvTranspose2dFuncs::pixel_sum): the same phase sums
@@ -127,6 +127,19 @@ struct XBlocked {
 // Halide's % is Euclidean: the residue is in [0, s) for any sign. t * d is
 // below kernel * dilation, which the runtime keeps under 2^30.
 Expr AxisPhases::offset(const Expr &t) const { return (t * dilation - padding) % stride; }
+
+// Every residue has a phase (count == s), or the axis is narrower than
+// the stride and its residues 0 .. outputs - 1 all have one: with simple
+// phases those are `count` consecutive residues (mod s) from offset(0),
+// so 0 .. n - 1 have one, n = count where the run starts at 0, else the
+// part that wraps past s. (A 1 x 1 input, k3 s8: 3 outputs, all of them
+// a phase's, where the fill wrote the whole output before the phases
+// wrote it again: 40% of random205_31's call.)
+Expr AxisPhases::covers(const Expr &outputs) const {
+  const Expr first = offset(0);
+  const Expr leading = select(first == 0, count, first + count - stride);
+  return count == stride || (simple && leading >= outputs);
+}
 
 // (As a bound on the tap's kernel index rather than a tap count: the
 // phase-level condition Halide derives from it, that tap 0 exists, then

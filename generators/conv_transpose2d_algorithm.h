@@ -28,7 +28,6 @@ struct AxisPhases {
   Halide::Expr input_step;  // d / gcd
   Halide::Expr count;       // phases with taps: min(kernel, tap_step)
   Halide::Expr max_taps;    // phase 0's taps, the most any phase has: ceil(k / tap_step)
-  Halide::Expr covers_all;  // every residue has a phase (count == stride): no bias fill
 
   // Output residue of phase t: (t * d - p) mod s.
   Halide::Expr offset(const Halide::Expr &t) const;
@@ -36,6 +35,9 @@ struct AxisPhases {
   Halide::Expr has_tap(const Halide::Expr &t, const Halide::Expr &j) const;
   Halide::Expr input(const Halide::Expr &q, const Halide::Expr &t, const Halide::Expr &j) const;
   Halide::Expr tap(const Halide::Expr &t, const Halide::Expr &j) const;
+  // Whether every residue of an axis of `outputs` outputs has a phase, so
+  // that the phases write every output and no bias fill is needed.
+  Halide::Expr covers(const Halide::Expr &outputs) const;
   // Outputs of phase t in an axis of `outputs` outputs: ceil((outputs - offset) / s), or 0.
   Halide::Expr outputs_of(const Halide::Expr &outputs, const Halide::Expr &t) const;
   // The phase writing residue r (its first tap), or kernel (a phase with

@@ -6,7 +6,8 @@
 // only agree within 1e-5), on
 // layers that reach each schedule path: wide phase rows (in x tiles and in
 // channel tiles) and narrow ones, batches,
-// few output channels, edge columns, bias-only residues, wide and narrow
+// few output channels, edge columns, bias-only residues (and outputs
+// narrower than the stride, with and without them), wide and narrow
 // groups, depthwise, dilation with a common factor (and with many channel
 // blocks), channel tiles sharing their blocks, images or rows among the
 // threads (and, in one row, too few blocks or images to fill the pool),
@@ -101,6 +102,18 @@ const PlanCase kCases[] = {
     {"edge_columns", params(3, 6, 4, 5, 30, 3, 2, 0)},
     {"all_edge", params(2, 7, 1, 1, 26, 2, 3, 0)},
     {"bias_fill", params(1, 4, 5, 5, 4, 1, 3, 0)},
+    // The fill's tasks: 30 channels of 13 x 13 planes, 24 to a task (the
+    // last partial), and 2 planes, too few to share (rows in parallel).
+    {"bias_fill_channel_tasks", params(2, 3, 5, 5, 30, 1, 3, 0)},
+    {"bias_fill_few_planes", params(1, 3, 12, 4, 2, 1, 3, 0)},
+    // Outputs narrower than the stride (k3 s8 on a 1 x 1 input): every
+    // output residue a phase's, so no bias fill (AxisPhases::covers), with
+    // the phases' residues from 0 and, at padding 1, wrapping past s; with
+    // output_padding 4, residues 3 to 6 bias only.
+    {"narrow_output_every_residue", params(3, 5, 1, 1, 6, 3, 8, 0)},
+    {"narrow_output_residues_wrap", params(3, 5, 1, 1, 6, 3, 8, 1)},
+    {"narrow_output_bias_residues", params(2, 5, 1, 1, 6, 3, 8, 0, 1, 1, 4)},
+    {"narrow_output_depthwise", params(5, 40, 1, 1, 40, 3, 8, 0, 40)},
     {"wide_groups", params(2, 32, 4, 6, 34, 3, 2, 1, 2)},
     {"narrow_groups", params(2, 12, 4, 9, 9, 3, 2, 1, 3)},
     // Narrow groups at dilation 2 and stride 2: one call per group.
