@@ -655,6 +655,34 @@ double columns_kept(const ConvGeometry &g) {
   return kept(g.out_height, g.padding[0]) * kept(g.out_width, g.padding[1]);
 }
 
+// At most one GEMM tile of pixels (x_tile.channels) of groups 1 and
+// kColumnsFewestInputs or more input channels, whose columns fill an x
+// tile's width: the few pixels' GEMM (convt_tiles::columns_few_pixels)
+// runs them in one pass over the weights, where the channel tiles, which
+// the rules took for such batches, read each weight once per image tile
+// and tap and leave most of a tile's positions idle. AMD EPYC Zen 3 (AVX2:
+// 6 pixels), both cores, `layer_bench --plans`, the layers of 4 to 6 input
+// pixels, groups 1 and 64 or more input channels among the random seeds 1
+// to 400 that the rules ran in other orders (45): columns ran faster on
+// 43, 0.45x the time in geometric mean (random207_28, 4 images of 1 x 1,
+// 480 to 665 channels, k1x2 s1x2: 0.64 ms in channel tiles along images,
+// 0.18 in columns; random271_44, 6 images of 1116 to 573, k1x2: 1.46
+// against 0.32), slower on random108_1 (1.07x) and random63_1 (1.03x).
+// Under 64 input channels 30 of 69 ran slower (random106_18, 17 to 101
+// channels: 2.6x), and 7 to 12 pixels (two AVX2 tiles) were mixed (of 91
+// 1-row layers, 12 slower by up to 1.6x: random186_47, 7 images of 1012 to
+// 762). The rules' plan before and after, alternated (6 runs of 5 calls,
+// medians): those 45, 0.51x in geometric mean (the 4 read over 5% slower
+// read 0.82x to 0.98x in a rerun of 10 runs); the 41 this moves among the
+// seeds 401 to 800 (not looked at before), 0.48x, none slower by over 5%
+// (random732_49 0.89 to 0.17 ms). No zoo or shapes.json layer moves.
+// AVX-512's tile holds 13 pixels: not measured there.
+bool one_pass_columns_pay(const ConvGeometry &g, const KernelTiles &t) {
+  const int64_t pixels = g.batch * g.in_height * g.in_width;
+  return g.groups == 1 && g.in_channels >= kColumnsFewestInputs && pixels <= t.x_tile.channels &&
+         g.columns_per_group() >= t.x_tile.columns;
+}
+
 bool columns_pay(const ConvGeometry &g, const KernelTiles &t) {
   const int64_t in_per_group = g.in_channels / g.groups;
   const int64_t out_per_group = g.out_channels / g.groups;
@@ -671,7 +699,8 @@ bool columns_pay(const ConvGeometry &g, const KernelTiles &t) {
       pixels * 2 <= t.x_tile.channels || (pixels <= t.x_tile.channels && idle_pays);
   const bool phase_tiles_idle = few_channels ? idle_pays : idle_channel_tiles_pay_for_columns(g, t);
   return in_per_group >= 16 &&
-         (tiny_input || few_pixels || phase_tiles_idle || deep_few_outputs || deep_narrow) &&
+         (tiny_input || few_pixels || phase_tiles_idle || deep_few_outputs || deep_narrow ||
+          one_pass_columns_pay(g, t)) &&
          columns_bytes(g) <= kMaxColumnsBytes;
 }
 

@@ -73,8 +73,8 @@ int32_t avx2_order_grouped(const convt::Shape &input, const convt::Shape &weight
 TEST(KernelChoice, NarrowPhaseRowsOfBatchesTileAlongChannelsAndImages) {
   EXPECT_EQ(order_for({8, 2048, 8, 6}, {2048, 256, 4, 4}, 2, 1),
             kChannelTilesAlongImages);  // simplebaseline_r50
-  EXPECT_EQ(order_for({5, 100, 1, 1}, {100, 512, 4, 4}, 1, 0),
-            kChannelTilesAlongImages);  // dcgan_g_first, 5 images
+  EXPECT_EQ(order_for({16, 100, 1, 1}, {100, 512, 4, 4}, 1, 0),
+            kChannelTilesAlongImages);  // dcgan_g_first, 16 images
   EXPECT_EQ(order_for({5, 5, 3, 4}, {5, 20, 3, 3}, 2, 1),
             kChannelTilesAlongImages);  // N not a multiple of 4
   EXPECT_EQ(order_for({8, 8, 3, 4}, {8, 24, 3, 3}, 1, 1, 1, 2),
@@ -733,7 +733,7 @@ TEST(KernelChoice, TinyInputsWithFewOutputChannelsRunAsColumns) {
   // up to a whole tile's where the phase tiles idle more than the column
   // adds cost (a 2 x 2 input, 4 pixels: 2-column phase rows).
   EXPECT_EQ(avx2_order({1, 1024, 2, 2}, {1024, 512, 4, 4}, 2, 1), kColumns);  // pix2pix 2x2
-  EXPECT_NE(avx2_order({5, 100, 1, 1}, {100, 512, 4, 4}, 1, 0), kColumns);    // full image tiles
+  EXPECT_NE(avx2_order({8, 100, 1, 1}, {100, 512, 4, 4}, 1, 0), kColumns);    // full image tiles
   EXPECT_EQ(order_for({1, 100, 1, 1}, {100, 512, 4, 4}, 1, 0), kColumns);     // dcgan_g_first_b1
   EXPECT_EQ(order_for({3, 64, 1, 1}, {64, 64, 3, 3}, 2, 1), kColumns);        // 3 pixels
   EXPECT_NE(order_for({8, 64, 1, 1}, {64, 64, 3, 3}, 2, 1), kColumns);        // 8 pixels
@@ -741,6 +741,37 @@ TEST(KernelChoice, TinyInputsWithFewOutputChannelsRunAsColumns) {
   EXPECT_EQ(order_for({1, 453, 1, 1}, {453, 158, 3, 3}, 2, 1), kColumns);     // random1_28
   EXPECT_NE(order_for({8, 453, 1, 1}, {453, 158, 3, 3}, 2, 1), kColumns);     // 8 pixels, 158 out
   EXPECT_NE(order_for({5, 15, 1, 1}, {15, 1, 3, 3}, 2, 1), kColumns);         // 15 in
+}
+
+// At most a GEMM tile of pixels (AVX2's 6, AVX-512's 13) of groups 1 and
+// 64 or more input channels, whose columns fill an x tile: the few pixels'
+// GEMM, one pass over the weights, with either kernel's tiles.
+TEST(KernelChoice, FewPixelsOfDeepInputsRunAsColumns) {
+  auto order = [](const convt::Shape &input, const convt::Shape &weight,
+                  const convt::IntList &stride, const convt::IntList &padding, int64_t groups,
+                  const convt::detail::Kernel &kernel) {
+    return tile_order_of(
+        convt::detail::resolve_geometry(input, weight, stride, padding, 0, groups, 1),
+        kernel.x_tile, kernel.channel_tiles, kernel.wide_x_tile, kernel.across_images);
+  };
+  // random207_28: 4 images of 1 x 1, 480 to 665 channels, k1x2 s1x2 (the
+  // channel tiles along images took it).
+  EXPECT_EQ(order({4, 480, 1, 1}, {480, 665, 1, 2}, {1, 2}, 0, 1, kAvx2), kColumns);
+  EXPECT_EQ(order({4, 480, 1, 1}, {480, 665, 1, 2}, {1, 2}, 0, 1, kAvx512), kColumns);
+  // random271_44: 6 images, stride 1; dcgan_g_first in 6 images.
+  EXPECT_EQ(order({6, 1116, 1, 1}, {1116, 573, 1, 2}, 1, 0, 1, kAvx2), kColumns);
+  EXPECT_EQ(order({6, 100, 1, 1}, {100, 512, 4, 4}, 1, 0, 1, kAvx2), kColumns);
+  // random202_21: one 2 x 2 input (the channel tiles along x took it).
+  EXPECT_EQ(order({1, 556, 2, 2}, {556, 140, 4, 4}, 2, 1, 1, kAvx2), kColumns);
+  // random186_47: 7 images, past AVX2's tile, within AVX-512's.
+  EXPECT_NE(order({7, 1012, 1, 1}, {1012, 762, 1, 5}, {1, 2}, 0, 1, kAvx2), kColumns);
+  EXPECT_EQ(order({7, 1012, 1, 1}, {1012, 762, 1, 5}, {1, 2}, 0, 1, kAvx512), kColumns);
+  // random106_18: 17 input channels; and 63.
+  EXPECT_NE(order({5, 17, 1, 1}, {17, 101, 1, 7}, {1, 2}, {0, 2}, 1, kAvx2), kColumns);
+  EXPECT_NE(order({5, 63, 1, 1}, {63, 101, 1, 7}, {1, 2}, {0, 2}, 1, kAvx2), kColumns);
+  EXPECT_EQ(order({5, 64, 1, 1}, {64, 101, 1, 7}, {1, 2}, {0, 2}, 1, kAvx2), kColumns);
+  // Groups 2 keep their tiles (not measured).
+  EXPECT_NE(order({5, 128, 1, 1}, {128, 101, 1, 7}, {1, 2}, {0, 2}, 2, kAvx2), kColumns);
 }
 
 // 16 or more output channels on an input smaller than the x tile, 64 or
