@@ -80,6 +80,9 @@ int64_t phase_columns(const ConvGeometry &g) {
   return (g.out_width + g.stride[1] - 1) / g.stride[1];
 }
 
+// A kernel of one tap (1 x 1).
+bool one_tap(const ConvGeometry &g) { return g.kernel_height * g.kernel_width == 1; }
+
 // busy_share of a tile along phase columns (x tiles, wide x tiles, channel
 // tiles along x), and of a tile along images.
 double busy_along_x(const ConvGeometry &g, const XTile &tile) {
@@ -683,6 +686,39 @@ bool one_pass_columns_pay(const ConvGeometry &g, const KernelTiles &t) {
          g.columns_per_group() >= t.x_tile.columns;
 }
 
+// At most 3 output channels per group from a kernel of two or more taps
+// and at least kColumnAddMultiplyAdds input channels per group (the
+// GEMM's multiply-adds per column value at least a column add's cost),
+// whose columns (the GEMM's output, which the column adds read back) fit
+// in one core's L2 (its size read at run time): the GEMM's strips of taps
+// x C_out keep its vectors busy, where the phase orders' tiles of one to
+// three channels load an input vector per C_out multiply-adds; past L2,
+// the column adds read the columns from memory. AMD EPYC Zen 3 (L2 512
+// KB), both cores, `layer_bench --plans --order 5`, the 393 layers of 1 to
+// 3 output channels per group from 16 to under 48 input channels per
+// output channel (deep_few_outputs takes the rest) among the random seeds
+// 1 to 200 that the rules ran in other orders, by the columns' bytes: up
+// to 512 KB, columns ran 0.48x the rules' time in geometric mean (127
+// layers), 10 slower by over 5%, all under 0.21 ms; from 512 KB to 4 MB
+// 0.72x with 8 of 51 slower, past 4 MB 1.10x with 21 of 41 slower;
+// one-tap kernels, with no phase work to save, 0.88x with 12 of 26 slower
+// (random166_20, 1 x 1: 1.8x). The rules' plan before and after,
+// alternated (6 runs of 5 calls, medians), on the 130 layers that taking
+// every such layer of 16 or more input channels moved among the seeds 201
+// to 400: 0.52x, but 15 slower by over 5%, 14 of them of 16 to 28 input
+// channels (random359_43, 16 to 2 channels, k7: 0.092 to 0.196 ms); from
+// 32 input channels, 67 moved, 0.38x, one slower (random377_14, 35 to 2,
+// k1x4 on 1 x 107 rows: 1.37x); the seeds 1 to 200 read the same (63
+// moved, 2 slower). On the seeds 401 to 600 (not looked at before): 57
+// moved, 0.43x, none slower by over 5% (random542_46 0.171 to 0.019 ms).
+// No zoo or shapes.json layer moves.
+bool few_outputs_cached_columns_pay(const ConvGeometry &g) {
+  const int64_t in_per_group = g.in_channels / g.groups;
+  return g.out_channels / g.groups <= 3 && !one_tap(g) &&
+         static_cast<double>(in_per_group) >= kColumnAddMultiplyAdds &&
+         columns_bytes(g) <= l2_cache_bytes();
+}
+
 bool columns_pay(const ConvGeometry &g, const KernelTiles &t) {
   const int64_t in_per_group = g.in_channels / g.groups;
   const int64_t out_per_group = g.out_channels / g.groups;
@@ -700,7 +736,7 @@ bool columns_pay(const ConvGeometry &g, const KernelTiles &t) {
   const bool phase_tiles_idle = few_channels ? idle_pays : idle_channel_tiles_pay_for_columns(g, t);
   return in_per_group >= 16 &&
          (tiny_input || few_pixels || phase_tiles_idle || deep_few_outputs || deep_narrow ||
-          one_pass_columns_pay(g, t)) &&
+          one_pass_columns_pay(g, t) || few_outputs_cached_columns_pay(g)) &&
          columns_bytes(g) <= kMaxColumnsBytes;
 }
 
@@ -1177,8 +1213,6 @@ constexpr int64_t kGroupsApartFewestOutputs = 2048;
 bool few_groups(const ConvGeometry &g) {
   return g.groups > 1 && g.groups <= kFewGroups && !g.depthwise();
 }
-
-bool one_tap(const ConvGeometry &g) { return g.kernel_height * g.kernel_width == 1; }
 
 bool few_groups_run_apart(const ConvGeometry &g) {
   if (!few_groups(g)) return false;

@@ -805,21 +805,37 @@ TEST(KernelChoice, TinyInputsWhoseChannelTilesIdleRunAsColumns) {
 }
 
 // At most 3 output channels (per group) from 48 or more input channels per
-// output channel, in a GEMM of two or more columns (taps x C_out): the
+// output channel (fewer where the columns fit in L2, below: these inputs'
+// columns pass 2 MB), in a GEMM of two or more columns (taps x C_out): the
 // columns order, whose GEMM loads a weight vector per broadcast where the
 // tiles of one to three channels load an input vector per C_out FMAs.
 TEST(KernelChoice, DeepInputsToFewOutputChannelsRunAsColumns) {
-  EXPECT_EQ(order_for({1, 56, 120, 120}, {56, 1, 9, 9}, 3, 4), kColumns);     // fsrcnn x3
-  EXPECT_EQ(order_for({8, 630, 20, 41}, {630, 3, 7, 7}, 3, 0), kColumns);     // random1_19
-  EXPECT_EQ(order_for({8, 144, 20, 20}, {144, 3, 4, 4}, 2, 1), kColumns);     // 48 per channel
-  EXPECT_NE(order_for({8, 143, 20, 20}, {143, 3, 4, 4}, 2, 1), kColumns);     // 47.7
-  EXPECT_EQ(order_for({1, 958, 25, 25}, {958, 1, 3, 3}, 2, 1, 2), kColumns);  // groups 2
-  EXPECT_EQ(order_for({1, 448, 84, 84}, {448, 1, 3, 3}, 2, 1, 4), kColumns);  // random9_48
-  EXPECT_NE(order_for({1, 176, 84, 84}, {176, 1, 3, 3}, 2, 1, 4), kColumns);  // 44 per channel
-  EXPECT_NE(order_for({64, 64, 32, 32}, {64, 3, 4, 4}, 2, 1), kColumns);      // dcgan_g_last
+  EXPECT_EQ(order_for({1, 56, 120, 120}, {56, 1, 9, 9}, 3, 4), kColumns);       // fsrcnn x3
+  EXPECT_EQ(order_for({8, 630, 20, 41}, {630, 3, 7, 7}, 3, 0), kColumns);       // random1_19
+  EXPECT_EQ(order_for({8, 144, 20, 20}, {144, 3, 4, 4}, 2, 1), kColumns);       // 48 per channel
+  EXPECT_NE(order_for({8, 143, 64, 64}, {143, 3, 4, 4}, 2, 1), kColumns);       // 47.7
+  EXPECT_EQ(order_for({1, 958, 25, 25}, {958, 1, 3, 3}, 2, 1, 2), kColumns);    // groups 2
+  EXPECT_EQ(order_for({1, 448, 84, 84}, {448, 1, 3, 3}, 2, 1, 4), kColumns);    // random9_48
+  EXPECT_NE(order_for({1, 176, 320, 320}, {176, 1, 3, 3}, 2, 1, 4), kColumns);  // 44 per channel
+  EXPECT_NE(order_for({64, 64, 32, 32}, {64, 3, 4, 4}, 2, 1), kColumns);        // dcgan_g_last
   // One column (a 1 x 1 kernel to one channel): the GEMM would run scalar.
   EXPECT_NE(order_for({35, 148, 30, 30}, {148, 1, 1, 1}, 2, 0), kColumns);
   EXPECT_EQ(order_for({35, 148, 30, 30}, {148, 2, 1, 1}, 2, 0), kColumns);
+}
+
+// At most 3 output channels per group from 32 or more input channels per
+// group, in a kernel of two or more taps, where the columns fit in one
+// core's L2 (read at run time; these are far below 256 KB or past 2 MB).
+TEST(KernelChoice, FewOutputChannelsRunAsColumnsWhereTheColumnsStayInL2) {
+  // random207_10 (7 images, 4 groups of 21 to 1 channel, k5 s2: 157 KB of
+  // columns a group) keeps x tiles across images per group; from 32 input
+  // channels a group, columns.
+  EXPECT_NE(order_for({7, 84, 15, 15}, {84, 1, 5, 5}, 2, 1, 4), kColumns);
+  EXPECT_EQ(order_for({7, 128, 15, 15}, {128, 1, 5, 5}, 2, 1, 4), kColumns);
+  EXPECT_EQ(order_for({2, 32, 16, 16}, {32, 1, 3, 3}, 2, 1), kColumns);   // 18 KB
+  EXPECT_NE(order_for({2, 31, 16, 16}, {31, 1, 3, 3}, 2, 1), kColumns);   // 31 inputs
+  EXPECT_NE(order_for({16, 40, 64, 64}, {40, 1, 3, 3}, 2, 1), kColumns);  // 2.4 MB
+  EXPECT_NE(order_for({2, 40, 16, 16}, {40, 4, 3, 3}, 2, 1), kColumns);   // 4 outputs
 }
 
 // 256 or more input channels to fewer than 64 output channels per group
