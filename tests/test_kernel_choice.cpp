@@ -193,7 +193,8 @@ TEST(KernelChoice, BatchesWithFewOutputChannelsTileAlongXAndImages) {
 // Fewer images than an image tile, at most 3 output channels: tiles of one
 // channel's phase rows.
 TEST(KernelChoice, FewImagesWithFewOutputChannelsTileAlongXAndRows) {
-  EXPECT_EQ(order_for({3, 64, 32, 32}, {64, 3, 4, 4}, 2, 1), kXTilesAcrossRows);    // batch of 3
+  // (Columns of 2.4 MB: past L2, FewOutputChannelsRunAsColumnsWhereTheColumnsStayInL2.)
+  EXPECT_EQ(order_for({3, 64, 64, 64}, {64, 3, 4, 4}, 2, 1), kXTilesAcrossRows);    // batch of 3
   EXPECT_EQ(order_for({1, 32, 120, 120}, {32, 1, 9, 9}, 3, 4), kXTilesAcrossRows);  // 32 inputs
   EXPECT_EQ(order_for({1, 6, 32, 32}, {6, 3, 5, 5}, 1, 0), kXTilesAcrossRows);  // the API example
   EXPECT_EQ(order_for({2, 4, 5, 5}, {4, 1, 3, 3}, 2, 0, 1, 2), kXTilesAcrossRows);  // dilation 2
@@ -713,8 +714,9 @@ TEST(KernelChoice, FewOutputChannelsTakeTheTilesThatIdleLeast) {
   EXPECT_NE(avx2_order({1, 16, 180, 240}, {16, 12, 3, 3}, 2, 1), kColumns);
   // Up to 3 output channels take tiles of one channel, which idle on none
   // (from fewer than 48 input channels per output channel:
-  // DeepInputsToFewOutputChannelsRunAsColumns).
-  EXPECT_NE(avx2_order({128, 32, 14, 14}, {32, 1, 4, 4}, 2, 1), kColumns);
+  // DeepInputsToFewOutputChannelsRunAsColumns, or where their columns fit
+  // in L2: these are 6.4 MB).
+  EXPECT_NE(avx2_order({128, 32, 28, 28}, {32, 1, 4, 4}, 2, 1), kColumns);
 }
 
 // Inputs of fewer pixels than an x tile's columns, 16 or more input channels
@@ -724,7 +726,7 @@ TEST(KernelChoice, TinyInputsWithFewOutputChannelsRunAsColumns) {
   EXPECT_EQ(order_for({14, 627, 3, 3}, {627, 3, 2, 2}, 2, 0), kColumns);   // random1_4
   EXPECT_EQ(order_for({37, 25, 1, 1}, {25, 1, 8, 8}, 8, 1), kColumns);     // 1 x 1 inputs
   EXPECT_EQ(order_for({2, 32, 2, 2}, {32, 2, 3, 3}, 2, 1, 2), kColumns);   // groups 2
-  EXPECT_NE(order_for({128, 32, 14, 14}, {32, 1, 4, 4}, 2, 1), kColumns);  // 196 pixels
+  EXPECT_NE(order_for({128, 32, 28, 28}, {32, 1, 4, 4}, 2, 1), kColumns);  // 784 pixels
   // 6 to 15 output channels: neither tile fills (the x tiles took these).
   EXPECT_EQ(order_for({24, 851, 1, 1}, {851, 15, 1, 2}, 1, 0), kColumns);    // random3_24
   EXPECT_EQ(order_for({26, 961, 2, 2}, {961, 11, 3, 3}, 3, 0), kColumns);    // random3_29
