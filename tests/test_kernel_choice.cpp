@@ -898,11 +898,13 @@ TEST(KernelChoice, InputsLargerThanHalfOfL2TileByRow) {
   // A channel block reads only its groups' input: a depthwise layer whose
   // image is twice L2 keeps x tiles (a block's 6 planes are a sliver of
   // it); 2 groups of 8 output channels, each group's input twice L2, take
-  // by row (a block reads one group's input, or two).
-  const int64_t plane = 64 * 64 * 4;
-  const int64_t deep = 2 * l2 / plane;
-  EXPECT_NE(avx2_order_grouped({1, deep, 64, 64}, {deep, 1, 3, 3}, deep), kXTilesByRow);
-  EXPECT_EQ(avx2_order_grouped({1, 2 * deep, 64, 64}, {2 * deep, 8, 3, 3}, 2), kXTilesByRow);
+  // by row (a block reads one group's input, or two). Planes of 128 x 128
+  // keep the groups under 256 input channels for an L2 of up to 2 MB (from
+  // 256, DeepInputsToNarrowOutputsRunAsColumns).
+  const int64_t side = 128;
+  const int64_t deep = 2 * l2 / (side * side * 4);
+  EXPECT_NE(avx2_order_grouped({1, deep, side, side}, {deep, 1, 3, 3}, deep), kXTilesByRow);
+  EXPECT_EQ(avx2_order_grouped({1, 2 * deep, side, side}, {2 * deep, 8, 3, 3}, 2), kXTilesByRow);
 }
 
 // On AVX-512 machines, layers whose phase rows are narrower than its
