@@ -359,6 +359,31 @@ bool border_taps_favour_images(const ConvGeometry &g, const KernelTiles &t,
          images_busier_than_border_columns(g, t, images);
 }
 
+// ... and rather than the x tiles, which compute the zero border's
+// products too: in a batch of 4 or more, groups 1, a kernel of two or more
+// taps, where the image tile's busy share beats the x tiles' (and the wide
+// x tiles') counted on the products that read inside the input
+// (x_taps_kept), by the same margin. AMD EPYC Zen 3, AVX2, both cores, the
+// rules' plan before and after alternated (6 runs of 5 calls, medians),
+// on the calls this moves among the layers of groups 1, 4 or more images,
+// 16 or more output and 32 or more input channels: random seeds 1 to 100,
+// 11 calls, 0.74x in geometric mean, one slower (random44_36, k2 s1 on 36
+// x 36, 1.12x; random91_23 15.1 to 5.8 ms, random48_35, k7 s2 d3 on 18 x
+// 18, 19.2 to 13.1); seeds 201 to 300, 19 calls, 0.80x, one slower
+// (random251_37 1.06x; random207_29 of the report, k4 s2 d3, 16.5 to 12.8
+// ms). One-tap kernels, which read no border, were mixed (7 calls, 4
+// slower by up to 1.17x: random42_34, 1 x 1 on 25 x 25). No zoo or
+// shapes.json layer moves.
+bool border_taps_favour_images_over_x_tiles(const ConvGeometry &g, const KernelTiles &t,
+                                            const ImageTile &images) {
+  if (g.batch < 4 || g.groups != 1 || one_tap(g) || g.out_channels < kChannelTilesFewestChannels ||
+      g.in_channels < kChannelTilesFewestInputs) {
+    return false;
+  }
+  const double x_tiles_busy = std::max(busy_along_x(g, t.x_tile), busy_along_x(g, t.wide_x_tile));
+  return busy_along_images(g, images) >= kChannelTilesBusierBy * x_tiles_busy * x_taps_kept(g);
+}
+
 // Narrow rows (channel tiles along x) of 2 or more images short of the
 // rules' earlier image-tile cases: along images where their busy
 // share beats along x's, counted on the products that read inside the
@@ -1052,6 +1077,17 @@ constexpr OrderRule kOrderRules[] = {
     // Few output channels in a batch, where the x tiles idle more
     // (few_channels_across_images_pay).
     {convt_order::kXTilesAcrossImages, few_channels_across_images_pay},
+    // Wide rows whose x tiles would compute much of the zero border
+    // (border_taps_favour_images_over_x_tiles).
+    {convt_order::kChannelTilesAlongMoreImages,
+     [](const ConvGeometry &g, const KernelTiles &t) {
+       return border_taps_favour_images_over_x_tiles(g, t, t.channel_tiles.along_more_images) &&
+              more_images_pay(g, t.channel_tiles);
+     }},
+    {convt_order::kChannelTilesAlongImages,
+     [](const ConvGeometry &g, const KernelTiles &t) {
+       return border_taps_favour_images_over_x_tiles(g, t, t.channel_tiles.along_images);
+     }},
     {convt_order::kWideXTilesByRow, wide_tiles_by_row_pay},
     {convt_order::kWideXTiles, wide_tiles_pay},
     {convt_order::kXTilesByRow, x_tiles_by_row_pay},

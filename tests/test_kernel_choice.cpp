@@ -110,6 +110,27 @@ TEST(KernelChoice, NarrowPhaseRowsOfFewImagesTileAlongChannelsAndX) {
   EXPECT_EQ(order_for({1, 5, 3, 4}, {5, 32, 3, 3}, 2, 1, 1, 2), kChannelTilesAlongX);  // dilation 2
 }
 
+// Batches of 4 or more whose x tiles would compute much of the zero
+// border (a dilated kernel reaching past a small input): the channel
+// tiles along images, which skip those taps; with the AVX2 kernel's tiles.
+TEST(KernelChoice, BatchesTileAlongImagesWhereTheXTilesComputeTheBorder) {
+  auto order = [](const convt::Shape &input, const convt::Shape &weight, int64_t stride,
+                  int64_t padding, int64_t output_padding, int64_t dilation) {
+    return tile_order_of(convt::detail::resolve_geometry(input, weight, stride, padding,
+                                                         output_padding, 1, dilation),
+                         kAvx2.x_tile, kAvx2.channel_tiles, kAvx2.wide_x_tile, kAvx2.across_images);
+  };
+  // random110_30: 4 images of 217 to 39 channels, 13 x 13, k5 s2 d3 (0.68
+  // of the x products read inside the input): wide x tiles 4.5 to 6.8 ms,
+  // along images 2.4 to 3.5.
+  EXPECT_EQ(order({4, 217, 13, 13}, {217, 39, 5, 5}, 2, 0, 0, 3), kChannelTilesAlongImages);
+  // random165_21: k3 s4 d2 on 53 x 53, nearly every product kept.
+  EXPECT_NE(order({9, 33, 53, 53}, {33, 42, 3, 3}, 4, 0, 3, 2), kChannelTilesAlongImages);
+  // 3 images; and a 1 x 1 kernel, which reads no border.
+  EXPECT_NE(order({3, 217, 13, 13}, {217, 39, 5, 5}, 2, 0, 0, 3), kChannelTilesAlongImages);
+  EXPECT_NE(order({15, 311, 25, 25}, {311, 186, 1, 1}, 1, 0, 0, 1), kChannelTilesAlongImages);
+}
+
 // Narrow rows of 2 or 3 images tile along images where along x's busy
 // share, counted on its products that read inside the input (x_taps_kept),
 // falls short of the image tile's by kChannelTilesBusierBy: random7_33 of
