@@ -296,14 +296,22 @@ bool wide_tiles_pay(const ConvGeometry &g, const KernelTiles &t) {
 constexpr double kChannelTilesBusierBy = 1.15;
 constexpr int64_t kChannelTilesFewestInputs = 32;
 
+// The busier of the x tiles and the wide x tiles (busy_along_x).
+double x_tiles_busy(const ConvGeometry &g, const KernelTiles &t) {
+  return std::max(busy_along_x(g, t.x_tile), busy_along_x(g, t.wide_x_tile));
+}
+
+// Groups 1 of enough output and input channels for the channel tiles to
+// weigh against the x tiles (kChannelTilesFewestChannels, ...Inputs).
+bool channel_tiles_weigh(const ConvGeometry &g) {
+  return g.groups == 1 && g.out_channels >= kChannelTilesFewestChannels &&
+         g.in_channels >= kChannelTilesFewestInputs;
+}
+
 bool channel_tiles_busier(const ConvGeometry &g, const KernelTiles &t) {
-  if (g.groups != 1 || g.out_channels < kChannelTilesFewestChannels ||
-      g.in_channels < kChannelTilesFewestInputs) {
-    return false;
-  }
+  if (!channel_tiles_weigh(g)) return false;
   const XTile &along_x = t.channel_tiles.along_x;
-  const double x_tiles_busy = std::max(busy_along_x(g, t.x_tile), busy_along_x(g, t.wide_x_tile));
-  return busy_along_x(g, along_x) >= kChannelTilesBusierBy * x_tiles_busy &&
+  return busy_along_x(g, along_x) >= kChannelTilesBusierBy * x_tiles_busy(g, t) &&
          !rows_read_less(g, along_x);
 }
 
@@ -376,12 +384,9 @@ bool border_taps_favour_images(const ConvGeometry &g, const KernelTiles &t,
 // shapes.json layer moves.
 bool border_taps_favour_images_over_x_tiles(const ConvGeometry &g, const KernelTiles &t,
                                             const ImageTile &images) {
-  if (g.batch < 4 || g.groups != 1 || one_tap(g) || g.out_channels < kChannelTilesFewestChannels ||
-      g.in_channels < kChannelTilesFewestInputs) {
-    return false;
-  }
-  const double x_tiles_busy = std::max(busy_along_x(g, t.x_tile), busy_along_x(g, t.wide_x_tile));
-  return busy_along_images(g, images) >= kChannelTilesBusierBy * x_tiles_busy * x_taps_kept(g);
+  return g.batch >= 4 && !one_tap(g) && channel_tiles_weigh(g) &&
+         busy_along_images(g, images) >=
+             kChannelTilesBusierBy * x_tiles_busy(g, t) * x_taps_kept(g);
 }
 
 // Narrow rows (channel tiles along x) of 2 or more images short of the
@@ -976,8 +981,7 @@ bool few_channels_across_images_pay(const ConvGeometry &g, const KernelTiles &t)
   if (g.groups != 1 || g.out_channels > kAcrossImagesMostChannels || !image_tiles_fit(g, tile)) {
     return false;
   }
-  const double x_tiles_busy = std::max(busy_along_x(g, t.x_tile), busy_along_x(g, t.wide_x_tile));
-  return busy_across_images(g, tile) >= kAcrossImagesBusierBy * x_tiles_busy;
+  return busy_across_images(g, tile) >= kAcrossImagesBusierBy * x_tiles_busy(g, t);
 }
 
 // A 1-row output at a stride along x above 1 of at most
@@ -1005,6 +1009,18 @@ bool one_row_few_pixels_columns_pay(const ConvGeometry &g, const KernelTiles & /
          g.out_channels >= kChannelTilesFewestChannels && g.in_channels >= kColumnsFewestInputs &&
          g.batch * g.in_height * g.in_width <= kOneRowColumnsPixels &&
          columns_bytes(g) <= kMaxColumnsBytes;
+}
+
+// A border rule's image-tile orders: the taller tile (order 7) where it
+// idles no more (more_images_pay), else order 2.
+using ImageTileRule = bool (*)(const ConvGeometry &, const KernelTiles &, const ImageTile &);
+template <ImageTileRule favours>
+bool favours_more_images(const ConvGeometry &g, const KernelTiles &t) {
+  return favours(g, t, t.channel_tiles.along_more_images) && more_images_pay(g, t.channel_tiles);
+}
+template <ImageTileRule favours>
+bool favours_images(const ConvGeometry &g, const KernelTiles &t) {
+  return favours(g, t, t.channel_tiles.along_images);
 }
 
 constexpr OrderRule kOrderRules[] = {
@@ -1057,15 +1073,8 @@ constexpr OrderRule kOrderRules[] = {
     // Wider rows where the x tiles would idle much more (channel_tiles_busier):
     // along images where along x would compute more zeros
     // (border_taps_favour_images), the taller tile where it idles no more.
-    {convt_order::kChannelTilesAlongMoreImages,
-     [](const ConvGeometry &g, const KernelTiles &t) {
-       return border_taps_favour_images(g, t, t.channel_tiles.along_more_images) &&
-              more_images_pay(g, t.channel_tiles);
-     }},
-    {convt_order::kChannelTilesAlongImages,
-     [](const ConvGeometry &g, const KernelTiles &t) {
-       return border_taps_favour_images(g, t, t.channel_tiles.along_images);
-     }},
+    {convt_order::kChannelTilesAlongMoreImages, favours_more_images<border_taps_favour_images>},
+    {convt_order::kChannelTilesAlongImages, favours_images<border_taps_favour_images>},
     {convt_order::kChannelTilesAlongX, channel_tiles_busier},
     // Few input channels, many taps a phase (few_inputs_many_taps).
     {convt_order::kChannelTilesAlongX, few_inputs_many_taps},
@@ -1080,14 +1089,8 @@ constexpr OrderRule kOrderRules[] = {
     // Wide rows whose x tiles would compute much of the zero border
     // (border_taps_favour_images_over_x_tiles).
     {convt_order::kChannelTilesAlongMoreImages,
-     [](const ConvGeometry &g, const KernelTiles &t) {
-       return border_taps_favour_images_over_x_tiles(g, t, t.channel_tiles.along_more_images) &&
-              more_images_pay(g, t.channel_tiles);
-     }},
-    {convt_order::kChannelTilesAlongImages,
-     [](const ConvGeometry &g, const KernelTiles &t) {
-       return border_taps_favour_images_over_x_tiles(g, t, t.channel_tiles.along_images);
-     }},
+     favours_more_images<border_taps_favour_images_over_x_tiles>},
+    {convt_order::kChannelTilesAlongImages, favours_images<border_taps_favour_images_over_x_tiles>},
     {convt_order::kWideXTilesByRow, wide_tiles_by_row_pay},
     {convt_order::kWideXTiles, wide_tiles_pay},
     {convt_order::kXTilesByRow, x_tiles_by_row_pay},
