@@ -839,8 +839,31 @@ bool interleaved_x_tiles_apply(const ConvGeometry &g) {
 // output row copies every tap row's input; and a padding that is not a
 // multiple of the tile width leaves each row's first tile predicated,
 // whose sums Halide then computes in a loop over memory accumulators.
+//
+// Interleaved x tiles' threads share the output rows of every image alone
+// (generators/schedule_cpu.cpp), so rows too few for the cores, or whose
+// last round leaves more than a quarter of them idle, leave cores idle
+// throughout: a 1-row layer of one image (audio) ran on one core. AMD EPYC
+// Zen 3, both cores, AVX2, `layer_bench --plans`, medians of 3 runs of 3
+// calls, 1-row layers of one image, k = s = 4, 3200 columns, 192 to 192
+// channels: 17.4 ms interleaved against 7.1 in x tiles; k = s = 2, 1600
+// columns, 384 to 192: 8.1 against 3.8 in wide x tiles by row. The rules'
+// plan before and after, alternated (6 runs of 5 calls, medians): of the
+// random seeds 1 to 1200, 3 calls move (random560_41 3.38 to 1.97 ms;
+// random352_5, 0.17 ms, 0.98x on a rerun); of 14 more 1-row layers of k = s
+// drawn at random (16 to 768 channels, 16 to 6400 columns), the 11 it moves
+// 0.29x to 0.81x (88.7 to 26.1 ms at the most), none slower. (A call small
+// enough to run serially has no idle cores to count.)
+bool runs_serially(const ConvGeometry &g, int32_t order);
+
+bool interleaved_rows_fill_cores(const ConvGeometry &g) {
+  return runs_serially(g, convt_order::kInterleavedXTiles) ||
+         idle_share(saturating_numel({g.batch, g.out_height}), cpu_cores()) <= 0.25;
+}
+
 bool interleaved_pays(const ConvGeometry &g, const KernelTiles &t) {
-  return interleaved_x_tiles_apply(g) && idle_share(g.out_width, t.x_tile.columns) <= 0.25;
+  return interleaved_x_tiles_apply(g) && idle_share(g.out_width, t.x_tile.columns) <= 0.25 &&
+         interleaved_rows_fill_cores(g);
 }
 
 // Channel tiles by row (orders 11 to 13, tile_order.h): each output row

@@ -700,6 +700,18 @@ TEST(KernelChoice, OneTapPerOutputTakesInterleavedXTiles) {
   EXPECT_NE(order_for({2, 32, 9, 40}, {32, 24, 2, 2}, 2, 0, 1, 2), kInterleavedXTiles);  // dilated
 }
 
+// Interleaved x tiles share out only output rows, so a row of one image
+// (a 1-row audio layer) would run on one core: where there are two or more,
+// such a call takes another order; a batch of one row each, as many images
+// as cores, still takes them.
+TEST(KernelChoice, OneRowOfOneImageLeavesInterleavedXTiles) {
+  const int64_t cores = convt::detail::cpu_cores();
+  if (cores < 2) GTEST_SKIP() << "one core: no core idles";
+  EXPECT_NE(order_for({1, 192, 1, 3200}, {192, 192, 1, 4}, {1, 4}, {0, 0}), kInterleavedXTiles);
+  EXPECT_NE(order_for({1, 384, 1, 1600}, {384, 192, 1, 2}, {1, 2}, {0, 0}), kInterleavedXTiles);
+  EXPECT_EQ(order_for({cores, 192, 1, 3200}, {192, 192, 1, 4}, {1, 4}, {0, 0}), kInterleavedXTiles);
+}
+
 TEST(KernelChoice, OtherLayersTileAlongX) {
   EXPECT_EQ(order_for({1, 16, 16, 64}, {16, 128, 3, 3}, 2, 1), kXTiles);  // wide rows
   EXPECT_EQ(avx2_order({2, 5, 3, 12}, {5, 8, 3, 3}, 2, 1), kXTiles);      // few channels
