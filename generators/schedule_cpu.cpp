@@ -45,6 +45,12 @@ using namespace Halide;
 
 namespace convt_gen {
 
+// The bytes of input a block of tiles keeps in L2 while every channel block
+// reads it: half of a 512 KB L2, the smallest of the x86 machines measured
+// (Zen 2 and Zen 3 EPYC), so it holds on every one without reading the cache
+// size (the orders that use it say what it measured).
+constexpr int kL2BlockBytes = 256 * 1024;
+
 void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles &t) {
   const int vec = target.natural_vector_size<float>();
   const int x_width = vec * t.x_vectors;
@@ -772,6 +778,21 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
   // AVX2 kernels unchanged (Intel Xeon, both cores, alternated).
   // Order 8, wide x tiles by row, is the same in the wide x tiles, with
   // its own copies.
+  // One row's tiles run in chunks of up to kOneRowChunkTiles, each chunk
+  // through every channel block before the next (the register tile still
+  // per tile and block). A tile running every block stored into every
+  // output channel in turn, a line a plane apart each (64 lines in one L1
+  // set where the planes are a multiple of 4 KB), and where the reduction
+  // is short those stores, not the FMAs, set the pace; a chunk's blocks
+  // store along x_channels lines, and the chunk's input stays in L1 for
+  // them. The chunks number at least kOneRowChunks, so that the threads
+  // still share them evenly (melgan_up1's rows of 9 tiles in chunks of 8,
+  // both cores: 17 to 27 ms). AMD EPYC Zen 3 (512 KB L2), alternated,
+  // medians of 8 runs of 9 calls, one core: 1-row layers of 16 to 64
+  // channels, 12800 columns k4 s2 3.25 to 1.87 ms, 25600 columns k3 s1
+  // 3.63 to 2.50, hifigan_up3 15.3 to 12.3; both cores: hifigan_up3 8.8 to
+  // 6.9, hifigan_up2 12.9 to 12.1 (chunks of 4 to 32 tiles alike).
+  constexpr int kOneRowChunkTiles = 8, kOneRowChunks = 32;
   auto tile_by_row = [&](convt_order::TileOrder order, OutputUpdate update, const RDom &r, Func sum,
                          Func input_blocks, Func weights, int width, int channels,
                          const std::string &prefix) {
@@ -781,11 +802,21 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
     // The loop the register tile is computed at: x tiles in a row's nest,
     // channel blocks in one row's.
     const std::string tile = prefix + "tile";
-    auto tile_nest = [&](Stage s, bool one_row) {
+    enum class Nest { kRows, kOneRow, kOneRowChunks };
+    const Expr tiles = (rqx.extent() + width - 1) / width;
+    auto tile_nest = [&](Stage s, Nest nest) {
       s.allow_race_conditions()
           .split(rqx, rqxo, rqxi, width, TailStrategy::GuardWithIf)
           .split(f.co, rcoo, rcoi, channels, TailStrategy::GuardWithIf);
-      if (one_row) {
+      if (nest == Nest::kOneRowChunks) {
+        RVar rqxoo(prefix + "qxoo");
+        // (Split factors are checked in every pipeline, taken or not.)
+        const Expr chunk = clamp(tiles / kOneRowChunks, 1, kOneRowChunkTiles);
+        s.split(rqxo, rqxoo, rqxo, chunk, TailStrategy::GuardWithIf)
+            .reorder(rqxi, rcoi, rqxo, rcoo, rqxoo, rrx, rry, rqy, f.n)
+            .parallel(rqxoo)
+            .rename(rqxo, RVar(tile));
+      } else if (nest == Nest::kOneRow) {
         s.reorder(rqxi, rcoi, rcoo, rqxo, rrx, rry, rqy, f.n)
             .parallel(rqxo)
             .rename(rcoo, Var(tile));
@@ -798,13 +829,18 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
     };
     Stage by_row = f.output.update(update);
     const Expr one_row = rqy.extent() == 1;
-    tile_nest(by_row.specialize(one_row && simple && groups_1), true);
-    tile_nest(by_row.specialize(one_row), true);
-    tile_nest(by_row.specialize(simple && stride_x_1 && groups_1), false);
-    tile_nest(by_row.specialize(simple && groups_1), false);
-    tile_nest(by_row.specialize(simple), false);
-    tile_nest(by_row.specialize(groups_1), false);  // (see order 0)
-    tile_nest(by_row, false);
+    // (Chunks of one tile keep the tiles' loop unsplit; see the interleaved
+    // x tiles' chunks.)
+    const Expr chunked = one_row && tiles >= 2 * kOneRowChunks;
+    tile_nest(by_row.specialize(chunked && simple && groups_1), Nest::kOneRowChunks);
+    tile_nest(by_row.specialize(chunked), Nest::kOneRowChunks);
+    tile_nest(by_row.specialize(one_row && simple && groups_1), Nest::kOneRow);
+    tile_nest(by_row.specialize(one_row), Nest::kOneRow);
+    tile_nest(by_row.specialize(simple && stride_x_1 && groups_1), Nest::kRows);
+    tile_nest(by_row.specialize(simple && groups_1), Nest::kRows);
+    tile_nest(by_row.specialize(simple), Nest::kRows);
+    tile_nest(by_row.specialize(groups_1), Nest::kRows);  // (see order 0)
+    tile_nest(by_row, Nest::kRows);
 
     const Expr chosen = f.tile_order == order;
     x_blocks_copy(input_blocks, sum, order);
@@ -919,9 +955,9 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
   // 4 pixels and 32 MB of weights, took 7.5 ms in the AVX2 panel's GEMM.)
   {
     const Expr J = f.columns_per_group;
-    constexpr int kMostBlockTiles = 16, kBlockInputBytes = 256 * 1024, kLineBytes = 64;
+    constexpr int kMostBlockTiles = 16, kLineBytes = 64;
     const Expr block_tiles =
-        clamp(kBlockInputBytes / (f.in_channels_per_group * kLineBytes), 1, kMostBlockTiles);
+        clamp(kL2BlockBytes / (f.in_channels_per_group * kLineBytes), 1, kMostBlockTiles);
     const Expr one_block = f.pixels <= block_tiles * t.x_channels;
     const Expr &few_pixels = f.columns_few_pixels;
 
@@ -1142,24 +1178,53 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
   // samples in the FMA loop; unet_up1_k2 85%, that loop at some 77% of the
   // FMA peak: each step's 112 bytes of input and weights come from L2, a
   // tile's 48 KB of weights and 64 KB of input not fitting L1.)
+  // A row whose input (C_in per group x s_x floats a column: 13 MB for a
+  // 1-row layer of 512 channels and 6400 columns) passes kChunkedRowBytes
+  // runs its tiles in chunks whose input fills at most kL2BlockBytes, each
+  // chunk through every channel block: with every block over the whole
+  // row, each block read the row's input from L3 or memory. Chunked, a row
+  // reads the weights once per chunk instead. AMD EPYC Zen 3, both cores,
+  // alternated, medians of 6 runs of 5 calls, 1-row layers of 2 to 4
+  // images, 256 to 512 channels, 6400 to 12800 output columns: 0.54x,
+  // 0.58x, 0.65x (99.9 to 54.3 ms, 37.7 to 21.9, 41.4 to 26.9; x tiles
+  // take 53 to 65, 23 to 25 and 26 to 28); one of 64 channels 0.93x in 10
+  // rounds (1.09x in 6). Chunks of 128 and 64 KB were no faster.
   {
-    Var ixo("ixo"), ixi("ixi"), icoo("icoo"), icoi("icoi"), irow("irow");
+    Var ixo("ixo"), ixi("ixi"), icoo("icoo"), icoi("icoi"), irow("irow"), ixoo("ixoo");
     const RVar &once = f.r_interleaved_once.x;
-    auto tile = [&](Stage s) {
+    constexpr int kTileColumnBytes = static_cast<int>(sizeof(float));
+    constexpr int kChunkedRowBytes = 4 * kL2BlockBytes;
+    const Expr chunk_tiles =
+        max(kL2BlockBytes / (f.in_channels_per_group * x_width * kTileColumnBytes), 1);
+    const Expr row_bytes =
+        f.in_channels_per_group * f.output.output_buffer().dim(0).extent() * kTileColumnBytes;
+    const Expr chunked = row_bytes > kChunkedRowBytes;
+    auto tile = [&](Stage s, bool in_chunks) {
       s.split(f.x, ixo, ixi, x_width, TailStrategy::GuardWithIf)
-          .split(f.co, icoo, icoi, t.x_channels, TailStrategy::GuardWithIf)
-          .reorder(ixi, icoi, ixo, icoo, f.y, f.n, once)
-          .fuse(f.y, f.n, irow)
-          .parallel(irow)
-          .vectorize(ixi, vec)
-          .unroll(ixi)
-          .unroll(icoi);
+          .split(f.co, icoo, icoi, t.x_channels, TailStrategy::GuardWithIf);
+      if (in_chunks) {
+        s.split(ixo, ixoo, ixo, chunk_tiles, TailStrategy::GuardWithIf)
+            .reorder(ixi, icoi, ixo, icoo, ixoo, f.y, f.n, once);
+      } else {
+        s.reorder(ixi, icoi, ixo, icoo, f.y, f.n, once);
+      }
+      s.fuse(f.y, f.n, irow).parallel(irow).vectorize(ixi, vec).unroll(ixi).unroll(icoi);
     };
     Stage out = f.output.update(kInterleaved);
     const Expr stride = f.phase_x.stride;
     const Expr padding_0 = f.phase_x.padding == 0;
-    for (int s : {2, 4}) tile(out.specialize(stride == s && padding_0));
-    tile(out);
+    // Rows of at most kChunkedRowBytes of input keep the loops without
+    // chunks: unet_up1_k2's rows of 480 KB, in 2 chunks, ran 1.13x slower
+    // on one core (weights read twice a row; the row's input mostly stayed
+    // in L2) and 1.02x on both. (Split into one chunk, the rows of 1 to
+    // 19 tiles of random layers ran 1.1x to 1.4x slower: every partial
+    // tile was stored channel by channel.)
+    for (int s : {2, 4}) {
+      tile(out.specialize(stride == s && padding_0 && chunked), true);
+      tile(out.specialize(stride == s && padding_0), false);
+    }
+    tile(out.specialize(chunked), true);
+    tile(out, false);
 
     Func sum = f.interleaved_sum;
     const RVar &ci = f.r_interleaved.x;

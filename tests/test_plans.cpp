@@ -96,6 +96,10 @@ const PlanCase kCases[] = {
     // output_padding: interleaved x tiles' zero columns, past the input.
     {"one_tap_stride_4", params(2, 8, 3, 11, 15, 4, 4, 0, 1, 1, 1)},
     {"one_tap_padded_groups", params(2, 8, 5, 19, 14, 2, 2, 2, 2, 1, 1)},
+    // Interleaved x tiles in chunks of a row's tiles (a row of over 1 MB
+    // of input; chunks of 256 KB: 3 AVX2 tiles of 1100 channels, 1 of
+    // AVX-512's), the last partial, each through two channel blocks.
+    {"one_tap_row_chunks", params(1, 1100, 1, 124, 8, 2, 2, 0)},
     {"narrow_rows", params(2, 8, 3, 3, 24, 4, 2, 1)},
     {"narrow_rows_batch", params(5, 8, 3, 3, 40, 3, 2, 0)},
     {"few_channels_batch", params(4, 5, 6, 20, 2, 3, 1, 1)},
@@ -133,6 +137,11 @@ const PlanCase kCases[] = {
     // tiles); its other specialization in groups at dilation 2.
     {"one_row", one_row(2, 9, 45, 14, 4, 2, 1)},
     {"one_row_dilated_groups", one_row(1, 6, 41, 26, 3, 3, 2, 2, 2)},
+    // A wide row's tiles in chunks, each through every channel block (135
+    // AVX2 x tiles in chunks of 4, 90 wide tiles in chunks of 2, AVX-512's
+    // 68 x tiles in chunks of 2; the last chunk partial), and AVX-512's 45
+    // wide tiles in one.
+    {"one_row_tile_chunks", one_row(1, 3, 2150, 14, 4, 2, 1)},
     // One phase row and too few blocks or image tiles to fill the pool:
     // the kernels share whichever outnumbers the row. 3 channel blocks of
     // one image in both x86 channel tiles; 20 images of one block (2 or 3
