@@ -1192,12 +1192,12 @@ void schedule_cpu(ConvTranspose2dFuncs &f, const Target &target, const CpuTiles 
   {
     Var ixo("ixo"), ixi("ixi"), icoo("icoo"), icoi("icoi"), irow("irow"), ixoo("ixoo");
     const RVar &once = f.r_interleaved_once.x;
-    constexpr int kTileColumnBytes = static_cast<int>(sizeof(float));
+    constexpr int kFloatBytes = static_cast<int>(sizeof(float));
     constexpr int kChunkedRowBytes = 4 * kL2BlockBytes;
     const Expr chunk_tiles =
-        max(kL2BlockBytes / (f.in_channels_per_group * x_width * kTileColumnBytes), 1);
+        max(kL2BlockBytes / (f.in_channels_per_group * x_width * kFloatBytes), 1);
     const Expr row_bytes =
-        f.in_channels_per_group * f.output.output_buffer().dim(0).extent() * kTileColumnBytes;
+        f.in_channels_per_group * f.output.output_buffer().dim(0).extent() * kFloatBytes;
     const Expr chunked = row_bytes > kChunkedRowBytes;
     auto tile = [&](Stage s, bool in_chunks) {
       s.split(f.x, ixo, ixi, x_width, TailStrategy::GuardWithIf)
