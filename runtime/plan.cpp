@@ -1175,19 +1175,22 @@ bool gcd_phases_in_groups(const ConvGeometry &g) {
 
 // A call runs on the pool where that saves more than a fixed cost: the
 // pool takes (1 - 1/cores) of the work's time off, and pays for handing
-// each loop to the workers and for moving the call's data into their
-// caches (an input, weights and output of some hundred KB, warm in the
-// calling core's cache, cost the workers more than their share of a small
-// call's arithmetic). That cost is about 2^18 multiply-adds' time: on both
-// cores of a Zen 2 EPYC (`layer_bench --plans`, the 75 layers of the
-// random seeds 1 to 3 under 2^20 multiply-adds), the best serial plan beat
-// the best on the pool by 15% in geometric mean from 2^17 to 2^19 (random3_1,
-// 342k, 0.024 ms against 0.042; random2_37, 259k, 0.150 against 0.214;
-// random3_11, 476k, 0.186 against 0.106 the other way), and by 11% from
-// 2^19 to 2^20, but there the pool loses at most 0.03 ms where serially a
-// call can lose 0.6 (random2_49, 1.0M, 1.77 ms against 1.16). So 2^19 on 2
-// cores, and toward 2^18 on many. The measured plan times both.
-constexpr double kParallelWorthMultiplyAdds = 1 << 18;
+// each loop to its workers and for moving the call's data into their
+// caches. That cost is counted per worker (each is handed every loop and
+// reads its own share of the data), kPoolCostPerWorker multiply-adds'
+// time each. AMD EPYC Zen 3, both cores, `layer_bench --plans`, the 2176
+// layers under 1 MFLOP of the random seeds 1 to 100, each serial call of
+// the rules against the same plan on the pool: the pool's time over the
+// serial one 0.97x in geometric mean at 2^13 to 2^15 multiply-adds, 0.89x
+// at 2^15 to 2^16, 0.77x at 2^17 to 2^19 (120 of 205 calls faster by over
+// 20%), 1.05x to 1.24x below 2^13. (2^18 per call, fitted on a Zen 2 EPYC
+// before the pool's threads kept their shares of a loop call after call,
+// kept every one of these serial.) On more cores the cost grows with the
+// workers; not measured. (plan.h: kPoolCostPerWorker.) The rules' plan
+// before and after, alternated (6 runs of 9 calls, medians), 150 of the
+// 511 calls this moves among the layers under 1 MFLOP of the seeds 301 to
+// 400 (not fitted on): 0.81x in geometric mean, 9 slower by over 5%.
+// seed_example of shapes.json moves to the pool; no zoo layer moves.
 
 // In x tiles across images, groups of one input channel (depthwise
 // layers) run far below the FMA peak: each channel of a tile loads its own
@@ -1227,7 +1230,7 @@ bool runs_serially(const ConvGeometry &g, int32_t order) {
   const double work = std::max(static_cast<double>(g.multiply_adds()) * cost,
                                kMultiplyAddsPerWeightByte * weight_bytes);
   const double saved = work * (1.0 - 1.0 / static_cast<double>(cpu_cores()));
-  return saved < kParallelWorthMultiplyAdds;
+  return saved <= static_cast<double>(kPoolCostPerWorker) * static_cast<double>(cpu_cores() - 1);
 }
 
 // A layer of few groups (2 to kFewGroups, not depthwise) runs per group on

@@ -57,6 +57,10 @@ ConvGeometry call_geometry(const ConvGeometry &g, const Plan &plan);
 // The rules' plan is among them. Empty without CPU kernels.
 std::vector<Plan> cpu_plans(const ConvGeometry &g_whole);
 
+// A call runs serially where the pool would save no more than this many
+// multiply-adds' time per worker (plan.cpp, runs_serially).
+inline constexpr int64_t kPoolCostPerWorker = int64_t{1} << 16;
+
 // The L2 cache of this machine's cores, read once at run time (1 MiB where
 // the system does not say): the planner's rules compare a call's input
 // with it.
