@@ -1177,16 +1177,16 @@ bool gcd_phases_in_groups(const ConvGeometry &g) {
 // pool takes (1 - 1/cores) of the work's time off, and pays for handing
 // each loop to its workers and for moving the call's data into their
 // caches. That cost is counted per worker (each is handed every loop and
-// reads its own share of the data), kPoolCostPerWorker multiply-adds'
-// time each. AMD EPYC Zen 3, both cores, `layer_bench --plans`, the 2176
+// reads its own share of the data), kPoolCostPerWorker (plan.h)
+// multiply-adds' time each. AMD EPYC Zen 3, both cores, `layer_bench --plans`, the 2176
 // layers under 1 MFLOP of the random seeds 1 to 100, each serial call of
 // the rules against the same plan on the pool: the pool's time over the
 // serial one 0.97x in geometric mean at 2^13 to 2^15 multiply-adds, 0.89x
-// at 2^15 to 2^16, 0.77x at 2^17 to 2^19 (120 of 205 calls faster by over
+// at 2^15 to 2^16, 0.86x at 2^16 to 2^17, 0.77x at 2^17 to 2^19 (120 of 205 calls faster by over
 // 20%), 1.05x to 1.24x below 2^13. (2^18 per call, fitted on a Zen 2 EPYC
 // before the pool's threads kept their shares of a loop call after call,
 // kept every one of these serial.) On more cores the cost grows with the
-// workers; not measured. (plan.h: kPoolCostPerWorker.) The rules' plan
+// workers; not measured. The rules' plan
 // before and after, alternated (6 runs of 9 calls, medians), 150 of the
 // 511 calls this moves among the layers under 1 MFLOP of the seeds 301 to
 // 400 (not fitted on): 0.81x in geometric mean, 9 slower by over 5%.

@@ -1020,7 +1020,7 @@ TEST(KernelChoice, SmallCallsRunSerially) {
     return cores > 1 && multiply_adds > convt::detail::kPoolCostPerWorker * cores;
   };
   // N x C_out x C_in x H x W x kH x kW: 2^18 - 2^12, 2^19 - 2^13, 2^19
-  // and 2^21 (on the pool with 2 to 3 cores or more).
+  // and 2^21: on the pool where `pays` (2^18 - 2^12 only on 2 or 3 cores).
   EXPECT_EQ(serial({1, 63, 8, 4}, {63, 8, 4, 4}, 2), !pays(int64_t{63} << 12));
   EXPECT_EQ(serial({1, 127, 8, 4}, {127, 8, 4, 4}, 2), !pays(int64_t{127} << 12));
   EXPECT_EQ(serial({1, 128, 8, 4}, {128, 8, 4, 4}, 2), !pays(int64_t{1} << 19));
